@@ -1,0 +1,381 @@
+"""Shared helpers for the interop suite: the server process, clients, raw signed requests, TOTP."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+from botocore import UNSIGNED
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+ACCOUNT_ID = "111122223333"
+ROOT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+ROOT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+STARTUP_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+LISTENING = re.compile(r"^latchkey listening on http://(?P<host>[^:\s]+):(?P<port>\d+)$")
+BOTO_CONFIG = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """A set of AWS credentials (session token only for temporary credentials)."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+    @classmethod
+    def from_response(cls, credentials: dict) -> Keys:
+        """Keys from a `Credentials` or `AccessKey` element of a boto3 response."""
+        return cls(credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials.get("SessionToken"))
+
+    def botocore(self) -> Credentials:
+        return Credentials(self.access_key_id, self.secret_access_key, self.session_token)
+
+
+ROOT_KEYS = Keys(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY)
+
+
+def binary_path() -> Path:
+    """The server binary: `LATCHKEY_BIN`, else the debug build in the repository."""
+    return Path(os.environ.get("LATCHKEY_BIN", REPO_ROOT / ".build" / "debug" / "latchkey"))
+
+
+def bootstrap_config(directory: Path) -> Path:
+    """Writes the bootstrap YAML holding the known root key and returns its path."""
+    path = directory / "latchkey.yaml"
+    path.write_text(
+        "accounts:\n"
+        f'  - id: "{ACCOUNT_ID}"\n'
+        "    rootAccessKeys:\n"
+        f"      - {{accessKeyId: {ROOT_ACCESS_KEY_ID}, secretAccessKey: {ROOT_SECRET_ACCESS_KEY}}}\n"
+    )
+    return path
+
+
+class Server:
+    """One `latchkey serve` process on a free port; stdout is drained by a thread and kept in `lines`."""
+
+    def __init__(self, data_dir: Path, config: Path | None, log_path: Path) -> None:
+        self.data_dir = data_dir
+        self.config = config
+        self.log_path = log_path
+        self.lines: list[str] = []
+        self.endpoint = ""
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> Server:
+        binary = binary_path()
+        if not os.access(binary, os.X_OK):
+            raise RuntimeError(f"latchkey binary not found at {binary} (build it or set LATCHKEY_BIN)")
+        command = [str(binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--port", "0"]
+        if self.config is not None:
+            command += ["--config", str(self.config)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LATCHKEY_")}
+        env["LATCHKEY_LOG_LEVEL"] = "info"
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=log, text=True, env=env, start_new_session=True
+            )
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._drain, args=(lines,), daemon=True).start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                line = lines.get(timeout=max(remaining, 0.01))
+            except queue.Empty:
+                self.kill()
+                raise RuntimeError(f"no listening line within {STARTUP_TIMEOUT}s; {self.describe()}") from None
+            if line is None:
+                raise RuntimeError(f"server exited before listening; {self.describe()}")
+            match = LISTENING.match(line)
+            if match:
+                self.endpoint = f"http://{match['host']}:{match['port']}"
+                return self
+
+    def _drain(self, lines: queue.Queue[str | None]) -> None:
+        stdout = self.process.stdout if self.process is not None else None
+        if stdout is None:
+            return
+        for raw in stdout:
+            line = raw.rstrip("\n")
+            self.lines.append(line)
+            lines.put(line)
+        lines.put(None)
+
+    def stop(self) -> int | None:
+        """Sends SIGTERM and returns the exit status, or None if the server had not exited after 10 s."""
+        if self.process is None:
+            return None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+        finally:
+            self.process = None
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def printed(self, name: str) -> str | None:
+        """The value of a `NAME=value` line the server printed on stdout, if any."""
+        prefix = name + "="
+        return next((line[len(prefix) :] for line in self.lines if line.startswith(prefix)), None)
+
+    def describe(self) -> str:
+        log = self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+        return f"stdout: {self.lines[-20:]!r}; stderr tail:\n{log}"
+
+    # Clients
+
+    def client(self, service: str, keys: Keys = ROOT_KEYS, region: str = REGION):
+        return boto3.session.Session().client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=keys.access_key_id,
+            aws_secret_access_key=keys.secret_access_key,
+            aws_session_token=keys.session_token,
+            config=BOTO_CONFIG,
+        )
+
+    def unsigned(self, service: str):
+        """A client that sends no credentials at all."""
+        return boto3.session.Session().client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            config=BOTO_CONFIG.merge(Config(signature_version=UNSIGNED)),
+        )
+
+    def sts(self, keys: Keys = ROOT_KEYS):
+        return self.client("sts", keys)
+
+    def iam(self, keys: Keys = ROOT_KEYS):
+        return self.client("iam", keys)
+
+    def cli(self, *args: str, keys: Keys = ROOT_KEYS) -> CLIResult:
+        return run_cli(self.endpoint, list(args), keys)
+
+
+def stop_cleanly(server: Server) -> None:
+    status = server.stop()
+    assert status == 0, f"server did not exit 0 within 10 s after SIGTERM (status {status}); {server.describe()}"
+
+
+StartServer = Callable[..., Server]
+"""The `start_server` fixture: `start(data_dir, with_config=True) -> Server`."""
+
+
+# Users
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    user_id: str
+    arn: str
+    keys: Keys
+
+
+def create_user_with_key(server: Server, path: str = "/eng/") -> User:
+    iam = server.iam()
+    created = iam.create_user(UserName=unique("user"), Path=path)["User"]
+    key = iam.create_access_key(UserName=created["UserName"])["AccessKey"]
+    return User(created["UserName"], created["UserId"], created["Arn"], Keys.from_response(key))
+
+
+# AWS CLI
+
+
+@dataclass(frozen=True)
+class CLIResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        assert self.returncode == 0, f"aws exited {self.returncode}: {self.stderr.strip()}"
+        return json.loads(self.stdout) if self.stdout.strip() else {}
+
+    def error_code(self) -> str | None:
+        """The code in the CLI's `An error occurred (Code) when calling ...` line."""
+        match = re.search(r"An error occurred \((\w+)\)", self.stderr)
+        return match.group(1) if match else None
+
+
+def cli_command() -> list[str]:
+    """`LATCHKEY_AWS_CLI` if set, else `aws` on PATH, else `python -m awscli`."""
+    if configured := os.environ.get("LATCHKEY_AWS_CLI"):
+        return configured.split()
+    if found := shutil.which("aws"):
+        return [found]
+    return [sys.executable, "-m", "awscli"]
+
+
+def run_cli(endpoint: str, args: list[str], keys: Keys) -> CLIResult:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID=keys.access_key_id,
+        AWS_SECRET_ACCESS_KEY=keys.secret_access_key,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_MAX_ATTEMPTS="1",
+        AWS_PAGER="",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    if keys.session_token:
+        env["AWS_SESSION_TOKEN"] = keys.session_token
+    command = cli_command() + ["--endpoint-url", endpoint, "--output", "json", *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    return CLIResult(done.returncode, done.stdout, done.stderr)
+
+
+# boto3 errors
+
+
+def client_error(call, *args, **kwargs) -> ClientError:
+    """Runs a boto3 call that must fail and returns its ClientError."""
+    try:
+        result = call(*args, **kwargs)
+    except ClientError as error:
+        return error
+    raise AssertionError(f"expected an error, got {result!r}")
+
+
+def error_code(error: ClientError) -> tuple[str, int]:
+    return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+# Raw HTTP
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def xml_error(self) -> dict[str, str]:
+        """`Type`, `Code`, `Message` and `RequestId` of an `<ErrorResponse>` body."""
+        root = ET.fromstring(self.body)
+        assert local(root.tag) == "ErrorResponse", f"not an ErrorResponse: {self.text}"
+        fields = {local(child.tag): (child.text or "") for child in root.iter()}
+        return {key: fields.get(key, "") for key in ("Type", "Code", "Message", "RequestId")}
+
+    def xml_field(self, name: str) -> str | None:
+        root = ET.fromstring(self.body)
+        return next((node.text for node in root.iter() if local(node.tag) == name), None)
+
+
+def local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def send(method: str, url: str, body: bytes | str | None = None, headers: dict[str, str] | None = None) -> Response:
+    """One HTTP/1.1 request without proxies, redirects or retries."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    payload = body.encode() if isinstance(body, str) else body
+    try:
+        connection.request(method, target, body=payload, headers=headers or {})
+        answer = connection.getresponse()
+        return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
+    finally:
+        connection.close()
+
+
+def signed_request(
+    endpoint: str,
+    params: dict[str, str],
+    keys: Keys = ROOT_KEYS,
+    service: str = "sts",
+    region: str = REGION,
+    headers: dict[str, str] | None = None,
+) -> AWSRequest:
+    """A POST with a form body, signed with SigV4 in the Authorization header."""
+    request = AWSRequest(
+        method="POST",
+        url=endpoint + "/",
+        data=urllib.parse.urlencode(params),
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", **(headers or {})},
+    )
+    SigV4Auth(keys.botocore(), service, region).add_auth(request)
+    return request
+
+
+def send_request(request: AWSRequest) -> Response:
+    return send(request.method, request.url, request.body, dict(request.headers.items()))
+
+
+# TOTP (RFC 6238 with HMAC-SHA1, 30 s steps, 6 digits)
+
+TOTP_STEP = 30
+
+
+def totp(secret: bytes, counter: int) -> str:
+    digest = hmac.new(secret, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def seed_secret(base32_seed: bytes | str) -> bytes:
+    """The TOTP key from a virtual MFA device's Base32StringSeed (boto3 gives the seed's ASCII as bytes)."""
+    text = base32_seed.decode("ascii") if isinstance(base32_seed, bytes) else base32_seed
+    text = text.strip().upper()
+    return base64.b32decode(text + "=" * (-len(text) % 8))
+
+
+def current_counter(margin: float = 3.0) -> int:
+    """The current TOTP step, after waiting out the last `margin` seconds of a step so that
+    the server sees the same step as the caller."""
+    into_step = time.time() % TOTP_STEP
+    if into_step > TOTP_STEP - margin:
+        time.sleep(TOTP_STEP - into_step + 0.1)
+    return int(time.time()) // TOTP_STEP

@@ -1,0 +1,98 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "latchkey",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "latchkey", targets: ["latchkey"]),
+        .library(name: "LatchkeySigV4", targets: ["LatchkeySigV4"]),
+        .library(name: "LatchkeyModel", targets: ["LatchkeyModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Wire model: shapes, constraint tables, error codes. Pure.
+        .target(name: "LatchkeyModel", swiftSettings: swiftSettings),
+        // awsQuery codec: strict form parser, XML writer. Pure.
+        .target(name: "LatchkeyQuery", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        // SigV4 signer and verifier. No HTTP framework.
+        .target(
+            name: "LatchkeySigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Accounts, principals, key IDs, tokens, MFA, the STS and IAM operations, the store protocol.
+        .target(
+            name: "LatchkeyCore",
+            dependencies: [
+                "LatchkeyModel",
+                "LatchkeySigV4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite persistence behind the store protocol.
+        .target(
+            name: "LatchkeySQLite",
+            dependencies: ["LatchkeyCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Hummingbird 2 server: routes, middleware, configuration, lifecycle.
+        .target(
+            name: "LatchkeyServer",
+            dependencies: [
+                "LatchkeyCore", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel", "LatchkeySQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "latchkey",
+            dependencies: [
+                "LatchkeyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A minimal Hummingbird server returning a fixed 400-byte body: the benchmark's ceiling.
+        .executableTarget(
+            name: "latchkey-bench-baseline",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BaselineServer",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "LatchkeyModelTests", dependencies: ["LatchkeyModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeyQueryTests", dependencies: ["LatchkeyQuery", "LatchkeyModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeyCoreTests", dependencies: ["LatchkeyCore", "LatchkeyModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LatchkeyServerTests",
+            dependencies: [
+                "LatchkeyServer", "LatchkeyCore", "LatchkeySigV4", "LatchkeyModel",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

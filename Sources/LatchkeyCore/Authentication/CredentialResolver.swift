@@ -1,0 +1,137 @@
+public import Foundation
+public import LatchkeyModel
+import Synchronization
+
+/// Finds the secret and the principal behind an access key ID (and session token), so the server can verify a
+/// SigV4 signature. Temporary credentials are resolved from the sealed session token alone, with no store read;
+/// long-term keys come from the store, cached briefly.
+public final class CredentialResolver: Sendable {
+    /// A resolved credential: the secret to verify the signature with, and who is calling.
+    public struct Resolved: Sendable {
+        public var secretAccessKey: String
+        public var caller: Caller
+    }
+
+    private let store: any IdentityStore
+    private let secretBox: SecretBox
+    private let keyRing: SessionTokenKeyRing
+    private let cacheTTL: Duration
+    private let cache = Mutex<[String: (Resolved, ContinuousClock.Instant)]>([:])
+
+    /// - Parameter cacheTTL: how long a long-term key stays cached. Changes made through this node invalidate the
+    ///   cache at once; other nodes see them after at most this long.
+    public init(store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, cacheTTL: Duration = .seconds(5)) {
+        self.store = store
+        self.secretBox = secretBox
+        self.keyRing = keyRing
+        self.cacheTTL = cacheTTL
+    }
+
+    static let invalidToken = "The security token included in the request is invalid."
+
+    /// Resolves `accessKeyId` (with the `X-Amz-Security-Token` value if the request carried one).
+    /// - Throws: `STSError` `InvalidClientTokenId` for unknown, inactive, malformed or foreign credentials and
+    ///   `ExpiredToken` for expired temporary credentials.
+    public func resolve(accessKeyId: String, sessionToken: String?, now: Date) async throws(STSError) -> Resolved {
+        if let sessionToken {
+            return try resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
+        }
+        guard accessKeyId.hasPrefix("AKIA") else {
+            // ASIA keys without their token, or keys of kinds we never issue.
+            throw STSError(.invalidClientTokenId, Self.invalidToken)
+        }
+        if let hit = cachedEntry(accessKeyId) { return hit }
+        let resolved = try await resolveLongTerm(accessKeyId: accessKeyId)
+        cache.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
+            entries[accessKeyId] = (resolved, .now)
+        }
+        return resolved
+    }
+
+    /// Forgets a cached long-term key (after UpdateAccessKey, DeleteAccessKey, DeleteUser, TagUser...).
+    public func invalidate(accessKeyId: String) {
+        _ = cache.withLock { $0.removeValue(forKey: accessKeyId) }
+    }
+
+    /// Forgets every cached key.
+    public func invalidateAll() {
+        cache.withLock { $0.removeAll() }
+    }
+
+    private func cachedEntry(_ accessKeyId: String) -> Resolved? {
+        cache.withLock { entries in
+            guard let (resolved, at) = entries[accessKeyId] else { return nil }
+            if at.duration(to: .now) > cacheTTL {
+                entries.removeValue(forKey: accessKeyId)
+                return nil
+            }
+            return resolved
+        }
+    }
+
+    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) throws(STSError) -> Resolved {
+        let claims: SessionTokenClaims
+        do {
+            claims = try keyRing.open(sessionToken)
+        } catch {
+            throw STSError(.invalidClientTokenId, Self.invalidToken, cause: error)
+        }
+        guard constantTimeStringEquals(claims.accessKeyId, accessKeyId) else {
+            throw STSError(.invalidClientTokenId, Self.invalidToken)
+        }
+        guard now < claims.expiresAt else {
+            throw STSError(.expiredToken, "The security token included in the request is expired")
+        }
+        return Resolved(
+            secretAccessKey: claims.secretAccessKey,
+            caller: Caller(accountId: claims.accountId, accessKeyId: accessKeyId, credentials: .temporary(claims))
+        )
+    }
+
+    private func resolveLongTerm(accessKeyId: String) async throws(STSError) -> Resolved {
+        let record: AccessKeyRecord?
+        do {
+            record = try await store.accessKey(id: accessKeyId)
+        } catch {
+            throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+        guard let record, record.status == .active else {
+            throw STSError(.invalidClientTokenId, Self.invalidToken)
+        }
+        let secret: String
+        do {
+            let bytes = try secretBox.open(record.sealedSecret, context: "access-key:\(record.accessKeyId)")
+            secret = String(decoding: bytes, as: UTF8.self)
+        } catch {
+            throw STSError(.internalFailure, "An internal error occurred.", cause: error)
+        }
+        let credentials: Caller.Credentials
+        if let userName = record.userName {
+            let user: IAMUser?
+            do {
+                user = try await store.user(accountId: record.accountId, userName: userName)
+            } catch {
+                throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+            }
+            guard let user else { throw STSError(.invalidClientTokenId, Self.invalidToken) }
+            credentials = .user(user)
+        } else {
+            credentials = .root
+        }
+        return Resolved(
+            secretAccessKey: secret,
+            caller: Caller(accountId: record.accountId, accessKeyId: accessKeyId, credentials: credentials)
+        )
+    }
+}
+
+/// Compares two strings without leaking, through timing, where they first differ.
+func constantTimeStringEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let a = Array(lhs.utf8)
+    let b = Array(rhs.utf8)
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+}

@@ -1,0 +1,104 @@
+public import Foundation
+public import LatchkeyModel
+
+extension IAMService {
+    /// A new access key with its secret, returned once by `CreateAccessKey`.
+    public struct NewAccessKey: Sendable {
+        public var record: AccessKeyRecord
+        public var secretAccessKey: String
+    }
+
+    /// Resolves `UserName` for the access-key operations: the named user (which must exist), or the caller's own
+    /// identity (the root, or the calling user) when omitted. Returns nil for the root.
+    func keyOwner(caller: Caller, userName: String?) async throws(STSError) -> String? {
+        if let userName {
+            return try await requireUser(caller.accountId, userName).userName
+        }
+        if case .user(let user) = caller.credentials { return user.userName }
+        return nil
+    }
+
+    func ownerArn(_ caller: Caller, _ owner: String?) -> String {
+        owner.map { userArn(caller.accountId, $0) } ?? "arn:aws:iam::\(caller.accountId):root"
+    }
+
+    /// `CreateAccessKey`: at most two keys per user (or root).
+    public func createAccessKey(caller: Caller, userName: String?, now: Date) async throws(STSError) -> NewAccessKey {
+        try authorize(caller, action: "CreateAccessKey", resource: ownerArn(caller, userName))
+        let owner = try await keyOwner(caller: caller, userName: userName)
+        let existing = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
+        guard existing.count < 2 else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2")
+        }
+        let id = AccessKeyID.generate(kind: .longTerm, account: caller.accountId)
+        let secret = SecurityTokenService.generateSecretAccessKey()
+        let record = AccessKeyRecord(
+            accessKeyId: id, accountId: caller.accountId, userName: owner, status: .active,
+            createDate: Self.wholeSeconds(now),
+            sealedSecret: secretBox.seal(Array(secret.utf8), context: "access-key:\(id)")
+        )
+        try await storeCall({ try await store.insertAccessKey(record) }) { error in
+            error.code == .notFound ? noSuchUser(userName ?? "") : nil
+        }
+        return NewAccessKey(record: record, secretAccessKey: secret)
+    }
+
+    /// `ListAccessKeys`.
+    public func listAccessKeys(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
+        -> Page<AccessKeyRecord>
+    {
+        try authorize(caller, action: "ListAccessKeys", resource: ownerArn(caller, userName))
+        let owner = try await keyOwner(caller: caller, userName: userName)
+        let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
+        return try Page.paginate(keys, key: { $0.accessKeyId }, marker: marker, maxItems: maxItems)
+    }
+
+    /// `UpdateAccessKey` (Active/Inactive). An inactive key is refused at once on this node.
+    public func updateAccessKey(caller: Caller, userName: String?, accessKeyId: String, status: AccessKeyStatus)
+        async throws(STSError)
+    {
+        try authorize(caller, action: "UpdateAccessKey", resource: ownerArn(caller, userName))
+        let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
+        try await storeCall({ try await store.updateAccessKeyStatus(id: key.accessKeyId, status: status) }) { error in
+            error.code == .notFound ? noSuchKey(accessKeyId) : nil
+        }
+        resolver?.invalidate(accessKeyId: key.accessKeyId)
+    }
+
+    /// `DeleteAccessKey`.
+    public func deleteAccessKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) {
+        try authorize(caller, action: "DeleteAccessKey", resource: ownerArn(caller, userName))
+        let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
+        try await storeCall({ try await store.deleteAccessKey(id: key.accessKeyId) }) { error in
+            error.code == .notFound ? noSuchKey(accessKeyId) : nil
+        }
+        resolver?.invalidate(accessKeyId: key.accessKeyId)
+    }
+
+    /// `GetAccessKeyLastUsed`: Latchkey does not record key use yet, so it answers as AWS does for a key that
+    /// was never used (`N/A`).
+    public func getAccessKeyLastUsed(caller: Caller, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {
+        try authorize(caller, action: "GetAccessKeyLastUsed", resource: "arn:aws:iam::\(caller.accountId):user/")
+        guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
+            key.accountId == caller.accountId
+        else {
+            throw STSError(.accessDenied, "The Access Key with id \(accessKeyId) cannot be found.")
+        }
+        return key
+    }
+
+    private func ownedKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {
+        let owner = try await keyOwner(caller: caller, userName: userName)
+        guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
+            key.accountId == caller.accountId,
+            key.userName?.lowercased() == owner?.lowercased()
+        else {
+            throw noSuchKey(accessKeyId)
+        }
+        return key
+    }
+
+    private func noSuchKey(_ id: String) -> STSError {
+        STSError(.noSuchEntity, "The Access Key with id \(id) cannot be found.")
+    }
+}

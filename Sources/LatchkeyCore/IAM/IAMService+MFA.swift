@@ -1,0 +1,137 @@
+public import Foundation
+public import LatchkeyModel
+
+extension IAMService {
+    /// A virtual MFA device just created, with its seed (returned once).
+    public struct NewVirtualMFADevice: Sendable {
+        public var record: MFADeviceRecord
+        /// The seed in Base32, as authenticator apps take it.
+        public var base32Seed: String
+    }
+
+    /// Which devices `ListVirtualMFADevices` returns.
+    public enum AssignmentStatus: String, Sendable {
+        case assigned = "Assigned"
+        case unassigned = "Unassigned"
+        case any = "Any"
+    }
+
+    func mfaArn(_ accountId: String, path: String, name: String) -> String {
+        "arn:aws:iam::\(accountId):mfa\(path)\(name)"
+    }
+
+    func noSuchDevice(_ serial: String) -> STSError {
+        STSError(.noSuchEntity, "MFA Device with serial number \(serial) does not exist.")
+    }
+
+    /// `CreateVirtualMFADevice`: a fresh 160-bit seed, sealed at rest.
+    public func createVirtualMFADevice(caller: Caller, path: String?, name: String, tags: [ResourceTag], now: Date)
+        async throws(STSError) -> NewVirtualMFADevice
+    {
+        let path = path ?? "/"
+        let serial = mfaArn(caller.accountId, path: path, name: name)
+        try authorize(caller, action: "CreateVirtualMFADevice", resource: serial)
+        try Self.checkTagKeysUnique(tags)
+        let seed = TOTP.generateSecret()
+        let record = MFADeviceRecord(
+            accountId: caller.accountId, serialNumber: serial, path: path, deviceName: name,
+            sealedSeed: secretBox.seal(seed, context: "mfa-seed:\(serial)"), createDate: Self.wholeSeconds(now), tags: tags
+        )
+        try await storeCall({ try await store.insertMFADevice(record) }) { error in
+            error.code == .alreadyExists
+                ? STSError(.entityAlreadyExists, "MFADevice entity at the same path and name already exists.") : nil
+        }
+        return NewVirtualMFADevice(record: record, base32Seed: Base32.encode(seed))
+    }
+
+    /// `EnableMFADevice`: two consecutive codes, the second current (or one step either side).
+    public func enableMFADevice(
+        caller: Caller, userName: String, serialNumber: String, code1: String, code2: String, now: Date
+    ) async throws(STSError) {
+        try authorize(caller, action: "EnableMFADevice", resource: userArn(caller.accountId, userName))
+        let user = try await requireUser(caller.accountId, userName)
+        guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) })
+        else { throw noSuchDevice(serialNumber) }
+        if device.userName != nil {
+            throw STSError(.entityAlreadyExists, "MFA Device is already in use.")
+        }
+        let totp = try mfa.totp(for: device)
+        let current = Int64((now.timeIntervalSince1970 / 30).rounded(.down))
+        var matched: Int64?
+        for first in (current - 2)...current where matched == nil {
+            // Compare both codes in full for every candidate so timing does not tell which one failed.
+            let ok1 = TOTP.constantTimeEquals(totp.code(step: first), code1)
+            let ok2 = TOTP.constantTimeEquals(totp.code(step: first + 1), code2)
+            if ok1 && ok2 { matched = first + 1 }
+        }
+        guard let lastStep = matched else {
+            throw STSError(.invalidAuthenticationCode, "Authentication code for device is not valid.")
+        }
+        try await storeCall({
+            try await store.enableMFADevice(
+                accountId: caller.accountId, serialNumber: device.serialNumber, userName: user.userName,
+                enableDate: Self.wholeSeconds(now), lastUsedStep: lastStep)
+        }) { error in
+            switch error.code {
+            case .conflict: return STSError(.entityAlreadyExists, "MFA Device is already in use.")
+            case .notFound: return noSuchDevice(serialNumber)
+            default: return nil
+            }
+        }
+    }
+
+    /// `DeactivateMFADevice`: the device must be enabled for the named user.
+    public func deactivateMFADevice(caller: Caller, userName: String?, serialNumber: String) async throws(STSError) {
+        let owner = try await keyOwner(caller: caller, userName: userName)
+        try authorize(caller, action: "DeactivateMFADevice", resource: ownerArn(caller, owner))
+        guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) }),
+            let enabledFor = device.userName, enabledFor.lowercased() == owner?.lowercased()
+        else { throw noSuchDevice(serialNumber) }
+        try await storeCall({ try await store.deactivateMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
+            error in error.code == .notFound ? noSuchDevice(serialNumber) : nil
+        }
+    }
+
+    /// `ListMFADevices`: the devices enabled for a user (the caller when omitted).
+    public func listMFADevices(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
+        -> Page<MFADeviceRecord>
+    {
+        let owner = try await keyOwner(caller: caller, userName: userName)
+        try authorize(caller, action: "ListMFADevices", resource: ownerArn(caller, owner))
+        let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
+        let mine = all.filter { device in
+            guard let enabledFor = device.userName, let owner else { return false }
+            return enabledFor.lowercased() == owner.lowercased()
+        }
+        return try Page.paginate(mine, key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
+    }
+
+    /// `ListVirtualMFADevices`.
+    public func listVirtualMFADevices(
+        caller: Caller, assignmentStatus: AssignmentStatus, marker: String?, maxItems: Int?
+    ) async throws(STSError) -> Page<MFADeviceRecord> {
+        try authorize(caller, action: "ListVirtualMFADevices", resource: "arn:aws:iam::\(caller.accountId):mfa/")
+        let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
+        let selected = all.filter { device in
+            switch assignmentStatus {
+            case .any: return true
+            case .assigned: return device.userName != nil
+            case .unassigned: return device.userName == nil
+            }
+        }
+        return try Page.paginate(selected, key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
+    }
+
+    /// `DeleteVirtualMFADevice`: refused while the device is enabled.
+    public func deleteVirtualMFADevice(caller: Caller, serialNumber: String) async throws(STSError) {
+        try authorize(caller, action: "DeleteVirtualMFADevice", resource: serialNumber)
+        try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
+            error in
+            switch error.code {
+            case .notFound: return STSError(.noSuchEntity, "VirtualMFADevice with serial number \(serialNumber) doesn't exist.")
+            case .conflict: return STSError(.deleteConflict, "MFA Device is still in use.")
+            default: return nil
+            }
+        }
+    }
+}

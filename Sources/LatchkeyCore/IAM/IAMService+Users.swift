@@ -1,0 +1,117 @@
+public import Foundation
+public import LatchkeyModel
+
+extension IAMService {
+    /// `CreateUser`.
+    public func createUser(
+        caller: Caller, userName: String, path: String?, permissionsBoundary: String?, tags: [ResourceTag], now: Date
+    ) async throws(STSError) -> IAMUser {
+        let path = path ?? "/"
+        try authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
+        try Self.checkTagKeysUnique(tags)
+        let user = IAMUser(
+            accountId: caller.accountId, userName: userName,
+            userId: UniqueID.generate(prefix: "AIDA", account: caller.accountId),
+            path: path, createDate: Self.wholeSeconds(now), tags: tags, permissionsBoundaryArn: permissionsBoundary
+        )
+        try await storeCall({ try await store.insertUser(user) }) { error in
+            error.code == .alreadyExists
+                ? STSError(.entityAlreadyExists, "User with name \(userName) already exists.") : nil
+        }
+        return user
+    }
+
+    /// The result of `GetUser`: a user, or the root when called without a name by the root.
+    public enum GetUserResult: Sendable {
+        case user(IAMUser)
+        case root(accountId: String, createDate: Date)
+    }
+
+    /// `GetUser`: without a name, the caller itself.
+    public func getUser(caller: Caller, userName: String?) async throws(STSError) -> GetUserResult {
+        guard let userName else {
+            switch caller.credentials {
+            case .user(let user): return .user(user)
+            case .root:
+                let account = try await storeCall({ try await store.account(id: caller.accountId) })
+                return .root(accountId: caller.accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
+            case .temporary(let claims):
+                if claims.kind == .rootSession {
+                    let account = try await storeCall({ try await store.account(id: caller.accountId) })
+                    return .root(accountId: caller.accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
+                }
+                throw STSError(.validationError, "Must specify userName when calling with non-User credentials")
+            }
+        }
+        try authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
+        return .user(try await requireUser(caller.accountId, userName))
+    }
+
+    /// `ListUsers`, ordered by name, paginated.
+    public func listUsers(caller: Caller, pathPrefix: String?, marker: String?, maxItems: Int?) async throws(STSError)
+        -> Page<IAMUser>
+    {
+        try authorize(caller, action: "ListUsers", resource: "arn:aws:iam::\(caller.accountId):user/")
+        let users = try await storeCall({ try await store.users(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
+        return try Page.paginate(users, key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems)
+    }
+
+    /// `DeleteUser`: refused while the user has access keys or an enabled MFA device.
+    public func deleteUser(caller: Caller, userName: String) async throws(STSError) {
+        try authorize(caller, action: "DeleteUser", resource: userArn(caller.accountId, userName))
+        let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: userName) })
+        try await storeCall({ try await store.deleteUser(accountId: caller.accountId, userName: userName) }) { error in
+            if error.code == .notFound { return noSuchUser(userName) }
+            if error.code == .conflict {
+                let what = error.detail.contains("MFA") ? "MFA device" : "access keys"
+                return STSError(.deleteConflict, "Cannot delete entity, must delete \(what) first.")
+            }
+            return nil
+        }
+        for key in keys { resolver?.invalidate(accessKeyId: key.accessKeyId) }
+    }
+
+    /// `TagUser`: adds or replaces tags (keys case-insensitive); at most 50 tags on a user.
+    public func tagUser(caller: Caller, userName: String, tags: [ResourceTag]) async throws(STSError) {
+        try authorize(caller, action: "TagUser", resource: userArn(caller.accountId, userName))
+        try Self.checkTagKeysUnique(tags)
+        var user = try await requireUser(caller.accountId, userName)
+        let merged = Self.merge(user.tags, with: tags)
+        guard merged.count <= 50 else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerUser: 50.")
+        }
+        user.tags = merged
+        try await updateUser(user)
+    }
+
+    /// `UntagUser`: removes the named keys (case-insensitively); absent keys are ignored.
+    public func untagUser(caller: Caller, userName: String, tagKeys: [String]) async throws(STSError) {
+        try authorize(caller, action: "UntagUser", resource: userArn(caller.accountId, userName))
+        var user = try await requireUser(caller.accountId, userName)
+        let removed = Set(tagKeys.map { $0.lowercased() })
+        user.tags.removeAll { removed.contains($0.key.lowercased()) }
+        try await updateUser(user)
+    }
+
+    /// `ListUserTags`.
+    public func listUserTags(caller: Caller, userName: String, marker: String?, maxItems: Int?) async throws(STSError)
+        -> Page<ResourceTag>
+    {
+        try authorize(caller, action: "ListUserTags", resource: userArn(caller.accountId, userName))
+        let user = try await requireUser(caller.accountId, userName)
+        let sorted = user.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
+        return try Page.paginate(sorted, key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+    }
+
+    private func updateUser(_ user: IAMUser) async throws(STSError) {
+        try await storeCall({ try await store.updateUser(user) }) { error in
+            error.code == .notFound ? noSuchUser(user.userName) : nil
+        }
+        // Cached callers carry the user (its tags); drop them.
+        resolver?.invalidateAll()
+    }
+
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+}

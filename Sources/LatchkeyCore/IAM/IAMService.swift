@@ -1,0 +1,116 @@
+public import Foundation
+public import LatchkeyModel
+
+/// The IAM admin API for users, access keys and virtual MFA devices.
+///
+/// Authorization: until the policy engine exists, only the account's root may call these operations (its
+/// long-term keys, or session credentials it obtained with MFA, as AWS requires for IAM calls made with
+/// GetSessionToken credentials). Everyone else gets `AccessDenied`.
+public struct IAMService: Sendable {
+    let store: any IdentityStore
+    let secretBox: SecretBox
+    let resolver: CredentialResolver?
+    let mfa: MFAVerifier
+
+    /// - Parameter resolver: the credential cache to invalidate when keys or users change.
+    public init(store: any IdentityStore, secretBox: SecretBox, resolver: CredentialResolver? = nil) {
+        self.store = store
+        self.secretBox = secretBox
+        self.resolver = resolver
+        self.mfa = MFAVerifier(store: store, secretBox: secretBox)
+    }
+
+    /// Refuses callers other than the account's root.
+    func authorize(_ caller: Caller, action: String, resource: String) throws(STSError) {
+        if let claims = caller.sessionClaims {
+            if claims.kind == .rootSession, claims.mfaAuthenticated { return }
+            if claims.kind == .sessionToken || claims.kind == .rootSession {
+                throw STSError(
+                    .accessDenied,
+                    "User: \(caller.arn) is not authorized to perform: iam:\(action) on resource: \(resource) with session credentials obtained without MFA"
+                )
+            }
+        } else if caller.isRoot {
+            return
+        }
+        throw STSError(
+            .accessDenied,
+            "User: \(caller.arn) is not authorized to perform: iam:\(action) on resource: \(resource) because no identity-based policy allows the iam:\(action) action"
+        )
+    }
+
+    func userArn(_ accountId: String, _ name: String, path: String = "/") -> String {
+        "arn:aws:iam::\(accountId):user\(path)\(name)"
+    }
+
+    /// Runs a store call, turning store failures into AWS errors.
+    func storeCall<T>(_ body: () async throws -> T, mapping: (StoreError) -> STSError? = { _ in nil }) async throws(STSError) -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            if let mapped = mapping(error) { throw mapped }
+            if error.code == .unavailable || error.code == .corrupt {
+                throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            }
+            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+        } catch {
+            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+        }
+    }
+
+    func noSuchUser(_ name: String) -> STSError {
+        STSError(.noSuchEntity, "The user with name \(name) cannot be found.")
+    }
+
+    /// Loads a user of the account or throws `NoSuchEntity`.
+    func requireUser(_ accountId: String, _ name: String) async throws(STSError) -> IAMUser {
+        guard let user = try await storeCall({ try await store.user(accountId: accountId, userName: name) }) else {
+            throw noSuchUser(name)
+        }
+        return user
+    }
+
+    /// Tags: keys unique case-insensitively within one request (`InvalidInput`), at most 50 on an entity.
+    static func checkTagKeysUnique(_ tags: [ResourceTag]) throws(STSError) {
+        var seen = Set<String>()
+        for tag in tags where !seen.insert(tag.key.lowercased()).inserted {
+            throw STSError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        }
+    }
+
+    /// Merges new tags into existing ones: a key (compared case-insensitively) replaces the old value.
+    static func merge(_ existing: [ResourceTag], with new: [ResourceTag]) -> [ResourceTag] {
+        var result = existing
+        for tag in new {
+            if let index = result.firstIndex(where: { $0.key.lowercased() == tag.key.lowercased() }) {
+                result[index] = tag
+            } else {
+                result.append(tag)
+            }
+        }
+        return result
+    }
+}
+
+/// A page of a listing: items and the marker for the next page, if any.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var marker: String?
+    public var isTruncated: Bool { marker != nil }
+
+    /// Pages `all` (already sorted by `key`) after `marker`, `maxItems` at a time (IAM's 1...1000, default 100).
+    static func paginate(_ all: [Item], key: (Item) -> String, marker: String?, maxItems: Int?) throws(STSError) -> Page {
+        let limit = maxItems ?? 100
+        var start = 0
+        if let marker {
+            guard let data = Data(base64Encoded: marker), let after = String(data: data, encoding: .utf8) else {
+                throw STSError(.invalidInput, "Invalid Marker.")
+            }
+            start = all.firstIndex(where: { key($0) > after }) ?? all.count
+        }
+        let end = min(start + limit, all.count)
+        let items = Array(all[start..<end])
+        let next = end < all.count ? items.last.map { Data(key($0).utf8).base64EncodedString() } : nil
+        return Page(items: items, marker: next)
+    }
+}

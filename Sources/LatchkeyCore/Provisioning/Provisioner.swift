@@ -1,0 +1,81 @@
+public import Foundation
+public import LatchkeyModel
+
+/// What a bootstrap file declares: accounts and their root access keys.
+public struct BootstrapPlan: Sendable, Equatable {
+    public struct RootKey: Sendable, Equatable {
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        public init(accessKeyId: String, secretAccessKey: String) {
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+        }
+    }
+
+    public struct AccountEntry: Sendable, Equatable {
+        public var id: String
+        public var rootAccessKeys: [RootKey]
+        public init(id: String, rootAccessKeys: [RootKey]) {
+            self.id = id
+            self.rootAccessKeys = rootAccessKeys
+        }
+    }
+
+    public var accounts: [AccountEntry]
+    public init(accounts: [AccountEntry]) { self.accounts = accounts }
+}
+
+/// Applies bootstrap plans and creates the first account of a fresh server.
+public struct Provisioner: Sendable {
+    let store: any IdentityStore
+    let secretBox: SecretBox
+
+    public init(store: any IdentityStore, secretBox: SecretBox) {
+        self.store = store
+        self.secretBox = secretBox
+    }
+
+    /// Creates what the plan declares and is missing, and resets declared root keys to their declared secret and to
+    /// `Active`. Applying the same plan twice changes nothing. Entities the plan does not mention are left alone.
+    public func apply(_ plan: BootstrapPlan, now: Date) async throws {
+        for entry in plan.accounts {
+            if try await store.account(id: entry.id) == nil {
+                try await store.insertAccount(Account(id: entry.id, createDate: Self.wholeSeconds(now)))
+            }
+            for key in entry.rootAccessKeys {
+                let existing = try await store.accessKey(id: key.accessKeyId)
+                if let existing, existing.accountId == entry.id, existing.userName == nil, existing.status == .active,
+                    (try? secretBox.open(existing.sealedSecret, context: "access-key:\(key.accessKeyId)"))
+                        == Array(key.secretAccessKey.utf8)
+                {
+                    continue
+                }
+                try await store.putRootAccessKey(
+                    AccessKeyRecord(
+                        accessKeyId: key.accessKeyId, accountId: entry.id, userName: nil, status: .active,
+                        createDate: existing?.createDate ?? Self.wholeSeconds(now),
+                        sealedSecret: secretBox.seal(Array(key.secretAccessKey.utf8), context: "access-key:\(key.accessKeyId)")
+                    ))
+            }
+        }
+    }
+
+    /// On a store with no account at all, creates one account with a random ID and one root key, and returns them
+    /// so the caller can show the key once. Returns nil when the store already has accounts.
+    public func createFirstAccountIfEmpty(now: Date) async throws -> (accountId: String, key: BootstrapPlan.RootKey)? {
+        guard try await store.accounts().isEmpty else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        // 12 digits, not starting with 0 so that tools that treat it as a number keep all digits.
+        let accountId = String(UInt64.random(in: 100_000_000_000...999_999_999_999, using: &generator))
+        let key = BootstrapPlan.RootKey(
+            accessKeyId: AccessKeyID.generate(kind: .longTerm, account: accountId),
+            secretAccessKey: SecurityTokenService.generateSecretAccessKey()
+        )
+        try await apply(BootstrapPlan(accounts: [.init(id: accountId, rootAccessKeys: [key])]), now: now)
+        return (accountId, key)
+    }
+
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+}

@@ -1,0 +1,120 @@
+public import Foundation
+public import LatchkeyModel
+
+/// Temporary credentials as STS returns them.
+public struct TemporaryCredentials: Sendable {
+    public var accessKeyId: String
+    public var secretAccessKey: String
+    public var sessionToken: String
+    public var expiration: Date
+}
+
+/// The STS operations. Transport-free: the server hands in an authenticated `Caller` and validated values.
+public struct SecurityTokenService: Sendable {
+    let store: any IdentityStore
+    let secretBox: SecretBox
+    let keyRing: SessionTokenKeyRing
+    let mfa: MFAVerifier
+
+    public init(store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing) {
+        self.store = store
+        self.secretBox = secretBox
+        self.keyRing = keyRing
+        self.mfa = MFAVerifier(store: store, secretBox: secretBox)
+    }
+
+    // MARK: GetCallerIdentity
+
+    /// `GetCallerIdentity`: needs no permission and is never denied.
+    public func getCallerIdentity(caller: Caller) -> (arn: String, userId: String, account: String) {
+        (caller.arn, caller.userId, caller.accountId)
+    }
+
+    // MARK: GetAccessKeyInfo
+
+    /// `GetAccessKeyInfo`: the account of any access key ID. Keys this server stores answer with their account
+    /// (a bootstrap file may declare keys that do not encode it); any other well-formed ID is decoded as AWS
+    /// encodes accounts into key IDs.
+    public func getAccessKeyInfo(caller: Caller, accessKeyId: String) async throws(STSError) -> String {
+        try Self.checkSessionRestrictions(caller, action: "GetAccessKeyInfo")
+        if accessKeyId.hasPrefix("AKIA"), let record = try? await store.accessKey(id: accessKeyId) {
+            return record.accountId
+        }
+        guard let account = AccessKeyID.account(of: accessKeyId) else {
+            throw STSError(.invalidParameterValue, "The access key ID '\(accessKeyId)' is not well formed.")
+        }
+        return account
+    }
+
+    // MARK: GetSessionToken
+
+    /// `GetSessionToken`: long-term credentials only; users get 900...129600 s (default 43200), the root at most
+    /// 3600 s (longer requests are shortened to one hour, as AWS does). With `SerialNumber` and `TokenCode`, the
+    /// code must come from the caller's enabled MFA device and the session is marked MFA-authenticated.
+    public func getSessionToken(
+        caller: Caller, durationSeconds: Int?, serialNumber: String?, tokenCode: String?, now: Date
+    ) async throws(STSError) -> TemporaryCredentials {
+        if caller.sessionClaims != nil {
+            throw STSError(.accessDenied, "Cannot call GetSessionToken with session credentials")
+        }
+        let duration: Int
+        if caller.isRoot {
+            duration = min(durationSeconds ?? 3600, 3600)
+        } else {
+            duration = durationSeconds ?? 43200
+        }
+        var mfaAuthenticated = false
+        if serialNumber != nil || tokenCode != nil {
+            guard let serialNumber, let tokenCode else {
+                throw STSError(.accessDenied, MFAVerifier.unableToValidate)
+            }
+            let userName: String?
+            if case .user(let user) = caller.credentials { userName = user.userName } else { userName = nil }
+            try await mfa.verifySessionCode(
+                accountId: caller.accountId, userName: userName, serialNumber: serialNumber, code: tokenCode, now: now)
+            mfaAuthenticated = true
+        }
+        let issued = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        var claims = SessionTokenClaims(
+            accessKeyId: AccessKeyID.generate(kind: .temporary, account: caller.accountId),
+            secretAccessKey: Self.generateSecretAccessKey(),
+            accountId: caller.accountId,
+            kind: caller.isRoot ? .rootSession : .sessionToken,
+            principalArn: caller.arn,
+            userId: caller.userId,
+            issuedAt: issued,
+            expiresAt: issued.addingTimeInterval(TimeInterval(duration))
+        )
+        claims.sourcePrincipalArn = caller.arn
+        claims.mfaAuthenticated = mfaAuthenticated
+        claims.mfaAuthenticatedAt = mfaAuthenticated ? issued : nil
+        return seal(claims)
+    }
+
+    func seal(_ claims: SessionTokenClaims) -> TemporaryCredentials {
+        TemporaryCredentials(
+            accessKeyId: claims.accessKeyId,
+            secretAccessKey: claims.secretAccessKey,
+            sessionToken: keyRing.seal(claims),
+            expiration: claims.expiresAt
+        )
+    }
+
+    // MARK: Rules shared by the operations
+
+    /// Credentials from GetSessionToken may call only AssumeRole and GetCallerIdentity in STS.
+    public static func checkSessionRestrictions(_ caller: Caller, action: String) throws(STSError) {
+        guard action != "AssumeRole" && action != "GetCallerIdentity" else { return }
+        guard let claims = caller.sessionClaims else { return }
+        if claims.kind == .sessionToken || claims.kind == .rootSession {
+            throw STSError(.accessDenied, "Cannot call \(action) with session credentials")
+        }
+    }
+
+    /// A 40-character secret access key from 30 random bytes, in the base64 alphabet AWS's secrets use.
+    public static func generateSecretAccessKey() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<30).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+    }
+}

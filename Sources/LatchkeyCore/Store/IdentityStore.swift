@@ -1,0 +1,97 @@
+public import Foundation
+
+/// Why a store operation failed, in terms the IAM operations turn into AWS errors.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: Sendable, Hashable {
+        private enum Base: Sendable, Hashable {
+            case notFound, alreadyExists, conflict, unavailable, corrupt
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+
+        /// The entity (or its parent) does not exist.
+        public static let notFound = Code(.notFound)
+        /// A unique name or ID is already taken.
+        public static let alreadyExists = Code(.alreadyExists)
+        /// The change conflicts with dependent entities (a user with keys, an enabled MFA device, ...).
+        public static let conflict = Code(.conflict)
+        /// The database could not be reached or the write failed; nothing was changed.
+        public static let unavailable = Code(.unavailable)
+        /// A stored row could not be read back (schema drift, hand-edited file).
+        public static let corrupt = Code(.corrupt)
+    }
+
+    public var code: Code
+    /// What failed, for logs and, for `conflict`, the dependent kind ("access keys", "MFA devices").
+    public var detail: String
+
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+    public var description: String { detail }
+}
+
+/// Persistence of accounts, IAM users, access keys and MFA devices.
+///
+/// Every method is one atomic unit: it either changes everything it names or nothing. Names are compared as IAM
+/// does: user names and MFA device names are unique per account case-insensitively, but stored and returned with
+/// the case they were created with. Implementations: SQLite (`LatchkeySQLite`), PostgreSQL later.
+/// Errors are `StoreError`; any other error means the store is unavailable.
+public protocol IdentityStore: Sendable {
+    // MARK: Accounts
+    /// Inserts an account; `.alreadyExists` if the ID exists.
+    func insertAccount(_ account: Account) async throws
+    func account(id: String) async throws -> Account?
+    /// All accounts, ordered by ID.
+    func accounts() async throws -> [Account]
+
+    // MARK: Users
+    /// Inserts a user; `.alreadyExists` if the name (case-insensitively) exists in the account, `.notFound` if the
+    /// account does not exist.
+    func insertUser(_ user: IAMUser) async throws
+    /// Case-insensitive lookup by name.
+    func user(accountId: String, userName: String) async throws -> IAMUser?
+    /// Users whose path starts with `pathPrefix`, ordered by name (case-insensitively).
+    func users(accountId: String, pathPrefix: String) async throws -> [IAMUser]
+    /// Replaces the stored user (matched by account and name); `.notFound` if missing.
+    func updateUser(_ user: IAMUser) async throws
+    /// Deletes the user; `.notFound` if missing; `.conflict` with detail "access keys" or "MFA devices" while the
+    /// user still has access keys or an enabled MFA device.
+    func deleteUser(accountId: String, userName: String) async throws
+
+    // MARK: Access keys
+    /// Inserts a key; `.alreadyExists` if the ID exists; `.notFound` if its user or account is missing.
+    func insertAccessKey(_ key: AccessKeyRecord) async throws
+    /// Inserts or replaces a root key declared by the bootstrap file; `.conflict` if the ID belongs to another
+    /// account or to a user.
+    func putRootAccessKey(_ key: AccessKeyRecord) async throws
+    func accessKey(id: String) async throws -> AccessKeyRecord?
+    /// The keys of a user, or of the account's root when `userName` is nil, ordered by creation date.
+    func accessKeys(accountId: String, userName: String?) async throws -> [AccessKeyRecord]
+    /// `.notFound` if missing.
+    func updateAccessKeyStatus(id: String, status: AccessKeyStatus) async throws
+    /// `.notFound` if missing.
+    func deleteAccessKey(id: String) async throws
+
+    // MARK: MFA devices
+    /// `.alreadyExists` if the serial number exists; `.notFound` if the account is missing.
+    func insertMFADevice(_ device: MFADeviceRecord) async throws
+    func mfaDevice(accountId: String, serialNumber: String) async throws -> MFADeviceRecord?
+    /// All devices of the account, ordered by serial number.
+    func mfaDevices(accountId: String) async throws -> [MFADeviceRecord]
+    /// Enables the device for a user and records the last accepted step; `.notFound` if the device or user is
+    /// missing, `.conflict` if the device is already enabled (for anyone).
+    func enableMFADevice(accountId: String, serialNumber: String, userName: String, enableDate: Date, lastUsedStep: Int64)
+        async throws
+    /// Detaches the device from its user; `.notFound` if missing or not enabled.
+    func deactivateMFADevice(accountId: String, serialNumber: String) async throws
+    /// `.notFound` if missing; `.conflict` if it is still enabled for a user.
+    func deleteMFADevice(accountId: String, serialNumber: String) async throws
+    /// Atomically accepts `step` if it is later than the device's last used step, recording it; returns false
+    /// (and changes nothing) when the step was already used. `.notFound` if the device is missing.
+    func consumeMFAStep(accountId: String, serialNumber: String, step: Int64) async throws -> Bool
+}

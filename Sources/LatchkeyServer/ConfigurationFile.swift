@@ -1,0 +1,173 @@
+public import Foundation
+public import LatchkeyCore
+import Yams
+
+/// The YAML configuration (bootstrap) file given with `--config`.
+///
+/// ```yaml
+/// accounts:
+///   - id: "111122223333"
+///     rootAccessKeys:
+///       - {accessKeyId: AKIA..., secretAccessKey: ...}
+/// idpTrustedCAFile: /path/to/ca.pem
+/// masterKeyFile: /path/to/master.key
+/// sessionTokenKeyId: 1
+/// ```
+/// Unknown keys are an error naming their line, so a typo never silently drops a setting.
+public struct ConfigurationFile: Sendable, Equatable {
+    /// Accounts and root keys applied (idempotently) at every start.
+    public var bootstrap = BootstrapPlan(accounts: [])
+    /// PEM bundle trusted when fetching identity-provider documents (federation, a later release).
+    public var idpTrustedCAFile: String?
+    /// The master key, base64 (32 bytes). Prefer `masterKeyFile` or `LATCHKEY_MASTER_KEY`.
+    public var masterKey: String?
+    /// A file holding the base64 master key.
+    public var masterKeyFile: String?
+    /// The session-token key ID used to seal new tokens (1...4294967295). Raising it rotates the token key; tokens
+    /// sealed under lower IDs stay valid until they expire.
+    public var sessionTokenKeyId: UInt32 = 1
+
+    public init() {}
+
+    /// An error in the configuration file, with its line.
+    public struct ParseError: Error, CustomStringConvertible, Equatable {
+        public var line: Int?
+        public var message: String
+        public var description: String { line.map { "line \($0): \(message)" } ?? message }
+    }
+
+    static let topLevelKeys = ["accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "sessionTokenKeyId"]
+    static let accountKeys = ["id", "rootAccessKeys"]
+    static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
+
+    /// Parses the YAML text of a configuration file.
+    public static func parse(_ text: String) throws(ParseError) -> ConfigurationFile {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ParseError(line: nil, message: "not valid YAML: \(error)")
+        }
+        var file = ConfigurationFile()
+        guard let root else { return file }
+        let top = try mapping(root, what: "the configuration", allowed: topLevelKeys)
+        for (key, value) in top {
+            switch key.string {
+            case "accounts":
+                file.bootstrap.accounts = try accounts(value)
+            case "idpTrustedCAFile":
+                file.idpTrustedCAFile = try scalar(value, what: "idpTrustedCAFile")
+            case "masterKey":
+                file.masterKey = try scalar(value, what: "masterKey")
+            case "masterKeyFile":
+                file.masterKeyFile = try scalar(value, what: "masterKeyFile")
+            case "sessionTokenKeyId":
+                let text = try scalar(value, what: "sessionTokenKeyId")
+                guard let id = UInt32(text), id > 0 else {
+                    throw ParseError(line: value.mark?.line, message: "sessionTokenKeyId must be a positive integer, not '\(text)'")
+                }
+                file.sessionTokenKeyId = id
+            default:
+                break
+            }
+        }
+        return file
+    }
+
+    private static func accounts(_ node: Node) throws(ParseError) -> [BootstrapPlan.AccountEntry] {
+        guard let sequence = node.sequence else {
+            throw ParseError(line: node.mark?.line, message: "accounts must be a list")
+        }
+        var entries: [BootstrapPlan.AccountEntry] = []
+        var seen = Set<String>()
+        for item in sequence {
+            let fields = try mapping(item, what: "an account", allowed: accountKeys)
+            var id: String?
+            var keys: [BootstrapPlan.RootKey] = []
+            for (key, value) in fields {
+                switch key.string {
+                case "id":
+                    let text = try scalar(value, what: "id")
+                    guard Account.isValidID(text) else {
+                        throw ParseError(line: value.mark?.line, message: "account id must be 12 digits (quote it), not '\(text)'")
+                    }
+                    id = text
+                case "rootAccessKeys":
+                    keys = try rootKeys(value)
+                default:
+                    break
+                }
+            }
+            guard let id else { throw ParseError(line: item.mark?.line, message: "an account needs an id") }
+            guard seen.insert(id).inserted else {
+                throw ParseError(line: item.mark?.line, message: "account \(id) is declared twice")
+            }
+            entries.append(.init(id: id, rootAccessKeys: keys))
+        }
+        return entries
+    }
+
+    private static func rootKeys(_ node: Node) throws(ParseError) -> [BootstrapPlan.RootKey] {
+        guard let sequence = node.sequence else {
+            throw ParseError(line: node.mark?.line, message: "rootAccessKeys must be a list")
+        }
+        var keys: [BootstrapPlan.RootKey] = []
+        for item in sequence {
+            let fields = try mapping(item, what: "a root access key", allowed: rootKeyKeys)
+            var id: String?
+            var secret: String?
+            for (key, value) in fields {
+                if key.string == "accessKeyId" { id = try scalar(value, what: "accessKeyId") }
+                if key.string == "secretAccessKey" { secret = try scalar(value, what: "secretAccessKey") }
+            }
+            guard let id, let secret else {
+                throw ParseError(line: item.mark?.line, message: "a root access key needs accessKeyId and secretAccessKey")
+            }
+            guard isWellFormedAccessKeyID(id) else {
+                throw ParseError(
+                    line: item.mark?.line,
+                    message: "accessKeyId must be 16 to 128 letters and digits starting with AKIA, not '\(id)'")
+            }
+            guard (16...128).contains(secret.utf8.count), !secret.contains(where: \.isWhitespace) else {
+                throw ParseError(line: item.mark?.line, message: "secretAccessKey of \(id) must be 16 to 128 characters without spaces")
+            }
+            keys.append(.init(accessKeyId: id, secretAccessKey: secret))
+        }
+        return keys
+    }
+
+    static func isWellFormedAccessKeyID(_ id: String) -> Bool {
+        id.hasPrefix("AKIA") && (16...128).contains(id.utf8.count)
+            && id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
+    }
+
+    private static func mapping(_ node: Node, what: String, allowed: [String]) throws(ParseError) -> [(Node, Node)] {
+        guard let mapping = node.mapping else {
+            throw ParseError(line: node.mark?.line, message: "\(what) must be a mapping")
+        }
+        var pairs: [(Node, Node)] = []
+        var seen = Set<String>()
+        for (key, value) in mapping {
+            guard let name = key.string else {
+                throw ParseError(line: key.mark?.line, message: "keys in \(what) must be strings")
+            }
+            guard allowed.contains(name) else {
+                throw ParseError(
+                    line: key.mark?.line,
+                    message: "unknown key '\(name)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
+            }
+            guard seen.insert(name).inserted else {
+                throw ParseError(line: key.mark?.line, message: "key '\(name)' appears twice in \(what)")
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
+
+    private static func scalar(_ node: Node, what: String) throws(ParseError) -> String {
+        guard let scalar = node.scalar else {
+            throw ParseError(line: node.mark?.line, message: "\(what) must be a single value")
+        }
+        return scalar.string
+    }
+}

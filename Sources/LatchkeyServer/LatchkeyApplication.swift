@@ -1,0 +1,71 @@
+public import Foundation
+public import Hummingbird
+import LatchkeyCore
+import LatchkeySQLite
+public import Logging
+
+/// Builds the Latchkey server: opens the store under the data folder, loads (or creates) the master key, applies
+/// the bootstrap file, and wires the STS and IAM operations to one Query endpoint.
+public enum LatchkeyApplication {
+    /// What happened while starting, for the CLI to report once.
+    public struct StartupReport: Sendable {
+        /// Set when this start created the first account: its ID and root key, to be shown once.
+        public var createdAccount: (accountId: String, accessKeyId: String, secretAccessKey: String)?
+        /// Whether this start generated the master key file.
+        public var createdMasterKey: Bool
+    }
+
+    /// The SQLite file inside the data folder.
+    public static let databaseFileName = "latchkey.sqlite"
+
+    /// Builds the application. `onListening` is called with the bound host and port once the server accepts
+    /// connections (useful with port 0).
+    public static func build(
+        configuration: ServerConfiguration,
+        logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) async throws -> (application: some ApplicationProtocol, report: StartupReport) {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let (masterKey, createdMasterKey) = try MasterKeyLoader.load(configuration: configuration)
+        let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent(databaseFileName)
+        let store = try SQLiteIdentityStore(path: databasePath)
+        let secretBox = SecretBox(masterKey: masterKey)
+        let activeKeyID = configuration.file?.sessionTokenKeyId ?? 1
+        let keyRing = try SessionTokenKeyRing.derived(
+            from: masterKey, activeKeyID: activeKeyID, acceptedKeyIDs: 1...activeKeyID)
+
+        let provisioner = Provisioner(store: store, secretBox: secretBox)
+        if let plan = configuration.file?.bootstrap {
+            try await provisioner.apply(plan, now: clock())
+        }
+        var report = StartupReport(createdAccount: nil, createdMasterKey: createdMasterKey)
+        if let first = try await provisioner.createFirstAccountIfEmpty(now: clock()) {
+            report.createdAccount = (first.accountId, first.key.accessKeyId, first.key.secretAccessKey)
+        }
+
+        let resolver = CredentialResolver(store: store, secretBox: secretBox, keyRing: keyRing)
+        let sts = SecurityTokenService(store: store, secretBox: secretBox, keyRing: keyRing)
+        let iam = IAMService(store: store, secretBox: secretBox, resolver: resolver)
+        let endpoint = QueryEndpoint(
+            sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, limits: configuration.limits,
+            logger: logger, clock: clock)
+
+        let router = Router()
+        router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
+        router.get("/") { request, context in await endpoint.respond(to: request, context: context) }
+
+        let host = configuration.host
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                await onListening(host, channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger
+        )
+        return (application, report)
+    }
+}

@@ -1,0 +1,209 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LatchkeyCore
+import LatchkeyModel
+import LatchkeyQuery
+import LatchkeySigV4
+import Logging
+import NIOCore
+
+/// The single Query-protocol endpoint: `POST /` (form body) and `GET /?...`.
+///
+/// Pipeline, each step bounded and with its own AWS error: read the body (capped) → parse the form strictly →
+/// pick the API by `Version` and the operation by `Action` → authenticate (SigV4, credential scope service must
+/// match the API) → validate every parameter against the operation's constraint table → run the operation →
+/// render XML (or JSON when the client asks for it).
+struct QueryEndpoint: Sendable {
+    let sts: [String: OperationHandler]
+    let iam: [String: OperationHandler]
+    let resolver: CredentialResolver
+    let limits: ServerConfiguration.Limits
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    /// Operations AWS serves without a signature.
+    static let unsignedSTSActions: Set<String> = ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"]
+    static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
+
+    func respond(to request: Request, context: some RequestContext) async -> Response {
+        let requestId = UUID().uuidString.lowercased()
+        let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
+        var api = QueryAPI.sts
+        var action = "-"
+        do {
+            let body = try await collectBody(request)
+            let parameters = try parseParameters(request: request, body: body)
+            guard let version = parameters["Version"] else {
+                throw STSError(.missingParameter, "The request must contain the parameter Version.")
+            }
+            guard let actionName = parameters["Action"] else {
+                throw STSError(.missingAction, "The request must contain the parameter Action.")
+            }
+            action = actionName
+            guard let selected = QueryAPI(version: version) else {
+                throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
+            }
+            api = selected
+            let handlers = api == .sts ? sts : iam
+            guard let handler = handlers[actionName], let schema = api.schema(for: actionName) else {
+                throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
+            }
+            let now = clock()
+            let caller = try await authenticate(
+                request: request, body: body, api: api, action: actionName, now: now)
+            let input = try schema.decode(parameters.dictionary)
+            let result = try await handler(OperationRequest(caller: caller, input: input, now: now, requestId: requestId))
+            return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
+        } catch let error as STSError {
+            log(error, action: action, requestId: requestId)
+            return failure(error, api: api, requestId: requestId, json: wantsJSON)
+        } catch {
+            logger.error("unexpected error", metadata: ["request-id": "\(requestId)", "action": "\(action)", "error": "\(String(reflecting: error))"])
+            let internalError = STSError(.internalFailure, "The request processing has failed because of an unknown error, exception or failure.")
+            return failure(internalError, api: api, requestId: requestId, json: wantsJSON)
+        }
+    }
+
+    // MARK: Steps
+
+    private func collectBody(_ request: Request) async throws(STSError) -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: limits.maxBodyBytes)
+        } catch {
+            throw STSError(
+                .requestEntityTooLarge, "Request body is larger than the limit of \(limits.maxBodyBytes) bytes.", cause: error)
+        }
+    }
+
+    /// Parameters from the query string and, for POST, the form body; a key in both is a duplicate.
+    private func parseParameters(request: Request, body: ByteBuffer) throws(STSError) -> QueryParameters {
+        var parameters: QueryParameters
+        do {
+            parameters = try QueryParameters.parse(Array((request.uri.query ?? "").utf8))
+        } catch {
+            throw error.stsError
+        }
+        guard body.readableBytes > 0 else { return parameters }
+        if request.method == .get {
+            throw STSError(.invalidParameterValue, "A GET request must not carry a body.")
+        }
+        if let contentType = request.headers[.contentType],
+            !contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")
+        {
+            throw STSError(
+                .invalidParameterValue,
+                "Unsupported Content-Type \(contentType.prefix(100)). The Query protocol takes application/x-www-form-urlencoded.")
+        }
+        do {
+            let form = try QueryParameters.parse(body.readableBytesView)
+            for parameter in form {
+                try parameters.append(key: parameter.key, value: parameter.value)
+            }
+        } catch {
+            throw error.stsError
+        }
+        return parameters
+    }
+
+    /// Verifies the SigV4 signature and resolves the caller. Returns nil for the unsigned federation calls.
+    private func authenticate(request: Request, body: ByteBuffer, api: QueryAPI, action: String, now: Date)
+        async throws(STSError) -> Caller?
+    {
+        let signable = Self.signableRequest(request, body: body)
+        let authorization: SigV4Authorization?
+        do {
+            authorization = try SigV4.parseAuthorization(request: signable)
+        } catch {
+            throw STSError(error)
+        }
+        guard let authorization else {
+            if api == .sts, Self.unsignedSTSActions.contains(action) { return nil }
+            throw STSError(.missingAuthenticationToken, "Request is missing Authentication Token")
+        }
+        let resolved = try await resolver.resolve(
+            accessKeyId: authorization.accessKeyId, sessionToken: authorization.securityToken, now: now)
+        do {
+            try SigV4.verify(
+                authorization, request: signable, secretAccessKey: resolved.secretAccessKey, now: now,
+                expectedService: api.signingService)
+        } catch {
+            throw STSError(error)
+        }
+        return resolved.caller
+    }
+
+    /// The request as SigV4 sees it: raw path and query as received, every header (the Host header lives in the
+    /// request's authority), and the SHA-256 of the body.
+    static func signableRequest(_ request: Request, body: ByteBuffer) -> SignableRequest {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(request.headers.count + 1)
+        if let authority = request.head.authority {
+            headers.append((name: "host", value: authority))
+        }
+        for field in request.headers {
+            headers.append((name: field.name.rawName, value: field.value))
+        }
+        let payloadHash: String
+        if body.readableBytes == 0 {
+            payloadHash = SigV4.emptyPayloadHash
+        } else {
+            payloadHash = SigV4.payloadHash(body.readableBytesView)
+        }
+        return SignableRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+            headers: headers, payloadHash: payloadHash)
+    }
+
+    // MARK: Responses
+
+    private func success(action: String, api: QueryAPI, result: ResponseNode?, requestId: String, json: Bool) -> Response {
+        let text: String
+        let contentType: String
+        if json {
+            text = QueryResponse.json(action: action, result: result, requestId: requestId)
+            contentType = "application/json"
+        } else {
+            text = QueryResponse.xml(action: action, namespace: api.namespace, result: result, requestId: requestId)
+            contentType = "text/xml"
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: contentType, Self.requestIdHeader: requestId],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private func failure(_ error: STSError, api: QueryAPI, requestId: String, json: Bool) -> Response {
+        let text: String
+        let contentType: String
+        if json {
+            text = QueryResponse.errorJSON(error, requestId: requestId)
+            contentType = "application/json"
+        } else {
+            text = QueryResponse.errorXML(error, namespace: api.namespace, requestId: requestId)
+            contentType = "text/xml"
+        }
+        return Response(
+            status: HTTPResponse.Status(code: error.code.httpStatus),
+            headers: [.contentType: contentType, Self.requestIdHeader: requestId],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private func log(_ error: STSError, action: String, requestId: String) {
+        let level: Logger.Level = error.code.httpStatus >= 500 ? .error : .debug
+        logger.log(
+            level: level, "request failed",
+            metadata: [
+                "request-id": "\(requestId)", "action": "\(action)", "code": "\(error.code.wireCode)",
+                "detail": "\(error.debugDescription)",
+            ])
+    }
+}
+
+extension STSError {
+    /// A SigV4 failure as AWS reports it.
+    init(_ error: SigV4Error) {
+        self.init(Code(error.code.wireCode, error.code.httpStatus), error.message, cause: error)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LatchkeyServer
+import Logging
+
+@main
+struct Latchkey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latchkey",
+        abstract: "An AWS-compatible Security Token Service.",
+        discussion: """
+            Point the AWS CLI or an SDK at it with --endpoint-url. `latchkey serve` with no options starts on \
+            127.0.0.1:8080 with an embedded SQLite store in ./latchkey-data and, on first start, creates an \
+            account and prints its root access key once.
+            """,
+        subcommands: [Serve.self]
+    )
+}
+
+extension Latchkey {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the STS and IAM endpoint.",
+            discussion: """
+                Every option falls back to its environment variable, then to its default. The master key that \
+                encrypts secrets at rest comes from LATCHKEY_MASTER_KEY (base64, 32 bytes), else the config file \
+                (masterKey or masterKeyFile), else <data-dir>/master.key, created with mode 0600 on first start.
+                """
+        )
+
+        @Option(help: ArgumentHelp("YAML configuration: accounts and root keys to create, key settings. Env: LATCHKEY_CONFIG.", valueName: "file"))
+        var config: String?
+
+        @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for the SQLite store and the master key. Env: LATCHKEY_DATA_DIR. Default: ./latchkey-data.", valueName: "dir"))
+        var dataDir: String?
+
+        @Option(help: ArgumentHelp("Address to listen on. Env: LATCHKEY_HOST. Default: 127.0.0.1.", valueName: "host"))
+        var host: String?
+
+        @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one. Env: LATCHKEY_PORT. Default: 8080.", valueName: "port"))
+        var port: Int?
+
+        @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: LATCHKEY_LOG_LEVEL. Default: info.", valueName: "level"))
+        var logLevel: String?
+
+        func validate() throws {
+            let environment = ProcessInfo.processInfo.environment
+            if let port = port ?? environment["LATCHKEY_PORT"].flatMap(Int.init), !(0...65535).contains(port) {
+                throw ValidationError("--port must be between 0 and 65535")
+            }
+            if environment["LATCHKEY_PORT"] != nil, port == nil, Int(environment["LATCHKEY_PORT"] ?? "") == nil {
+                throw ValidationError("LATCHKEY_PORT must be a number")
+            }
+            if let level = logLevel ?? environment["LATCHKEY_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
+                throw ValidationError("unknown log level '\(level)'")
+            }
+        }
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let level = Logger.Level(rawValue: logLevel ?? environment["LATCHKEY_LOG_LEVEL"] ?? "info") ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            var logger = Logger(label: "latchkey")
+            logger.logLevel = level
+
+            var file: ConfigurationFile?
+            if let path = config ?? environment["LATCHKEY_CONFIG"] {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ValidationError("cannot read the configuration file \(path)")
+                }
+                do {
+                    file = try ConfigurationFile.parse(String(decoding: data, as: UTF8.self))
+                } catch {
+                    throw ValidationError("\(path): \(error)")
+                }
+            }
+            let configuration = ServerConfiguration(
+                host: host ?? environment["LATCHKEY_HOST"] ?? "127.0.0.1",
+                port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080,
+                dataDirectory: dataDir ?? environment["LATCHKEY_DATA_DIR"] ?? "./latchkey-data",
+                file: file,
+                masterKeyOverride: environment["LATCHKEY_MASTER_KEY"],
+                logLevel: level
+            )
+            let (application, report) = try await LatchkeyApplication.build(
+                configuration: configuration, logger: logger,
+                onListening: { host, port in
+                    print("latchkey listening on http://\(host):\(port)")
+                    fflush(stdout)
+                })
+            if report.createdMasterKey {
+                logger.notice("created a new master key in \(configuration.dataDirectory)/master.key (mode 0600); back it up")
+            }
+            if let account = report.createdAccount {
+                print("""
+                    Created account \(account.accountId) with a root access key. It is shown only this once:
+                    LATCHKEY_ACCOUNT_ID=\(account.accountId)
+                    AWS_ACCESS_KEY_ID=\(account.accessKeyId)
+                    AWS_SECRET_ACCESS_KEY=\(account.secretAccessKey)
+                    """)
+                fflush(stdout)
+            }
+            try await application.runService()
+        }
+    }
+}
