@@ -1,0 +1,149 @@
+public import LatchkeyCore
+import GRDB
+
+extension SQLiteIdentityStore {
+    private static let userColumns =
+        "account_id, user_name, user_id, path, create_date, tags, permissions_boundary_arn"
+
+    /// Inserts a user; `.alreadyExists` if the name (case-insensitively) or the user ID is taken in the account,
+    /// `.notFound` if the account does not exist.
+    public func insertUser(_ user: IAMUser) async throws {
+        let tags = try Self.encodeTags(user.tags)
+        let description = "user \(user.userName) in account \(user.accountId)"
+        try await write(
+            "insertUser",
+            constraint: { violation in
+                switch violation {
+                case .unique: StoreError(.alreadyExists, "\(description) already exists")
+                case .foreignKey: StoreError(.notFound, "account \(user.accountId) does not exist")
+                case .other: nil
+                }
+            }
+        ) { db in
+            try Self.requireAccount(db, user.accountId)
+            try db.execute(
+                sql: """
+                    INSERT INTO users (account_id, user_name, name_key, user_id, path, create_date, tags,
+                        permissions_boundary_arn)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    user.accountId, user.userName, Stored.nameKey(user.userName), user.userId, user.path,
+                    Stored.millis(user.createDate), tags, user.permissionsBoundaryArn,
+                ]
+            )
+        }
+    }
+
+    /// Case-insensitive lookup by name; the user comes back with the case it was created with.
+    public func user(accountId: String, userName: String) async throws -> IAMUser? {
+        let nameKey = Stored.nameKey(userName)
+        return try await read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT \(Self.userColumns) FROM users WHERE account_id = ? AND name_key = ?"
+                ),
+                arguments: [accountId, nameKey]
+            ).map(Self.decodeUser)
+        }
+    }
+
+    /// Users whose path starts with `pathPrefix` (compared case-sensitively, no wildcards), ordered by name
+    /// case-insensitively.
+    public func users(accountId: String, pathPrefix: String) async throws -> [IAMUser] {
+        try await read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.userColumns) FROM users
+                        WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
+                        ORDER BY name_key
+                        """
+                ),
+                arguments: [accountId, pathPrefix]
+            ).map(Self.decodeUser)
+        }
+    }
+
+    /// Replaces the stored user matched by account and name (case-insensitively); `.notFound` if missing.
+    ///
+    /// A case-only change of `userName` is kept; keys and devices follow because they reference the folded name.
+    public func updateUser(_ user: IAMUser) async throws {
+        let tags = try Self.encodeTags(user.tags)
+        let description = "user \(user.userName) in account \(user.accountId)"
+        try await write(
+            "updateUser",
+            constraint: { $0 == .unique ? StoreError(.alreadyExists, "user ID \(user.userId) is taken") : nil }
+        ) { db in
+            try db.execute(
+                sql: """
+                    UPDATE users SET user_name = ?, user_id = ?, path = ?, create_date = ?, tags = ?,
+                        permissions_boundary_arn = ?
+                    WHERE account_id = ? AND name_key = ?
+                    """,
+                arguments: [
+                    user.userName, user.userId, user.path, Stored.millis(user.createDate), tags,
+                    user.permissionsBoundaryArn, user.accountId, Stored.nameKey(user.userName),
+                ]
+            )
+            guard db.changesCount > 0 else { throw StoreError(.notFound, "\(description) does not exist") }
+        }
+    }
+
+    /// Deletes the user; `.notFound` if missing; `.conflict` with detail "access keys" or "MFA devices" while the
+    /// user still has access keys or an enabled MFA device.
+    public func deleteUser(accountId: String, userName: String) async throws {
+        let nameKey = Stored.nameKey(userName)
+        try await write(
+            "deleteUser",
+            constraint: { $0 == .foreignKey ? StoreError(.conflict, "access keys") : nil }
+        ) { db in
+            guard try Self.userExists(db, accountId: accountId, nameKey: nameKey) else {
+                throw StoreError(.notFound, "user \(userName) in account \(accountId) does not exist")
+            }
+            let arguments: StatementArguments = [accountId, nameKey]
+            let hasKeys = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM access_keys WHERE account_id = ? AND user_name_key = ?)",
+                arguments: arguments
+            )
+            if hasKeys == true { throw StoreError(.conflict, "access keys") }
+            let hasDevices = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM mfa_devices WHERE account_id = ? AND user_name_key = ?)",
+                arguments: arguments
+            )
+            if hasDevices == true { throw StoreError(.conflict, "MFA devices") }
+            try db.execute(sql: "DELETE FROM users WHERE account_id = ? AND name_key = ?", arguments: arguments)
+        }
+    }
+
+    static func userExists(_ db: Database, accountId: String, nameKey: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM users WHERE account_id = ? AND name_key = ?)"),
+            arguments: [accountId, nameKey]
+        ) == true
+    }
+
+    static func decodeUser(_ row: Row) throws -> IAMUser {
+        let columns = StoredRow(row: row, table: "users")
+        return IAMUser(
+            accountId: try columns.string(0),
+            userName: try columns.string(1),
+            userId: try columns.string(2),
+            path: try columns.string(3),
+            createDate: try columns.date(4),
+            tags: try columns.tags(5),
+            permissionsBoundaryArn: try columns.optionalString(6)
+        )
+    }
+
+    /// Tags as stored JSON; a tag list that cannot be encoded is a caller bug reported as `.unavailable`.
+    static func encodeTags(_ tags: [ResourceTag]) throws -> String {
+        do {
+            return try Stored.tagsJSON(tags)
+        } catch {
+            throw StoreError(.unavailable, "cannot encode tags: \(error)")
+        }
+    }
+}

@@ -1,0 +1,101 @@
+public import LatchkeyCore
+import GRDB
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An `IdentityStore` kept in one SQLite file through a GRDB `DatabasePool`.
+///
+/// The file is opened in WAL mode (readers never block the single writer) with foreign keys enforced and a busy
+/// timeout, and the schema migrations in ``migrationIdentifiers`` are applied when the store opens. Every protocol
+/// method runs in one transaction: writes in one `BEGIN IMMEDIATE` transaction, multi-statement reads in one
+/// snapshot. SQLite failures become `StoreError`s; statement arguments are never put in error details, so sealed
+/// secrets and seeds cannot leak into logs.
+///
+/// Dates are stored as integer milliseconds since 1970-01-01T00:00:00Z, rounded to the nearest millisecond: a
+/// date with whole milliseconds reads back equal to the one written.
+public final class SQLiteIdentityStore: IdentityStore, Sendable {
+    /// How long a statement waits for a lock held by another connection (or process) before failing.
+    public static let busyTimeout: Double = 5
+
+    let pool: DatabasePool
+
+    /// Opens (creating it if needed) the database file at `path` and applies pending migrations.
+    ///
+    /// - Throws: `StoreError` `.unavailable` if the file cannot be opened or migrated (the detail says why).
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "latchkey"
+        // Statement arguments (sealed secrets among them) must never appear in error descriptions.
+        configuration.publicStatementArguments = false
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.barrierWriteWithoutTransaction { db in
+                // A file migrated by a newer build has a schema this build does not know: refuse to touch it.
+                let unknown = try Self.migrator.appliedIdentifiers(db).subtracting(Self.migrationIdentifiers)
+                guard unknown.isEmpty else {
+                    throw StoreError(
+                        .unavailable,
+                        "the SQLite store at \(path) has migrations this build does not know: "
+                            + unknown.sorted().joined(separator: ", ")
+                    )
+                }
+            }
+            try Self.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "cannot open the SQLite store at \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Closes the database connections; later calls fail with `.unavailable`. Closing twice is harmless.
+    ///
+    /// Without it the connections close when the store is deallocated.
+    public func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw Self.map(error, operation: "close", constraint: { _ in nil })
+        }
+    }
+
+    /// The identifiers of the migrations already applied to the file, in the order they were applied.
+    public func appliedMigrations() async throws -> [String] {
+        try await read { db in try Self.migrator.completedMigrations(db) }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), mapping every failure to a `StoreError`.
+    ///
+    /// `constraint` translates a SQLite constraint violation (unique, primary key, foreign key) into the error the
+    /// protocol names for this operation; violations it does not claim become `.unavailable`.
+    func write<T: Sendable>(
+        _ operation: StaticString,
+        constraint: @escaping @Sendable (ConstraintViolation) -> StoreError? = { _ in nil },
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw Self.map(error, operation: operation, constraint: constraint)
+        }
+    }
+
+    /// Runs `body` in one read-only snapshot transaction, mapping every failure to a `StoreError`.
+    func read<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.map(error, operation: "read", constraint: { _ in nil })
+        }
+    }
+}

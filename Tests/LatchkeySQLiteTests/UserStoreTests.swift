@@ -1,0 +1,198 @@
+import Foundation
+import LatchkeyCore
+import LatchkeySQLite
+import Testing
+
+@Suite struct UserStoreTests {
+    @Test("an inserted user reads back equal, with tags in order and the boundary")
+    func insertedUserReadsBack() async throws {
+        try await withStore { store throws in
+            var user = Fixture.user("Alice", path: "/engineering/", tags: [
+                ResourceTag(key: "z", value: "last"), ResourceTag(key: "a", value: "quote \" and / slash"),
+            ])
+            user.permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/Boundary"
+            try await store.insertUser(user)
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == user)
+        }
+    }
+
+    @Test("a lookup by name ignores case and returns the name as created")
+    func lookupIgnoresCaseKeepsCase() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            let found = try await store.user(accountId: Fixture.accountId, userName: "aLiCe")
+            #expect(found?.userName == "Alice")
+        }
+    }
+
+    @Test("a user name differing only in case is rejected with alreadyExists")
+    func caseVariantNameIsRejected() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            var other = Fixture.user("alice")
+            other.userId = "AIDAOTHER000000000000"
+            let error = await storeError { try await store.insertUser(other) }
+            #expect(error?.code == .alreadyExists)
+            #expect(try await store.users(accountId: Fixture.accountId, pathPrefix: "/").map(\.userName) == ["Alice"])
+        }
+    }
+
+    @Test("the same name in another account is allowed")
+    func sameNameInAnotherAccountIsAllowed() async throws {
+        try await withStore { store throws in
+            try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
+            try await store.insertUser(Fixture.user("Alice"))
+            var other = Fixture.user("Alice", accountId: Fixture.otherAccountId)
+            other.userId = "AIDAOTHER000000000000"
+            try await store.insertUser(other)
+            #expect(try await store.user(accountId: Fixture.otherAccountId, userName: "alice") == other)
+        }
+    }
+
+    @Test("a duplicate user ID is rejected with alreadyExists")
+    func duplicateUserIdIsRejected() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            var bob = Fixture.user("Bob")
+            bob.userId = Fixture.user("Alice").userId
+            let error = await storeError { try await store.insertUser(bob) }
+            #expect(error?.code == .alreadyExists)
+        }
+    }
+
+    @Test("a user in a missing account is rejected with notFound")
+    func userInMissingAccountIsRejected() async throws {
+        try await withStore { store throws in
+            let error = await storeError {
+                try await store.insertUser(Fixture.user("Alice", accountId: Fixture.otherAccountId))
+            }
+            #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test("users are filtered by path prefix and ordered by name case-insensitively")
+    func usersAreFilteredAndOrdered() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("carol", path: "/eng/"))
+            try await store.insertUser(Fixture.user("Bob", path: "/eng/team/"))
+            try await store.insertUser(Fixture.user("alice", path: "/eng/"))
+            try await store.insertUser(Fixture.user("Dave", path: "/sales/"))
+            try await store.insertUser(Fixture.user("Eve", path: "/ENG/"))
+            let all = try await store.users(accountId: Fixture.accountId, pathPrefix: "/")
+            #expect(all.map(\.userName) == ["alice", "Bob", "carol", "Dave", "Eve"])
+            let eng = try await store.users(accountId: Fixture.accountId, pathPrefix: "/eng/")
+            #expect(eng.map(\.userName) == ["alice", "Bob", "carol"])
+            let team = try await store.users(accountId: Fixture.accountId, pathPrefix: "/eng/team/")
+            #expect(team.map(\.userName) == ["Bob"])
+            #expect(try await store.users(accountId: Fixture.otherAccountId, pathPrefix: "/").isEmpty)
+        }
+    }
+
+    @Test("a path prefix is literal: SQL wildcards match nothing")
+    func pathPrefixWildcardsAreLiteral() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice", path: "/eng/"))
+            #expect(try await store.users(accountId: Fixture.accountId, pathPrefix: "/%").isEmpty)
+            #expect(try await store.users(accountId: Fixture.accountId, pathPrefix: "/e_g/").isEmpty)
+        }
+    }
+
+    @Test("updating a user replaces its fields, matched case-insensitively")
+    func updateReplacesUser() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            var changed = Fixture.user("ALICE", path: "/moved/", tags: [ResourceTag(key: "k", value: "v")])
+            changed.permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/B"
+            try await store.updateUser(changed)
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "alice") == changed)
+        }
+    }
+
+    @Test("updating a user to another user's ID is rejected with alreadyExists, changing nothing")
+    func updateToTakenUserIdIsRejected() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            try await store.insertUser(Fixture.user("Bob"))
+            var bob = Fixture.user("Bob", path: "/moved/")
+            bob.userId = Fixture.user("Alice").userId
+            let error = await storeError { try await store.updateUser(bob) }
+            #expect(error?.code == .alreadyExists)
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "Bob") == Fixture.user("Bob"))
+        }
+    }
+
+    @Test("updating a missing user is rejected with notFound")
+    func updateOfMissingUserIsRejected() async throws {
+        try await withStore { store throws in
+            let error = await storeError { try await store.updateUser(Fixture.user("Ghost")) }
+            #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test("deleting a user removes it; deleting it again is rejected with notFound")
+    func deleteRemovesUser() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            try await store.deleteUser(accountId: Fixture.accountId, userName: "alice")
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == nil)
+            let error = await storeError {
+                try await store.deleteUser(accountId: Fixture.accountId, userName: "Alice")
+            }
+            #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test("deleting a user with access keys is refused with conflict \"access keys\", allowed once they are gone")
+    func deleteWithKeysIsRefused() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            try await store.insertAccessKey(Fixture.key("AKIAALICE0000000001", userName: "Alice"))
+            let error = await storeError {
+                try await store.deleteUser(accountId: Fixture.accountId, userName: "Alice")
+            }
+            #expect(error?.code == .conflict)
+            #expect(error?.detail == "access keys")
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") != nil)
+            try await store.deleteAccessKey(id: "AKIAALICE0000000001")
+            try await store.deleteUser(accountId: Fixture.accountId, userName: "Alice")
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == nil)
+        }
+    }
+
+    @Test("deleting a user with an enabled MFA device is refused with conflict \"MFA devices\", allowed after")
+    func deleteWithEnabledDeviceIsRefused() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            try await store.insertMFADevice(Fixture.device("alice-phone"))
+            try await store.enableMFADevice(
+                accountId: Fixture.accountId, serialNumber: Fixture.serial("alice-phone"), userName: "alice",
+                enableDate: Fixture.epoch, lastUsedStep: 10
+            )
+            let error = await storeError {
+                try await store.deleteUser(accountId: Fixture.accountId, userName: "Alice")
+            }
+            #expect(error?.code == .conflict)
+            #expect(error?.detail == "MFA devices")
+            try await store.deactivateMFADevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("alice-phone"))
+            try await store.deleteUser(accountId: Fixture.accountId, userName: "Alice")
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == nil)
+        }
+    }
+
+    @Test("a case-only rename through updateUser shows on the user's keys and devices")
+    func caseOnlyRenameFollowsToChildren() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("alice"))
+            try await store.insertAccessKey(Fixture.key("AKIAALICE0000000001", userName: "alice"))
+            try await store.insertMFADevice(Fixture.device("phone"))
+            try await store.enableMFADevice(
+                accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"), userName: "alice",
+                enableDate: Fixture.epoch, lastUsedStep: 1
+            )
+            try await store.updateUser(Fixture.user("Alice"))
+            #expect(try await store.accessKey(id: "AKIAALICE0000000001")?.userName == "Alice")
+            let device = try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"))
+            #expect(device?.userName == "Alice")
+        }
+    }
+}
