@@ -1,0 +1,188 @@
+extension SigV4 {
+    /// Extracts the SigV4 authentication a request carries, without checking the signature.
+    ///
+    /// Returns nil when the request carries no SigV4 authentication at all: no `Authorization` header and no
+    /// `X-Amz-Algorithm`, `X-Amz-Credential` or `X-Amz-Signature` query parameter. Otherwise parses, strictly:
+    /// - header form: `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` (each component exactly once,
+    ///   commas with optional spaces, at most ``maximumAuthorizationLength`` bytes), the timestamp from
+    ///   `X-Amz-Date` or else an ISO 8601 basic `Date` header, and `X-Amz-Security-Token` if present;
+    /// - presigned form: the `X-Amz-*` query parameters (each at most once). A missing `X-Amz-Expires` is read as
+    ///   900 seconds, the longest validity Latchkey grants anyway; its range is checked by ``verify``.
+    ///
+    /// Both at once are rejected. The signature must be exactly 64 lowercase hex digits (anything else can never
+    /// match, and fails as `SignatureDoesNotMatch`); signed header names must be lowercase, sorted, unique,
+    /// `;`-separated and at most ``maximumSignedHeaders``.
+    public static func parseAuthorization(request: SignableRequest) throws(SigV4Error) -> SigV4Authorization? {
+        let headers = AuthenticationHeaders(request.headers)
+        let query = PresignedQuery(rawQuery: request.rawQuery)
+        if headers.authorization.isEmpty && !query.hasAuthentication { return nil }
+        if !headers.authorization.isEmpty && query.hasAuthentication {
+            throw SigV4Error.incomplete(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
+                    + "parameter or the Authorization header should be specified")
+        }
+        if let authorization = headers.authorization.first {
+            guard headers.authorization.count == 1 else {
+                throw SigV4Error.incomplete("Authorization header must appear only once.")
+            }
+            return try parseHeaderForm(authorization, headers: headers)
+        }
+        return try query.authorization()
+    }
+
+    private static func parseHeaderForm(
+        _ value: String,
+        headers: AuthenticationHeaders
+    ) throws(SigV4Error) -> SigV4Authorization {
+        guard value.utf8.count <= maximumAuthorizationLength else {
+            throw SigV4Error.incomplete("Authorization header exceeds the maximum length of 8192 bytes.")
+        }
+        let components = try AuthorizationHeader.parse(Array(value.utf8))
+        let timestamp = try headerTimestamp(headers)
+        var missing: [String] = []
+        if components.credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
+        if components.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+        if components.signedHeaders == nil {
+            missing.append("Authorization header requires 'SignedHeaders' parameter.")
+        }
+        if !missing.isEmpty {
+            if timestamp == nil { missing.append(SigV4Error.missingDateText) }
+            throw SigV4Error.incomplete(missing.joined(separator: " "))
+        }
+        guard let (seconds, timestampText) = timestamp else {
+            throw SigV4Error(.missingDate, SigV4Error.missingDateText)
+        }
+        guard let credential = components.credential, let signedHeaderList = components.signedHeaders,
+            let signatureBytes = components.signature
+        else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
+        let (accessKeyID, scope) = try Credential.parse(credential)
+        let signedHeaders = try SignedHeaders.parse(signedHeaderList)
+        let signature = String(decoding: signatureBytes, as: UTF8.self)
+        guard Hex.isLowercaseHex(signature, count: 64) else { throw SigV4Error.signatureDoesNotMatch }
+        let tokens = headers.securityToken
+        guard tokens.count <= 1 else {
+            throw SigV4Error.incomplete("X-Amz-Security-Token header must appear only once.")
+        }
+        return SigV4Authorization(
+            accessKeyID: accessKeyID, scope: scope, signedHeaders: signedHeaders, signature: signature,
+            seconds: seconds, timestampText: timestampText, form: .header,
+            securityToken: tokens.first.map(trimmed))
+    }
+
+    /// The timestamp from `X-Amz-Date`, else from a `Date` header; nil when neither is present.
+    private static func headerTimestamp(_ headers: AuthenticationHeaders) throws(SigV4Error) -> (Int64, String)? {
+        let (values, name) = headers.amzDate.isEmpty ? (headers.date, "Date") : (headers.amzDate, "X-Amz-Date")
+        guard let raw = values.first else { return nil }
+        guard values.count == 1 else { throw SigV4Error.incomplete("\(name) header must appear only once.") }
+        let text = trimmed(raw)
+        guard let seconds = AmzTimestamp.parse(text) else { throw SigV4Error.badDateFormat(text) }
+        return (seconds, text)
+    }
+
+    static func trimmed(_ value: String) -> String {
+        let bytes = value.utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+            let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
+        else { return "" }
+        return String(value[first...last])
+    }
+}
+
+/// The headers SigV4 authentication reads, collected in one pass.
+struct AuthenticationHeaders {
+    var authorization: [String] = []
+    var amzDate: [String] = []
+    var date: [String] = []
+    var securityToken: [String] = []
+
+    init(_ headers: [SignableRequest.Header]) {
+        for header in headers {
+            switch header.name.utf8.count {
+            case 4 where ASCII.equalsIgnoringCase(header.name, "date"): date.append(header.value)
+            case 10 where ASCII.equalsIgnoringCase(header.name, "x-amz-date"): amzDate.append(header.value)
+            case 13 where ASCII.equalsIgnoringCase(header.name, "authorization"): authorization.append(header.value)
+            case 20 where ASCII.equalsIgnoringCase(header.name, "x-amz-security-token"):
+                securityToken.append(header.value)
+            default: continue
+            }
+        }
+    }
+}
+
+/// The three components of an `Authorization` header value, each as raw text.
+struct AuthorizationHeader {
+    var credential: ArraySlice<UInt8>?
+    var signedHeaders: ArraySlice<UInt8>?
+    var signature: ArraySlice<UInt8>?
+
+    private static let space = UInt8(ascii: " ")
+    private static let comma = UInt8(ascii: ",")
+    private static let algorithmBytes = Array(SigV4.algorithm.utf8)
+
+    private static let malformedText =
+        "Authorization header components must be 'key=value' pairs separated by commas."
+
+    static func parse(_ bytes: [UInt8]) throws(SigV4Error) -> AuthorizationHeader {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == space || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == space || bytes[end - 1] == 0x09 { end -= 1 }
+        guard start < end else { throw SigV4Error.missingAuthenticationToken }
+        var index = start
+        while index < end, bytes[index] != space { index += 1 }
+        let algorithm = bytes[start..<index]
+        guard algorithm.elementsEqual(algorithmBytes) else {
+            // A header that is one token is never echoed back, whatever it holds.
+            guard index < end else { throw SigV4Error.incomplete("Unsupported AWS 'algorithm'.") }
+            throw SigV4Error.unsupportedAlgorithm(String(decoding: algorithm, as: UTF8.self))
+        }
+        var result = AuthorizationHeader()
+        while index < end, bytes[index] == space { index += 1 }
+        while index < end {
+            let nameStart = index
+            while index < end, bytes[index] != UInt8(ascii: "="), bytes[index] != comma, bytes[index] != space {
+                index += 1
+            }
+            guard index < end, bytes[index] == UInt8(ascii: "="), index > nameStart else {
+                throw SigV4Error.incomplete(malformedText)
+            }
+            let name = bytes[nameStart..<index]
+            index += 1
+            let valueStart = index
+            while index < end, bytes[index] != comma, bytes[index] != space { index += 1 }
+            try result.set(name, bytes[valueStart..<index])
+            while index < end, bytes[index] == space { index += 1 }
+            guard index < end else { break }
+            guard bytes[index] == comma else { throw SigV4Error.incomplete(malformedText) }
+            index += 1
+            while index < end, bytes[index] == space { index += 1 }
+            guard index < end else { throw SigV4Error.incomplete(malformedText) }
+        }
+        return result
+    }
+
+    private mutating func set(_ name: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>) throws(SigV4Error) {
+        let key = String(decoding: name, as: UTF8.self)
+        switch key {
+        case "Credential":
+            guard credential == nil else { throw Self.duplicate(key) }
+            credential = value
+        case "SignedHeaders":
+            guard signedHeaders == nil else { throw Self.duplicate(key) }
+            signedHeaders = value
+        case "Signature":
+            guard signature == nil else { throw Self.duplicate(key) }
+            signature = value
+        default:
+            let isName = name.count <= 32 && name.allSatisfy { ASCII.lower($0) >= 0x61 && ASCII.lower($0) <= 0x7A }
+            throw SigV4Error.incomplete(
+                isName
+                    ? "Authorization header has an unsupported parameter: '\(key)'."
+                    : "Authorization header has an unsupported parameter.")
+        }
+    }
+
+    private static func duplicate(_ name: String) -> SigV4Error {
+        SigV4Error.incomplete("Authorization header has duplicate '\(name)' parameter.")
+    }
+}
