@@ -7,7 +7,7 @@ extension IAMService {
     /// The IAM admin operations by `Action`.
     func handlers() -> [String: OperationHandler] {
         [
-            "CreateUser": { request throws(STSError) in
+            "CreateUser": { request in
                 let input = request.input
                 let user = try await self.createUser(
                     caller: try request.signedCaller(), userName: input.string("UserName") ?? "",
@@ -15,7 +15,7 @@ extension IAMService {
                     tags: input.tags("Tags"), now: request.now)
                 return .result([user.node])
             },
-            "GetUser": { request throws(STSError) in
+            "GetUser": { request in
                 let result = try await self.getUser(caller: try request.signedCaller(), userName: request.input.string("UserName"))
                 switch result {
                 case .user(let user):
@@ -29,35 +29,35 @@ extension IAMService {
                     ])
                 }
             },
-            "ListUsers": { request throws(STSError) in
+            "ListUsers": { request in
                 let page = try await self.listUsers(
                     caller: try request.signedCaller(), pathPrefix: request.input.string("PathPrefix"),
                     marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
                 return .result([.list("Users", page.items.map { $0.node(name: "member", withTags: false) })] + page.trailer)
             },
-            "DeleteUser": { request throws(STSError) in
+            "DeleteUser": { request in
                 try await self.deleteUser(caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "")
                 return nil
             },
-            "TagUser": { request throws(STSError) in
+            "TagUser": { request in
                 try await self.tagUser(
                     caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "",
                     tags: request.input.tags("Tags"))
                 return nil
             },
-            "UntagUser": { request throws(STSError) in
+            "UntagUser": { request in
                 try await self.untagUser(
                     caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "",
                     tagKeys: request.input.strings("TagKeys"))
                 return nil
             },
-            "ListUserTags": { request throws(STSError) in
+            "ListUserTags": { request in
                 let page = try await self.listUserTags(
                     caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "",
                     marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
                 return .result([.list("Tags", page.items.map(\.node))] + page.trailer)
             },
-            "CreateAccessKey": { request throws(STSError) in
+            "CreateAccessKey": { request in
                 let key = try await self.createAccessKey(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"), now: request.now)
                 return .result([
@@ -70,26 +70,26 @@ extension IAMService {
                     ])
                 ])
             },
-            "ListAccessKeys": { request throws(STSError) in
+            "ListAccessKeys": { request in
                 let page = try await self.listAccessKeys(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"),
                     marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
                 return .result([.list("AccessKeyMetadata", page.items.map(\.metadataNode))] + page.trailer)
             },
-            "UpdateAccessKey": { request throws(STSError) in
+            "UpdateAccessKey": { request in
                 let status = AccessKeyStatus(rawValue: request.input.string("Status") ?? "") ?? .active
                 try await self.updateAccessKey(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"),
                     accessKeyId: request.input.string("AccessKeyId") ?? "", status: status)
                 return nil
             },
-            "DeleteAccessKey": { request throws(STSError) in
+            "DeleteAccessKey": { request in
                 try await self.deleteAccessKey(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"),
                     accessKeyId: request.input.string("AccessKeyId") ?? "")
                 return nil
             },
-            "GetAccessKeyLastUsed": { request throws(STSError) in
+            "GetAccessKeyLastUsed": { request in
                 let key = try await self.getAccessKeyLastUsed(
                     caller: try request.signedCaller(), accessKeyId: request.input.string("AccessKeyId") ?? "")
                 return .result([
@@ -97,7 +97,7 @@ extension IAMService {
                     .structure("AccessKeyLastUsed", [.string("ServiceName", "N/A"), .string("Region", "N/A")]),
                 ])
             },
-            "CreateVirtualMFADevice": { request throws(STSError) in
+            "CreateVirtualMFADevice": { request in
                 let device = try await self.createVirtualMFADevice(
                     caller: try request.signedCaller(), path: request.input.string("Path"),
                     name: request.input.string("VirtualMFADeviceName") ?? "", tags: request.input.tags("Tags"),
@@ -111,7 +111,7 @@ extension IAMService {
                     ])
                 ])
             },
-            "EnableMFADevice": { request throws(STSError) in
+            "EnableMFADevice": { request in
                 try await self.enableMFADevice(
                     caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "",
                     serialNumber: request.input.string("SerialNumber") ?? "",
@@ -119,13 +119,13 @@ extension IAMService {
                     code2: request.input.string("AuthenticationCode2") ?? "", now: request.now)
                 return nil
             },
-            "DeactivateMFADevice": { request throws(STSError) in
+            "DeactivateMFADevice": { request in
                 try await self.deactivateMFADevice(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"),
                     serialNumber: request.input.string("SerialNumber") ?? "")
                 return nil
             },
-            "ListMFADevices": { request throws(STSError) in
+            "ListMFADevices": { request in
                 let page = try await self.listMFADevices(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"),
                     marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
@@ -138,7 +138,7 @@ extension IAMService {
                 }
                 return .result([.list("MFADevices", items)] + page.trailer)
             },
-            "ListVirtualMFADevices": { request throws(STSError) in
+            "ListVirtualMFADevices": { request in
                 let caller = try request.signedCaller()
                 let status = IAMService.AssignmentStatus(rawValue: request.input.string("AssignmentStatus") ?? "Any") ?? .any
                 let page = try await self.listVirtualMFADevices(
@@ -159,7 +159,7 @@ extension IAMService {
                 }
                 return .result([.list("VirtualMFADevices", items)] + page.trailer)
             },
-            "DeleteVirtualMFADevice": { request throws(STSError) in
+            "DeleteVirtualMFADevice": { request in
                 try await self.deleteVirtualMFADevice(
                     caller: try request.signedCaller(), serialNumber: request.input.string("SerialNumber") ?? "")
                 return nil

@@ -8,18 +8,18 @@ extension SecurityTokenService {
     /// that before calling any handler) and then answer that Latchkey does not implement them yet.
     func handlers() -> [String: OperationHandler] {
         var table: [String: OperationHandler] = [
-            "GetCallerIdentity": { request throws(STSError) in
+            "GetCallerIdentity": { request in
                 let identity = self.getCallerIdentity(caller: try request.signedCaller())
                 return .result([
                     .string("Arn", identity.arn), .string("UserId", identity.userId), .string("Account", identity.account),
                 ])
             },
-            "GetAccessKeyInfo": { request throws(STSError) in
+            "GetAccessKeyInfo": { request in
                 let account = try await self.getAccessKeyInfo(
                     caller: try request.signedCaller(), accessKeyId: request.input.string("AccessKeyId") ?? "")
                 return .result([.string("Account", account)])
             },
-            "GetSessionToken": { request throws(STSError) in
+            "GetSessionToken": { request in
                 let credentials = try await self.getSessionToken(
                     caller: try request.signedCaller(),
                     durationSeconds: request.input.int("DurationSeconds"),
@@ -40,7 +40,7 @@ extension SecurityTokenService {
             "GetDelegatedAccessToken": "delegated access tokens are not built yet",
         ]
         for (action, reason) in later {
-            table[action] = { request throws(STSError) in
+            table[action] = { request in
                 if let caller = request.caller {
                     try Self.checkSessionRestrictions(caller, action: action)
                 }

@@ -63,4 +63,4 @@ struct OperationRequest: Sendable {
     }
 }
 
-typealias OperationHandler = @Sendable (OperationRequest) async throws(STSError) -> ResponseNode?
+typealias OperationHandler = @Sendable (OperationRequest) async throws -> ResponseNode?

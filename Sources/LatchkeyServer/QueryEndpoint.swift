@@ -123,7 +123,7 @@ struct QueryEndpoint: Sendable {
             throw STSError(.missingAuthenticationToken, "Request is missing Authentication Token")
         }
         let resolved = try await resolver.resolve(
-            accessKeyId: authorization.accessKeyId, sessionToken: authorization.securityToken, now: now)
+            accessKeyId: authorization.accessKeyID, sessionToken: authorization.securityToken, now: now)
         do {
             try SigV4.verify(
                 authorization, request: signable, secretAccessKey: resolved.secretAccessKey, now: now,
@@ -149,11 +149,11 @@ struct QueryEndpoint: Sendable {
         if body.readableBytes == 0 {
             payloadHash = SigV4.emptyPayloadHash
         } else {
-            payloadHash = SigV4.payloadHash(body.readableBytesView)
+            payloadHash = SignableRequest.hashPayload(body.readableBytesView)
         }
         return SignableRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-            headers: headers, payloadHash: payloadHash)
+            method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
+            headerPairs: headers, payloadHash: payloadHash)
     }
 
     // MARK: Responses

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import LatchkeyServer
 import Logging
 
@@ -89,22 +90,25 @@ extension Latchkey {
             let (application, report) = try await LatchkeyApplication.build(
                 configuration: configuration, logger: logger,
                 onListening: { host, port in
-                    print("latchkey listening on http://\(host):\(port)")
-                    fflush(stdout)
+                    emit("latchkey listening on http://\(host):\(port)")
                 })
             if report.createdMasterKey {
                 logger.notice("created a new master key in \(configuration.dataDirectory)/master.key (mode 0600); back it up")
             }
             if let account = report.createdAccount {
-                print("""
+                emit("""
                     Created account \(account.accountId) with a root access key. It is shown only this once:
                     LATCHKEY_ACCOUNT_ID=\(account.accountId)
                     AWS_ACCESS_KEY_ID=\(account.accessKeyId)
                     AWS_SECRET_ACCESS_KEY=\(account.secretAccessKey)
                     """)
-                fflush(stdout)
             }
             try await application.runService()
         }
     }
+}
+
+/// Writes a line to stdout unbuffered, so scripts reading the pipe see it at once.
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -88,16 +88,19 @@ public struct SecurityTokenService: Sendable {
         claims.sourcePrincipalArn = caller.arn
         claims.mfaAuthenticated = mfaAuthenticated
         claims.mfaAuthenticatedAt = mfaAuthenticated ? issued : nil
-        return seal(claims)
+        return try seal(claims)
     }
 
-    func seal(_ claims: SessionTokenClaims) -> TemporaryCredentials {
-        TemporaryCredentials(
-            accessKeyId: claims.accessKeyId,
-            secretAccessKey: claims.secretAccessKey,
-            sessionToken: keyRing.seal(claims),
-            expiration: claims.expiresAt
-        )
+    func seal(_ claims: SessionTokenClaims) throws(STSError) -> TemporaryCredentials {
+        let token: String
+        do {
+            token = try keyRing.seal(claims)
+        } catch {
+            throw STSError(.packedPolicyTooLarge, "The session policies and tags are too large to pack into a session token.", cause: error)
+        }
+        return TemporaryCredentials(
+            accessKeyId: claims.accessKeyId, secretAccessKey: claims.secretAccessKey, sessionToken: token,
+            expiration: claims.expiresAt)
     }
 
     // MARK: Rules shared by the operations
