@@ -19,6 +19,7 @@ struct QueryEndpoint: Sendable {
     let sts: [String: OperationHandler]
     let iam: [String: OperationHandler]
     let resolver: CredentialResolver
+    let signingKeys = SigningKeyCache()
     let limits: ServerConfiguration.Limits
     let logger: Logger
     let clock: @Sendable () -> Date
@@ -124,10 +125,11 @@ struct QueryEndpoint: Sendable {
         }
         let resolved = try await resolver.resolve(
             accessKeyId: authorization.accessKeyID, sessionToken: authorization.securityToken, now: now)
+        let signingKey = signingKeys.key(
+            accessKeyID: authorization.accessKeyID, secretAccessKey: resolved.secretAccessKey, scope: authorization.scope)
         do {
             try SigV4.verify(
-                authorization, request: signable, secretAccessKey: resolved.secretAccessKey, now: now,
-                expectedService: api.signingService)
+                authorization, request: signable, signingKey: signingKey, now: now, expectedService: api.signingService)
         } catch {
             throw STSError(error)
         }
