@@ -85,7 +85,11 @@ let package = Package(
         .testTarget(name: "LatchkeyModelTests", dependencies: ["LatchkeyModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeyQueryTests", dependencies: ["LatchkeyQuery", "LatchkeyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
-        .testTarget(name: "LatchkeyCoreTests", dependencies: ["LatchkeyCore", "LatchkeyModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LatchkeyCoreTests",
+            dependencies: ["LatchkeyCore", "LatchkeyModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LatchkeyServerTests",

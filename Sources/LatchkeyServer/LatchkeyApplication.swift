@@ -34,8 +34,9 @@ public enum LatchkeyApplication {
         let store = try SQLiteIdentityStore(path: databasePath)
         let secretBox = SecretBox(masterKey: masterKey)
         let activeKeyID = configuration.file?.sessionTokenKeyId ?? 1
+        // Tokens sealed under the previous 255 key IDs stay valid (they expire within 36 hours anyway).
         let keyRing = try SessionTokenKeyRing.derived(
-            from: masterKey, activeKeyID: activeKeyID, acceptedKeyIDs: 1...activeKeyID)
+            from: masterKey, activeKeyID: activeKeyID, acceptedKeyIDs: (activeKeyID > 255 ? activeKeyID - 255 : 1)...activeKeyID)
 
         let provisioner = Provisioner(store: store, secretBox: secretBox)
         if let plan = configuration.file?.bootstrap {
