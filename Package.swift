@@ -35,12 +35,15 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // QR codes as PNG images (virtual MFA device enrolment). Pure.
+        .target(name: "LatchkeyQRCode", swiftSettings: swiftSettings),
         // Accounts, principals, key IDs, tokens, MFA, the STS and IAM operations, the store protocol.
         .target(
             name: "LatchkeyCore",
             dependencies: [
                 "LatchkeyModel",
                 "LatchkeySigV4",
+                "LatchkeyQRCode",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +86,7 @@ let package = Package(
         ),
 
         .testTarget(name: "LatchkeyModelTests", dependencies: ["LatchkeyModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeyQRCodeTests", dependencies: ["LatchkeyQRCode"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeyQueryTests", dependencies: ["LatchkeyQuery", "LatchkeyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(
