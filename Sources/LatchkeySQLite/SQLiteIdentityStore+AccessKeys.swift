@@ -18,8 +18,9 @@ extension SQLiteIdentityStore {
 
     static let accessKeyLookupSQL = "\(keySelect) WHERE k.access_key_id = ?"
 
-    /// Inserts a key; `.alreadyExists` if the ID exists; `.notFound` if its user or account is missing.
-    public func insertAccessKey(_ key: AccessKeyRecord) async throws {
+    /// Inserts a key; `.alreadyExists` if the ID exists; `.notFound` if its user or account is missing;
+    /// `.limitExceeded` if the owner already has `maxKeysPerOwner` keys (counted in the same transaction).
+    public func insertAccessKey(_ key: AccessKeyRecord, maxKeysPerOwner: Int?) async throws {
         let keyId = key.accessKeyId
         try await write(
             "insertAccessKey",
@@ -36,6 +37,16 @@ extension SQLiteIdentityStore {
                 try !Self.userExists(db, accountId: key.accountId, nameKey: Stored.nameKey(userName))
             {
                 throw StoreError(.notFound, "user \(userName) in account \(key.accountId) does not exist")
+            }
+            if let maxKeysPerOwner {
+                let count = try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_key IS ?",
+                    arguments: [key.accountId, key.userName.map(Stored.nameKey)]
+                ) ?? 0
+                guard count < maxKeysPerOwner else {
+                    throw StoreError(.limitExceeded, "the owner of access key \(keyId) already has \(count) keys")
+                }
             }
             try Self.insertKeyRow(db, key)
         }

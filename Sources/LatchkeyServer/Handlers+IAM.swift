@@ -33,7 +33,7 @@ extension IAMService {
                 let page = try await self.listUsers(
                     caller: try request.signedCaller(), pathPrefix: request.input.string("PathPrefix"),
                     marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
-                return .result([.list("Users", page.items.map { $0.node(name: "member", withTags: false) })] + page.trailer)
+                return .result([.list("Users", page.items.map { $0.node(name: "member", inListing: true) })] + page.trailer)
             },
             "DeleteUser": { request in
                 try await self.deleteUser(caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "")
@@ -77,7 +77,10 @@ extension IAMService {
                 return .result([.list("AccessKeyMetadata", page.items.map(\.metadataNode))] + page.trailer)
             },
             "UpdateAccessKey": { request in
-                let status = AccessKeyStatus(rawValue: request.input.string("Status") ?? "") ?? .active
+                let text = request.input.string("Status") ?? ""
+                guard let status = AccessKeyStatus(rawValue: text) else {
+                    throw STSError(.invalidInput, "Status must be Active or Inactive, not \(text).")
+                }
                 try await self.updateAccessKey(
                     caller: try request.signedCaller(), userName: request.input.string("UserName"),
                     accessKeyId: request.input.string("AccessKeyId") ?? "", status: status)
@@ -148,13 +151,12 @@ extension IAMService {
                 for device in page.items {
                     var user: ResponseNode?
                     if let name = device.userName, case .user(let owner)? = try? await self.getUser(caller: caller, userName: name) {
-                        user = owner.node(name: "User", withTags: false)
+                        user = owner.node(name: "User", inListing: true)
                     }
                     items.append(
                         .structure("member", [
                             .string("SerialNumber", device.serialNumber), user,
                             device.enableDate.map { .timestamp("EnableDate", $0) },
-                            device.tags.isEmpty ? nil : .list("Tags", device.tags.map(\.node)),
                         ]))
                 }
                 return .result([.list("VirtualMFADevices", items)] + page.trailer)
@@ -169,18 +171,19 @@ extension IAMService {
 }
 
 extension IAMUser {
-    var node: ResponseNode { node(name: "User", withTags: true) }
+    var node: ResponseNode { node(name: "User", inListing: false) }
 
-    func node(name: String, withTags: Bool) -> ResponseNode {
+    /// `User`; listings (ListUsers, ListVirtualMFADevices) leave out the permissions boundary and tags, as IAM does.
+    func node(name: String, inListing: Bool) -> ResponseNode {
         .structure(name, [
             .string("Path", path), .string("UserName", userName), .string("UserId", userId), .string("Arn", arn),
             .timestamp("CreateDate", createDate),
-            permissionsBoundaryArn.map { arn in
+            (inListing ? nil : permissionsBoundaryArn).map { arn in
                 .structure("PermissionsBoundary", [
                     .string("PermissionsBoundaryType", "PermissionsBoundaryPolicy"), .string("PermissionsBoundaryArn", arn),
                 ])
             },
-            withTags && !tags.isEmpty ? .list("Tags", tags.map(\.node)) : nil,
+            !inListing && !tags.isEmpty ? .list("Tags", tags.map(\.node)) : nil,
         ])
     }
 }

@@ -34,9 +34,10 @@ public enum LatchkeyApplication {
         let store = try SQLiteIdentityStore(path: databasePath)
         let secretBox = SecretBox(masterKey: masterKey)
         let activeKeyID = configuration.file?.sessionTokenKeyId ?? 1
-        // Tokens sealed under the previous 255 key IDs stay valid (they expire within 36 hours anyway).
+        // Tokens sealed under the previous key ID stay valid after a rotation (they expire within 36 hours); older
+        // IDs are retired, so a leaked key stops working after two rotations.
         let keyRing = try SessionTokenKeyRing.derived(
-            from: masterKey, activeKeyID: activeKeyID, acceptedKeyIDs: (activeKeyID > 255 ? activeKeyID - 255 : 1)...activeKeyID)
+            from: masterKey, activeKeyID: activeKeyID, acceptedKeyIDs: max(activeKeyID, 2) - 1...activeKeyID)
 
         let provisioner = Provisioner(store: store, secretBox: secretBox)
         if let plan = configuration.file?.bootstrap {
@@ -48,15 +49,20 @@ public enum LatchkeyApplication {
         }
 
         let resolver = CredentialResolver(store: store, secretBox: secretBox, keyRing: keyRing)
-        let sts = SecurityTokenService(store: store, secretBox: secretBox, keyRing: keyRing)
-        let iam = IAMService(store: store, secretBox: secretBox, resolver: resolver)
+        let mfa = MFAVerifier(store: store, secretBox: secretBox)
+        let sts = SecurityTokenService(store: store, secretBox: secretBox, keyRing: keyRing, mfa: mfa)
+        let iam = IAMService(store: store, secretBox: secretBox, resolver: resolver, mfa: mfa)
         let endpoint = QueryEndpoint(
             sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, limits: configuration.limits,
             logger: logger, clock: clock)
 
         let router = Router()
-        router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
-        router.get("/") { request, context in await endpoint.respond(to: request, context: context) }
+        // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document.
+        for path: RouterPath in ["/", "**"] {
+            for method: HTTPRequest.Method in [.get, .post, .put, .delete, .patch, .head, .options] {
+                router.on(path, method: method) { request, context in await endpoint.respond(to: request, context: context) }
+            }
+        }
 
         let host = configuration.host
         let application = Application(

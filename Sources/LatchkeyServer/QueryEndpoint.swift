@@ -34,15 +34,17 @@ struct QueryEndpoint: Sendable {
         var api = QueryAPI.sts
         var action = "-"
         do {
+            guard request.method == .get || request.method == .post else {
+                throw STSError(
+                    .invalidAction,
+                    "The Query protocol takes GET or POST, not \(request.method.rawValue.prefix(16)).")
+            }
             let body = try await collectBody(request)
             let parameters = try parseParameters(request: request, body: body)
-            guard let version = parameters["Version"] else {
-                throw STSError(.missingParameter, "The request must contain the parameter Version.")
-            }
             guard let actionName = parameters["Action"] else {
                 throw STSError(.missingAction, "The request must contain the parameter Action.")
             }
-            action = actionName
+            let version = parameters["Version"] ?? "NO_VERSION_SPECIFIED"
             guard let selected = QueryAPI(version: version) else {
                 throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
             }
@@ -51,6 +53,7 @@ struct QueryEndpoint: Sendable {
             guard let handler = handlers[actionName], let schema = api.schema(for: actionName) else {
                 throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
             }
+            action = actionName  // only known names reach the logs
             let now = clock()
             let caller = try await authenticate(
                 request: request, body: body, api: api, action: actionName, now: now)

@@ -18,18 +18,15 @@ extension IAMService {
         return nil
     }
 
-    func ownerArn(_ caller: Caller, _ owner: String?) -> String {
-        owner.map { userArn(caller.accountId, $0) } ?? "arn:aws:iam::\(caller.accountId):root"
+    /// The resource an access-key or MFA operation acts on: the named user, else the caller itself.
+    func ownerArn(_ caller: Caller, _ userName: String?) -> String {
+        userName.map { userArn(caller.accountId, $0) } ?? caller.arn
     }
 
     /// `CreateAccessKey`: at most two keys per user (or root).
     public func createAccessKey(caller: Caller, userName: String?, now: Date) async throws(STSError) -> NewAccessKey {
         try authorize(caller, action: "CreateAccessKey", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
-        let existing = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
-        guard existing.count < 2 else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2")
-        }
         let id = AccessKeyID.generate(kind: .longTerm, account: caller.accountId)
         let secret = SecurityTokenService.generateSecretAccessKey()
         let record = AccessKeyRecord(
@@ -37,8 +34,12 @@ extension IAMService {
             createDate: Self.wholeSeconds(now),
             sealedSecret: secretBox.seal(Array(secret.utf8), context: "access-key:\(id)")
         )
-        try await storeCall({ try await store.insertAccessKey(record) }) { error in
-            error.code == .notFound ? noSuchUser(userName ?? "") : nil
+        try await storeCall({ try await store.insertAccessKey(record, maxKeysPerOwner: 2) }) { error in
+            switch error.code {
+            case .notFound: return noSuchUser(userName ?? "")
+            case .limitExceeded: return STSError(.limitExceeded, "Cannot exceed quota for AccessKeysPerUser: 2")
+            default: return nil
+            }
         }
         return NewAccessKey(record: record, secretAccessKey: secret)
     }

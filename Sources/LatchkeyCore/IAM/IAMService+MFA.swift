@@ -31,6 +31,15 @@ extension IAMService {
         let path = path ?? "/"
         let serial = mfaArn(caller.accountId, path: path, name: name)
         try authorize(caller, action: "CreateVirtualMFADevice", resource: serial)
+        // The serial number must fit the 256 characters every MFA operation accepts (AWS caps names at 226).
+        guard name.utf16.count <= 226 else {
+            throw STSError(
+                .validationError,
+                "1 validation error detected: Value '\(name)' at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226")
+        }
+        guard serial.utf16.count <= 256 else {
+            throw STSError(.invalidInput, "The serial number \(serial) would be longer than 256 characters; use a shorter path or name.")
+        }
         try Self.checkTagKeysUnique(tags)
         let seed = TOTP.generateSecret()
         let record = MFADeviceRecord(
@@ -55,6 +64,9 @@ extension IAMService {
         if device.userName != nil {
             throw STSError(.entityAlreadyExists, "MFA Device is already in use.")
         }
+        guard !mfa.isLocked(device, now: now) else {
+            throw STSError(.invalidAuthenticationCode, "Authentication code for device is not valid.")
+        }
         let totp = try mfa.totp(for: device)
         let current = Int64((now.timeIntervalSince1970 / 30).rounded(.down))
         var matched: Int64?
@@ -65,8 +77,10 @@ extension IAMService {
             if ok1 && ok2 { matched = first + 1 }
         }
         guard let lastStep = matched else {
+            mfa.recordFailure(device, now: now)
             throw STSError(.invalidAuthenticationCode, "Authentication code for device is not valid.")
         }
+        mfa.recordSuccess(device)
         try await storeCall({
             try await store.enableMFADevice(
                 accountId: caller.accountId, serialNumber: device.serialNumber, userName: user.userName,
@@ -82,8 +96,8 @@ extension IAMService {
 
     /// `DeactivateMFADevice`: the device must be enabled for the named user.
     public func deactivateMFADevice(caller: Caller, userName: String?, serialNumber: String) async throws(STSError) {
+        try authorize(caller, action: "DeactivateMFADevice", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
-        try authorize(caller, action: "DeactivateMFADevice", resource: ownerArn(caller, owner))
         guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) }),
             let enabledFor = device.userName, enabledFor.lowercased() == owner?.lowercased()
         else { throw noSuchDevice(serialNumber) }
@@ -96,8 +110,8 @@ extension IAMService {
     public func listMFADevices(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<MFADeviceRecord>
     {
+        try authorize(caller, action: "ListMFADevices", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
-        try authorize(caller, action: "ListMFADevices", resource: ownerArn(caller, owner))
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let mine = all.filter { device in
             guard let enabledFor = device.userName, let owner else { return false }

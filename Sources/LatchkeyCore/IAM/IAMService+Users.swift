@@ -9,6 +9,9 @@ extension IAMService {
         let path = path ?? "/"
         try authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
         try Self.checkTagKeysUnique(tags)
+        if let permissionsBoundary, !Self.isPolicyArn(permissionsBoundary) {
+            throw STSError(.invalidInput, "ARN \(permissionsBoundary) is not valid.")
+        }
         let user = IAMUser(
             accountId: caller.accountId, userName: userName,
             userId: UniqueID.generate(prefix: "AIDA", account: caller.accountId),
@@ -31,7 +34,9 @@ extension IAMService {
     public func getUser(caller: Caller, userName: String?) async throws(STSError) -> GetUserResult {
         guard let userName else {
             switch caller.credentials {
-            case .user(let user): return .user(user)
+            case .user(let user):
+                try authorize(caller, action: "GetUser", resource: user.arn)
+                return .user(user)
             case .root:
                 let account = try await storeCall({ try await store.account(id: caller.accountId) })
                 return .root(accountId: caller.accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
@@ -109,6 +114,14 @@ extension IAMService {
         }
         // Cached callers carry the user (its tags); drop them.
         resolver?.invalidateAll()
+    }
+
+    /// `arn:aws:iam::ACCOUNT:policy/...` or `arn:aws:iam::aws:policy/...`.
+    static func isPolicyArn(_ arn: String) -> Bool {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[1] == "aws", parts[2] == "iam", parts[3].isEmpty else { return false }
+        guard parts[4] == "aws" || Account.isValidID(String(parts[4])) else { return false }
+        return parts[5].hasPrefix("policy/") && parts[5].count > "policy/".count
     }
 
     static func wholeSeconds(_ date: Date) -> Date {

@@ -13,26 +13,23 @@ public struct IAMService: Sendable {
     let mfa: MFAVerifier
 
     /// - Parameter resolver: the credential cache to invalidate when keys or users change.
-    public init(store: any IdentityStore, secretBox: SecretBox, resolver: CredentialResolver? = nil) {
+    /// - Parameter mfa: the MFA verifier shared with `SecurityTokenService`.
+    public init(store: any IdentityStore, secretBox: SecretBox, resolver: CredentialResolver? = nil, mfa: MFAVerifier? = nil) {
         self.store = store
         self.secretBox = secretBox
         self.resolver = resolver
-        self.mfa = MFAVerifier(store: store, secretBox: secretBox)
+        self.mfa = mfa ?? MFAVerifier(store: store, secretBox: secretBox)
     }
 
-    /// Refuses callers other than the account's root.
+    /// Refuses callers other than the account's root. Credentials from GetSessionToken obtained without MFA cannot
+    /// call IAM at all; AWS answers them as if the token were invalid.
     func authorize(_ caller: Caller, action: String, resource: String) throws(STSError) {
-        if let claims = caller.sessionClaims {
-            if claims.kind == .rootSession, claims.mfaAuthenticated { return }
-            if claims.kind == .sessionToken || claims.kind == .rootSession {
-                throw STSError(
-                    .accessDenied,
-                    "User: \(caller.arn) is not authorized to perform: iam:\(action) on resource: \(resource) with session credentials obtained without MFA"
-                )
-            }
-        } else if caller.isRoot {
-            return
+        if let claims = caller.sessionClaims, claims.kind == .sessionToken || claims.kind == .rootSession,
+            !claims.mfaAuthenticated
+        {
+            throw STSError(.invalidClientTokenId, CredentialResolver.invalidToken)
         }
+        if caller.isRoot { return }
         throw STSError(
             .accessDenied,
             "User: \(caller.arn) is not authorized to perform: iam:\(action) on resource: \(resource) because no identity-based policy allows the iam:\(action) action"

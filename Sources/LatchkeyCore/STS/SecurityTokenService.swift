@@ -16,11 +16,12 @@ public struct SecurityTokenService: Sendable {
     let keyRing: SessionTokenKeyRing
     let mfa: MFAVerifier
 
-    public init(store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing) {
+    /// - Parameter mfa: the MFA verifier shared with `IAMService` (its lockout counts failures across both).
+    public init(store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, mfa: MFAVerifier? = nil) {
         self.store = store
         self.secretBox = secretBox
         self.keyRing = keyRing
-        self.mfa = MFAVerifier(store: store, secretBox: secretBox)
+        self.mfa = mfa ?? MFAVerifier(store: store, secretBox: secretBox)
     }
 
     // MARK: GetCallerIdentity

@@ -4,7 +4,7 @@ public import Foundation
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable {
         private enum Base: Sendable, Hashable {
-            case notFound, alreadyExists, conflict, unavailable, corrupt
+            case notFound, alreadyExists, conflict, unavailable, corrupt, limitExceeded
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -19,6 +19,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unavailable = Code(.unavailable)
         /// A stored row could not be read back (schema drift, hand-edited file).
         public static let corrupt = Code(.corrupt)
+        /// A per-owner quota would be exceeded.
+        public static let limitExceeded = Code(.limitExceeded)
     }
 
     public var code: Code
@@ -64,8 +66,10 @@ public protocol IdentityStore: Sendable {
     func deleteUser(accountId: String, userName: String) async throws
 
     // MARK: Access keys
-    /// Inserts a key; `.alreadyExists` if the ID exists; `.notFound` if its user or account is missing.
-    func insertAccessKey(_ key: AccessKeyRecord) async throws
+    /// Inserts a key; `.alreadyExists` if the ID exists; `.notFound` if its user or account is missing;
+    /// `.limitExceeded` if its owner (user, or root when `userName` is nil) already has `maxKeysPerOwner` keys,
+    /// counted in the same transaction as the insert.
+    func insertAccessKey(_ key: AccessKeyRecord, maxKeysPerOwner: Int?) async throws
     /// Inserts or replaces a root key declared by the bootstrap file; `.conflict` if the ID belongs to another
     /// account or to a user.
     func putRootAccessKey(_ key: AccessKeyRecord) async throws
@@ -94,4 +98,11 @@ public protocol IdentityStore: Sendable {
     /// Atomically accepts `step` if it is later than the device's last used step, recording it; returns false
     /// (and changes nothing) when the step was already used. `.notFound` if the device is missing.
     func consumeMFAStep(accountId: String, serialNumber: String, step: Int64) async throws -> Bool
+}
+
+extension IdentityStore {
+    /// Inserts a key with no quota.
+    public func insertAccessKey(_ key: AccessKeyRecord) async throws {
+        try await insertAccessKey(key, maxKeysPerOwner: nil)
+    }
 }
