@@ -110,6 +110,7 @@ extension IAMService {
                         .string("SerialNumber", device.record.serialNumber),
                         // Base32StringSeed is a blob: the Base32 text, base64-encoded on the wire.
                         .string("Base32StringSeed", Data(device.base32Seed.utf8).base64EncodedString()),
+                        device.qrCodePNG.isEmpty ? nil : .string("QRCodePNG", Data(device.qrCodePNG).base64EncodedString()),
                         device.record.tags.isEmpty ? nil : .list("Tags", device.record.tags.map(\.node)),
                     ])
                 ])

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeyQRCode
 
 extension IAMService {
     /// A virtual MFA device just created, with its seed (returned once).
@@ -7,6 +8,8 @@ extension IAMService {
         public var record: MFADeviceRecord
         /// The seed in Base32, as authenticator apps take it.
         public var base32Seed: String
+        /// A PNG of the QR code of `otpauth://totp/NAME@ACCOUNT?secret=SEED`, AWS's enrolment format.
+        public var qrCodePNG: [UInt8]
     }
 
     /// Which devices `ListVirtualMFADevices` returns.
@@ -50,7 +53,35 @@ extension IAMService {
             error.code == .alreadyExists
                 ? STSError(.entityAlreadyExists, "MFADevice entity at the same path and name already exists.") : nil
         }
-        return NewVirtualMFADevice(record: record, base32Seed: Base32.encode(seed))
+        let base32Seed = Base32.encode(seed)
+        let uri = "otpauth://totp/\(Self.otpauthLabel(name))@\(caller.accountId)?secret=\(base32Seed)"
+        let png: [UInt8]
+        do {
+            png = try QRCode.encode(uri, errorCorrection: .medium).png(scale: 4, border: 4)
+        } catch {
+            // A 226-character name always fits (QR holds 2953 bytes); keep going without an image rather than fail.
+            png = []
+        }
+        return NewVirtualMFADevice(record: record, base32Seed: base32Seed, qrCodePNG: png)
+    }
+
+    /// The device name percent-encoded for an otpauth label (RFC 3986 unreserved characters stay as they are).
+    static func otpauthLabel(_ name: String) -> String {
+        var output = ""
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                output.unicodeScalars.append("%")
+                output.unicodeScalars.append(hex[Int(byte >> 4)])
+                output.unicodeScalars.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return output
     }
 
     /// `EnableMFADevice`: two consecutive codes, the second current (or one step either side).
