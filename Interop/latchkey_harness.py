@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import http.client
@@ -80,6 +81,12 @@ def bootstrap_config(directory: Path) -> Path:
     return path
 
 
+@functools.cache
+def boto_session() -> boto3.session.Session:
+    """One boto3 session for the whole run, so service models are loaded once."""
+    return boto3.session.Session()
+
+
 class Server:
     """One `latchkey serve` process on a free port; stdout is drained by a thread and kept in `lines`."""
 
@@ -115,6 +122,7 @@ class Server:
                 self.kill()
                 raise RuntimeError(f"no listening line within {STARTUP_TIMEOUT}s; {self.describe()}") from None
             if line is None:
+                self.kill()
                 raise RuntimeError(f"server exited before listening; {self.describe()}")
             match = LISTENING.match(line)
             if match:
@@ -161,7 +169,7 @@ class Server:
     # Clients
 
     def client(self, service: str, keys: Keys = ROOT_KEYS, region: str = REGION):
-        return boto3.session.Session().client(
+        return boto_session().client(
             service,
             endpoint_url=self.endpoint,
             region_name=region,
@@ -173,7 +181,7 @@ class Server:
 
     def unsigned(self, service: str):
         """A client that sends no credentials at all."""
-        return boto3.session.Session().client(
+        return boto_session().client(
             service,
             endpoint_url=self.endpoint,
             region_name=REGION,

@@ -112,7 +112,7 @@ def test_credential_scope_for_the_other_service_is_refused(
 
 
 def test_presigned_get_caller_identity_works_with_get(server: Server) -> None:
-    url = server.sts().generate_presigned_url("get_caller_identity", ExpiresIn=300)
+    url = server.sts().generate_presigned_url("get_caller_identity", ExpiresIn=300, HttpMethod="GET")
     assert "X-Amz-Signature=" in url
     response = send("GET", url)
     assert response.status == 200, response.text
@@ -137,7 +137,7 @@ def tampered(url: str, name: str, change) -> str:
     ],
 )
 def test_tampered_presigned_url_is_refused(server: Server, name: str, change) -> None:
-    url = server.sts().generate_presigned_url("get_caller_identity", ExpiresIn=300)
+    url = server.sts().generate_presigned_url("get_caller_identity", ExpiresIn=300, HttpMethod="GET")
     response = send("GET", tampered(url, name, change))
     assert response.status == 403, response.text
     assert response.xml_error()["Code"] == "SignatureDoesNotMatch"

@@ -117,5 +117,5 @@ def test_access_key_info_names_the_account_of_issued_keys(server: Server, user: 
 
 
 def test_access_key_info_rejects_a_malformed_key(server: Server) -> None:
-    error = client_error(server.sts(ROOT_KEYS).get_access_key_info, AccessKeyId="not-a-key-id!")
+    error = client_error(server.sts(ROOT_KEYS).get_access_key_info, AccessKeyId="AKIA-not-a-valid-key!")
     assert error_code(error) == ("ValidationError", 400)

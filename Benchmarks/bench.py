@@ -1,0 +1,112 @@
+"""Helpers for Benchmarks/run.sh.
+
+bench.py prepare ENDPOINT OUT_DIR   sign GetCallerIdentity requests and write wrk Lua scripts and curl configs
+bench.py table RESULTS              print the results table (RESULTS: lines "scenario connections WRK_RESULT ...")
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.parse
+from pathlib import Path
+
+import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+REGION = "us-east-1"
+ROOT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+ROOT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+BODY = "Action=GetCallerIdentity&Version=2011-06-15"
+CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
+
+DONE = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK_RESULT requests=%.0f duration_us=%.0f p50_us=%.0f p99_us=%.0f non2xx=%.0f socket_errors=%.0f\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def signed_headers(endpoint: str, credentials: Credentials) -> dict[str, str]:
+    """Headers of a POST GetCallerIdentity signed now (SigV4, header form); it replays for 15 minutes."""
+    request = AWSRequest(method="POST", url=endpoint + "/", data=BODY, headers={"Content-Type": CONTENT_TYPE})
+    SigV4Auth(credentials, "sts", REGION).add_auth(request)
+    headers = {"Host": urllib.parse.urlsplit(endpoint).netloc}
+    headers.update(request.headers.items())
+    return headers
+
+
+def lua(headers: dict[str, str]) -> str:
+    # json.dumps of an ASCII string is a valid Lua string literal.
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(BODY)}"]
+    lines += [f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in headers.items()]
+    return "\n".join(lines) + "\n" + DONE
+
+
+def curl_config(headers: dict[str, str]) -> str:
+    lines = ['request = "POST"', f"data = {json.dumps(BODY)}"]
+    lines += [f"header = {json.dumps(f'{name}: {value}')}" for name, value in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+def prepare(endpoint: str, out: Path) -> None:
+    root = Credentials(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY)
+    sts = boto3.session.Session().client(
+        "sts",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=root.access_key,
+        aws_secret_access_key=root.secret_key,
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    session = sts.get_session_token()["Credentials"]
+    temporary = Credentials(session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"])
+    out.mkdir(parents=True, exist_ok=True)
+    for name, credentials in (("long-term", root), ("temporary", temporary)):
+        headers = signed_headers(endpoint, credentials)
+        (out / f"{name}.lua").write_text(lua(headers))
+        (out / f"{name}.curl").write_text(curl_config(headers))
+
+
+def parse(line: str) -> tuple[str, int, dict[str, float]]:
+    scenario, connections, marker, *fields = line.split()
+    assert marker == "WRK_RESULT", line
+    values = {key: float(value) for key, value in (field.split("=", 1) for field in fields)}
+    return scenario, int(connections), values
+
+
+def table(results: Path) -> None:
+    rows = [parse(line) for line in results.read_text().splitlines() if line.strip()]
+    rate = {(s, c): v["requests"] / (v["duration_us"] / 1e6) for s, c, v in rows}
+    print(f"{'scenario':<22} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs baseline':>11} {'errors':>6}")
+    for scenario, connections, values in rows:
+        baseline = rate.get(("baseline", connections))
+        ratio = f"{rate[(scenario, connections)] / baseline:.2f}" if baseline else "-"
+        errors = int(values["non2xx"] + values["socket_errors"])
+        print(
+            f"{scenario:<22} {connections:>5} {rate[(scenario, connections)]:>10.0f} "
+            f"{values['p50_us'] / 1000:>8.2f} {values['p99_us'] / 1000:>8.2f} {ratio:>11} {errors:>6}"
+        )
+
+
+def main(arguments: list[str]) -> int:
+    match arguments:
+        case ["prepare", endpoint, out]:
+            prepare(endpoint, Path(out))
+        case ["table", results]:
+            table(Path(results))
+        case _:
+            print(__doc__, file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
