@@ -88,23 +88,12 @@ extension SQLiteIdentityStore {
         }
     }
 
-    /// The key with this ID, if any.
-    ///
-    /// This is the per-request lookup, so it avoids GRDB's async path (two thread hops plus BEGIN/COMMIT): it runs
-    /// one cached prepared statement (a primary-key search, atomic on its own as every single SQLite statement is)
-    /// synchronously on a WAL reader connection, on the caller's thread. It blocks only for the query itself, or
-    /// briefly if all readers are busy.
+    /// The key with this ID, if any: the lookup behind every request signed with a long-term key (cached above
+    /// this store by the credential resolver). It runs on GRDB's reader pool through the async API: a blocking
+    /// read on a Swift concurrency thread can starve the pool (every cooperative thread waiting for a reader whose
+    /// release needs one of them), which deadlocked the server under concurrent requests.
     public func accessKey(id: String) async throws -> AccessKeyRecord? {
-        do {
-            return try lookUpAccessKey(id: id)
-        } catch {
-            throw Self.map(error, operation: "accessKey", constraint: { _ in nil })
-        }
-    }
-
-    /// Synchronous on purpose: in an async context the compiler would pick GRDB's async `unsafeRead`.
-    private func lookUpAccessKey(id: String) throws -> AccessKeyRecord? {
-        try pool.unsafeRead { db in
+        try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: Self.accessKeyLookupSQL), arguments: [id]).map(Self.decodeKey)
         }
     }

@@ -29,7 +29,7 @@ struct QueryEndpoint: Sendable {
     static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
 
     func respond(to request: Request, context: some RequestContext) async -> Response {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = RequestID.next()
         let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
         var api = QueryAPI.sts
         var action = "-"
@@ -142,13 +142,13 @@ struct QueryEndpoint: Sendable {
     /// The request as SigV4 sees it: raw path and query as received, every header (the Host header lives in the
     /// request's authority), and the SHA-256 of the body.
     static func signableRequest(_ request: Request, body: ByteBuffer) -> SignableRequest {
-        var headers: [(name: String, value: String)] = []
+        var headers: [SignableRequest.Header] = []
         headers.reserveCapacity(request.headers.count + 1)
         if let authority = request.head.authority {
-            headers.append((name: "host", value: authority))
+            headers.append(.init(name: "host", value: authority))
         }
         for field in request.headers {
-            headers.append((name: field.name.rawName, value: field.value))
+            headers.append(.init(name: field.name.rawName, value: field.value))
         }
         let payloadHash: String
         if body.readableBytes == 0 {
@@ -158,7 +158,7 @@ struct QueryEndpoint: Sendable {
         }
         return SignableRequest(
             method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query ?? "",
-            headerPairs: headers, payloadHash: payloadHash)
+            headers: headers, payloadHash: payloadHash)
     }
 
     // MARK: Responses

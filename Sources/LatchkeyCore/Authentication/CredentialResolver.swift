@@ -16,7 +16,15 @@ public final class CredentialResolver: Sendable {
     private let secretBox: SecretBox
     private let keyRing: SessionTokenKeyRing
     private let cacheTTL: Duration
-    private let cache = Mutex<[String: (Resolved, ContinuousClock.Instant)]>([:])
+    private struct CacheEntry {
+        var resolved: Resolved
+        var storedAt: ContinuousClock.Instant
+    }
+    private let cache = Mutex<[String: CacheEntry]>([:])
+    /// Session tokens already opened (authenticated) on this node, by their exact text. Opening costs an AES-GCM
+    /// decryption and a decode; a client reuses one token for every request of its session. Expiry is checked on
+    /// every request regardless.
+    private let openedTokens = Mutex<[String: SessionTokenClaims]>([:])
 
     /// - Parameter cacheTTL: how long a long-term key stays cached. Changes made through this node invalidate the
     ///   cache at once; other nodes see them after at most this long.
@@ -44,7 +52,7 @@ public final class CredentialResolver: Sendable {
         let resolved = try await resolveLongTerm(accessKeyId: accessKeyId)
         cache.withLock { entries in
             if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
-            entries[accessKeyId] = (resolved, .now)
+            entries[accessKeyId] = CacheEntry(resolved: resolved, storedAt: .now)
         }
         return resolved
     }
@@ -61,21 +69,29 @@ public final class CredentialResolver: Sendable {
 
     private func cachedEntry(_ accessKeyId: String) -> Resolved? {
         cache.withLock { entries in
-            guard let (resolved, at) = entries[accessKeyId] else { return nil }
-            if at.duration(to: .now) > cacheTTL {
+            guard let entry = entries[accessKeyId] else { return nil }
+            if entry.storedAt.duration(to: .now) > cacheTTL {
                 entries.removeValue(forKey: accessKeyId)
                 return nil
             }
-            return resolved
+            return entry.resolved
         }
     }
 
     private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) throws(STSError) -> Resolved {
         let claims: SessionTokenClaims
-        do {
-            claims = try keyRing.open(sessionToken)
-        } catch {
-            throw STSError(.invalidClientTokenId, Self.invalidToken, cause: error)
+        if let opened = openedTokens.withLock({ $0[sessionToken] }) {
+            claims = opened
+        } else {
+            do {
+                claims = try keyRing.open(sessionToken)
+            } catch {
+                throw STSError(.invalidClientTokenId, Self.invalidToken, cause: error)
+            }
+            openedTokens.withLock { tokens in
+                if tokens.count >= 10_000 { tokens.removeAll(keepingCapacity: true) }
+                tokens[sessionToken] = claims
+            }
         }
         guard constantTimeStringEquals(claims.accessKeyId, accessKeyId) else {
             throw STSError(.invalidClientTokenId, Self.invalidToken)

@@ -33,23 +33,25 @@ extension IAMService {
     /// `GetUser`: without a name, the caller itself.
     public func getUser(caller: Caller, userName: String?) async throws(STSError) -> GetUserResult {
         guard let userName else {
+            // Without a name, the caller itself; the caller still needs iam:GetUser on itself.
+            try authorize(caller, action: "GetUser", resource: caller.arn)
             switch caller.credentials {
             case .user(let user):
-                try authorize(caller, action: "GetUser", resource: user.arn)
                 return .user(user)
             case .root:
-                let account = try await storeCall({ try await store.account(id: caller.accountId) })
-                return .root(accountId: caller.accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
+                return try await rootResult(caller.accountId)
             case .temporary(let claims):
-                if claims.kind == .rootSession {
-                    let account = try await storeCall({ try await store.account(id: caller.accountId) })
-                    return .root(accountId: caller.accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
-                }
+                if claims.kind == .rootSession { return try await rootResult(caller.accountId) }
                 throw STSError(.validationError, "Must specify userName when calling with non-User credentials")
             }
         }
         try authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
         return .user(try await requireUser(caller.accountId, userName))
+    }
+
+    private func rootResult(_ accountId: String) async throws(STSError) -> GetUserResult {
+        let account = try await storeCall({ try await store.account(id: accountId) })
+        return .root(accountId: accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
     }
 
     /// `ListUsers`, ordered by name, paginated.

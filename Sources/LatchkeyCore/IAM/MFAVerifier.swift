@@ -10,7 +10,11 @@ public final class MFAVerifier: Sendable {
     let secretBox: SecretBox
     let maxFailures: Int
     let lockout: TimeInterval
-    private let failures = Mutex<[String: (count: Int, lockedUntil: Date?)]>([:])
+    private struct Failures {
+        var count: Int
+        var lockedUntil: Date?
+    }
+    private let failures = Mutex<[String: Failures]>([:])
 
     static let unableToValidate =
         "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."
@@ -47,10 +51,10 @@ public final class MFAVerifier: Sendable {
     func recordFailure(_ device: MFADeviceRecord, now: Date) {
         failures.withLock { entries in
             if entries.count > 100_000 { entries.removeAll(keepingCapacity: true) }
-            var entry = entries[Self.key(device)] ?? (0, nil)
+            var entry = entries[Self.key(device)] ?? Failures(count: 0, lockedUntil: nil)
             entry.count += 1
             if entry.count >= maxFailures {
-                entry = (0, now.addingTimeInterval(lockout))
+                entry = Failures(count: 0, lockedUntil: now.addingTimeInterval(lockout))
             }
             entries[Self.key(device)] = entry
         }

@@ -94,14 +94,18 @@ import Testing
         #expect(opened.principalArn == Self.minimal.principalArn)
     }
 
-    @Test("the token is canonical base64 with no readable prefix, under 1200 characters for GetSessionToken")
+    @Test("the token is canonical base64 that shows none of its claims, under 1200 characters for GetSessionToken")
     func tokenShape() throws {
         let token = try ring.seal(Self.minimal)
         #expect(token.count < 1200)
         #expect(token.count % 4 == 0)
         let decoded = try #require(Data(base64Encoded: token))
         #expect(Array(decoded.prefix(5)) == [1, 0, 0, 0, 1])
-        #expect(!token.contains("LK"))
+        // Nothing of the claims shows through: neither the secret nor the principal, in the text or the bytes.
+        #expect(!token.contains(Self.minimal.secretAccessKey))
+        let bytes = Array(decoded)
+        let arn = Array(Self.minimal.principalArn.utf8)
+        #expect(!(0...(bytes.count - arn.count)).contains { Array(bytes[$0..<($0 + arn.count)]) == arn })
         #expect(try ring.seal(Self.minimal) != token)
     }
 
