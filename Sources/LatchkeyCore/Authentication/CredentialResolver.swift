@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeySigV4
 import Synchronization
 
 /// Finds the secret and the principal behind an access key ID (and session token), so the server can verify a
@@ -93,7 +94,7 @@ public final class CredentialResolver: Sendable {
                 tokens[sessionToken] = claims
             }
         }
-        guard constantTimeStringEquals(claims.accessKeyId, accessKeyId) else {
+        guard SigV4.constantTimeEquals(claims.accessKeyId, accessKeyId) else {
             throw STSError(.invalidClientTokenId, Self.invalidToken)
         }
         guard now < claims.expiresAt else {
@@ -140,14 +141,4 @@ public final class CredentialResolver: Sendable {
             caller: Caller(accountId: record.accountId, accessKeyId: accessKeyId, credentials: credentials)
         )
     }
-}
-
-/// Compares two strings without leaking, through timing, where they first differ.
-func constantTimeStringEquals(_ lhs: String, _ rhs: String) -> Bool {
-    let a = Array(lhs.utf8)
-    let b = Array(rhs.utf8)
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for index in a.indices { difference |= a[index] ^ b[index] }
-    return difference == 0
 }

@@ -31,7 +31,7 @@ extension IAMService {
         let secret = SecurityTokenService.generateSecretAccessKey()
         let record = AccessKeyRecord(
             accessKeyId: id, accountId: caller.accountId, userName: owner, status: .active,
-            createDate: Self.wholeSeconds(now),
+            createDate: now.wholeSeconds,
             sealedSecret: secretBox.seal(Array(secret.utf8), context: "access-key:\(id)")
         )
         try await storeCall({ try await store.insertAccessKey(record, maxKeysPerOwner: 2) }) { error in

@@ -47,7 +47,7 @@ extension IAMService {
         let seed = TOTP.generateSecret()
         let record = MFADeviceRecord(
             accountId: caller.accountId, serialNumber: serial, path: path, deviceName: name,
-            sealedSeed: secretBox.seal(seed, context: "mfa-seed:\(serial)"), createDate: Self.wholeSeconds(now), tags: tags
+            sealedSeed: secretBox.seal(seed, context: "mfa-seed:\(serial)"), createDate: now.wholeSeconds, tags: tags
         )
         try await storeCall({ try await store.insertMFADevice(record) }) { error in
             error.code == .alreadyExists
@@ -115,7 +115,7 @@ extension IAMService {
         try await storeCall({
             try await store.enableMFADevice(
                 accountId: caller.accountId, serialNumber: device.serialNumber, userName: user.userName,
-                enableDate: Self.wholeSeconds(now), lastUsedStep: lastStep)
+                enableDate: now.wholeSeconds, lastUsedStep: lastStep)
         }) { error in
             switch error.code {
             case .conflict: return STSError(.entityAlreadyExists, "MFA Device is already in use.")

@@ -15,7 +15,7 @@ extension IAMService {
         let user = IAMUser(
             accountId: caller.accountId, userName: userName,
             userId: UniqueID.generate(prefix: "AIDA", account: caller.accountId),
-            path: path, createDate: Self.wholeSeconds(now), tags: tags, permissionsBoundaryArn: permissionsBoundary
+            path: path, createDate: now.wholeSeconds, tags: tags, permissionsBoundaryArn: permissionsBoundary
         )
         try await storeCall({ try await store.insertUser(user) }) { error in
             error.code == .alreadyExists
@@ -126,7 +126,4 @@ extension IAMService {
         return parts[5].hasPrefix("policy/") && parts[5].count > "policy/".count
     }
 
-    static func wholeSeconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
-    }
 }

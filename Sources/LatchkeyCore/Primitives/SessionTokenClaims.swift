@@ -169,6 +169,9 @@ public struct SessionTag: Sendable, Hashable {
 }
 
 extension Date {
+    /// This date rounded down to a whole second, as AWS shows creation and expiry times.
+    var wholeSeconds: Date { Date(timeIntervalSince1970: Date.flooredEpochSeconds(self)) }
+
     /// Seconds since 1970 rounded down to a whole number, clamped to what an `Int64` holds.
     static func flooredEpochSeconds(_ date: Date) -> Double {
         Double(Int64(clampingSeconds: date.timeIntervalSince1970))

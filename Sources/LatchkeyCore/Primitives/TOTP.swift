@@ -1,4 +1,5 @@
 import Crypto
+import LatchkeySigV4
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -83,16 +84,7 @@ public struct TOTP: Sendable {
 
     /// Whether two codes are equal, in time that depends only on their lengths.
     public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-        difference |= left.count == right.count ? 0 : 1
-        for index in 0..<max(left.count, right.count) {
-            let a = index < left.count ? left[index] : 0
-            let b = index < right.count ? right[index] : 0
-            difference |= a ^ b
-        }
-        return difference == 0
+        SigV4.constantTimeEquals(lhs, rhs)
     }
 
     /// Parses exactly six ASCII digits, touching every byte.

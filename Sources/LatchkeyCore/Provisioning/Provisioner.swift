@@ -40,7 +40,7 @@ public struct Provisioner: Sendable {
     public func apply(_ plan: BootstrapPlan, now: Date) async throws {
         for entry in plan.accounts {
             if try await store.account(id: entry.id) == nil {
-                try await store.insertAccount(Account(id: entry.id, createDate: Self.wholeSeconds(now)))
+                try await store.insertAccount(Account(id: entry.id, createDate: now.wholeSeconds))
             }
             for key in entry.rootAccessKeys {
                 let existing = try await store.accessKey(id: key.accessKeyId)
@@ -53,7 +53,7 @@ public struct Provisioner: Sendable {
                 try await store.putRootAccessKey(
                     AccessKeyRecord(
                         accessKeyId: key.accessKeyId, accountId: entry.id, userName: nil, status: .active,
-                        createDate: existing?.createDate ?? Self.wholeSeconds(now),
+                        createDate: existing?.createDate ?? now.wholeSeconds,
                         sealedSecret: secretBox.seal(Array(key.secretAccessKey.utf8), context: "access-key:\(key.accessKeyId)")
                     ))
             }
@@ -75,7 +75,4 @@ public struct Provisioner: Sendable {
         return (accountId, key)
     }
 
-    static func wholeSeconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
-    }
 }

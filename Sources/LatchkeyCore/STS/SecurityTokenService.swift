@@ -75,7 +75,7 @@ public struct SecurityTokenService: Sendable {
                 accountId: caller.accountId, userName: userName, serialNumber: serialNumber, code: tokenCode, now: now)
             mfaAuthenticated = true
         }
-        let issued = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let issued = now.wholeSeconds
         var claims = SessionTokenClaims(
             accessKeyId: AccessKeyID.generate(kind: .temporary, account: caller.accountId),
             secretAccessKey: Self.generateSecretAccessKey(),
