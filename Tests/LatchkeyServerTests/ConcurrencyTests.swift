@@ -67,13 +67,7 @@ struct ConcurrencyTests {
             let bob = try await server.userWithKey("bob")
             let device = try await server.createVirtualMFADevice("bob-phone")
             let step = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: step - 1), "AuthenticationCode2": device.code(step: step),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: step)
             server.moveClock(toStep: step + 1)
             let request = try signedRequest(
                 action: "GetSessionToken",

@@ -9,13 +9,7 @@ import Testing
             let bob = try await server.userWithKey("bob")
             let device = try await server.createVirtualMFADevice("bob-phone")
             let enabledAt = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: enabledAt - 1), "AuthenticationCode2": device.code(step: enabledAt),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: enabledAt)
             server.moveClock(toStep: enabledAt + 1)
             for _ in 0..<5 {
                 let reply = try await server.sts(
@@ -39,13 +33,7 @@ import Testing
             let bob = try await server.userWithKey("bob")
             let device = try await server.createVirtualMFADevice("bob-phone")
             let enabledAt = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: enabledAt - 1), "AuthenticationCode2": device.code(step: enabledAt),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: enabledAt)
             for round in 1...2 {
                 let step = enabledAt + Int64(round)
                 server.moveClock(toStep: step)

@@ -35,6 +35,20 @@ extension TestServer {
         return VirtualDevice(serialNumber: serial, totp: TOTP(secret: seed))
     }
 
+    /// Enables `device` for `userName` with the codes of `step - 1` and `step` (two consecutive codes).
+    func enable(_ device: VirtualDevice, for userName: String, atStep step: Int64, sourceLocation: SourceLocation = #_sourceLocation)
+        async throws
+    {
+        try await iam(
+            "EnableMFADevice",
+            [
+                "UserName": userName, "SerialNumber": device.serialNumber,
+                "AuthenticationCode1": device.code(step: step - 1), "AuthenticationCode2": device.code(step: step),
+            ],
+            sourceLocation: sourceLocation
+        ).expectSuccess("EnableMFADevice", sourceLocation: sourceLocation)
+    }
+
     /// The TOTP step the server's clock is in.
     var step: Int64 { TOTP.step(at: now) }
 
@@ -89,13 +103,7 @@ extension TestServer {
             let bob = try await server.userWithKey("bob")
             let device = try await server.createVirtualMFADevice("bob-phone")
             let enabledAt = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: enabledAt - 1), "AuthenticationCode2": device.code(step: enabledAt),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: enabledAt)
             let listed = try await server.iam("ListMFADevices", ["UserName": "bob"]).result("ListMFADevices")
             #expect(listed.members(of: "MFADevices").map { $0.text("SerialNumber") } == [device.serialNumber])
 
@@ -139,13 +147,7 @@ extension TestServer {
             let device = try await server.createVirtualMFADevice("bob-phone")
             let unassigned = try await server.createVirtualMFADevice("spare")
             let step = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: step - 1), "AuthenticationCode2": device.code(step: step),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: step)
             server.moveClock(toStep: step + 1)
 
             let carolWithBobsDevice = try await server.sts(
@@ -177,13 +179,7 @@ extension TestServer {
             let bob = try await server.userWithKey("bob")
             let device = try await server.createVirtualMFADevice("bob-phone")
             let step = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: step - 1), "AuthenticationCode2": device.code(step: step),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: step)
             try await server.iam("DeleteAccessKey", ["UserName": "bob", "AccessKeyId": bob.accessKeyID])
                 .expectSuccess("DeleteAccessKey")
 
@@ -211,13 +207,7 @@ extension TestServer {
             let device = try await server.createVirtualMFADevice("bob-phone")
             let spare = try await server.createVirtualMFADevice("spare")
             let step = server.step
-            try await server.iam(
-                "EnableMFADevice",
-                [
-                    "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: step - 1), "AuthenticationCode2": device.code(step: step),
-                ]
-            ).expectSuccess("EnableMFADevice")
+            try await server.enable(device, for: "bob", atStep: step)
             server.moveClock(toStep: step + 2)
             let reply = try await server.iam(
                 "EnableMFADevice",
