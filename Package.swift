@@ -40,6 +40,8 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        // The IAM policy language: parsing and evaluation. Pure.
+        .target(name: "LatchkeyPolicy", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
         // QR codes as PNG images (virtual MFA device enrolment). Pure.
         .target(name: "LatchkeyQRCode", swiftSettings: swiftSettings),
         // Accounts, principals, key IDs, tokens, MFA, the STS and IAM operations, the store protocol.
@@ -94,6 +96,10 @@ let package = Package(
         ),
 
         .testTarget(name: "LatchkeyModelTests", dependencies: ["LatchkeyModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LatchkeyPolicyTests", dependencies: ["LatchkeyPolicy", "LatchkeyModel"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LatchkeyQRCodeTests", dependencies: ["LatchkeyQRCode"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeyQueryTests", dependencies: ["LatchkeyQuery", "LatchkeyModel"], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
