@@ -100,13 +100,24 @@ struct ServiceModelFixture {
         #expect(OperationSchema.allSTS.count == 11)
     }
 
-    @Test("the IAM tables cover the 18 IAM operations Latchkey serves, all present in the IAM model")
+    @Test("the IAM tables cover the 74 IAM operations Latchkey serves, all present in the IAM model")
     func iamTablesExistInModel() throws {
         let model = try ServiceModelFixture("iam-2010-05-08")
-        #expect(OperationSchema.allIAM.count == 18)
+        #expect(OperationSchema.allIAM.count == 74)
+        #expect(Set(OperationSchema.allIAM.map(\.name)).count == OperationSchema.allIAM.count)
         for operation in OperationSchema.allIAM {
             #expect(model.operations[operation.name] != nil, "\(operation.name)")
+            #expect(operation.service == .iam, "\(operation.name)")
         }
+    }
+
+    @Test(
+        "the role, policy and group operations are registered, so the cross-check above covers them",
+        arguments: IAMRolePolicyGroupValidationTests.addedOperations)
+    func roleAndPolicyOperationsAreRegistered(name: String) throws {
+        let operation = try #require(OperationSchema.iam(action: name))
+        #expect(OperationSchema.all.contains { $0.service == .iam && $0.name == name })
+        #expect(operation.input.name == name + "Request")
     }
 
     @Test("the cross-check notices drift: a differing shape is reported")

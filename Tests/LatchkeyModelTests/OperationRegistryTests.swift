@@ -20,7 +20,7 @@ import Testing
         #expect(OperationSchema.iam(action: "AssumeRole") == nil)
         #expect(OperationSchema.sts(action: "assumerole") == nil)
         #expect(OperationSchema.sts(action: "") == nil)
-        #expect(OperationSchema.all.count == 29)
+        #expect(OperationSchema.all.count == 85)
     }
 
     @Test("operations without required members accept an empty request")
@@ -42,7 +42,8 @@ import Testing
         }
     }
 
-    @Test("Latchkey redacts session policies, MFA codes and context assertions beyond the model's sensitive shapes")
+    @Test(
+        "Latchkey redacts session and IAM policy documents, MFA codes and context assertions beyond sensitive shapes")
     func redactedMembers() {
         var redacted: Set<String> = []
         var sensitive: Set<String> = []
@@ -57,7 +58,7 @@ import Testing
         #expect(
             redacted.subtracting(sensitive) == [
                 "sessionPolicyDocumentType", "unrestrictedSessionPolicyDocumentType", "tokenCodeType",
-                "contextAssertionType", "authenticationCodeType",
+                "contextAssertionType", "authenticationCodeType", "policyDocumentType",
             ])
     }
 }

@@ -21,6 +21,27 @@ enum IAMShapes {
     static let virtualMFADeviceName = ShapeSchema.string("virtualMFADeviceName", min: 1, pattern: #"[\w+=,.@-]+"#)
     static let assignmentStatusType = ShapeSchema.string(
         "assignmentStatusType", enumValues: ["Assigned", "Unassigned", "Any"])
+    static let booleanType = ShapeSchema.boolean("booleanType")
+
+    static let roleNameType = ShapeSchema.string("roleNameType", min: 1, max: 64, pattern: #"[\w+=,.@-]+"#)
+    static let roleDescriptionType = ShapeSchema.string(
+        "roleDescriptionType", max: 1000, pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"#)
+    static let roleMaxSessionDurationType = ShapeSchema.integer("roleMaxSessionDurationType", min: 3600, max: 43200)
+    static let groupNameType = ShapeSchema.string("groupNameType", min: 1, max: 128, pattern: #"[\w+=,.@-]+"#)
+
+    static let policyNameType = ShapeSchema.string("policyNameType", min: 1, max: 128, pattern: #"[\w+=,.@-]+"#)
+    static let policyPathType = ShapeSchema.string(
+        "policyPathType", min: 1, max: 512, pattern: #"((/[A-Za-z0-9\.,\+@=_-]+)*)/"#)
+    static let policyDescriptionType = ShapeSchema.string("policyDescriptionType", max: 1000)
+    static let policyVersionIdType = ShapeSchema.string(
+        "policyVersionIdType", pattern: #"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"#)
+    static let policyScopeType = ShapeSchema.string("policyScopeType", enumValues: ["All", "AWS", "Local"])
+    static let policyUsageType = ShapeSchema.string(
+        "PolicyUsageType", enumValues: ["PermissionsPolicy", "PermissionsBoundary"])
+    /// Permission, trust and resource policies: not `sensitive` in the model, redacted by Latchkey (they
+    /// describe permissions), like the STS session policies.
+    static let policyDocumentType = ShapeSchema.string(
+        "policyDocumentType", min: 1, max: 131072, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, redacted: true)
 
     static let tagKeyType = ShapeSchema.string("tagKeyType", min: 1, max: 128, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"#)
     static let tagValueType = ShapeSchema.string("tagValueType", min: 0, max: 256, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#)

@@ -62,6 +62,24 @@ extension OperationSchema {
         .createAccessKey, .listAccessKeys, .updateAccessKey, .deleteAccessKey, .getAccessKeyLastUsed,
         .createVirtualMFADevice, .enableMFADevice, .deactivateMFADevice, .listMFADevices,
         .listVirtualMFADevices, .deleteVirtualMFADevice,
+        // Roles
+        .createRole, .getRole, .listRoles, .updateRole, .updateRoleDescription, .updateAssumeRolePolicy, .deleteRole,
+        .tagRole, .untagRole, .listRoleTags, .putRolePermissionsBoundary, .deleteRolePermissionsBoundary,
+        // Managed policies and their versions
+        .createPolicy, .getPolicy, .getPolicyVersion, .deletePolicy, .listPolicies, .createPolicyVersion,
+        .deletePolicyVersion, .setDefaultPolicyVersion, .listPolicyVersions, .tagPolicy, .untagPolicy, .listPolicyTags,
+        // Inline and attached policies of roles, users and groups
+        .putRolePolicy, .getRolePolicy, .deleteRolePolicy, .listRolePolicies, .attachRolePolicy, .detachRolePolicy,
+        .listAttachedRolePolicies,
+        .putUserPolicy, .getUserPolicy, .deleteUserPolicy, .listUserPolicies, .attachUserPolicy, .detachUserPolicy,
+        .listAttachedUserPolicies, .putUserPermissionsBoundary, .deleteUserPermissionsBoundary,
+        .putGroupPolicy, .getGroupPolicy, .deleteGroupPolicy, .listGroupPolicies, .attachGroupPolicy,
+        .detachGroupPolicy, .listAttachedGroupPolicies,
+        // Groups
+        .createGroup, .getGroup, .listGroups, .updateGroup, .deleteGroup, .addUserToGroup, .removeUserFromGroup,
+        .listGroupsForUser,
+        // Policy simulation
+        .simulatePrincipalPolicy,
     ]
 
     /// Every operation with a table: STS, then IAM.

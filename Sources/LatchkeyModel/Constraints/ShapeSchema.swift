@@ -64,6 +64,10 @@ public final class ShapeSchema: Sendable, CustomStringConvertible {
         ShapeSchema(name: name, kind: .integer, min: min, max: max)
     }
 
+    static func boolean(_ name: String) -> ShapeSchema {
+        ShapeSchema(name: name, kind: .boolean)
+    }
+
     static func list(_ name: String, of element: ShapeSchema, min: Int? = nil, max: Int? = nil) -> ShapeSchema {
         ShapeSchema(name: name, kind: .list, min: min, max: max, element: element)
     }
