@@ -51,6 +51,7 @@ let package = Package(
                 "LatchkeyModel",
                 "LatchkeySigV4",
                 "LatchkeyQRCode",
+                "LatchkeyPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

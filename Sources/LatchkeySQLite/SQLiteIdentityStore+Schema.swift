@@ -12,6 +12,7 @@ extension SQLiteIdentityStore {
         var migrator = DatabaseMigrator()
         // The schema is checked against its foreign keys once each migration is done (the default `.deferred`).
         migrator.registerMigration("v1-identity-tables", migrate: createIdentityTables)
+        migrator.registerMigration("v2-roles-policies-groups", migrate: createPolicyTables)
         return migrator
     }()
 

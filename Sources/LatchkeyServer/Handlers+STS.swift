@@ -19,6 +19,46 @@ extension SecurityTokenService {
                     caller: try request.signedCaller(), accessKeyId: request.input.string("AccessKeyId") ?? "")
                 return .result([.string("Account", account)])
             },
+            "AssumeRole": { request in
+                let input = request.input
+                let result = try await self.assumeRole(
+                    caller: try request.signedCaller(),
+                    AssumeRoleRequest(
+                        roleArn: input.string("RoleArn") ?? "", roleSessionName: input.string("RoleSessionName") ?? "",
+                        durationSeconds: input.int("DurationSeconds"), externalId: input.string("ExternalId"),
+                        policy: input.string("Policy"), policyArns: input.structures("PolicyArns").compactMap { $0.string("arn") },
+                        tags: input.sessionTags("Tags"), transitiveTagKeys: input.strings("TransitiveTagKeys"),
+                        sourceIdentity: input.string("SourceIdentity"), serialNumber: input.string("SerialNumber"),
+                        tokenCode: input.string("TokenCode")),
+                    now: request.now)
+                return .result([
+                    result.credentials.node,
+                    .structure("AssumedRoleUser", [.string("AssumedRoleId", result.assumedRoleId), .string("Arn", result.assumedRoleArn)]),
+                    result.packedPolicySize.map { .integer("PackedPolicySize", $0) },
+                    result.sourceIdentity.map { .string("SourceIdentity", $0) },
+                ])
+            },
+            "GetFederationToken": { request in
+                let input = request.input
+                let result = try await self.getFederationToken(
+                    caller: try request.signedCaller(), name: input.string("Name") ?? "",
+                    durationSeconds: input.int("DurationSeconds"), policy: input.string("Policy"),
+                    policyArns: input.structures("PolicyArns").compactMap { $0.string("arn") },
+                    tags: input.sessionTags("Tags"), now: request.now)
+                return .result([
+                    result.credentials.node,
+                    .structure("FederatedUser", [
+                        .string("FederatedUserId", result.federatedUserId), .string("Arn", result.federatedUserArn),
+                    ]),
+                    result.packedPolicySize.map { .integer("PackedPolicySize", $0) },
+                ])
+            },
+            "DecodeAuthorizationMessage": { request in
+                let decoded = try await self.decodeAuthorizationMessage(
+                    caller: try request.signedCaller(), encodedMessage: request.input.string("EncodedMessage") ?? "",
+                    now: request.now)
+                return .result([.string("DecodedMessage", decoded)])
+            },
             "GetSessionToken": { request in
                 let credentials = try await self.getSessionToken(
                     caller: try request.signedCaller(),
@@ -30,9 +70,6 @@ extension SecurityTokenService {
             },
         ]
         let later: [String: String] = [
-            "AssumeRole": "role assumption arrives with the IAM policy engine",
-            "GetFederationToken": "federation tokens arrive with the IAM policy engine",
-            "DecodeAuthorizationMessage": "authorization messages arrive with the IAM policy engine",
             "AssumeRoleWithWebIdentity": "OIDC federation is not built yet",
             "AssumeRoleWithSAML": "SAML federation is not built yet",
             "GetWebIdentityToken": "Latchkey is not an OIDC issuer yet",
@@ -50,6 +87,13 @@ extension SecurityTokenService {
             }
         }
         return table
+    }
+}
+
+extension QueryInput {
+    /// `Tags.member.N.Key/Value` as session tags.
+    func sessionTags(_ name: String) -> [SessionTag] {
+        structures(name).map { SessionTag(key: $0.string("Key") ?? "", value: $0.string("Value") ?? "") }
     }
 }
 

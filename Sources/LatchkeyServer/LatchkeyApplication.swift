@@ -50,13 +50,17 @@ public enum LatchkeyApplication {
 
         let resolver = CredentialResolver(store: store, secretBox: secretBox, keyRing: keyRing)
         let mfa = MFAVerifier(store: store, secretBox: secretBox)
-        let sts = SecurityTokenService(store: store, secretBox: secretBox, keyRing: keyRing, mfa: mfa)
-        let iam = IAMService(store: store, secretBox: secretBox, resolver: resolver, mfa: mfa)
+        let messages = AuthorizationMessageCodec(masterKey: masterKey)
+        let authorizer = Authorizer(store: store, cache: PolicyCache(), messages: messages)
+        let sts = SecurityTokenService(
+            store: store, secretBox: secretBox, keyRing: keyRing, mfa: mfa, messages: messages, authorizer: authorizer)
+        let iam = IAMService(
+            store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
         let endpoint = QueryEndpoint(
             sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, limits: configuration.limits,
             logger: logger, clock: clock)
 
-        let router = Router()
+        let router = Router(context: LatchkeyRequestContext.self)
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document.
         for path: RouterPath in ["/", "**"] {
             for method: HTTPRequest.Method in [.get, .post, .put, .delete, .patch, .head, .options] {

@@ -28,7 +28,7 @@ struct QueryEndpoint: Sendable {
     static let unsignedSTSActions: Set<String> = ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"]
     static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
 
-    func respond(to request: Request, context: some RequestContext) async -> Response {
+    func respond(to request: Request, context: LatchkeyRequestContext) async -> Response {
         let requestId = RequestID.next()
         let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
         var api = QueryAPI.sts
@@ -56,7 +56,7 @@ struct QueryEndpoint: Sendable {
             action = actionName  // only known names reach the logs
             let now = clock()
             let caller = try await authenticate(
-                request: request, body: body, api: api, action: actionName, now: now)
+                request: request, body: body, api: api, action: actionName, now: now, sourceIp: context.sourceIp)
             let input = try schema.decode(parameters.dictionary)
             let result = try await handler(OperationRequest(caller: caller, input: input, now: now, requestId: requestId))
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
@@ -112,8 +112,9 @@ struct QueryEndpoint: Sendable {
     }
 
     /// Verifies the SigV4 signature and resolves the caller. Returns nil for the unsigned federation calls.
-    private func authenticate(request: Request, body: ByteBuffer, api: QueryAPI, action: String, now: Date)
-        async throws(STSError) -> Caller?
+    private func authenticate(
+        request: Request, body: ByteBuffer, api: QueryAPI, action: String, now: Date, sourceIp: String?
+    ) async throws(STSError) -> Caller?
     {
         let signable = Self.signableRequest(request, body: body)
         let authorization: SigV4Authorization?
@@ -136,7 +137,11 @@ struct QueryEndpoint: Sendable {
         } catch {
             throw STSError(error)
         }
-        return resolved.caller
+        var caller = resolved.caller
+        caller.request = RequestMetadata(
+            sourceIp: sourceIp, userAgent: request.headers[.userAgent], secureTransport: false,
+            requestedRegion: authorization.scope.region)
+        return caller
     }
 
     /// The request as SigV4 sees it: raw path and query as received, every header (the Host header lives in the

@@ -25,7 +25,7 @@ extension IAMService {
 
     /// `CreateAccessKey`: at most two keys per user (or root).
     public func createAccessKey(caller: Caller, userName: String?, now: Date) async throws(STSError) -> NewAccessKey {
-        try authorize(caller, action: "CreateAccessKey", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "CreateAccessKey", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let id = AccessKeyID.generate(kind: .longTerm, account: caller.accountId)
         let secret = SecurityTokenService.generateSecretAccessKey()
@@ -48,7 +48,7 @@ extension IAMService {
     public func listAccessKeys(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<AccessKeyRecord>
     {
-        try authorize(caller, action: "ListAccessKeys", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "ListAccessKeys", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
         return try Page.paginate(keys, key: { $0.accessKeyId }, marker: marker, maxItems: maxItems)
@@ -58,7 +58,7 @@ extension IAMService {
     public func updateAccessKey(caller: Caller, userName: String?, accessKeyId: String, status: AccessKeyStatus)
         async throws(STSError)
     {
-        try authorize(caller, action: "UpdateAccessKey", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "UpdateAccessKey", resource: ownerArn(caller, userName))
         let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
         try await storeCall({ try await store.updateAccessKeyStatus(id: key.accessKeyId, status: status) }) { error in
             error.code == .notFound ? noSuchKey(accessKeyId) : nil
@@ -68,7 +68,7 @@ extension IAMService {
 
     /// `DeleteAccessKey`.
     public func deleteAccessKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) {
-        try authorize(caller, action: "DeleteAccessKey", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "DeleteAccessKey", resource: ownerArn(caller, userName))
         let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
         try await storeCall({ try await store.deleteAccessKey(id: key.accessKeyId) }) { error in
             error.code == .notFound ? noSuchKey(accessKeyId) : nil
@@ -79,7 +79,7 @@ extension IAMService {
     /// `GetAccessKeyLastUsed`: Latchkey does not record key use yet, so it answers as AWS does for a key that
     /// was never used (`N/A`).
     public func getAccessKeyLastUsed(caller: Caller, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {
-        try authorize(caller, action: "GetAccessKeyLastUsed", resource: "arn:aws:iam::\(caller.accountId):user/")
+        try await authorize(caller, action: "GetAccessKeyLastUsed", resource: "arn:aws:iam::\(caller.accountId):user/")
         guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
             key.accountId == caller.accountId
         else {

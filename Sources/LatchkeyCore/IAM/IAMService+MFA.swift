@@ -33,7 +33,7 @@ extension IAMService {
     {
         let path = path ?? "/"
         let serial = mfaArn(caller.accountId, path: path, name: name)
-        try authorize(caller, action: "CreateVirtualMFADevice", resource: serial)
+        try await authorize(caller, action: "CreateVirtualMFADevice", resource: serial)
         // The serial number must fit the 256 characters every MFA operation accepts (AWS caps names at 226).
         guard name.utf16.count <= 226 else {
             throw STSError(
@@ -88,7 +88,7 @@ extension IAMService {
     public func enableMFADevice(
         caller: Caller, userName: String, serialNumber: String, code1: String, code2: String, now: Date
     ) async throws(STSError) {
-        try authorize(caller, action: "EnableMFADevice", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, action: "EnableMFADevice", resource: userArn(caller.accountId, userName))
         let user = try await requireUser(caller.accountId, userName)
         guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) })
         else { throw noSuchDevice(serialNumber) }
@@ -127,7 +127,7 @@ extension IAMService {
 
     /// `DeactivateMFADevice`: the device must be enabled for the named user.
     public func deactivateMFADevice(caller: Caller, userName: String?, serialNumber: String) async throws(STSError) {
-        try authorize(caller, action: "DeactivateMFADevice", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "DeactivateMFADevice", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) }),
             let enabledFor = device.userName, enabledFor.lowercased() == owner?.lowercased()
@@ -141,7 +141,7 @@ extension IAMService {
     public func listMFADevices(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<MFADeviceRecord>
     {
-        try authorize(caller, action: "ListMFADevices", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "ListMFADevices", resource: ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let mine = all.filter { device in
@@ -155,7 +155,7 @@ extension IAMService {
     public func listVirtualMFADevices(
         caller: Caller, assignmentStatus: AssignmentStatus, marker: String?, maxItems: Int?
     ) async throws(STSError) -> Page<MFADeviceRecord> {
-        try authorize(caller, action: "ListVirtualMFADevices", resource: "arn:aws:iam::\(caller.accountId):mfa/")
+        try await authorize(caller, action: "ListVirtualMFADevices", resource: "arn:aws:iam::\(caller.accountId):mfa/")
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let selected = all.filter { device in
             switch assignmentStatus {
@@ -169,7 +169,7 @@ extension IAMService {
 
     /// `DeleteVirtualMFADevice`: refused while the device is enabled.
     public func deleteVirtualMFADevice(caller: Caller, serialNumber: String) async throws(STSError) {
-        try authorize(caller, action: "DeleteVirtualMFADevice", resource: serialNumber)
+        try await authorize(caller, action: "DeleteVirtualMFADevice", resource: serialNumber)
         try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
             error in
             switch error.code {

@@ -7,7 +7,7 @@ extension IAMService {
         caller: Caller, userName: String, path: String?, permissionsBoundary: String?, tags: [ResourceTag], now: Date
     ) async throws(STSError) -> IAMUser {
         let path = path ?? "/"
-        try authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
+        try await authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
         try Self.checkTagKeysUnique(tags)
         if let permissionsBoundary, !Self.isPolicyArn(permissionsBoundary) {
             throw STSError(.invalidInput, "ARN \(permissionsBoundary) is not valid.")
@@ -34,7 +34,7 @@ extension IAMService {
     public func getUser(caller: Caller, userName: String?) async throws(STSError) -> GetUserResult {
         guard let userName else {
             // Without a name, the caller itself; the caller still needs iam:GetUser on itself.
-            try authorize(caller, action: "GetUser", resource: caller.arn)
+            try await authorize(caller, action: "GetUser", resource: caller.arn)
             switch caller.credentials {
             case .user(let user):
                 return .user(user)
@@ -45,7 +45,7 @@ extension IAMService {
                 throw STSError(.validationError, "Must specify userName when calling with non-User credentials")
             }
         }
-        try authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
         return .user(try await requireUser(caller.accountId, userName))
     }
 
@@ -58,14 +58,14 @@ extension IAMService {
     public func listUsers(caller: Caller, pathPrefix: String?, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<IAMUser>
     {
-        try authorize(caller, action: "ListUsers", resource: "arn:aws:iam::\(caller.accountId):user/")
+        try await authorize(caller, action: "ListUsers", resource: "arn:aws:iam::\(caller.accountId):user/")
         let users = try await storeCall({ try await store.users(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
         return try Page.paginate(users, key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// `DeleteUser`: refused while the user has access keys or an enabled MFA device.
     public func deleteUser(caller: Caller, userName: String) async throws(STSError) {
-        try authorize(caller, action: "DeleteUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, action: "DeleteUser", resource: userArn(caller.accountId, userName))
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: userName) })
         try await storeCall({ try await store.deleteUser(accountId: caller.accountId, userName: userName) }) { error in
             if error.code == .notFound { return noSuchUser(userName) }
@@ -80,7 +80,7 @@ extension IAMService {
 
     /// `TagUser`: adds or replaces tags (keys case-insensitive); at most 50 tags on a user.
     public func tagUser(caller: Caller, userName: String, tags: [ResourceTag]) async throws(STSError) {
-        try authorize(caller, action: "TagUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, action: "TagUser", resource: userArn(caller.accountId, userName))
         try Self.checkTagKeysUnique(tags)
         var user = try await requireUser(caller.accountId, userName)
         let merged = Self.merge(user.tags, with: tags)
@@ -93,7 +93,7 @@ extension IAMService {
 
     /// `UntagUser`: removes the named keys (case-insensitively); absent keys are ignored.
     public func untagUser(caller: Caller, userName: String, tagKeys: [String]) async throws(STSError) {
-        try authorize(caller, action: "UntagUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, action: "UntagUser", resource: userArn(caller.accountId, userName))
         var user = try await requireUser(caller.accountId, userName)
         let removed = Set(tagKeys.map { $0.lowercased() })
         user.tags.removeAll { removed.contains($0.key.lowercased()) }
@@ -104,7 +104,7 @@ extension IAMService {
     public func listUserTags(caller: Caller, userName: String, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<ResourceTag>
     {
-        try authorize(caller, action: "ListUserTags", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, action: "ListUserTags", resource: userArn(caller.accountId, userName))
         let user = try await requireUser(caller.accountId, userName)
         let sorted = user.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
         return try Page.paginate(sorted, key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeyPolicy
 
 /// The IAM admin API for users, access keys and virtual MFA devices.
 ///
@@ -7,33 +8,44 @@ public import LatchkeyModel
 /// long-term keys, or session credentials it obtained with MFA, as AWS requires for IAM calls made with
 /// GetSessionToken credentials). Everyone else gets `AccessDenied`.
 public struct IAMService: Sendable {
-    let store: any IdentityStore
+    let store: any LatchkeyStore
     let secretBox: SecretBox
     let resolver: CredentialResolver?
     let mfa: MFAVerifier
+    let authorizer: Authorizer
+    let clock: @Sendable () -> Date
 
     /// - Parameter resolver: the credential cache to invalidate when keys or users change.
     /// - Parameter mfa: the MFA verifier shared with `SecurityTokenService`.
-    public init(store: any IdentityStore, secretBox: SecretBox, resolver: CredentialResolver? = nil, mfa: MFAVerifier? = nil) {
+    public init(
+        store: any LatchkeyStore, secretBox: SecretBox, resolver: CredentialResolver? = nil, mfa: MFAVerifier? = nil,
+        authorizer: Authorizer? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.secretBox = secretBox
         self.resolver = resolver
         self.mfa = mfa ?? MFAVerifier(store: store, secretBox: secretBox)
+        self.authorizer = authorizer ?? Authorizer(store: store)
+        self.clock = clock
     }
 
-    /// Refuses callers other than the account's root. Credentials from GetSessionToken obtained without MFA cannot
-    /// call IAM at all; AWS answers them as if the token were invalid.
-    func authorize(_ caller: Caller, action: String, resource: String) throws(STSError) {
-        if let claims = caller.sessionClaims, claims.kind == .sessionToken || claims.kind == .rootSession,
-            !claims.mfaAuthenticated
-        {
-            throw STSError(.invalidClientTokenId, CredentialResolver.invalidToken)
+    /// Authorizes an IAM call with the caller's policies (the root may do anything in its account). Credentials
+    /// from GetSessionToken obtained without MFA, and federation tokens, cannot call IAM at all; AWS answers them as
+    /// if the token were invalid.
+    func authorize(_ caller: Caller, action: String, resource: String) async throws(STSError) {
+        if let claims = caller.sessionClaims {
+            if (claims.kind == .sessionToken || claims.kind == .rootSession) && !claims.mfaAuthenticated
+                || claims.kind == .federatedUser
+            {
+                throw STSError(.invalidClientTokenId, CredentialResolver.invalidToken)
+            }
         }
-        if caller.isRoot { return }
-        throw STSError(
-            .accessDenied,
-            "User: \(caller.arn) is not authorized to perform: iam:\(action) on resource: \(resource) because no identity-based policy allows the iam:\(action) action"
-        )
+        let (decision, context) = try await authorizer.decide(
+            caller: caller, action: "iam:\(action)", resource: resource, resourceAccount: caller.accountId, now: clock())
+        guard decision.isAllowed else {
+            throw authorizer.denial(
+                caller: caller, action: "iam:\(action)", resource: resource, decision: decision, context: context)
+        }
     }
 
     func userArn(_ accountId: String, _ name: String, path: String = "/") -> String {

@@ -15,11 +15,14 @@ public struct Caller: Sendable {
     public var accountId: String
     public var accessKeyId: String
     public var credentials: Credentials
+    /// What the transport knows about this request (source IP, user agent, TLS, region), for conditions.
+    public var request: RequestMetadata
 
-    public init(accountId: String, accessKeyId: String, credentials: Credentials) {
+    public init(accountId: String, accessKeyId: String, credentials: Credentials, request: RequestMetadata = .init()) {
         self.accountId = accountId
         self.accessKeyId = accessKeyId
         self.credentials = credentials
+        self.request = request
     }
 
     /// The ARN GetCallerIdentity returns.

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeyPolicy
 
 /// Temporary credentials as STS returns them.
 public struct TemporaryCredentials: Sendable {
@@ -11,17 +12,47 @@ public struct TemporaryCredentials: Sendable {
 
 /// The STS operations. Transport-free: the server hands in an authenticated `Caller` and validated values.
 public struct SecurityTokenService: Sendable {
-    let store: any IdentityStore
+    let store: any LatchkeyStore
     let secretBox: SecretBox
     let keyRing: SessionTokenKeyRing
     let mfa: MFAVerifier
+    let messages: AuthorizationMessageCodec?
+    let authorizer: Authorizer
 
     /// - Parameter mfa: the MFA verifier shared with `IAMService` (its lockout counts failures across both).
-    public init(store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, mfa: MFAVerifier? = nil) {
+    /// - Parameter messages: seals and opens encoded authorization failure messages (`DecodeAuthorizationMessage`).
+    /// - Parameter authorizer: decides with the caller's policies; shared with `IAMService` (one policy cache).
+    public init(
+        store: any LatchkeyStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, mfa: MFAVerifier? = nil,
+        messages: AuthorizationMessageCodec? = nil, authorizer: Authorizer? = nil
+    ) {
         self.store = store
         self.secretBox = secretBox
         self.keyRing = keyRing
         self.mfa = mfa ?? MFAVerifier(store: store, secretBox: secretBox)
+        self.messages = messages
+        self.authorizer = authorizer ?? Authorizer(store: store, messages: messages)
+    }
+
+    // MARK: DecodeAuthorizationMessage
+
+    /// `DecodeAuthorizationMessage`: the JSON behind an "Encoded authorization failure message" of this deployment.
+    /// The caller needs `sts:DecodeAuthorizationMessage` (the root always has it).
+    public func decodeAuthorizationMessage(caller: Caller, encodedMessage: String, now: Date) async throws(STSError) -> String {
+        try Self.checkSessionRestrictions(caller, action: "DecodeAuthorizationMessage")
+        let action = "sts:DecodeAuthorizationMessage"
+        let (decision, context) = try await authorizer.decide(
+            caller: caller, action: action, resource: "*", resourceAccount: caller.accountId, now: now)
+        guard decision.isAllowed else {
+            // No encoded message here: decoding one must not need another.
+            throw STSError(
+                .accessDenied, "User: \(caller.arn) is not authorized to perform: \(action) \(decision.reason)")
+        }
+        _ = context
+        guard let messages else {
+            throw STSError(.invalidAuthorizationMessage, "The encoded authorization message is invalid.")
+        }
+        return try messages.decode(encodedMessage)
     }
 
     // MARK: GetCallerIdentity
@@ -108,8 +139,16 @@ public struct SecurityTokenService: Sendable {
 
     /// Credentials from GetSessionToken may call only AssumeRole and GetCallerIdentity in STS.
     public static func checkSessionRestrictions(_ caller: Caller, action: String) throws(STSError) {
-        guard action != "AssumeRole" && action != "GetCallerIdentity" else { return }
+        guard action != "GetCallerIdentity" else { return }
         guard let claims = caller.sessionClaims else { return }
+        if claims.kind == .federatedUser {
+            // Federation tokens may call only GetCallerIdentity in STS.
+            throw STSError(.accessDenied, "Cannot call \(action) with session credentials")
+        }
+        if claims.kind == .assumedRole, action == "GetSessionToken" || action == "GetFederationToken" {
+            throw STSError(.accessDenied, "Cannot call \(action) with session credentials")
+        }
+        guard action != "AssumeRole" else { return }
         if claims.kind == .sessionToken || claims.kind == .rootSession {
             throw STSError(.accessDenied, "Cannot call \(action) with session credentials")
         }

@@ -1,0 +1,248 @@
+public import Foundation
+public import LatchkeyModel
+public import LatchkeyPolicy
+
+/// Every store the operations need.
+public typealias LatchkeyStore = IdentityStore & PolicyStore
+
+/// Decides requests with AWS's evaluation logic: gathers the caller's identity policies (user, groups, role),
+/// permissions boundary and session policies, describes the caller and the request as condition keys, and asks
+/// `LatchkeyPolicy.Authorization` for the decision. Policies are parsed once (`PolicyCache`).
+public struct Authorizer: Sendable {
+    let store: any LatchkeyStore
+    let cache: PolicyCache
+    let messages: AuthorizationMessageCodec?
+
+    public init(store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil) {
+        self.store = store
+        self.cache = cache
+        self.messages = messages
+    }
+
+    /// The principal as policies name it: its own ARN first, then the ARNs it derives from (a role session's role,
+    /// a federated user's IAM user).
+    static func principal(of caller: Caller) -> LatchkeyPolicy.PolicyPrincipal {
+        switch caller.credentials {
+        case .root:
+            return .aws(caller.arn, account: caller.accountId)
+        case .user(let user):
+            return .aws(user.arn, account: caller.accountId)
+        case .temporary(let claims):
+            var parents: [String] = []
+            if let roleArn = claims.roleArn { parents.append(roleArn) }
+            if claims.kind == .federatedUser || claims.kind == .sessionToken, claims.sourcePrincipalArn != claims.principalArn {
+                parents.append(claims.sourcePrincipalArn)
+            }
+            if claims.kind == .rootSession { return .aws("arn:aws:iam::\(caller.accountId):root", account: caller.accountId) }
+            return .aws(claims.principalArn, derivedFrom: parents, account: caller.accountId)
+        }
+    }
+
+    /// `aws:PrincipalArn`: the role for role sessions, the user for users, the root for the root.
+    static func principalArn(of caller: Caller) -> String {
+        if let claims = caller.sessionClaims {
+            if claims.kind == .assumedRole, let roleArn = claims.roleArn { return roleArn }
+            if claims.kind == .rootSession { return "arn:aws:iam::\(caller.accountId):root" }
+        }
+        return caller.arn
+    }
+
+    /// The IAM user name behind a user ARN (`arn:aws:iam::A:user/path/NAME`).
+    static func lastPathComponent(_ arn: String) -> String {
+        arn.split(separator: "/").last.map(String.init) ?? arn
+    }
+
+    /// The condition keys that describe the caller and the request (`aws:*`).
+    static func context(of caller: Caller, tags principalTags: [ResourceTag], now: Date) -> ConditionContext {
+        var context = ConditionContext()
+        context.set("aws:PrincipalArn", [principalArn(of: caller)])
+        context.set("aws:PrincipalAccount", [caller.accountId])
+        context.set("aws:userid", [caller.userId])
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        context.set("aws:CurrentTime", [AWSDate.iso8601(seconds)])
+        context.set("aws:EpochTime", [String(seconds)])
+        context.set("aws:SecureTransport", [caller.request.secureTransport ? "true" : "false"])
+        if let ip = caller.request.sourceIp { context.set("aws:SourceIp", [ip]) }
+        if let agent = caller.request.userAgent { context.set("aws:UserAgent", [agent]) }
+        if let region = caller.request.requestedRegion { context.set("aws:RequestedRegion", [region]) }
+        for tag in principalTags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
+        switch caller.credentials {
+        case .root:
+            context.set("aws:PrincipalType", ["Account"])
+        case .user(let user):
+            context.set("aws:PrincipalType", ["User"])
+            context.set("aws:username", [user.userName])
+        case .temporary(let claims):
+            switch claims.kind {
+            case .assumedRole: context.set("aws:PrincipalType", ["AssumedRole"])
+            case .federatedUser: context.set("aws:PrincipalType", ["FederatedUser"])
+            case .rootSession: context.set("aws:PrincipalType", ["Account"])
+            default:
+                context.set("aws:PrincipalType", ["User"])
+                context.set("aws:username", [lastPathComponent(claims.principalArn)])
+            }
+            let issued = Int64(claims.issuedAt.timeIntervalSince1970)
+            context.set("aws:TokenIssueTime", [AWSDate.iso8601(issued)])
+            context.set("aws:MultiFactorAuthPresent", [claims.mfaAuthenticated ? "true" : "false"])
+            if claims.mfaAuthenticated, let at = claims.mfaAuthenticatedAt {
+                context.set("aws:MultiFactorAuthAge", [String(max(0, seconds - Int64(at.timeIntervalSince1970)))])
+            }
+            if let sourceIdentity = claims.sourceIdentity { context.set("aws:SourceIdentity", [sourceIdentity]) }
+        }
+        return context
+    }
+
+    /// The caller's principal tags: a user's tags, or a role session's tags (role tags overridden by session tags,
+    /// as sealed into the token).
+    func principalTags(of caller: Caller) -> [ResourceTag] {
+        switch caller.credentials {
+        case .root: return []
+        case .user(let user): return user.tags
+        case .temporary(let claims): return claims.tags.map { ResourceTag(key: $0.key, value: $0.value) }
+        }
+    }
+
+    /// The identity side of a caller: identity policies, boundary and session policies (nil when the session has
+    /// none; an empty list when it must be limited to nothing, as a federation token without policies is).
+    func identitySide(of caller: Caller) async throws(STSError)
+        -> (identity: [NamedPolicy], boundary: NamedPolicy?, session: [NamedPolicy]?)
+    {
+        let principal: PolicyPrincipal
+        var session: [NamedPolicy]?
+        switch caller.credentials {
+        case .root:
+            return ([], nil, nil)
+        case .user(let user):
+            principal = .user(user.userName)
+        case .temporary(let claims):
+            switch claims.kind {
+            case .assumedRole:
+                principal = .role(Self.lastPathComponent(claims.roleArn ?? ""))
+                session = try await sessionPolicies(claims, accountId: caller.accountId)
+            case .federatedUser:
+                principal = .user(Self.lastPathComponent(claims.sourcePrincipalArn))
+                session = try await sessionPolicies(claims, accountId: caller.accountId) ?? []
+            case .rootSession:
+                return ([], nil, nil)
+            default:
+                principal = .user(Self.lastPathComponent(claims.principalArn))
+            }
+        }
+        let effective: EffectivePolicies
+        do {
+            effective = try await store.effectivePolicies(accountId: caller.accountId, principal: principal)
+        } catch {
+            throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+        var identity: [NamedPolicy] = []
+        for policy in effective.identityPolicies {
+            identity.append(NamedPolicy(id: policy.identifier, document: try cache.document(policy.document, kind: .identity)))
+        }
+        var boundary: NamedPolicy?
+        if let document = effective.permissionsBoundary {
+            boundary = NamedPolicy(id: document.identifier, document: try cache.document(document.document, kind: .permissionsBoundary))
+        } else if let arn = effective.permissionsBoundaryArn {
+            // A boundary naming a policy that no longer exists allows nothing.
+            boundary = NamedPolicy(id: arn, document: try cache.document(#"{"Version":"2012-10-17","Statement":[]}"#, kind: .permissionsBoundary))
+        }
+        return (identity, boundary, session)
+    }
+
+    /// The session policies sealed into a token: the inline policy and the managed policies it names.
+    func sessionPolicies(_ claims: SessionTokenClaims, accountId: String) async throws(STSError) -> [NamedPolicy]? {
+        guard claims.sessionPolicy != nil || !claims.policyArns.isEmpty else { return nil }
+        var policies: [NamedPolicy] = []
+        if let inline = claims.sessionPolicy {
+            policies.append(NamedPolicy(id: "session-policy", document: try cache.document(inline, kind: .session)))
+        }
+        for arn in claims.policyArns {
+            if let document = try await managedPolicyDocument(arn) {
+                policies.append(NamedPolicy(id: arn, document: try cache.document(document, kind: .session)))
+            }
+        }
+        return policies
+    }
+
+    /// The default version's document of a managed policy, nil if the policy does not exist.
+    func managedPolicyDocument(_ arn: String) async throws(STSError) -> String? {
+        do {
+            guard let policy = try await store.managedPolicy(arn: arn) else { return nil }
+            return try await store.policyVersion(policyArn: arn, versionId: policy.defaultVersionId)?.document
+        } catch {
+            throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+    }
+
+    /// Decides whether `caller` may perform `action` on `resource`.
+    /// - Parameters:
+    ///   - resourcePolicy: the resource's policy (a role's trust policy), if it has one.
+    ///   - extraContext: request-specific keys (`sts:ExternalId`, `aws:RequestTag/...`).
+    public func decide(
+        caller: Caller, action: String, resource: String, resourceAccount: String, resourcePolicy: NamedPolicy? = nil,
+        extraContext: [String: [String]] = [:], now: Date
+    ) async throws(STSError) -> (decision: AuthorizationDecision, context: ConditionContext) {
+        var context = Self.context(of: caller, tags: principalTags(of: caller), now: now)
+        for (key, values) in extraContext { context.set(key, values) }
+        let request = PolicyRequest(action: action, resource: resource, principal: Self.principal(of: caller), context: context)
+        if caller.isRoot, resourceAccount == caller.accountId, resourcePolicy == nil {
+            return (AuthorizationDecision(isAllowed: true, isExplicitDeny: false, matchedStatements: [], reason: "the account's root"), context)
+        }
+        let side = try await identitySide(of: caller)
+        let decision = Authorization.decide(
+            AuthorizationInput(
+                request: request, principalAccount: caller.accountId, resourceAccount: resourceAccount,
+                identityPolicies: side.identity, resourcePolicy: resourcePolicy, permissionsBoundary: side.boundary,
+                sessionPolicies: side.session))
+        return (decision, context)
+    }
+
+    /// AWS's `AccessDenied` for a denial, with the encoded authorization failure message appended.
+    public func denial(
+        caller: Caller, action: String, resource: String, decision: AuthorizationDecision, context: ConditionContext,
+        message: String? = nil
+    ) -> STSError {
+        let text = message ?? "User: \(caller.arn) is not authorized to perform: \(action) on resource: \(resource) \(decision.reason)"
+        guard let messages else { return STSError(.accessDenied, text) }
+        let failure = AuthorizationFailure(
+            explicitDeny: decision.isExplicitDeny,
+            matchedStatements: decision.matchedStatements.map {
+                .init(policyId: $0.policyId, sid: $0.sid, effect: $0.effect.rawValue)
+            },
+            failures: [decision.reason],
+            principalId: caller.userId, principalName: Self.principalName(caller), principalArn: caller.arn,
+            action: action, resource: resource,
+            conditions: context.keys.map { (key: $0, values: context[$0] ?? []) })
+        return STSError(.accessDenied, messages.deniedMessage(text, failure: failure))
+    }
+
+    static func principalName(_ caller: Caller) -> String? {
+        switch caller.credentials {
+        case .root: return nil
+        case .user(let user): return user.userName
+        case .temporary(let claims): return claims.sessionName ?? lastPathComponent(claims.principalArn)
+        }
+    }
+}
+
+/// ISO 8601 in UTC with whole seconds, as AWS writes `aws:CurrentTime`.
+enum AWSDate {
+    static func iso8601(_ seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondsOfDay = seconds - days * 86_400
+        // Civil from days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay % 3600 / 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
+    }
+}

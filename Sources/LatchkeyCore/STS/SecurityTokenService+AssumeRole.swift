@@ -1,0 +1,194 @@
+public import Foundation
+public import LatchkeyModel
+import LatchkeyPolicy
+
+/// The parameters of `AssumeRole`, validated against the model's constraints already.
+public struct AssumeRoleRequest: Sendable {
+    public var roleArn: String
+    public var roleSessionName: String
+    public var durationSeconds: Int?
+    public var externalId: String?
+    public var policy: String?
+    public var policyArns: [String]
+    public var tags: [SessionTag]
+    public var transitiveTagKeys: [String]
+    public var sourceIdentity: String?
+    public var serialNumber: String?
+    public var tokenCode: String?
+
+    public init(
+        roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil,
+        policy: String? = nil, policyArns: [String] = [], tags: [SessionTag] = [], transitiveTagKeys: [String] = [],
+        sourceIdentity: String? = nil, serialNumber: String? = nil, tokenCode: String? = nil
+    ) {
+        self.roleArn = roleArn
+        self.roleSessionName = roleSessionName
+        self.durationSeconds = durationSeconds
+        self.externalId = externalId
+        self.policy = policy
+        self.policyArns = policyArns
+        self.tags = tags
+        self.transitiveTagKeys = transitiveTagKeys
+        self.sourceIdentity = sourceIdentity
+        self.serialNumber = serialNumber
+        self.tokenCode = tokenCode
+    }
+}
+
+/// What `AssumeRole` returns.
+public struct AssumeRoleResult: Sendable {
+    public var credentials: TemporaryCredentials
+    public var assumedRoleArn: String
+    public var assumedRoleId: String
+    /// Present when the request passed session policies or tags.
+    public var packedPolicySize: Int?
+    public var sourceIdentity: String?
+}
+
+extension SecurityTokenService {
+    /// `AssumeRole` with AWS's semantics: the role's trust policy is a resource policy; a same-account principal it
+    /// names directly needs no identity policy, one trusted through the account needs an identity policy allowing
+    /// `sts:AssumeRole`; across accounts both sides must allow. Tags need `sts:TagSession`, a source identity
+    /// `sts:SetSourceIdentity`. Role chaining caps sessions at one hour and carries transitive tags and the source
+    /// identity. Session policies travel in the token and limit the new session.
+    public func assumeRole(caller: Caller, _ request: AssumeRoleRequest, now: Date) async throws(STSError) -> AssumeRoleResult {
+        if caller.isRoot {
+            throw STSError(.accessDenied, "Roles may not be assumed by root accounts.")
+        }
+        try Self.checkSessionRestrictions(caller, action: "AssumeRole")
+        let denied = STSError(
+            .accessDenied, "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(request.roleArn)")
+        guard let (roleAccount, roleName) = Self.parseRoleArn(request.roleArn) else {
+            throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
+        }
+        let role: IAMRole
+        do {
+            guard let found = try await store.role(accountId: roleAccount, roleName: roleName),
+                found.arn == request.roleArn
+            else { throw denied }
+            role = found
+        } catch let error as STSError {
+            throw error
+        } catch {
+            throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+
+        let callerClaims = caller.sessionClaims
+        let isChained = callerClaims?.kind == .assumedRole
+        let duration = request.durationSeconds ?? 3600
+        if isChained && duration > 3600 {
+            throw STSError(
+                .validationError, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+        }
+        if duration > role.maxSessionDuration {
+            throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+
+        // MFA: a code now, or a caller session that was MFA-authenticated.
+        var mfaAuthenticated = callerClaims?.mfaAuthenticated ?? false
+        var mfaAt = callerClaims?.mfaAuthenticatedAt
+        if request.serialNumber != nil || request.tokenCode != nil {
+            guard let serial = request.serialNumber, let code = request.tokenCode else {
+                throw STSError(.accessDenied, MFAVerifier.unableToValidate)
+            }
+            let userName: String? = if case .user(let user) = caller.credentials { user.userName } else { nil }
+            try await mfa.verifySessionCode(
+                accountId: caller.accountId, userName: userName, serialNumber: serial, code: code, now: now)
+            mfaAuthenticated = true
+            mfaAt = now.wholeSeconds
+        }
+
+        // Session tags and source identity.
+        let tags = try SessionTagRules.combine(
+            requested: request.tags, transitiveKeys: request.transitiveTagKeys, inherited: callerClaims)
+        if let existing = callerClaims?.sourceIdentity, let requested = request.sourceIdentity, existing != requested {
+            throw STSError(
+                .invalidParameterValue,
+                "The source identity cannot be changed: the calling session's source identity is \(existing).")
+        }
+        let sourceIdentity = callerClaims?.sourceIdentity ?? request.sourceIdentity
+
+        // Session policies: parsed now (MalformedPolicyDocument), managed ones must exist in the role's account.
+        if let policy = request.policy {
+            _ = try authorizer.cache.document(policy, kind: .session)
+        }
+        for arn in request.policyArns {
+            guard arn.hasPrefix("arn:aws:iam::\(roleAccount):policy/") || arn.hasPrefix("arn:aws:iam::aws:policy/"),
+                try await authorizer.managedPolicyDocument(arn) != nil
+            else {
+                throw STSError(.invalidParameterValue, "Policy \(arn) does not exist or is not attachable.")
+            }
+        }
+        let packed = PackedPolicy.percentage(policy: request.policy, policyArns: request.policyArns, tags: request.tags)
+        if packed > 100 {
+            throw STSError(
+                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy.")
+        }
+
+        // Authorization: the trust policy and the caller's identity side.
+        var extra: [String: [String]] = ["sts:RoleSessionName": [request.roleSessionName]]
+        if let externalId = request.externalId { extra["sts:ExternalId"] = [externalId] }
+        if let requested = request.sourceIdentity { extra["sts:SourceIdentity"] = [requested] }
+        if !request.tags.isEmpty {
+            for tag in request.tags { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
+            extra["aws:TagKeys"] = request.tags.map(\.key)
+        }
+        if !request.transitiveTagKeys.isEmpty { extra["sts:TransitiveTagKeys"] = request.transitiveTagKeys }
+        if mfaAuthenticated {
+            extra["aws:MultiFactorAuthPresent"] = ["true"]
+            if let mfaAt {
+                extra["aws:MultiFactorAuthAge"] = [String(max(0, Int64(now.timeIntervalSince1970) - Int64(mfaAt.timeIntervalSince1970)))]
+            }
+        }
+        let trust = NamedPolicy(
+            id: "\(role.arn) (trust policy)", document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
+        var actions = ["sts:AssumeRole"]
+        if !request.tags.isEmpty || !request.transitiveTagKeys.isEmpty { actions.append("sts:TagSession") }
+        if request.sourceIdentity != nil && callerClaims?.sourceIdentity == nil { actions.append("sts:SetSourceIdentity") }
+        for action in actions {
+            let (decision, context) = try await authorizer.decide(
+                caller: caller, action: action, resource: role.arn, resourceAccount: role.accountId,
+                resourcePolicy: trust, extraContext: extra, now: now)
+            guard decision.isAllowed else {
+                throw authorizer.denial(
+                    caller: caller, action: action, resource: role.arn, decision: decision, context: context,
+                    message: "User: \(caller.arn) is not authorized to perform: \(action) on resource: \(role.arn)")
+            }
+        }
+
+        // The session: role tags overridden by session tags become the principal tags.
+        let issued = now.wholeSeconds
+        let sessionArn = "arn:aws:sts::\(role.accountId):assumed-role/\(role.roleName)/\(request.roleSessionName)"
+        let sessionId = "\(role.roleId):\(request.roleSessionName)"
+        var claims = SessionTokenClaims(
+            accessKeyId: AccessKeyID.generate(kind: .temporary, account: role.accountId),
+            secretAccessKey: Self.generateSecretAccessKey(),
+            accountId: role.accountId, kind: .assumedRole, principalArn: sessionArn, userId: sessionId,
+            sourcePrincipalArn: caller.arn, issuedAt: issued, expiresAt: issued.addingTimeInterval(TimeInterval(duration)))
+        claims.mfaAuthenticated = mfaAuthenticated
+        claims.mfaAuthenticatedAt = mfaAuthenticated ? mfaAt : nil
+        claims.sourceIdentity = sourceIdentity
+        claims.sessionPolicy = request.policy
+        claims.policyArns = request.policyArns
+        claims.tags = SessionTagRules.principalTags(roleTags: role.tags, sessionTags: tags.tags)
+        claims.transitiveTagKeys = tags.transitiveKeys
+        claims.isChained = isChained
+        claims.roleArn = role.arn
+        claims.roleId = role.roleId
+        claims.sessionName = request.roleSessionName
+        let passedSomething = request.policy != nil || !request.policyArns.isEmpty || !request.tags.isEmpty
+        return AssumeRoleResult(
+            credentials: try seal(claims), assumedRoleArn: sessionArn, assumedRoleId: sessionId,
+            packedPolicySize: passedSomething ? packed : nil, sourceIdentity: sourceIdentity)
+    }
+
+    /// `arn:aws:iam::ACCOUNT:role/PATH/NAME` → (ACCOUNT, NAME).
+    static func parseRoleArn(_ arn: String) -> (account: String, name: String)? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[1] == "aws", parts[2] == "iam", parts[3].isEmpty,
+            Account.isValidID(String(parts[4])), parts[5].hasPrefix("role/")
+        else { return nil }
+        guard let name = parts[5].split(separator: "/").last, !name.isEmpty, parts[5].count > 5 else { return nil }
+        return (String(parts[4]), String(name))
+    }
+}

@@ -1,0 +1,71 @@
+public import Foundation
+public import LatchkeyModel
+import LatchkeyPolicy
+
+/// What `GetFederationToken` returns.
+public struct FederationTokenResult: Sendable {
+    public var credentials: TemporaryCredentials
+    public var federatedUserArn: String
+    public var federatedUserId: String
+    public var packedPolicySize: Int?
+}
+
+extension SecurityTokenService {
+    /// `GetFederationToken`: long-term credentials of an IAM user (or, as AWS allows, the root: at most one hour),
+    /// 900...129600 s, default 43200. The federated user's permissions are the intersection of the user's policies
+    /// and the session policies passed: without session policies it may do nothing. Its credentials may call only
+    /// GetCallerIdentity in STS and nothing in IAM.
+    public func getFederationToken(
+        caller: Caller, name: String, durationSeconds: Int?, policy: String?, policyArns: [String], tags: [SessionTag],
+        now: Date
+    ) async throws(STSError) -> FederationTokenResult {
+        if caller.sessionClaims != nil {
+            throw STSError(.accessDenied, "Cannot call GetFederationToken with session credentials")
+        }
+        let duration = caller.isRoot ? min(durationSeconds ?? 3600, 3600) : durationSeconds ?? 43200
+        let combined = try SessionTagRules.combine(requested: tags, transitiveKeys: [], inherited: nil)
+        if let policy { _ = try authorizer.cache.document(policy, kind: .session) }
+        for arn in policyArns {
+            guard arn.hasPrefix("arn:aws:iam::\(caller.accountId):policy/") || arn.hasPrefix("arn:aws:iam::aws:policy/"),
+                try await authorizer.managedPolicyDocument(arn) != nil
+            else {
+                throw STSError(.invalidParameterValue, "Policy \(arn) does not exist or is not attachable.")
+            }
+        }
+        let packed = PackedPolicy.percentage(policy: policy, policyArns: policyArns, tags: tags)
+        if packed > 100 {
+            throw STSError(
+                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy.")
+        }
+        let federatedArn = "arn:aws:sts::\(caller.accountId):federated-user/\(name)"
+        var actions = ["sts:GetFederationToken"]
+        if !tags.isEmpty { actions.append("sts:TagSession") }
+        var extra: [String: [String]] = [:]
+        for tag in tags { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
+        if !tags.isEmpty { extra["aws:TagKeys"] = tags.map(\.key) }
+        for action in actions {
+            let (decision, context) = try await authorizer.decide(
+                caller: caller, action: action, resource: federatedArn, resourceAccount: caller.accountId,
+                extraContext: extra, now: now)
+            guard decision.isAllowed else {
+                throw authorizer.denial(
+                    caller: caller, action: action, resource: federatedArn, decision: decision, context: context)
+            }
+        }
+        let userTags: [ResourceTag] = if case .user(let user) = caller.credentials { user.tags } else { [] }
+        let issued = now.wholeSeconds
+        var claims = SessionTokenClaims(
+            accessKeyId: AccessKeyID.generate(kind: .temporary, account: caller.accountId),
+            secretAccessKey: Self.generateSecretAccessKey(), accountId: caller.accountId, kind: .federatedUser,
+            principalArn: federatedArn, userId: "\(caller.accountId):\(name)", sourcePrincipalArn: caller.arn,
+            issuedAt: issued, expiresAt: issued.addingTimeInterval(TimeInterval(duration)))
+        claims.sessionPolicy = policy
+        claims.policyArns = policyArns
+        claims.tags = SessionTagRules.principalTags(roleTags: userTags, sessionTags: combined.tags)
+        claims.sessionName = name
+        let passedSomething = policy != nil || !policyArns.isEmpty || !tags.isEmpty
+        return FederationTokenResult(
+            credentials: try seal(claims), federatedUserArn: federatedArn, federatedUserId: "\(caller.accountId):\(name)",
+            packedPolicySize: passedSomething ? packed : nil)
+    }
+}

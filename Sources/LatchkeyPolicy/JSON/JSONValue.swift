@@ -1,0 +1,92 @@
+/// A JSON value as the policy reader produces it: objects keep their members in document order (duplicates are
+/// rejected while reading), numbers keep their exact lexeme, so nothing is lost or reinterpreted.
+enum JSONValue: Sendable, Equatable {
+    case string(String)
+    /// The number exactly as written (`10`, `-1.50`, `2e3`).
+    case number(String)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// A short name of the value's type, for diagnostics.
+    var typeName: String {
+        switch self {
+        case .string: "string"
+        case .number: "number"
+        case .bool: "boolean"
+        case .null: "null"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// Compact JSON text for this value (used by tests to embed fixture policies, and in diagnostics).
+    var serialized: String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case .string(let text): JSONValue.writeString(text, into: &out)
+        case .number(let lexeme): out += lexeme
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let object):
+            out += "{"
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { out += "," }
+                JSONValue.writeString(member.key, into: &out)
+                out += ":"
+                member.value.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
+
+/// A JSON object with its members in document order. Keys are unique (the reader rejects duplicates).
+struct JSONObject: Sendable, Equatable {
+    struct Member: Sendable, Equatable {
+        let key: String
+        let value: JSONValue
+    }
+
+    let members: [Member]
+
+    /// The value of `key` (exact, case-sensitive), or nil.
+    subscript(key: String) -> JSONValue? {
+        for member in members where member.key == key { return member.value }
+        return nil
+    }
+}

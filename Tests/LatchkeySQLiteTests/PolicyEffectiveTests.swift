@@ -1,0 +1,159 @@
+import Foundation
+import LatchkeyCore
+@testable import LatchkeySQLite
+import Testing
+
+/// The authorizer's read: every document that applies to a principal, in one snapshot. Uses `@testable` for the
+/// query-plan hook.
+@Suite struct PolicyEffectiveTests {
+    static let account = Fixture.accountId
+
+    func put(_ store: SQLiteIdentityStore, _ owner: PolicyOwner, _ name: String) async throws {
+        try await store.putInlinePolicy(InlinePolicy(
+            accountId: Self.account, owner: owner, policyName: name, document: Fixture.document("inline:\(name)")
+        ))
+    }
+
+    @Test("a user in two groups gets its own inline and attached policies, then each group's, in name order")
+    func userInTwoGroups() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("Alice"))
+            try await store.insertUser(Fixture.user("bob"))
+            try await store.insertGroup(Fixture.group("Readers"))
+            try await store.insertGroup(Fixture.group("admins"))
+            try await store.insertGroup(Fixture.group("Unjoined"))
+            for group in ["Readers", "admins"] {
+                try await store.addUserToGroup(accountId: Self.account, groupName: group, userName: "alice")
+            }
+            try await store.addUserToGroup(accountId: Self.account, groupName: "Unjoined", userName: "bob")
+
+            try await put(store, .user("Alice"), "UserZ")
+            try await put(store, .user("Alice"), "UserA")
+            try await put(store, .group("Readers"), "ReadInline")
+            try await put(store, .group("admins"), "AdminInline")
+            try await put(store, .group("Unjoined"), "NotMine")
+            let userPolicy = try await Fixture.insertPolicy(store, "UserManaged")
+            let shared = try await Fixture.insertPolicy(store, "Shared", path: "/s/")
+            let readOnly = try await Fixture.insertPolicy(store, "ReadOnly")
+            let adminPolicy = try await Fixture.insertPolicy(store, "Admin")
+            let unrelated = try await Fixture.insertPolicy(store, "Unrelated")
+            try await store.attachPolicy(accountId: Self.account, owner: .user("alice"), policyArn: userPolicy)
+            try await store.attachPolicy(accountId: Self.account, owner: .user("alice"), policyArn: shared)
+            try await store.attachPolicy(accountId: Self.account, owner: .group("Readers"), policyArn: readOnly)
+            try await store.attachPolicy(accountId: Self.account, owner: .group("Readers"), policyArn: shared)
+            try await store.attachPolicy(accountId: Self.account, owner: .group("admins"), policyArn: adminPolicy)
+            try await store.attachPolicy(accountId: Self.account, owner: .group("Unjoined"), policyArn: unrelated)
+            _ = try await store.createPolicyVersion(
+                policyArn: readOnly, document: Fixture.document("ReadOnly:v2"), setAsDefault: true,
+                createDate: Fixture.date(plusSeconds: 5)
+            )
+            _ = try await store.createPolicyVersion(
+                policyArn: adminPolicy, document: Fixture.document("Admin:v2"), setAsDefault: false,
+                createDate: Fixture.date(plusSeconds: 5)
+            )
+
+            let effective = try await store.effectivePolicies(accountId: Self.account, principal: .user("ALICE"))
+            #expect(effective.identityPolicies == [
+                EffectivePolicy(identifier: "user/Alice/inline/UserA", document: Fixture.document("inline:UserA")),
+                EffectivePolicy(identifier: "user/Alice/inline/UserZ", document: Fixture.document("inline:UserZ")),
+                EffectivePolicy(identifier: shared, document: Fixture.document("Shared:Get")),
+                EffectivePolicy(identifier: userPolicy, document: Fixture.document("UserManaged:Get")),
+                EffectivePolicy(identifier: "group/admins/inline/AdminInline", document: Fixture.document("inline:AdminInline")),
+                EffectivePolicy(identifier: adminPolicy, document: Fixture.document("Admin:Get")),
+                EffectivePolicy(identifier: "group/Readers/inline/ReadInline", document: Fixture.document("inline:ReadInline")),
+                EffectivePolicy(identifier: readOnly, document: Fixture.document("ReadOnly:v2")),
+            ])
+            #expect(effective.permissionsBoundaryArn == nil)
+            #expect(effective.permissionsBoundary == nil)
+            #expect(!effective.isPermissionsBoundaryMissing)
+        }
+    }
+
+    @Test("a group with only attached policies, or only inline ones, still contributes them")
+    func groupsWithOneKindOfPolicy() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("alice"))
+            try await store.insertGroup(Fixture.group("A"))
+            try await store.insertGroup(Fixture.group("B"))
+            try await store.insertGroup(Fixture.group("C"))
+            for group in ["A", "B", "C"] {
+                try await store.addUserToGroup(accountId: Self.account, groupName: group, userName: "alice")
+            }
+            let arn = try await Fixture.insertPolicy(store, "P")
+            try await store.attachPolicy(accountId: Self.account, owner: .group("A"), policyArn: arn)
+            try await put(store, .group("B"), "Inline")
+            let effective = try await store.effectivePolicies(accountId: Self.account, principal: .user("alice"))
+            #expect(effective.identityPolicies.map(\.identifier) == [arn, "group/B/inline/Inline"])
+        }
+    }
+
+    @Test("a role gets its inline and attached policies and its boundary's default version")
+    func roleWithBoundary() async throws {
+        try await withStore { store throws in
+            try await store.insertRole(Fixture.role("Deployer"))
+            try await put(store, .role("Deployer"), "Inline")
+            let attached = try await Fixture.insertPolicy(store, "Attached")
+            let boundary = try await Fixture.insertPolicy(store, "Boundary", path: "/b/")
+            try await store.attachPolicy(accountId: Self.account, owner: .role("Deployer"), policyArn: attached)
+            try await store.setPermissionsBoundary(accountId: Self.account, principal: .role("Deployer"), policyArn: boundary)
+            _ = try await store.createPolicyVersion(
+                policyArn: boundary, document: Fixture.document("Boundary:v2"), setAsDefault: true,
+                createDate: Fixture.date(plusSeconds: 5)
+            )
+            let effective = try await store.effectivePolicies(accountId: Self.account, principal: .role("deployer"))
+            #expect(effective.identityPolicies == [
+                EffectivePolicy(identifier: "role/Deployer/inline/Inline", document: Fixture.document("inline:Inline")),
+                EffectivePolicy(identifier: attached, document: Fixture.document("Attached:Get")),
+            ])
+            #expect(effective.permissionsBoundaryArn == boundary)
+            #expect(effective.permissionsBoundary == EffectivePolicy(identifier: boundary, document: Fixture.document("Boundary:v2")))
+        }
+    }
+
+    @Test("a principal without policies gets none")
+    func principalWithoutPolicies() async throws {
+        try await withStore { store throws in
+            try await store.insertUser(Fixture.user("alice"))
+            let effective = try await store.effectivePolicies(accountId: Self.account, principal: .user("alice"))
+            #expect(effective == EffectivePolicies(identityPolicies: []))
+        }
+    }
+
+    @Test(
+        "a boundary ARN naming no policy of the account reads as missing, so the caller can fail closed",
+        arguments: [
+            "arn:aws:iam::123456789012:policy/Ghost", "arn:aws:iam::210987654321:policy/Theirs",
+            "arn:aws:iam::aws:policy/AdministratorAccess", "garbage",
+        ]
+    )
+    func danglingBoundaryIsMissing(boundaryArn: String) async throws {
+        try await withStore { store throws in
+            try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
+            try await store.insertManagedPolicy(Fixture.policy("Theirs", accountId: Fixture.otherAccountId), document: "{}")
+            var user = Fixture.user("alice")
+            user.permissionsBoundaryArn = boundaryArn
+            try await store.insertUser(user)
+            let effective = try await store.effectivePolicies(accountId: Self.account, principal: .user("alice"))
+            #expect(effective.permissionsBoundaryArn == boundaryArn)
+            #expect(effective.permissionsBoundary == nil)
+            #expect(effective.isPermissionsBoundaryMissing)
+        }
+    }
+
+    @Test("a missing principal is rejected with notFound", arguments: [PolicyPrincipal.user("ghost"), .role("ghost")])
+    func missingPrincipalIsRejected(principal: PolicyPrincipal) async throws {
+        try await withStore { store throws in
+            let error = await storeError { _ = try await store.effectivePolicies(accountId: Self.account, principal: principal) }
+            #expect(error?.code == .notFound)
+        }
+    }
+
+    @Test("the reads behind effectivePolicies are index searches, never table scans")
+    func effectivePoliciesUseIndexes() async throws {
+        try await withStore { store throws in
+            let plan = try await store.effectivePoliciesPlan()
+            #expect(!plan.isEmpty)
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+        }
+    }
+}
