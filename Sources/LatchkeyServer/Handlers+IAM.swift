@@ -4,8 +4,13 @@ import LatchkeyModel
 import LatchkeyQuery
 
 extension IAMService {
-    /// The IAM admin operations by `Action`.
+    /// The IAM admin operations by `Action`: users, keys and MFA here; roles and policies in their own files.
     func handlers() -> [String: OperationHandler] {
+        userHandlers().merging(roleHandlers()) { first, _ in first }.merging(policyHandlers()) { first, _ in first }
+    }
+
+    /// Users, access keys and MFA devices.
+    func userHandlers() -> [String: OperationHandler] {
         [
             "CreateUser": { request in
                 let input = request.input
