@@ -12,7 +12,9 @@ extension SQLiteIdentityStore {
         try await write("attachPolicy") { db in
             try Self.requireOwner(db, accountId: accountId, owner: owner)
             let (parts, _) = try Self.requirePolicy(db, policyArn)
-            guard parts.accountId == accountId else { throw StoreError(.notFound, "policy \(policyArn) does not exist") }
+            guard parts.accountId == accountId else {
+                throw StoreError(.notFound, "policy \(policyArn) does not exist")
+            }
             let arguments: StatementArguments = [accountId, ownerKey, parts.nameKey]
             let isAttached = try Bool.fetchOne(
                 db,
@@ -24,11 +26,12 @@ extension SQLiteIdentityStore {
             )
             if isAttached == true { return }
             if let maxAttachedPolicies {
-                let count = try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM \(table.attachedTable) WHERE account_id = ? AND owner_name_key = ?",
-                    arguments: [accountId, ownerKey]
-                ) ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM \(table.attachedTable) WHERE account_id = ? AND owner_name_key = ?",
+                        arguments: [accountId, ownerKey]
+                    ) ?? 0
                 guard count < maxAttachedPolicies else {
                     throw StoreError(
                         .limitExceeded, "\(table.kind) \(owner.name) already has \(count) attached policies"

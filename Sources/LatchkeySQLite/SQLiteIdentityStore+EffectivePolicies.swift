@@ -32,7 +32,8 @@ extension SQLiteIdentityStore {
             if case .user = principal {
                 try Self.collectGroupPolicies(db, arguments: arguments, into: &collector)
             }
-            let boundary = try boundaryArn.flatMap { arn in try Self.boundaryPolicy(db, arn: arn, accountId: accountId) }
+            let boundary = try boundaryArn.flatMap { arn in try Self.boundaryPolicy(db, arn: arn, accountId: accountId)
+            }
             return EffectivePolicies(
                 identityPolicies: collector.policies, permissionsBoundaryArn: boundaryArn,
                 permissionsBoundary: boundary

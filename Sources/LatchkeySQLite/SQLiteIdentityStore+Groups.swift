@@ -128,11 +128,12 @@ extension SQLiteIdentityStore {
             )
             if isMember == true { return }
             if let maxGroupsPerUser {
-                let count = try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM group_members WHERE account_id = ? AND user_name_key = ?",
-                    arguments: [accountId, userKey]
-                ) ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM group_members WHERE account_id = ? AND user_name_key = ?",
+                        arguments: [accountId, userKey]
+                    ) ?? 0
                 guard count < maxGroupsPerUser else {
                     throw StoreError(.limitExceeded, "user \(userName) is already in \(count) groups")
                 }

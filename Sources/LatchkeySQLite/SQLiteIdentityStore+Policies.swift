@@ -143,11 +143,12 @@ extension SQLiteIdentityStore {
             let (parts, policy) = try Self.requirePolicy(db, arn)
             if try Self.attachmentCount(db, parts) > 0 { throw StoreError(.conflict, "attachments") }
             if try Self.boundaryUsageCount(db, policy) > 0 { throw StoreError(.conflict, "permissions boundaries") }
-            let versions = try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM policy_versions WHERE account_id = ? AND policy_name_key = ?",
-                arguments: [parts.accountId, parts.nameKey]
-            ) ?? 0
+            let versions =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM policy_versions WHERE account_id = ? AND policy_name_key = ?",
+                    arguments: [parts.accountId, parts.nameKey]
+                ) ?? 0
             if versions > 1 { throw StoreError(.conflict, "versions") }
             try db.execute(
                 sql: "DELETE FROM managed_policies WHERE account_id = ? AND name_key = ?",
@@ -191,7 +192,8 @@ extension SQLiteIdentityStore {
     }
 
     /// Attachments of one policy (?1 account, ?2 policy name key) across the three owner kinds.
-    static let attachmentCountSQL = "SELECT "
+    static let attachmentCountSQL =
+        "SELECT "
         + OwnerTable.all.map {
             "(SELECT COUNT(*) FROM \($0.attachedTable) WHERE account_id = ?1 AND policy_name_key = ?2)"
         }.joined(separator: " + ")
@@ -203,9 +205,10 @@ extension SQLiteIdentityStore {
         """
 
     /// Attachment counts of every attached policy of the account, by policy name key.
-    static let attachmentCountsSQL = "SELECT policy_name_key, COUNT(*) FROM ("
+    static let attachmentCountsSQL =
+        "SELECT policy_name_key, COUNT(*) FROM ("
         + OwnerTable.all.map { "SELECT policy_name_key FROM \($0.attachedTable) WHERE account_id = ?1" }
-            .joined(separator: " UNION ALL ")
+        .joined(separator: " UNION ALL ")
         + ") GROUP BY policy_name_key"
 
     /// Boundary usage counts of the account, by boundary ARN.

@@ -115,7 +115,8 @@ extension SQLiteIdentityStore {
                         FOREIGN KEY (account_id, policy_name_key) REFERENCES managed_policies(account_id, name_key)
                             ON DELETE NO ACTION ON UPDATE CASCADE
                     ) WITHOUT ROWID;
-                    CREATE INDEX \(owner.attachedTable)_by_policy ON \(owner.attachedTable)(account_id, policy_name_key);
+                    CREATE INDEX \(owner.attachedTable)_by_policy
+                        ON \(owner.attachedTable)(account_id, policy_name_key);
                     """
             )
         }

@@ -2,9 +2,9 @@ public import LatchkeyCore
 import GRDB
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 extension SQLiteIdentityStore {
@@ -49,19 +49,21 @@ extension SQLiteIdentityStore {
         return try await write("createPolicyVersion") { db in
             let (parts, _) = try Self.requirePolicy(db, policyArn)
             let keys: StatementArguments = [parts.accountId, parts.nameKey]
-            let count = try Int.fetchOne(
-                db,
-                sql: "SELECT COUNT(*) FROM policy_versions WHERE account_id = ? AND policy_name_key = ?",
-                arguments: keys
-            ) ?? 0
+            let count =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM policy_versions WHERE account_id = ? AND policy_name_key = ?",
+                    arguments: keys
+                ) ?? 0
             guard count < maxVersions else {
                 throw StoreError(.limitExceeded, "policy \(policyArn) already has \(count) versions")
             }
-            let next = try Int64.fetchOne(
-                db,
-                sql: "SELECT next_version FROM managed_policies WHERE account_id = ? AND name_key = ?",
-                arguments: keys
-            ) ?? 1
+            let next =
+                try Int64.fetchOne(
+                    db,
+                    sql: "SELECT next_version FROM managed_policies WHERE account_id = ? AND name_key = ?",
+                    arguments: keys
+                ) ?? 1
             try db.execute(
                 sql: """
                     INSERT INTO policy_versions (account_id, policy_name_key, version, document, create_date)

@@ -114,6 +114,15 @@ extension SQLiteIdentityStore {
                 arguments: arguments
             )
             if hasDevices == true { throw StoreError(.conflict, "MFA devices") }
+            if try Self.hasPolicies(db, accountId: accountId, owner: .user(userName)) {
+                throw StoreError(.conflict, "policies")
+            }
+            let inGroups = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM group_members WHERE account_id = ? AND user_name_key = ?)",
+                arguments: arguments
+            )
+            if inGroups == true { throw StoreError(.conflict, "groups") }
             try db.execute(sql: "DELETE FROM users WHERE account_id = ? AND name_key = ?", arguments: arguments)
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LatchkeyPolicy
 
 /// One row of `Fixtures/combination.json`.
@@ -18,7 +19,11 @@ struct CombinationCase: Sendable, CustomTestStringConvertible {
     private static func load() -> [CombinationCase] {
         let root: JSONObject
         do { root = try Fixtures.root("combination") } catch {
-            return [CombinationCase(name: "unloadable: \(error)", input: nil, problem: "\(error)", allowed: false, explicitDeny: false, reason: nil, statements: nil)]
+            return [
+                CombinationCase(
+                    name: "unloadable: \(error)", input: nil, problem: "\(error)", allowed: false, explicitDeny: false,
+                    reason: nil, statements: nil)
+            ]
         }
         guard case .object(let policies)? = root["policies"], case .object(let principals)? = root["principals"] else {
             return []
@@ -34,17 +39,22 @@ struct CombinationCase: Sendable, CustomTestStringConvertible {
             var input: AuthorizationInput?
             var problem: String?
             do {
-                guard case .object(let requestObject)? = row["request"] else { throw Fixtures.LoadError(description: "no request") }
+                guard case .object(let requestObject)? = row["request"] else {
+                    throw Fixtures.LoadError(description: "no request")
+                }
                 let base = Fixtures.request(requestObject)
                 let principal = Fixtures.principal(Fixtures.string(row, "principal").flatMap { principals[$0] })
-                let request = PolicyRequest(action: base.action, resource: base.resource, principal: principal, context: base.context)
+                let request = PolicyRequest(
+                    action: base.action, resource: base.resource, principal: principal, context: base.context)
                 let account = Fixtures.string(row, "account") ?? "111122223333"
                 input = AuthorizationInput(
                     request: request, principalAccount: account,
                     resourceAccount: Fixtures.string(row, "resourceAccount") ?? "111122223333",
                     identityPolicies: try Fixtures.strings(row["identity"]).map { try named($0, .identity) },
                     resourcePolicy: try Fixtures.string(row, "resource").map { try named($0, .resource) },
-                    permissionsBoundary: try Fixtures.string(row, "boundary").map { try named($0, .permissionsBoundary) },
+                    permissionsBoundary: try Fixtures.string(row, "boundary").map {
+                        try named($0, .permissionsBoundary)
+                    },
                     sessionPolicies: try row["session"].map { try Fixtures.strings($0).map { try named($0, .session) } }
                 )
             } catch {

@@ -1,5 +1,5 @@
-import Testing
 import LatchkeyPolicy
+import Testing
 
 /// The JSON case tables of `Fixtures/`: one policy, one request, the expected outcome.
 @Suite struct EvaluationTableTests {
@@ -13,7 +13,13 @@ import LatchkeyPolicy
     func tableCase(_ testCase: EvaluationCase) throws {
         let document = try PolicyDocument.parse(testCase.policyText, kind: testCase.kind)
         let outcome = document.evaluate(testCase.request)
-        let actual = outcome.isExplicitDeny ? "deny" : outcome.isAllowed ? "allow" : "neither"
+        let actual =
+            switch outcome.decision {
+            case .explicitDeny: "deny"
+            case .allow: "allow"
+            case .neither: "neither"
+            }
+        #expect(outcome.isNeither == (actual == "neither"))
         #expect(actual == testCase.expect)
         if let expected = testCase.principalMatch {
             #expect(outcome.principalMatch == expected)
@@ -22,5 +28,19 @@ import LatchkeyPolicy
             let deciding = outcome.isExplicitDeny ? outcome.denyingStatements : outcome.allowingStatements
             #expect(deciding.map { $0.sid ?? "" } == sids)
         }
+    }
+
+    @Test("a document reports statements under the caller's policy identifier, or its Id element")
+    func policyIdentifiers() throws {
+        let document = try PolicyDocument.parse(
+            #"{"Version":"2012-10-17","Id":"Doc","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+            kind: .identity
+        )
+        let request = PolicyRequest(action: "s3:GetObject", resource: "*")
+        #expect(document.evaluate(request).allowingStatements.map(\.policyId) == ["Doc"])
+        #expect(
+            document.evaluate(request, policyId: "arn:aws:iam::111122223333:policy/P").allowingStatements.map(
+                \.policyId) == ["arn:aws:iam::111122223333:policy/P"])
+        #expect(document.evaluate(request).allowingStatements.first?.policyKind == .identity)
     }
 }

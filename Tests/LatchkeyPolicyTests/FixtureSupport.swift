@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import LatchkeyModel
+import Testing
+
 @testable import LatchkeyPolicy
 
 /// Loads the JSON case tables under `Fixtures/`. Each file names the IAM User Guide page its cases come from.
@@ -53,7 +54,8 @@ enum Fixtures {
     static func principal(_ value: JSONValue?) -> PolicyPrincipal? {
         guard case .object(let object)? = value else { return nil }
         let kind = string(object, "kind").flatMap(PolicyPrincipal.Kind.init(rawValue:)) ?? .aws
-        return PolicyPrincipal(kind: kind, identifiers: strings(object["identifiers"]), account: string(object, "account"))
+        return PolicyPrincipal(
+            kind: kind, identifiers: strings(object["identifiers"]), account: string(object, "account"))
     }
 
     static func request(_ object: JSONObject) -> PolicyRequest {

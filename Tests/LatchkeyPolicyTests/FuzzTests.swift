@@ -1,5 +1,5 @@
-import Testing
 import LatchkeyPolicy
+import Testing
 
 /// A small deterministic generator (SplitMix64), so every run fuzzes the same inputs and a failure reproduces.
 struct SeededGenerator: RandomNumberGenerator {
@@ -31,7 +31,8 @@ struct SeededGenerator: RandomNumberGenerator {
 
     static let actions = ["s3:GetObject", "sts:AssumeRole", "iam:CreateAccessKey", "ec2:RunInstances", "x:y", "*"]
     static let resources = [
-        "*", "arn:aws:s3:::bucket/alice/x", "arn:aws:iam::111122223333:user/alice", "arn:aws:sqs:us-east-2:111122223333:q",
+        "*", "arn:aws:s3:::bucket/alice/x", "arn:aws:iam::111122223333:user/alice",
+        "arn:aws:sqs:us-east-2:111122223333:q",
         "not-an-arn", "",
     ]
     static let keys = [
@@ -94,8 +95,10 @@ struct SeededGenerator: RandomNumberGenerator {
     @Test("mutations of valid policies never crash the parser or the evaluator")
     func mutatedPolicies() {
         var generator = SeededGenerator(seed: 0x5EED_0002)
-        let corpus = Array(Set(EvaluationCase.all.map(\.policyText) + ParseCase.all.filter { $0.code == nil }.map(\.text)))
-            .sorted()
+        let corpus = Array(
+            Set(EvaluationCase.all.map(\.policyText) + ParseCase.all.filter { $0.code == nil }.map(\.text))
+        )
+        .sorted()
         #expect(corpus.count > 50)
         var accepted = 0
         for _ in 0..<6_000 {
@@ -146,7 +149,8 @@ struct SeededGenerator: RandomNumberGenerator {
     func pathologicalWildcardsStayFast() throws {
         // `*a*a*a…*b` against `aaaa…`: exponential for a backtracking matcher, quadratic at worst here.
         let pattern = String(repeating: "*a", count: 1_000) + "*b"
-        let text = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:\#(pattern)","Resource":"arn:aws:s3:::\#(pattern)","Condition":{"StringLike":{"s3:prefix":"\#(pattern)"},"ArnLike":{"aws:SourceArn":"arn:aws:s3:::\#(pattern)"}}}]}"#
+        let text =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:\#(pattern)","Resource":"arn:aws:s3:::\#(pattern)","Condition":{"StringLike":{"s3:prefix":"\#(pattern)"},"ArnLike":{"aws:SourceArn":"arn:aws:s3:::\#(pattern)"}}}]}"#
         let limits = PolicyLimits(maxCharacters: 131_072, countsWhitespace: true)
         let document = try PolicyDocument.parse(text, kind: .identity, limits: limits)
         let long = String(repeating: "a", count: 2_000)
@@ -183,6 +187,24 @@ struct SeededGenerator: RandomNumberGenerator {
             for request in requests where document.evaluate(request).isAllowed { allowed += 1 }
         }
         #expect(allowed > 0)
+        #expect(elapsed < .seconds(5))
+    }
+
+    @Test("text full of unclosed variables parses in linear time")
+    func unclosedVariablesStayLinear() throws {
+        let value = String(repeating: "${", count: 30_000)
+        let text =
+            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::\#(value)","Condition":{"StringLike":{"s3:prefix":"\#(value)"}}}}"#
+        let limits = PolicyLimits(maxCharacters: 131_072, countsWhitespace: true)
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            let document = try PolicyDocument.parse(text, kind: .identity, limits: limits)
+            #expect(
+                document.evaluate(
+                    PolicyRequest(
+                        action: "s3:GetObject", resource: "arn:aws:s3:::" + value, context: ["s3:prefix": [value]])
+                ).isAllowed)
+        }
         #expect(elapsed < .seconds(5))
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LatchkeyPolicy
 
 /// Wildcards, ARNs, policy variables and the request context.

@@ -1,5 +1,6 @@
 import LatchkeyModel
 import Testing
+
 @testable import LatchkeyPolicy
 
 /// One row of `Fixtures/parse-errors.json`: a document, its kind, and the error IAM gives (or none).
@@ -23,7 +24,9 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
                 )
             }
         } catch {
-            return [ParseCase(name: "unloadable: \(error)", kind: .identity, text: "", code: "unloadable", message: nil)]
+            return [
+                ParseCase(name: "unloadable: \(error)", kind: .identity, text: "", code: "unloadable", message: nil)
+            ]
         }
     }()
 }
@@ -58,7 +61,8 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
     private func policy(statements: Int, padding: Int = 0) -> String {
         let statement = #"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}"#
         let separator = "," + String(repeating: " ", count: padding)
-        return #"{"Version":"2012-10-17","Statement":["# + Array(repeating: statement, count: statements)
+        return #"{"Version":"2012-10-17","Statement":["#
+            + Array(repeating: statement, count: statements)
             .joined(separator: separator) + "]}"
     }
 
@@ -102,7 +106,9 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
     @Test("a role trust policy is limited to 2,048 characters by default, and the limit is a parameter")
     func trustPolicyLimitIsAParameter() throws {
         let statement = #"{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}"#
-        let text = #"{"Version":"2012-10-17","Statement":["# + Array(repeating: statement, count: 30).joined(separator: ",") + "]}"
+        let text =
+            #"{"Version":"2012-10-17","Statement":["# + Array(repeating: statement, count: 30).joined(separator: ",")
+            + "]}"
         #expect(text.count > 2_048 && text.count < 4_096)
         do {
             _ = try PolicyDocument.parse(text, kind: .resource)
@@ -145,7 +151,8 @@ struct ParseCase: Sendable, CustomTestStringConvertible {
 
     @Test("a parsed document keeps its text, kind, version, Id and statements")
     func parsedDocumentKeepsItsParts() throws {
-        let text = #"{"Id":"P1","Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#
+        let text =
+            #"{"Id":"P1","Statement":[{"Sid":"A","Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#
         let document = try PolicyDocument.parse(text, kind: .identity)
         #expect(document.text == text)
         #expect(document.kind == .identity)

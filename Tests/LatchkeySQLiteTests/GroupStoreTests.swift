@@ -70,8 +70,9 @@ import Testing
             #expect(groups.map(\.groupName) == ["admins", "Devs"])
 
             try await store.removeUserFromGroup(accountId: Fixture.accountId, groupName: "devs", userName: "bob")
-            #expect(try await store.usersInGroup(accountId: Fixture.accountId, groupName: "Devs").map(\.userName)
-                == ["alice", "carol"])
+            #expect(
+                try await store.usersInGroup(accountId: Fixture.accountId, groupName: "Devs").map(\.userName)
+                    == ["alice", "carol"])
             let again = await storeError {
                 try await store.removeUserFromGroup(accountId: Fixture.accountId, groupName: "Devs", userName: "Bob")
             }
@@ -95,10 +96,13 @@ import Testing
             }
             #expect(noGroup?.detail.hasPrefix("group Ghosts") == true)
             let removeNoGroup = await storeError {
-                try await store.removeUserFromGroup(accountId: Fixture.accountId, groupName: "Ghosts", userName: "alice")
+                try await store.removeUserFromGroup(
+                    accountId: Fixture.accountId, groupName: "Ghosts", userName: "alice")
             }
             #expect(removeNoGroup?.code == .notFound)
-            let listNoUser = await storeError { _ = try await store.groupsForUser(accountId: Fixture.accountId, userName: "ghost") }
+            let listNoUser = await storeError {
+                _ = try await store.groupsForUser(accountId: Fixture.accountId, userName: "ghost")
+            }
             #expect(listNoUser?.code == .notFound)
             let listNoGroup = await storeError {
                 _ = try await store.usersInGroup(accountId: Fixture.accountId, groupName: "Ghosts")
@@ -125,8 +129,12 @@ import Testing
                 )
             }
             #expect(error?.code == .limitExceeded)
-            try await store.addUserToGroup(accountId: Fixture.accountId, groupName: "B", userName: "alice", maxGroupsPerUser: 2)
-            #expect(try await store.groupsForUser(accountId: Fixture.accountId, userName: "alice").map(\.groupName) == ["A", "B"])
+            try await store.addUserToGroup(
+                accountId: Fixture.accountId, groupName: "B", userName: "alice", maxGroupsPerUser: 2)
+            #expect(
+                try await store.groupsForUser(accountId: Fixture.accountId, userName: "alice").map(\.groupName) == [
+                    "A", "B",
+                ])
         }
     }
 
@@ -136,22 +144,31 @@ import Testing
             try await store.insertUser(Fixture.user("alice"))
             try await store.insertGroup(Fixture.group("Devs", path: "/eng/"))
             try await store.addUserToGroup(accountId: Fixture.accountId, groupName: "Devs", userName: "alice")
-            try await store.putInlinePolicy(InlinePolicy(
-                accountId: Fixture.accountId, owner: .group("Devs"), policyName: "Inline", document: "{}"
-            ))
+            try await store.putInlinePolicy(
+                InlinePolicy(
+                    accountId: Fixture.accountId, owner: .group("Devs"), policyName: "Inline", document: "{}"
+                ))
             let arn = try await Fixture.insertPolicy(store, "P")
             try await store.attachPolicy(accountId: Fixture.accountId, owner: .group("Devs"), policyArn: arn)
 
-            try await store.updateGroup(accountId: Fixture.accountId, groupName: "devs", newGroupName: "Builders", newPath: nil)
+            try await store.updateGroup(
+                accountId: Fixture.accountId, groupName: "devs", newGroupName: "Builders", newPath: nil)
             #expect(try await store.group(accountId: Fixture.accountId, groupName: "Devs") == nil)
             let renamed = try await store.group(accountId: Fixture.accountId, groupName: "builders")
             #expect(renamed?.groupName == "Builders")
             #expect(renamed?.path == "/eng/")
             #expect(renamed?.groupId == Fixture.group("Devs").groupId)
-            #expect(try await store.usersInGroup(accountId: Fixture.accountId, groupName: "Builders").map(\.userName) == ["alice"])
-            #expect(try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: .group("Builders")) == ["Inline"])
-            #expect(try await store.attachedPolicies(accountId: Fixture.accountId, owner: .group("Builders")).map(\.policyArn)
-                == [arn])
+            #expect(
+                try await store.usersInGroup(accountId: Fixture.accountId, groupName: "Builders").map(\.userName) == [
+                    "alice"
+                ])
+            #expect(
+                try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: .group("Builders")) == ["Inline"]
+            )
+            #expect(
+                try await store.attachedPolicies(accountId: Fixture.accountId, owner: .group("Builders")).map(
+                    \.policyArn)
+                    == [arn])
             #expect(try await store.managedPolicy(arn: arn)?.attachmentCount == 1)
         }
     }
@@ -160,7 +177,8 @@ import Testing
     func caseOnlyRenameAndMove() async throws {
         try await withStore { store throws in
             try await store.insertGroup(Fixture.group("devs"))
-            try await store.updateGroup(accountId: Fixture.accountId, groupName: "devs", newGroupName: "DEVS", newPath: "/x/")
+            try await store.updateGroup(
+                accountId: Fixture.accountId, groupName: "devs", newGroupName: "DEVS", newPath: "/x/")
             let group = try await store.group(accountId: Fixture.accountId, groupName: "devs")
             #expect(group?.groupName == "DEVS")
             #expect(group?.path == "/x/")
@@ -173,12 +191,14 @@ import Testing
             try await store.insertGroup(Fixture.group("A"))
             try await store.insertGroup(Fixture.group("B"))
             let taken = await storeError {
-                try await store.updateGroup(accountId: Fixture.accountId, groupName: "A", newGroupName: "b", newPath: nil)
+                try await store.updateGroup(
+                    accountId: Fixture.accountId, groupName: "A", newGroupName: "b", newPath: nil)
             }
             #expect(taken?.code == .alreadyExists)
             #expect(try await store.group(accountId: Fixture.accountId, groupName: "A") != nil)
             let missing = await storeError {
-                try await store.updateGroup(accountId: Fixture.accountId, groupName: "C", newGroupName: "D", newPath: nil)
+                try await store.updateGroup(
+                    accountId: Fixture.accountId, groupName: "C", newGroupName: "D", newPath: nil)
             }
             #expect(missing?.code == .notFound)
         }
@@ -196,7 +216,9 @@ import Testing
             #expect(members?.code == .conflict)
             #expect(members?.detail == "users")
             try await store.removeUserFromGroup(accountId: Fixture.accountId, groupName: "G", userName: "alice")
-            let policies = await storeError { try await store.deleteGroup(accountId: Fixture.accountId, groupName: "G") }
+            let policies = await storeError {
+                try await store.deleteGroup(accountId: Fixture.accountId, groupName: "G")
+            }
             #expect(policies?.code == .conflict)
             #expect(policies?.detail == "policies")
             try await store.detachPolicy(accountId: Fixture.accountId, owner: .group("G"), policyArn: arn)

@@ -15,11 +15,14 @@ import Testing
             let alpha = try await Fixture.insertPolicy(store, "Alpha")
             try await store.attachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: zeta)
             try await store.attachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: alpha)
-            try await store.attachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: Fixture.policyArn("ALPHA"))
+            try await store.attachPolicy(
+                accountId: Fixture.accountId, owner: owner, policyArn: Fixture.policyArn("ALPHA"))
             let attached = try await store.attachedPolicies(accountId: Fixture.accountId, owner: owner)
-            #expect(attached == [
-                AttachedPolicy(policyName: "Alpha", policyArn: alpha), AttachedPolicy(policyName: "zeta", policyArn: zeta),
-            ])
+            #expect(
+                attached == [
+                    AttachedPolicy(policyName: "Alpha", policyArn: alpha),
+                    AttachedPolicy(policyName: "zeta", policyArn: zeta),
+                ])
             #expect(try await store.managedPolicy(arn: alpha)?.attachmentCount == 1)
         }
     }
@@ -41,7 +44,8 @@ import Testing
                 expected -= 1
                 #expect(try await store.managedPolicy(arn: arn)?.attachmentCount == expected)
             }
-            let listed = try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: true)
+            let listed = try await store.managedPolicies(
+                accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: true)
             #expect(listed.map(\.attachmentCount) == [1])
         }
     }
@@ -51,20 +55,27 @@ import Testing
         try await withStore { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             let arn = try await Fixture.insertPolicy(store, "P")
-            let error = await storeError { try await store.detachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: arn) }
+            let error = await storeError {
+                try await store.detachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: arn)
+            }
             #expect(error?.code == .notFound)
             #expect(error?.detail.hasPrefix("attachment") == true)
         }
     }
 
-    @Test("attachment operations with a missing owner or policy are rejected with notFound naming it", arguments: owners)
+    @Test(
+        "attachment operations with a missing owner or policy are rejected with notFound naming it", arguments: owners)
     func missingOwnerOrPolicyIsRejected(owner: PolicyOwner) async throws {
         try await withStore { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
-            let noOwner = await storeError { try await store.attachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: arn) }
+            let noOwner = await storeError {
+                try await store.attachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: arn)
+            }
             #expect(noOwner?.code == .notFound)
             #expect(noOwner?.detail.hasPrefix("\(owner.kindName) Owner") == true)
-            let listNoOwner = await storeError { _ = try await store.attachedPolicies(accountId: Fixture.accountId, owner: owner) }
+            let listNoOwner = await storeError {
+                _ = try await store.attachedPolicies(accountId: Fixture.accountId, owner: owner)
+            }
             #expect(listNoOwner?.code == .notFound)
             _ = try await Fixture.insertOwners(store, named: "Owner")
             for ghost in [Fixture.policyArn("Ghost"), Fixture.policyArn("P", path: "/other/"), "not an arn"] {
@@ -85,7 +96,8 @@ import Testing
     func otherAccountsPolicyIsRejected() async throws {
         try await withStore { store throws in
             try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
-            try await store.insertManagedPolicy(Fixture.policy("Theirs", accountId: Fixture.otherAccountId), document: "{}")
+            try await store.insertManagedPolicy(
+                Fixture.policy("Theirs", accountId: Fixture.otherAccountId), document: "{}")
             try await store.insertUser(Fixture.user("alice"))
             let arn = Fixture.policyArn("Theirs", accountId: Fixture.otherAccountId)
             let error = await storeError {
@@ -102,8 +114,10 @@ import Testing
             try await store.insertRole(Fixture.role("R"))
             let first = try await Fixture.insertPolicy(store, "A")
             let second = try await Fixture.insertPolicy(store, "B")
-            try await store.attachPolicy(accountId: Fixture.accountId, owner: .role("R"), policyArn: first, maxAttachedPolicies: 1)
-            try await store.attachPolicy(accountId: Fixture.accountId, owner: .role("R"), policyArn: first, maxAttachedPolicies: 1)
+            try await store.attachPolicy(
+                accountId: Fixture.accountId, owner: .role("R"), policyArn: first, maxAttachedPolicies: 1)
+            try await store.attachPolicy(
+                accountId: Fixture.accountId, owner: .role("R"), policyArn: first, maxAttachedPolicies: 1)
             let error = await storeError {
                 try await store.attachPolicy(
                     accountId: Fixture.accountId, owner: .role("R"), policyArn: second, maxAttachedPolicies: 1
@@ -114,21 +128,27 @@ import Testing
         }
     }
 
-    @Test("a boundary is stored as the policy's canonical ARN, counted, and cleared", arguments: [
-        PolicyPrincipal.user("Owner"), .role("Owner"),
-    ])
+    @Test(
+        "a boundary is stored as the policy's canonical ARN, counted, and cleared",
+        arguments: [
+            PolicyPrincipal.user("Owner"), .role("Owner"),
+        ])
     func boundaryIsSetAndCleared(principal: PolicyPrincipal) async throws {
         try await withStore { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             let arn = try await Fixture.insertPolicy(store, "Boundary", path: "/b/")
             try await store.setPermissionsBoundary(
-                accountId: Fixture.accountId, principal: principal, policyArn: Fixture.policyArn("BOUNDARY", path: "/b/")
+                accountId: Fixture.accountId, principal: principal,
+                policyArn: Fixture.policyArn("BOUNDARY", path: "/b/")
             )
             #expect(try await boundary(of: principal, in: store) == arn)
             #expect(try await store.managedPolicy(arn: arn)?.permissionsBoundaryUsageCount == 1)
-            let listed = try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: false)
+            let listed = try await store.managedPolicies(
+                accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: false)
             #expect(listed.map(\.permissionsBoundaryUsageCount) == [1])
-            #expect(try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: true).isEmpty)
+            #expect(
+                try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: true)
+                    .isEmpty)
             try await store.setPermissionsBoundary(accountId: Fixture.accountId, principal: principal, policyArn: nil)
             #expect(try await boundary(of: principal, in: store) == nil)
             #expect(try await store.managedPolicy(arn: arn)?.permissionsBoundaryUsageCount == 0)
@@ -140,7 +160,8 @@ import Testing
         try await withStore { store throws in
             let arn = try await Fixture.insertPolicy(store, "Boundary")
             let noUser = await storeError {
-                try await store.setPermissionsBoundary(accountId: Fixture.accountId, principal: .user("ghost"), policyArn: arn)
+                try await store.setPermissionsBoundary(
+                    accountId: Fixture.accountId, principal: .user("ghost"), policyArn: arn)
             }
             #expect(noUser?.code == .notFound)
             #expect(noUser?.detail.hasPrefix("user ghost") == true)

@@ -24,14 +24,20 @@ import Testing
                 case .role: .role("owner")
                 case .group: .group("owner")
                 }
-            let found = try await store.inlinePolicy(accountId: Fixture.accountId, owner: lowerOwner, policyName: "BRAVO")
+            let found = try await store.inlinePolicy(
+                accountId: Fixture.accountId, owner: lowerOwner, policyName: "BRAVO")
             #expect(found == inline(owner, "Bravo", Fixture.document("b:*")))
-            #expect(try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: owner) == ["alpha", "Bravo", "charlie"])
-            #expect(try await store.inlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: "delta") == nil)
+            #expect(
+                try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: owner) == [
+                    "alpha", "Bravo", "charlie",
+                ])
+            #expect(
+                try await store.inlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: "delta") == nil)
         }
     }
 
-    @Test("putting a policy again replaces it, matched case-insensitively, taking the new name's case", arguments: owners)
+    @Test(
+        "putting a policy again replaces it, matched case-insensitively, taking the new name's case", arguments: owners)
     func putReplaces(owner: PolicyOwner) async throws {
         try await withStore { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
@@ -49,15 +55,19 @@ import Testing
             let owners = try await Fixture.insertOwners(store, named: "Owner")
             for owner in owners { try await store.putInlinePolicy(inline(owner, "P", owner.kindName)) }
             try await store.deleteInlinePolicy(accountId: Fixture.accountId, owner: .role("Owner"), policyName: "P")
-            #expect(try await store.inlinePolicy(accountId: Fixture.accountId, owner: .user("Owner"), policyName: "P")?
-                .document == "user")
-            #expect(try await store.inlinePolicy(accountId: Fixture.accountId, owner: .group("Owner"), policyName: "P")?
-                .document == "group")
+            #expect(
+                try await store.inlinePolicy(accountId: Fixture.accountId, owner: .user("Owner"), policyName: "P")?
+                    .document == "user")
+            #expect(
+                try await store.inlinePolicy(accountId: Fixture.accountId, owner: .group("Owner"), policyName: "P")?
+                    .document == "group")
             #expect(try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: .role("Owner")).isEmpty)
         }
     }
 
-    @Test("every inline policy operation on a missing owner is rejected with notFound naming the owner", arguments: owners)
+    @Test(
+        "every inline policy operation on a missing owner is rejected with notFound naming the owner", arguments: owners
+    )
     func missingOwnerIsRejected(owner: PolicyOwner) async throws {
         try await withStore { store throws in
             let prefix = "\(owner.kindName) Owner"
@@ -65,7 +75,9 @@ import Testing
             let get = await storeError {
                 _ = try await store.inlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: "P")
             }
-            let list = await storeError { _ = try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: owner) }
+            let list = await storeError {
+                _ = try await store.inlinePolicyNames(accountId: Fixture.accountId, owner: owner)
+            }
             let delete = await storeError {
                 try await store.deleteInlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: "P")
             }

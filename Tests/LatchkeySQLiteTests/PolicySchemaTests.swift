@@ -8,7 +8,8 @@ import Testing
 @Suite struct PolicySchemaTests {
     @Test("the migration list starts with v1 then v2, in that order")
     func migrationsAreAppended() {
-        #expect(SQLiteIdentityStore.migrationIdentifiers.starts(with: ["v1-identity-tables", "v2-roles-policies-groups"]))
+        #expect(
+            SQLiteIdentityStore.migrationIdentifiers.starts(with: ["v1-identity-tables", "v2-roles-policies-groups"]))
     }
 
     @Test("a file left by the v1 release is upgraded in place on open, keeping its data")
@@ -24,7 +25,8 @@ import Testing
                         permissions_boundary_arn)
                     VALUES ('123456789012', 'Alice', 'alice', 'AIDAALICE00000000', '/', \(created),
                         '[{"Key":"team","Value":"blue"}]', 'arn:aws:iam::123456789012:policy/Boundary');
-                    INSERT INTO access_keys (access_key_id, account_id, user_name_key, status, create_date, sealed_secret)
+                    INSERT INTO access_keys (access_key_id, account_id, user_name_key, status, create_date,
+                        sealed_secret)
                     VALUES ('AKIAUSER000000000001', '123456789012', 'alice', 'Active', \(created), x'00ff07');
                     """
             )
@@ -67,7 +69,8 @@ import Testing
             defer { try? second.close() }
             #expect(try await second.schemaStatements() == schema)
             #expect(try await second.role(accountId: Fixture.accountId, roleName: "R") == Fixture.role("R"))
-            #expect(try await second.groupsForUser(accountId: Fixture.accountId, userName: "alice") == [Fixture.group("G")])
+            #expect(
+                try await second.groupsForUser(accountId: Fixture.accountId, userName: "alice") == [Fixture.group("G")])
             #expect(try await second.effectivePolicies(accountId: Fixture.accountId, principal: .role("R")) == before)
         }
     }
@@ -85,9 +88,10 @@ import Testing
             try await store.insertGroup(Fixture.group("G"))
             switch dependent {
             case "inline":
-                try await store.putInlinePolicy(InlinePolicy(
-                    accountId: Fixture.accountId, owner: .user("alice"), policyName: "I", document: "{}"
-                ))
+                try await store.putInlinePolicy(
+                    InlinePolicy(
+                        accountId: Fixture.accountId, owner: .user("alice"), policyName: "I", document: "{}"
+                    ))
             case "attached":
                 try await store.attachPolicy(accountId: Fixture.accountId, owner: .user("alice"), policyArn: arn)
             default:
@@ -95,7 +99,7 @@ import Testing
             }
             let error = await storeError { try await store.deleteUser(accountId: Fixture.accountId, userName: "alice") }
             #expect(error?.code == .conflict)
-            #expect(error?.detail == "access keys")
+            #expect(error?.detail == (dependent == "group" ? "groups" : "policies"))
             #expect(try await store.user(accountId: Fixture.accountId, userName: "alice") != nil)
 
             switch dependent {

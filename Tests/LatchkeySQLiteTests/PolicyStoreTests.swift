@@ -19,10 +19,12 @@ import Testing
             #expect(found?.defaultVersionId == "v1")
             #expect(found?.updateDate == found?.createDate)
             let version = try await store.policyVersion(policyArn: policy.arn, versionId: "v1")
-            #expect(version == PolicyVersion(
-                versionId: "v1", document: Fixture.document("s3:Get*"), isDefaultVersion: true,
-                createDate: policy.createDate
-            ))
+            #expect(
+                version
+                    == PolicyVersion(
+                        versionId: "v1", document: Fixture.document("s3:Get*"), isDefaultVersion: true,
+                        createDate: policy.createDate
+                    ))
         }
     }
 
@@ -60,7 +62,8 @@ import Testing
             other.policyId = "ANPAOTHER00000000000"
             let error = await storeError { try await store.insertManagedPolicy(other, document: "{}") }
             #expect(error?.code == .alreadyExists)
-            let listed = try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: false)
+            let listed = try await store.managedPolicies(
+                accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: false)
             #expect(listed.map(\.policyName) == ["ReadOnly"])
         }
     }
@@ -99,14 +102,17 @@ import Testing
             try await store.attachPolicy(accountId: Fixture.accountId, owner: .role("R"), policyArn: bravo)
             try await store.attachPolicy(accountId: Fixture.accountId, owner: .role("R"), policyArn: delta)
 
-            let eng = try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/eng/", onlyAttached: false)
+            let eng = try await store.managedPolicies(
+                accountId: Fixture.accountId, pathPrefix: "/eng/", onlyAttached: false)
             #expect(eng.map(\.policyName) == ["alpha", "Bravo", "charlie"])
             #expect(eng.map(\.attachmentCount) == [0, 2, 0])
-            let attached = try await store.managedPolicies(accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: true)
+            let attached = try await store.managedPolicies(
+                accountId: Fixture.accountId, pathPrefix: "/", onlyAttached: true)
             #expect(attached.map(\.policyName) == ["Bravo", "Delta"])
             #expect(attached.map(\.attachmentCount) == [2, 1])
-            #expect(try await store.managedPolicies(accountId: Fixture.otherAccountId, pathPrefix: "/", onlyAttached: false)
-                .isEmpty)
+            #expect(
+                try await store.managedPolicies(accountId: Fixture.otherAccountId, pathPrefix: "/", onlyAttached: false)
+                    .isEmpty)
         }
     }
 
@@ -164,11 +170,13 @@ import Testing
         try await withStore { store throws in
             let arn = try await Fixture.insertPolicy(store, "Boundary")
             try await store.insertUser(Fixture.user("alice"))
-            try await store.setPermissionsBoundary(accountId: Fixture.accountId, principal: .user("alice"), policyArn: arn)
+            try await store.setPermissionsBoundary(
+                accountId: Fixture.accountId, principal: .user("alice"), policyArn: arn)
             let error = await storeError { try await store.deleteManagedPolicy(arn: arn) }
             #expect(error?.code == .conflict)
             #expect(error?.detail == "permissions boundaries")
-            try await store.setPermissionsBoundary(accountId: Fixture.accountId, principal: .user("alice"), policyArn: nil)
+            try await store.setPermissionsBoundary(
+                accountId: Fixture.accountId, principal: .user("alice"), policyArn: nil)
             try await store.deleteManagedPolicy(arn: arn)
         }
     }

@@ -13,10 +13,12 @@ import Testing
                 policyArn: arn, document: Fixture.document("a:B"), setAsDefault: false,
                 createDate: Fixture.date(plusSeconds: 1000)
             )
-            #expect(v2 == PolicyVersion(
-                versionId: "v2", document: Fixture.document("a:B"), isDefaultVersion: false,
-                createDate: Fixture.date(plusSeconds: 1000)
-            ))
+            #expect(
+                v2
+                    == PolicyVersion(
+                        versionId: "v2", document: Fixture.document("a:B"), isDefaultVersion: false,
+                        createDate: Fixture.date(plusSeconds: 1000)
+                    ))
             var policy = try await store.managedPolicy(arn: arn)
             #expect(policy?.defaultVersionId == "v1")
             #expect(policy?.updateDate == Fixture.date(plusSeconds: 1000))
@@ -47,7 +49,9 @@ import Testing
             #expect(try await store.policyVersion(policyArn: arn, versionId: "v2")?.isDefaultVersion == true)
             #expect(try await store.policyVersion(policyArn: arn, versionId: "v1")?.isDefaultVersion == false)
             for versionId in ["v3", "v0", "v01", "2", "V2", "v2 ", "v99999999999"] {
-                let error = await storeError { try await store.setDefaultPolicyVersion(policyArn: arn, versionId: versionId) }
+                let error = await storeError {
+                    try await store.setDefaultPolicyVersion(policyArn: arn, versionId: versionId)
+                }
                 #expect(error?.code == .notFound, "\(versionId)")
             }
             let error = await storeError {
@@ -83,7 +87,8 @@ import Testing
             let arn = try await Fixture.insertPolicy(store, "P")
             for second in 1...4 {
                 _ = try await store.createPolicyVersion(
-                    policyArn: arn, document: "{}", setAsDefault: false, createDate: Fixture.date(plusSeconds: Double(second))
+                    policyArn: arn, document: "{}", setAsDefault: false,
+                    createDate: Fixture.date(plusSeconds: Double(second))
                 )
             }
             let error = await storeError {

@@ -47,7 +47,8 @@ import Testing
             other.roleId = "AROAOTHER00000000000"
             let error = await storeError { try await store.insertRole(other) }
             #expect(error?.code == .alreadyExists)
-            #expect(try await store.roles(accountId: Fixture.accountId, pathPrefix: "/").map(\.roleName) == ["Deployer"])
+            #expect(
+                try await store.roles(accountId: Fixture.accountId, pathPrefix: "/").map(\.roleName) == ["Deployer"])
         }
     }
 
@@ -139,7 +140,9 @@ import Testing
             try await store.insertRole(Fixture.role("Deployer"))
             try await store.deleteRole(accountId: Fixture.accountId, roleName: "DEPLOYER")
             #expect(try await store.role(accountId: Fixture.accountId, roleName: "Deployer") == nil)
-            let error = await storeError { try await store.deleteRole(accountId: Fixture.accountId, roleName: "Deployer") }
+            let error = await storeError {
+                try await store.deleteRole(accountId: Fixture.accountId, roleName: "Deployer")
+            }
             #expect(error?.code == .notFound)
         }
     }

@@ -136,17 +136,25 @@ public struct Authorizer: Sendable {
         }
         var identity: [NamedPolicy] = []
         for policy in effective.identityPolicies {
-            identity.append(NamedPolicy(id: policy.identifier, document: try cache.document(policy.document, kind: .identity)))
+            identity.append(
+                NamedPolicy(
+                    id: policy.identifier,
+                    document: try cache.document(policy.document, kind: .identity, limits: PolicyCache.storedDocument)))
         }
         var boundary: NamedPolicy?
         if let document = effective.permissionsBoundary {
-            boundary = NamedPolicy(id: document.identifier, document: try cache.document(document.document, kind: .permissionsBoundary))
+            boundary = NamedPolicy(
+                id: document.identifier,
+                document: try cache.document(document.document, kind: .permissionsBoundary, limits: PolicyCache.storedDocument))
         } else if let arn = effective.permissionsBoundaryArn {
             // A boundary naming a policy that no longer exists allows nothing.
-            boundary = NamedPolicy(id: arn, document: try cache.document(#"{"Version":"2012-10-17","Statement":[]}"#, kind: .permissionsBoundary))
+            boundary = NamedPolicy(id: arn, document: try cache.document(Self.allowNothing, kind: .permissionsBoundary))
         }
         return (identity, boundary, session)
     }
+
+    /// A policy that allows nothing (IAM refuses an empty statement list).
+    static let allowNothing = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","NotResource":"*"}}"#
 
     /// The session policies sealed into a token: the inline policy and the managed policies it names.
     func sessionPolicies(_ claims: SessionTokenClaims, accountId: String) async throws(STSError) -> [NamedPolicy]? {
@@ -157,7 +165,8 @@ public struct Authorizer: Sendable {
         }
         for arn in claims.policyArns {
             if let document = try await managedPolicyDocument(arn) {
-                policies.append(NamedPolicy(id: arn, document: try cache.document(document, kind: .session)))
+                policies.append(
+                    NamedPolicy(id: arn, document: try cache.document(document, kind: .session, limits: PolicyCache.storedDocument)))
             }
         }
         return policies

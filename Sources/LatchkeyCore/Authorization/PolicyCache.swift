@@ -13,14 +13,20 @@ public final class PolicyCache: Sendable {
         self.capacity = capacity
     }
 
+    /// Limits for documents already accepted and stored (inline policies may be up to 10,240 characters, managed
+    /// ones 6,144 without white space): their size was checked when they were written.
+    public static let storedDocument = PolicyLimits(
+        maxCharacters: PolicyLimits.absoluteMaxCharacters, countsWhitespace: false, quotaName: "PolicySize")
+
     /// The parsed document, from the cache or parsed now.
-    /// - Throws: `MalformedPolicyDocument` with the parser's message.
-    public func document(_ text: String, kind: PolicyKind) throws(STSError) -> PolicyDocument {
-        let key = "\(kind.rawValue)\u{0}\(text)"
+    /// - Parameter limits: size limits; nil for the kind's defaults (`PolicyLimits.defaults(for:)`).
+    /// - Throws: `MalformedPolicyDocument` (or the size error) with the parser's message.
+    public func document(_ text: String, kind: PolicyKind, limits: PolicyLimits? = nil) throws(STSError) -> PolicyDocument {
+        let key = "\(kind.rawValue)\u{0}\(limits?.maxCharacters ?? 0)\u{0}\(text)"
         if let cached = entries.withLock({ $0[key] }) { return cached }
         let document: PolicyDocument
         do {
-            document = try PolicyDocument.parse(text, kind: kind)
+            document = try PolicyDocument.parse(text, kind: kind, limits: limits)
         } catch {
             throw error.stsError
         }

@@ -70,8 +70,14 @@ extension IAMService {
         try await storeCall({ try await store.deleteUser(accountId: caller.accountId, userName: userName) }) { error in
             if error.code == .notFound { return noSuchUser(userName) }
             if error.code == .conflict {
-                let what = error.detail.contains("MFA") ? "MFA device" : "access keys"
-                return STSError(.deleteConflict, "Cannot delete entity, must delete \(what) first.")
+                let message =
+                    switch error.detail {
+                    case "MFA devices": "Cannot delete entity, must delete MFA device first."
+                    case "policies": "Cannot delete entity, must delete policies first."
+                    case "groups": "Cannot delete entity, must remove user from all groups first."
+                    default: "Cannot delete entity, must delete access keys first."
+                    }
+                return STSError(.deleteConflict, message)
             }
             return nil
         }

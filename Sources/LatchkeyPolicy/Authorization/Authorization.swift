@@ -43,7 +43,9 @@ public enum Authorization {
         let identity = input.identityPolicies.map { $0.document.evaluate(request, policyId: $0.id) }
         let resource = input.resourcePolicy.map { $0.document.evaluate(request, policyId: $0.id) }
         let boundary = input.permissionsBoundary.map { $0.document.evaluate(request, policyId: $0.id) }
-        let sessions = input.sessionPolicies.map { policies in policies.map { $0.document.evaluate(request, policyId: $0.id) } }
+        let sessions = input.sessionPolicies.map { policies in
+            policies.map { $0.document.evaluate(request, policyId: $0.id) }
+        }
 
         // 1. Explicit deny anywhere.
         let denyOrder: [(outcomes: [StatementsOutcome], type: String)] = [
@@ -90,9 +92,12 @@ public enum Authorization {
 
         // 3. Cross account: both sides.
         guard input.principalAccount == input.resourceAccount else {
-            guard resourceMatch != nil else { return deny("because no resource-based policy allows the \(action) action") }
+            guard resourceMatch != nil else {
+                return deny("because no resource-based policy allows the \(action) action")
+            }
             if let failure = identityPathFailure() { return deny(failure) }
-            return allow(resourceAllowing + identityPath, "allowed by the resource-based policy and the identity-based policies")
+            return allow(
+                resourceAllowing + identityPath, "allowed by the resource-based policy and the identity-based policies")
         }
 
         // 2. Same account: a resource-based grant, or the identity path.
@@ -102,7 +107,9 @@ public enum Authorization {
         }
         let parentGrants = resourceAllowing.filter { $0.principalMatch == .parent }
         if !parentGrants.isEmpty, boundaryAllows, sessionAllows {
-            return allow(parentGrants + boundaryAllowing + sessionAllowing, "allowed by a resource-based policy that names the principal's role or user")
+            return allow(
+                parentGrants + boundaryAllowing + sessionAllowing,
+                "allowed by a resource-based policy that names the principal's role or user")
         }
         if let failure = identityPathFailure() {
             if !parentGrants.isEmpty {

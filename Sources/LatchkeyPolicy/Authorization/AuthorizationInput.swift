@@ -2,8 +2,10 @@
 public struct NamedPolicy: Sendable, Hashable {
     /// How the policy is named in results and failure messages (an ARN, or `user/alice/inline/P`-style).
     public var id: String
+    /// The parsed policy.
     public var document: PolicyDocument
 
+    /// Names `document` as `id`.
     public init(id: String, document: PolicyDocument) {
         self.id = id
         self.document = document
@@ -12,6 +14,7 @@ public struct NamedPolicy: Sendable, Hashable {
 
 /// Everything ``Authorization/decide(_:)`` weighs for one request.
 public struct AuthorizationInput: Sendable {
+    /// The request: action, resource, principal and condition context.
     public var request: PolicyRequest
     /// The 12-digit account of the principal making the request.
     public var principalAccount: String
@@ -29,9 +32,11 @@ public struct AuthorizationInput: Sendable {
     /// policies).
     public var sessionPolicies: [NamedPolicy]?
 
+    /// Everything to decide `request`; session policies default to none (nil).
     public init(
         request: PolicyRequest, principalAccount: String, resourceAccount: String, identityPolicies: [NamedPolicy],
-        resourcePolicy: NamedPolicy? = nil, permissionsBoundary: NamedPolicy? = nil, sessionPolicies: [NamedPolicy]? = nil
+        resourcePolicy: NamedPolicy? = nil, permissionsBoundary: NamedPolicy? = nil,
+        sessionPolicies: [NamedPolicy]? = nil
     ) {
         self.request = request
         self.principalAccount = principalAccount
@@ -45,6 +50,7 @@ public struct AuthorizationInput: Sendable {
 
 /// The final decision for a request.
 public struct AuthorizationDecision: Sendable, Hashable {
+    /// Whether the request is allowed.
     public var isAllowed: Bool
     /// Whether a `Deny` statement decided (otherwise a denial is implicit).
     public var isExplicitDeny: Bool
@@ -56,6 +62,7 @@ public struct AuthorizationDecision: Sendable, Hashable {
     /// action", "with an explicit deny in a resource-based policy"). For an allow, which grant allowed.
     public var reason: String
 
+    /// A decision with its deciding statements and reason.
     public init(isAllowed: Bool, isExplicitDeny: Bool, matchedStatements: [StatementReference], reason: String) {
         self.isAllowed = isAllowed
         self.isExplicitDeny = isExplicitDeny

@@ -29,7 +29,8 @@ struct DecimalValue: Sendable, Hashable, Comparable {
             digits += 1
             if seenPoint { fraction.append(byte) } else { integer.append(byte) }
         }
-        guard digits > 0, !(seenPoint && fraction.isEmpty), !integer.isEmpty || seenPoint, integer.count + fraction.count <= 400
+        guard digits > 0, !(seenPoint && fraction.isEmpty), !integer.isEmpty || seenPoint,
+            integer.count + fraction.count <= 400
         else { return nil }
         while let first = integer.first, first == UInt8(ascii: "0") { integer.removeFirst() }
         while let last = fraction.last, last == UInt8(ascii: "0") { fraction.removeLast() }
@@ -40,9 +41,8 @@ struct DecimalValue: Sendable, Hashable, Comparable {
 
     static func < (lhs: DecimalValue, rhs: DecimalValue) -> Bool {
         if lhs.negative != rhs.negative { return lhs.negative }
-        let magnitudeLess = lhs.magnitudeCompare(rhs) < 0
-        let magnitudeGreater = lhs.magnitudeCompare(rhs) > 0
-        return lhs.negative ? magnitudeGreater : magnitudeLess
+        let order = lhs.magnitudeCompare(rhs)
+        return lhs.negative ? order > 0 : order < 0
     }
 
     /// -1, 0 or 1 comparing absolute values.

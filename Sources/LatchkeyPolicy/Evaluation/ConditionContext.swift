@@ -13,6 +13,7 @@ public struct ConditionContext: Sendable, Hashable, ExpressibleByDictionaryLiter
         for (key, list) in values { append(key, list) }
     }
 
+    /// A context from a literal such as `["aws:username": ["alice"]]`, folded as ``init(_:)`` does.
     public init(dictionaryLiteral elements: (String, [String])...) {
         storage = [:]
         for (key, list) in elements { append(key, list) }

@@ -10,6 +10,7 @@ public struct PolicyPrincipal: Sendable, Hashable {
         case service
     }
 
+    /// Which principal map entry names it.
     public let kind: Kind
     /// The identifiers the principal can be named by. The first is the principal's own (the IAM user ARN, the
     /// role session ARN `arn:aws:sts::111122223333:assumed-role/R/s`, the federated user ARN, the provider or
@@ -21,6 +22,7 @@ public struct PolicyPrincipal: Sendable, Hashable {
     /// `arn:aws:iam::111122223333:root`). nil for services and providers.
     public let account: String?
 
+    /// A principal of `kind`, named by `identifiers` (its own first), in `account`.
     public init(kind: Kind, identifiers: [String], account: String?) {
         self.kind = kind
         self.identifiers = identifiers
@@ -57,6 +59,7 @@ public struct PolicyRequest: Sendable, Hashable {
 
     let foldedAction: String
 
+    /// A request for `action` on `resource` by `principal`, with the condition keys of `context`.
     public init(action: String, resource: String, principal: PolicyPrincipal? = nil, context: ConditionContext = [:]) {
         self.action = action
         self.resource = resource
@@ -65,6 +68,7 @@ public struct PolicyRequest: Sendable, Hashable {
         self.foldedAction = PolicyRequest.fold(action)
     }
 
+    /// A request whose context is given as a dictionary (keys are folded to lowercase).
     public init(action: String, resource: String, principal: PolicyPrincipal? = nil, context: [String: [String]]) {
         self.init(action: action, resource: resource, principal: principal, context: ConditionContext(context))
     }

@@ -36,10 +36,12 @@ public struct StatementReference: Sendable, Hashable {
     public var sid: String?
     /// The statement's position in its document, from 0.
     public var index: Int
+    /// The statement's `Effect`.
     public var effect: PolicyEffect
     /// For `Allow` statements of resource-based policies: how the principal was named.
     public var principalMatch: PrincipalMatch?
 
+    /// A reference to statement `index` (with `sid` and `effect`) of the policy `policyId`.
     public init(
         policyId: String, policyKind: PolicyKind, sid: String?, index: Int, effect: PolicyEffect,
         principalMatch: PrincipalMatch? = nil
@@ -60,9 +62,25 @@ public struct StatementsOutcome: Sendable, Hashable {
     /// `Allow` statements that apply.
     public var allowingStatements: [StatementReference]
 
+    /// An outcome with the given applying statements.
     public init(denyingStatements: [StatementReference] = [], allowingStatements: [StatementReference] = []) {
         self.denyingStatements = denyingStatements
         self.allowingStatements = allowingStatements
+    }
+
+    /// The three results a document can give a request.
+    public enum Decision: Sendable, Hashable {
+        /// A `Deny` statement applies.
+        case explicitDeny
+        /// An `Allow` statement applies and no `Deny` does.
+        case allow
+        /// No statement applies.
+        case neither
+    }
+
+    /// What this document says about the request.
+    public var decision: Decision {
+        isExplicitDeny ? .explicitDeny : isAllowed ? .allow : .neither
     }
 
     /// Whether a `Deny` statement applies (explicit deny).

@@ -32,25 +32,25 @@ struct ARNPattern: Sendable, Hashable {
         guard let segments else { return whole.matches(value) }
         var value = value
         return value.withUTF8 { bytes in
-            var bounds: [Range<Int>] = []
-            bounds.reserveCapacity(6)
+            var segment = 0
             var start = 0
             var index = 0
-            while index < bytes.count, bounds.count < 5 {
+            while index < bytes.count, segment < 5 {
                 if bytes[index] == UInt8(ascii: ":") {
-                    bounds.append(start..<index)
+                    guard ARNPattern.match(segments[segment], bytes, start..<index) else { return false }
+                    segment += 1
                     start = index + 1
                 }
                 index += 1
             }
-            guard bounds.count == 5 else { return false }
-            bounds.append(start..<bytes.count)
-            for (segment, range) in zip(segments, bounds) {
-                let slice = UnsafeBufferPointer(rebasing: bytes[range])
-                let matched = segment.tokens.withUnsafeBufferPointer { pattern in GlobPattern.match(pattern, slice) }
-                if !matched { return false }
-            }
-            return true
+            guard segment == 5 else { return false }
+            return ARNPattern.match(segments[5], bytes, start..<bytes.count)
         }
+    }
+
+    private static func match(_ pattern: GlobPattern, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool
+    {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        return pattern.tokens.withUnsafeBufferPointer { GlobPattern.match($0, slice) }
     }
 }

@@ -37,9 +37,13 @@ struct Template: Sendable, Hashable {
             if end > textStart { pieces.append(.text(String(decoding: bytes[textStart..<end], as: UTF8.self))) }
         }
         while index + 1 < bytes.count {
-            guard bytes[index] == UInt8(ascii: "$"), bytes[index + 1] == UInt8(ascii: "{"),
-                let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}")), close > index + 2
-            else {
+            guard bytes[index] == UInt8(ascii: "$"), bytes[index + 1] == UInt8(ascii: "{") else {
+                index += 1
+                continue
+            }
+            // No `}` left: the rest is text (and no later `${` can close either, so stop scanning).
+            guard let close = bytes[(index + 2)...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            guard close > index + 2 else {
                 index += 1
                 continue
             }
@@ -104,15 +108,15 @@ struct Template: Sendable, Hashable {
 
     /// The wildcard pattern with variables substituted (substituted values and `${*}`-style pieces are literal),
     /// or nil when a variable cannot be resolved.
-    func pattern(in context: ConditionContext, foldCase: Bool = false) -> GlobPattern? {
+    func pattern(in context: ConditionContext) -> GlobPattern? {
         var tokens: [UInt16] = []
         for piece in pieces {
             switch piece {
-            case .text(let text): GlobPattern.appendWildcardText(foldCase ? text.lowercased() : text, to: &tokens)
+            case .text(let text): GlobPattern.appendWildcardText(text, to: &tokens)
             case .literal(let text): GlobPattern.appendLiteralText(text, to: &tokens)
             case .variable(let key, let fallback):
                 guard let value = Template.resolve(key: key, fallback: fallback, in: context) else { return nil }
-                GlobPattern.appendLiteralText(foldCase ? value.lowercased() : value, to: &tokens)
+                GlobPattern.appendLiteralText(value, to: &tokens)
             }
         }
         return GlobPattern(tokens: tokens)

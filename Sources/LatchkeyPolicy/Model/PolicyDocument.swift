@@ -5,6 +5,7 @@
 public struct PolicyDocument: Sendable, Hashable {
     /// The document exactly as it was given.
     public let text: String
+    /// What the document is for (decides the rules it was parsed with).
     public let kind: PolicyKind
     /// The policy language version; `2008-10-17` when the document has no `Version`.
     public let version: PolicyVersion

@@ -45,6 +45,7 @@ public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let duplicateSid = Code(.duplicateSid)
     }
 
+    /// The class of problem.
     public let code: Code
     /// The message as AWS returns it, for the wire.
     public let message: String

@@ -64,6 +64,7 @@ public struct PolicyLimits: Sendable, Hashable {
     /// values), and the most condition entries (operator and key pairs) in one statement.
     public var maxValuesPerElement: Int
 
+    /// Limits of `maxCharacters` (counting white space or not), reported under `quotaName`, with structural bounds.
     public init(
         maxCharacters: Int, countsWhitespace: Bool, quotaName: String = "PolicySize", maxStatements: Int = 500,
         maxValuesPerElement: Int = 1_000
@@ -76,7 +77,8 @@ public struct PolicyLimits: Sendable, Hashable {
     }
 
     /// A customer managed policy (also used as a permissions boundary): 6,144 characters, white space not counted.
-    public static let managedPolicy = PolicyLimits(maxCharacters: 6_144, countsWhitespace: false, quotaName: "PolicySize")
+    public static let managedPolicy = PolicyLimits(
+        maxCharacters: 6_144, countsWhitespace: false, quotaName: "PolicySize")
     /// A role trust policy: 2,048 characters, white space not counted.
     public static let roleTrustPolicy = PolicyLimits(
         maxCharacters: 2_048, countsWhitespace: false, quotaName: "ACLSizePerRole"

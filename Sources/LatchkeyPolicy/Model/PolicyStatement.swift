@@ -11,6 +11,7 @@ public struct PolicyStatement: Sendable {
     public let index: Int
     /// The `Sid`, if any.
     public let sid: String?
+    /// `Allow` or `Deny`.
     public let effect: PolicyEffect
 
     let principal: PrincipalElement?

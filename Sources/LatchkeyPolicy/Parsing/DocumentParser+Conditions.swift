@@ -44,7 +44,9 @@ extension DocumentParser {
         -> ConditionEntry
     {
         guard let colon = key.firstIndex(of: ":"), colon != key.startIndex else {
-            throw error(.invalidCondition, DocumentParser.vendorMessage, detail: "condition key \"\(DocumentParser.excerpt(key))\"")
+            throw error(
+                .invalidCondition, DocumentParser.vendorMessage,
+                detail: "condition key \"\(DocumentParser.excerpt(key))\"")
         }
         let values = try conditionValues(value, key: key)
         let foldedKey = key.lowercased()
@@ -67,7 +69,8 @@ extension DocumentParser {
                     for: conditionOperator.family, templates: templates, context: ConditionContext()
                 )
             else {
-                return ConditionEntry(conditionOperator: conditionOperator, key: foldedKey, resolved: nil, templates: templates)
+                return ConditionEntry(
+                    conditionOperator: conditionOperator, key: foldedKey, resolved: nil, templates: templates)
             }
             operands = resolved
         case .numeric:

@@ -30,7 +30,8 @@ extension DocumentParser {
         if text == "*" { return }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count > 1 else {
-            throw error(.invalidAction, DocumentParser.vendorMessage, detail: "action \"\(DocumentParser.excerpt(text))\"")
+            throw error(
+                .invalidAction, DocumentParser.vendorMessage, detail: "action \"\(DocumentParser.excerpt(text))\"")
         }
         guard parts.count == 2 else {
             throw error(
@@ -42,7 +43,9 @@ extension DocumentParser {
         let validVendor =
             vendor == "*"
             || (!vendor.isEmpty
-                && vendor.utf8.allSatisfy { DocumentParser.isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+                && vendor.utf8.allSatisfy {
+                    DocumentParser.isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+                })
         guard validVendor else {
             throw error(.invalidAction, "Vendor \(DocumentParser.excerpt(String(vendor))) is not valid")
         }
@@ -101,7 +104,8 @@ extension DocumentParser {
             return nil
         }
         guard kind.requiresPrincipal else {
-            throw error(.prohibitedField, "Policy document should not specify a principal.", detail: "\(name) in a \(kind)")
+            throw error(
+                .prohibitedField, "Policy document should not specify a principal.", detail: "\(name) in a \(kind)")
         }
         switch value {
         case .string(let text):
@@ -121,7 +125,8 @@ extension DocumentParser {
                     case "Federated": federated.append(try federatedPrincipal(text))
                     case "Service": service.append(try servicePrincipal(text))
                     default:
-                        throw invalidPrincipal("\"\(DocumentParser.excerpt(member.key))\":\"\(DocumentParser.excerpt(text))\"")
+                        throw invalidPrincipal(
+                            "\"\(DocumentParser.excerpt(member.key))\":\"\(DocumentParser.excerpt(text))\"")
                     }
                 }
             }
@@ -150,14 +155,17 @@ extension DocumentParser {
         let invalid = invalidPrincipal("\"AWS\":\"\(DocumentParser.excerpt(text))\"")
         guard !text.contains("*"), !text.contains("?") else { throw invalid }
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", DocumentParser.partitions.contains(String(parts[1])), parts[3].isEmpty,
+        guard parts.count == 6, parts[0] == "arn", DocumentParser.partitions.contains(String(parts[1])),
+            parts[3].isEmpty,
             DocumentParser.isAccountID(parts[4])
         else { throw invalid }
         let resource = parts[5]
         switch parts[2] {
         case "iam":
             if resource == "root" { return .account(String(parts[4])) }
-            guard resource.hasPrefix("user/") || resource.hasPrefix("role/"), !resource.hasSuffix("/") else { throw invalid }
+            guard resource.hasPrefix("user/") || resource.hasPrefix("role/"), !resource.hasSuffix("/") else {
+                throw invalid
+            }
             return .arn(text)
         case "sts":
             let pieces = resource.split(separator: "/", omittingEmptySubsequences: false)

@@ -31,7 +31,8 @@ struct DocumentParser {
 
     /// Shortens text echoed into a message.
     static func excerpt(_ text: String) -> String {
-        text.unicodeScalars.count <= 256 ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(256))) + "…"
+        text.unicodeScalars.count <= 256
+            ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(256))) + "…"
     }
 
     // MARK: Document
@@ -44,7 +45,9 @@ struct DocumentParser {
         } catch {
             throw syntax("not valid JSON: \(error.reason) at byte \(error.offset)")
         }
-        guard case .object(let object) = root else { throw syntax("the document is a JSON \(root.typeName), not an object") }
+        guard case .object(let object) = root else {
+            throw syntax("the document is a JSON \(root.typeName), not an object")
+        }
         for member in object.members where !DocumentParser.topLevelElements.contains(member.key) {
             throw error(.unknownField, "Unknown field \(DocumentParser.excerpt(member.key))")
         }
@@ -87,7 +90,8 @@ struct DocumentParser {
         for (index, object) in statementObjects.enumerated() {
             let statement = try parseStatement(object, index: index)
             if let sid = statement.sid, !sid.isEmpty, !sids.insert(sid).inserted {
-                throw error(.duplicateSid, "Statement IDs (SID) in a single policy must be unique.", detail: "Sid \(sid)")
+                throw error(
+                    .duplicateSid, "Statement IDs (SID) in a single policy must be unique.", detail: "Sid \(sid)")
             }
             statements.append(statement)
         }
@@ -158,7 +162,8 @@ struct DocumentParser {
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
             || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
     }
 
