@@ -114,6 +114,13 @@ extension SQLiteIdentityStore {
                 arguments: arguments
             )
             if hasDevices == true { throw StoreError(.conflict, "MFA devices") }
+            let table = OwnerTable.of(.user(userName))
+            let hasAttached = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM \(table.attachedTable) WHERE account_id = ? AND owner_name_key = ?)",
+                arguments: arguments
+            )
+            if hasAttached == true { throw StoreError(.conflict, "attached policies") }
             if try Self.hasPolicies(db, accountId: accountId, owner: .user(userName)) {
                 throw StoreError(.conflict, "policies")
             }

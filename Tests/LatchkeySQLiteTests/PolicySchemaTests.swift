@@ -99,7 +99,7 @@ import Testing
             }
             let error = await storeError { try await store.deleteUser(accountId: Fixture.accountId, userName: "alice") }
             #expect(error?.code == .conflict)
-            #expect(error?.detail == (dependent == "group" ? "groups" : "policies"))
+            #expect(error?.detail == ["group": "groups", "attached": "attached policies"][dependent, default: "policies"])
             #expect(try await store.user(accountId: Fixture.accountId, userName: "alice") != nil)
 
             switch dependent {

@@ -131,6 +131,9 @@ public struct Authorizer: Sendable {
         let effective: EffectivePolicies
         do {
             effective = try await store.effectivePolicies(accountId: caller.accountId, principal: principal)
+        } catch let error as StoreError where error.code == .notFound {
+            // The session's role or user was deleted: it has no policies left, so nothing is allowed.
+            effective = EffectivePolicies(identityPolicies: [])
         } catch {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }

@@ -73,6 +73,7 @@ extension IAMService {
                 let message =
                     switch error.detail {
                     case "MFA devices": "Cannot delete entity, must delete MFA device first."
+                    case "attached policies": "Cannot delete entity, must detach all policies first."
                     case "policies": "Cannot delete entity, must delete policies first."
                     case "groups": "Cannot delete entity, must remove user from all groups first."
                     default: "Cannot delete entity, must delete access keys first."

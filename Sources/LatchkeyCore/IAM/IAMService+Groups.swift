@@ -1,0 +1,143 @@
+public import Foundation
+public import LatchkeyModel
+import LatchkeyPolicy
+
+extension IAMService {
+    /// The most groups one user may belong to (IAM's quota).
+    static let maxGroupsPerUser = 10
+    /// The aggregate size of a group's inline policies, white space not counted.
+    static let maxGroupInlinePolicySize = 5120
+
+    func groupArn(_ accountId: String, _ name: String, path: String = "/") -> String {
+        "arn:aws:iam::\(accountId):group\(path)\(name)"
+    }
+
+    /// `CreateGroup`.
+    public func createGroup(caller: Caller, groupName: String, path: String?, now: Date) async throws(STSError) -> IAMGroup {
+        let path = path ?? "/"
+        try await authorize(caller, action: "CreateGroup", resource: groupArn(caller.accountId, groupName, path: path))
+        let group = IAMGroup(
+            accountId: caller.accountId, groupName: groupName,
+            groupId: UniqueID.generate(prefix: "AGPA", account: caller.accountId), path: path,
+            createDate: now.wholeSeconds)
+        try await storeCall({ try await store.insertGroup(group) }) { error in
+            error.code == .alreadyExists
+                ? STSError(.entityAlreadyExists, "Group with name \(groupName) already exists.") : nil
+        }
+        return group
+    }
+
+    /// `GetGroup`: the group and a page of its members.
+    public func getGroup(caller: Caller, groupName: String, marker: String?, maxItems: Int?) async throws(STSError)
+        -> (group: IAMGroup, users: Page<IAMUser>)
+    {
+        try await authorize(caller, action: "GetGroup", resource: groupArn(caller.accountId, groupName))
+        let group = try await requireGroup(caller.accountId, groupName)
+        let users = try await storeCall({ try await store.usersInGroup(accountId: caller.accountId, groupName: groupName) }) {
+            error in error.code == .notFound ? Self.noSuchOwner(.group(groupName)) : nil
+        }
+        return (group, try Page.paginate(users, key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems))
+    }
+
+    /// `ListGroups`, ordered by name, paginated.
+    public func listGroups(caller: Caller, pathPrefix: String?, marker: String?, maxItems: Int?) async throws(STSError)
+        -> Page<IAMGroup>
+    {
+        try await authorize(caller, action: "ListGroups", resource: "arn:aws:iam::\(caller.accountId):group/")
+        let groups = try await storeCall({ try await store.groups(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
+        return try Page.paginate(groups, key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
+    }
+
+    /// `UpdateGroup`: renames the group and/or changes its path; members and policies follow.
+    public func updateGroup(caller: Caller, groupName: String, newGroupName: String?, newPath: String?)
+        async throws(STSError)
+    {
+        try await authorize(caller, action: "UpdateGroup", resource: groupArn(caller.accountId, groupName))
+        try await storeCall({
+            try await store.updateGroup(
+                accountId: caller.accountId, groupName: groupName, newGroupName: newGroupName, newPath: newPath)
+        }) { error in
+            switch error.code {
+            case .notFound: return Self.noSuchOwner(.group(groupName))
+            case .alreadyExists:
+                return STSError(.entityAlreadyExists, "Group with name \(newGroupName ?? groupName) already exists.")
+            default: return nil
+            }
+        }
+    }
+
+    /// `DeleteGroup`: refused while it has members, attached policies or inline policies.
+    public func deleteGroup(caller: Caller, groupName: String) async throws(STSError) {
+        try await authorize(caller, action: "DeleteGroup", resource: groupArn(caller.accountId, groupName))
+        var policiesRemain = false
+        do {
+            try await storeCall({ try await store.deleteGroup(accountId: caller.accountId, groupName: groupName) }) {
+                error in
+                if error.code == .notFound { return Self.noSuchOwner(.group(groupName)) }
+                guard error.code == .conflict else { return nil }
+                if error.detail == "users" {
+                    return STSError(.deleteConflict, "Cannot delete entity, must remove users from group first.")
+                }
+                policiesRemain = true
+                return STSError(.deleteConflict, "Cannot delete entity, must delete policies first.")
+            }
+        } catch {
+            guard policiesRemain else { throw error }
+            // The store says "policies" for both kinds; IAM names attached ones first.
+            let attached = try await storeCall({
+                try await store.attachedPolicies(accountId: caller.accountId, owner: .group(groupName))
+            })
+            guard attached.isEmpty else {
+                throw STSError(.deleteConflict, "Cannot delete entity, must detach all policies first.")
+            }
+            throw error
+        }
+    }
+
+    /// `AddUserToGroup`: adding a member again changes nothing; a user may be in at most 10 groups.
+    public func addUserToGroup(caller: Caller, groupName: String, userName: String) async throws(STSError) {
+        try await authorize(caller, action: "AddUserToGroup", resource: groupArn(caller.accountId, groupName))
+        try await storeCall({
+            try await store.addUserToGroup(
+                accountId: caller.accountId, groupName: groupName, userName: userName, maxGroupsPerUser: Self.maxGroupsPerUser)
+        }) { error in
+            switch error.code {
+            case .notFound:
+                return error.detail.hasPrefix("group") ? Self.noSuchOwner(.group(groupName)) : noSuchUser(userName)
+            case .limitExceeded:
+                return STSError(.limitExceeded, "Cannot exceed quota for GroupsPerUser: \(Self.maxGroupsPerUser)")
+            default: return nil
+            }
+        }
+    }
+
+    /// `RemoveUserFromGroup`: a user that is not a member is `NoSuchEntity`, as for a missing user.
+    public func removeUserFromGroup(caller: Caller, groupName: String, userName: String) async throws(STSError) {
+        try await authorize(caller, action: "RemoveUserFromGroup", resource: groupArn(caller.accountId, groupName))
+        try await storeCall({
+            try await store.removeUserFromGroup(accountId: caller.accountId, groupName: groupName, userName: userName)
+        }) { error in
+            guard error.code == .notFound else { return nil }
+            return error.detail.hasPrefix("group") ? Self.noSuchOwner(.group(groupName)) : noSuchUser(userName)
+        }
+    }
+
+    /// `ListGroupsForUser`, ordered by name, paginated.
+    public func listGroupsForUser(caller: Caller, userName: String, marker: String?, maxItems: Int?)
+        async throws(STSError) -> Page<IAMGroup>
+    {
+        try await authorize(caller, action: "ListGroupsForUser", resource: userArn(caller.accountId, userName))
+        let groups = try await storeCall({ try await store.groupsForUser(accountId: caller.accountId, userName: userName) }) {
+            error in error.code == .notFound ? noSuchUser(userName) : nil
+        }
+        return try Page.paginate(groups, key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
+    }
+
+    /// Loads a group of the account or throws `NoSuchEntity`.
+    func requireGroup(_ accountId: String, _ name: String) async throws(STSError) -> IAMGroup {
+        guard let group = try await storeCall({ try await store.group(accountId: accountId, groupName: name) }) else {
+            throw Self.noSuchOwner(.group(name))
+        }
+        return group
+    }
+}
