@@ -21,6 +21,7 @@ REGION = "us-east-1"
 ROOT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 ROOT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BODY = "Action=GetCallerIdentity&Version=2011-06-15"
+ACCOUNT = "111122223333"
 CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"
 
 DONE = """
@@ -34,24 +35,24 @@ end
 """
 
 
-def signed_headers(endpoint: str, credentials: Credentials) -> dict[str, str]:
-    """Headers of a POST GetCallerIdentity signed now (SigV4, header form); it replays for 15 minutes."""
-    request = AWSRequest(method="POST", url=endpoint + "/", data=BODY, headers={"Content-Type": CONTENT_TYPE})
+def signed_headers(endpoint: str, credentials: Credentials, body: str = BODY) -> dict[str, str]:
+    """Headers of a POST (GetCallerIdentity by default) signed now (SigV4, header form); it replays for 15 minutes."""
+    request = AWSRequest(method="POST", url=endpoint + "/", data=body, headers={"Content-Type": CONTENT_TYPE})
     SigV4Auth(credentials, "sts", REGION).add_auth(request)
     headers = {"Host": urllib.parse.urlsplit(endpoint).netloc}
     headers.update(request.headers.items())
     return headers
 
 
-def lua(headers: dict[str, str]) -> str:
+def lua(headers: dict[str, str], body: str = BODY) -> str:
     # json.dumps of an ASCII string is a valid Lua string literal.
-    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(BODY)}"]
+    lines = ['wrk.method = "POST"', f"wrk.body = {json.dumps(body)}"]
     lines += [f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in headers.items()]
     return "\n".join(lines) + "\n" + DONE
 
 
-def curl_config(headers: dict[str, str]) -> str:
-    lines = ['request = "POST"', f"data = {json.dumps(BODY)}"]
+def curl_config(headers: dict[str, str], body: str = BODY) -> str:
+    lines = ['request = "POST"', f"data = {json.dumps(body)}"]
     lines += [f"header = {json.dumps(f'{name}: {value}')}" for name, value in headers.items()]
     return "\n".join(lines) + "\n"
 
@@ -73,6 +74,53 @@ def prepare(endpoint: str, out: Path) -> None:
         headers = signed_headers(endpoint, credentials)
         (out / f"{name}.lua").write_text(lua(headers))
         (out / f"{name}.curl").write_text(curl_config(headers))
+    prepare_assume_role(endpoint, root, out)
+
+
+def iam_client(endpoint: str, credentials: Credentials):
+    return boto3.session.Session().client(
+        "iam", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=credentials.access_key,
+        aws_secret_access_key=credentials.secret_key, config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+def populate(endpoint: str, root: Credentials, count: int) -> None:
+    """`count` extra users and roles, so AssumeRole can be measured against a large store."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+
+    def create(index: int) -> None:
+        iam = iam_client(endpoint, root)
+        iam.create_user(UserName=f"filler-user-{index}")
+        iam.create_role(RoleName=f"filler-role-{index}", AssumeRolePolicyDocument=trust)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(create, range(count)))
+
+
+def prepare_assume_role(endpoint: str, root: Credentials, out: Path) -> None:
+    """An AssumeRole request signed by an IAM user that the role's trust policy names directly."""
+    import os
+
+    iam = iam_client(endpoint, root)
+    try:
+        user = iam.create_user(UserName="bench-user")["User"]
+    except Exception as error:  # noqa: BLE001 - a server without the roles API gets no AssumeRole scenario
+        print(f"no AssumeRole scenario: {error}", file=sys.stderr)
+        return
+    population = int(os.environ.get("BENCH_POPULATION", "0"))
+    if population:
+        populate(endpoint, root, population)
+    key = iam.create_access_key(UserName="bench-user")["AccessKey"]
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": user["Arn"]}, "Action": "sts:AssumeRole"}]})
+    role = iam.create_role(RoleName="bench-role", AssumeRolePolicyDocument=trust)["Role"]
+    body = f"Action=AssumeRole&Version=2011-06-15&RoleArn={role['Arn'].replace(':', '%3A').replace('/', '%2F')}&RoleSessionName=bench"
+    headers = signed_headers(endpoint, Credentials(key["AccessKeyId"], key["SecretAccessKey"]), body)
+    (out / "assume-role.lua").write_text(lua(headers, body))
+    (out / "assume-role.curl").write_text(curl_config(headers, body))
 
 
 def parse(line: str) -> tuple[str, int, dict[str, float]]:

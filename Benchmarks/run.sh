@@ -90,6 +90,9 @@ scenarios=(
     "latchkey-temporary|$latchkey_url|temporary"
     "baseline|$baseline_url|long-term"
 )
+if [[ -f $work/requests/assume-role.lua ]]; then
+    scenarios=("${scenarios[@]:0:2}" "latchkey-assume-role|$latchkey_url|assume-role" "${scenarios[@]:2}")
+fi
 
 echo "==> checking that every replayed request answers 200"
 for entry in "${scenarios[@]}"; do
