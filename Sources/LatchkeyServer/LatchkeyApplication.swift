@@ -57,7 +57,7 @@ public enum LatchkeyApplication {
         let iam = IAMService(
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
         let endpoint = QueryEndpoint(
-            sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, limits: configuration.limits,
+            sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, authorizer: authorizer, limits: configuration.limits,
             logger: logger, clock: clock)
 
         let router = Router(context: LatchkeyRequestContext.self)

@@ -19,6 +19,8 @@ struct QueryEndpoint: Sendable {
     let sts: [String: OperationHandler]
     let iam: [String: OperationHandler]
     let resolver: CredentialResolver
+    /// Cleared after every IAM write, so cached roles and policies never outlive a change made through this node.
+    let authorizer: Authorizer?
     let signingKeys = SigningKeyCache()
     let limits: ServerConfiguration.Limits
     let logger: Logger
@@ -58,6 +60,9 @@ struct QueryEndpoint: Sendable {
             let caller = try await authenticate(
                 request: request, body: body, api: api, action: actionName, now: now, sourceIp: context.sourceIp)
             let input = try schema.decode(parameters.dictionary)
+            defer {
+                if api == .iam, !actionName.hasPrefix("Get"), !actionName.hasPrefix("List") { authorizer?.invalidate() }
+            }
             let result = try await handler(OperationRequest(caller: caller, input: input, now: now, requestId: requestId))
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
         } catch let error as STSError {

@@ -12,11 +12,26 @@ public struct Authorizer: Sendable {
     let store: any LatchkeyStore
     let cache: PolicyCache
     let messages: AuthorizationMessageCodec?
+    let snapshots = IAMSnapshotCache()
 
     public init(store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil) {
         self.store = store
         self.cache = cache
         self.messages = messages
+    }
+
+    /// Forgets cached roles and effective policies; called after every IAM write on this node.
+    public func invalidate() {
+        snapshots.invalidateAll()
+    }
+
+    /// A role, from memory when it was read in the last few seconds and nothing changed IAM since.
+    func role(accountId: String, roleName: String) async throws -> IAMRole? {
+        let key = "\(accountId)|\(roleName.lowercased())"
+        if let cached = snapshots.role(key) { return cached }
+        let role = try await store.role(accountId: accountId, roleName: roleName)
+        snapshots.store(role: role, for: key)
+        return role
     }
 
     /// The principal as policies name it: its own ARN first, then the ARNs it derives from (a role session's role,
@@ -129,8 +144,18 @@ public struct Authorizer: Sendable {
             }
         }
         let effective: EffectivePolicies
+        let snapshotKey: String =
+            switch principal {
+            case .user(let name): "\(caller.accountId)|user|\(name.lowercased())"
+            case .role(let name): "\(caller.accountId)|role|\(name.lowercased())"
+            }
         do {
-            effective = try await store.effectivePolicies(accountId: caller.accountId, principal: principal)
+            if let cached = snapshots.effectivePolicies(snapshotKey) {
+                effective = cached
+            } else {
+                effective = try await store.effectivePolicies(accountId: caller.accountId, principal: principal)
+                snapshots.store(effectivePolicies: effective, for: snapshotKey)
+            }
         } catch let error as StoreError where error.code == .notFound {
             // The session's role or user was deleted: it has no policies left, so nothing is allowed.
             effective = EffectivePolicies(identityPolicies: [])

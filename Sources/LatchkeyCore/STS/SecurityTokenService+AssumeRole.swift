@@ -63,7 +63,7 @@ extension SecurityTokenService {
         }
         let role: IAMRole
         do {
-            guard let found = try await store.role(accountId: roleAccount, roleName: roleName),
+            guard let found = try await authorizer.role(accountId: roleAccount, roleName: roleName),
                 found.arn == request.roleArn
             else { throw denied }
             role = found
