@@ -91,12 +91,18 @@ def populate(endpoint: str, root: Credentials, count: int) -> None:
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
 
+    import threading
+
+    local = threading.local()
+
     def create(index: int) -> None:
-        iam = iam_client(endpoint, root)
+        if not hasattr(local, "iam"):
+            local.iam = iam_client(endpoint, root)  # a boto3 client per thread: creating one costs milliseconds
+        iam = local.iam
         iam.create_user(UserName=f"filler-user-{index}")
         iam.create_role(RoleName=f"filler-role-{index}", AssumeRolePolicyDocument=trust)
 
-    with ThreadPoolExecutor(max_workers=16) as pool:
+    with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(create, range(count)))
 
 
