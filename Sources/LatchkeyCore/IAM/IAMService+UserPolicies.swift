@@ -84,9 +84,9 @@ extension IAMService {
         resolver?.invalidateAll()
     }
 
-    // MARK: Policies of users and groups
+    // MARK: Policies of users, groups and roles
 
-    /// Parses and stores an inline policy of a user or group.
+    /// Parses and stores an inline policy of a user, group or role.
     func putOwnedInlinePolicy(
         caller: Caller, owner: PolicyOwner, policyName: String, document: String, maxTotalSize: Int
     ) async throws(STSError) {
@@ -104,7 +104,7 @@ extension IAMService {
         }
     }
 
-    /// An inline policy of a user or group, or `NoSuchEntity`.
+    /// An inline policy of a user, group or role, or `NoSuchEntity`.
     func ownedInlinePolicy(caller: Caller, owner: PolicyOwner, policyName: String) async throws(STSError) -> InlinePolicy {
         let policy = try await storeCall({
             try await store.inlinePolicy(accountId: caller.accountId, owner: owner, policyName: policyName)
