@@ -62,6 +62,9 @@ class Keys:
 
 
 ROOT_KEYS = Keys(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY)
+# A second account, for cross-account AssumeRole.
+OTHER_ACCOUNT_ID = "444455556666"
+OTHER_ROOT_KEYS = Keys("AKIAOTHERACCOUNTROOT", "otherAccountRootSecretKey0000000000000000")
 
 
 def binary_path() -> Path:
@@ -77,6 +80,9 @@ def bootstrap_config(directory: Path) -> Path:
         f'  - id: "{ACCOUNT_ID}"\n'
         "    rootAccessKeys:\n"
         f"      - {{accessKeyId: {ROOT_ACCESS_KEY_ID}, secretAccessKey: {ROOT_SECRET_ACCESS_KEY}}}\n"
+        f'  - id: "{OTHER_ACCOUNT_ID}"\n'
+        "    rootAccessKeys:\n"
+        f"      - {{accessKeyId: {OTHER_ROOT_KEYS.access_key_id}, secretAccessKey: {OTHER_ROOT_KEYS.secret_access_key}}}\n"
     )
     return path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from latchkey_harness import Keys, Server, User, client_error, error_code, unique
+from latchkey_harness import OTHER_ACCOUNT_ID, OTHER_ROOT_KEYS, Keys, Server, User, client_error, error_code, unique
 
 ACCOUNT = "111122223333"
 
@@ -122,3 +122,30 @@ def test_a_denial_decodes_to_its_reason(server: Server, user: User) -> None:
     assert decoded["context"]["principal"]["arn"] == user.arn
     # The user itself may not decode it.
     assert error_code(client_error(server.sts(user.keys).decode_authorization_message, EncodedMessage=encoded))[1] == 403
+
+
+def test_cross_account_needs_both_the_trust_policy_and_the_identity_policy(server: Server) -> None:
+    other_iam = server.iam(OTHER_ROOT_KEYS)
+    name = unique("partner")
+    created = other_iam.create_user(UserName=name)["User"]
+    assert created["Arn"] == f"arn:aws:iam::{OTHER_ACCOUNT_ID}:user/{name}"
+    partner = Keys.from_response(other_iam.create_access_key(UserName=name)["AccessKey"])
+
+    # Trusting the other account, but the partner has no identity policy yet.
+    role = create_role(server, trust({"AWS": f"arn:aws:iam::{OTHER_ACCOUNT_ID}:root"}))
+    denied = client_error(server.sts(partner).assume_role, RoleArn=role["Arn"], RoleSessionName="partner")
+    assert error_code(denied) == ("AccessDenied", 403)
+
+    # Even a trust policy naming the partner directly is not enough across accounts.
+    direct = create_role(server, trust({"AWS": created["Arn"]}))
+    assert error_code(client_error(server.sts(partner).assume_role, RoleArn=direct["Arn"], RoleSessionName="p2"))[1] == 403
+
+    other_iam.put_user_policy(UserName=name, PolicyName="assume", PolicyDocument=allow("sts:AssumeRole", role["Arn"]))
+    result = server.sts(partner).assume_role(RoleArn=role["Arn"], RoleSessionName="partner")
+    assert result["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/{role['RoleName']}/partner"
+    session = Keys.from_response(result["Credentials"])
+    assert server.sts(session).get_caller_identity()["Account"] == ACCOUNT
+
+    # A role in the partner's own account that does not trust it stays closed.
+    other_role = other_iam.create_role(RoleName=unique("own"), AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))
+    assert error_code(client_error(server.sts(partner).assume_role, RoleArn=other_role["Role"]["Arn"], RoleSessionName="p3"))[1] == 403
