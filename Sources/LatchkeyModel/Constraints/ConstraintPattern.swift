@@ -56,10 +56,16 @@ struct Program: Sendable {
     private(set) var states: [State] = []
     private(set) var classes: [ScalarClass] = []
     private(set) var start = 0
+    /// Most model patterns are one class repeated (`[\w+=,.@-]*`, `[...]+`): matched by a plain scan, with no NFA
+    /// state lists to allocate. `allowsEmpty` is true for `*`.
+    private(set) var singleClass: (set: ScalarClass, allowsEmpty: Bool)?
 
     init(compiling node: PatternNode) {
         states.append(.accept)
         start = compile(node, next: 0)
+        if case .repeated(.set(let set), let quantifier) = node, quantifier != .zeroOrOne {
+            singleClass = (set, quantifier == .zeroOrMore)
+        }
     }
 
     private mutating func compile(_ node: PatternNode, next: Int) -> Int {
@@ -99,6 +105,14 @@ struct Program: Sendable {
     }
 
     func matches(_ scalars: String.UnicodeScalarView) -> Bool {
+        if let (set, allowsEmpty) = singleClass {
+            var isEmpty = true
+            for scalar in scalars {
+                guard set.contains(scalar) else { return false }
+                isEmpty = false
+            }
+            return allowsEmpty || !isEmpty
+        }
         var current: [Int] = []
         var following: [Int] = []
         var mark = [Int](repeating: -1, count: states.count)
