@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import json
 
-from latchkey_harness import OTHER_ACCOUNT_ID, OTHER_ROOT_KEYS, Keys, Server, User, client_error, error_code, unique
+from latchkey_harness import (
+    OTHER_ACCOUNT_ID,
+    OTHER_ROOT_KEYS,
+    Keys,
+    Server,
+    User,
+    client_error,
+    current_counter,
+    error_code,
+    seed_secret,
+    totp,
+    unique,
+)
 
 ACCOUNT = "111122223333"
 
@@ -149,3 +161,27 @@ def test_cross_account_needs_both_the_trust_policy_and_the_identity_policy(serve
     # A role in the partner's own account that does not trust it stays closed.
     other_role = other_iam.create_role(RoleName=unique("own"), AssumeRolePolicyDocument=trust({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}))
     assert error_code(client_error(server.sts(partner).assume_role, RoleArn=other_role["Role"]["Arn"], RoleSessionName="p3"))[1] == 403
+
+
+def test_an_mfa_protected_role_needs_a_fresh_code(server: Server, user: User) -> None:
+    iam = server.iam()
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=unique("mfa"))["VirtualMFADevice"]
+    secret = seed_secret(device["Base32StringSeed"])
+    counter = current_counter()
+    iam.enable_mfa_device(
+        UserName=user.name, SerialNumber=device["SerialNumber"],
+        AuthenticationCode1=totp(secret, counter - 1), AuthenticationCode2=totp(secret, counter))
+    role = create_role(server, trust({"AWS": user.arn}, {"Bool": {"aws:MultiFactorAuthPresent": "true"}}))
+    sts = server.sts(user.keys)
+
+    without = client_error(sts.assume_role, RoleArn=role["Arn"], RoleSessionName="no-mfa")
+    assert error_code(without) == ("AccessDenied", 403)
+
+    # The next step's code is within the ±1 step window and later than the codes used to enable the device.
+    code = totp(secret, counter + 1)
+    with_mfa = sts.assume_role(
+        RoleArn=role["Arn"], RoleSessionName="with-mfa", SerialNumber=device["SerialNumber"], TokenCode=code)
+    assert with_mfa["AssumedRoleUser"]["Arn"].endswith("/with-mfa")
+    replay = client_error(
+        sts.assume_role, RoleArn=role["Arn"], RoleSessionName="again", SerialNumber=device["SerialNumber"], TokenCode=code)
+    assert error_code(replay) == ("AccessDenied", 403)
