@@ -174,19 +174,14 @@ extension IAMService {
         return role
     }
 
-    /// `Policy ARN does not exist or is not attachable.`
-    func noSuchPolicyForRole(_ arn: String) -> STSError {
-        STSError(.noSuchEntity, "Policy \(arn) does not exist or is not attachable.")
-    }
-
     /// The canonical ARN of a permissions boundary: a well-formed policy ARN (`InvalidInput`) naming a managed
     /// policy of the account (`NoSuchEntity`).
     private func boundaryPolicyArn(_ accountId: String, _ arn: String) async throws(STSError) -> String {
-        guard Self.isPolicyArn(arn) else { throw STSError(.invalidInput, "ARN \(arn) is not valid.") }
+        try Self.checkPolicyArn(arn)
         guard arn.hasPrefix("arn:aws:iam::\(accountId):"),
             let policy = try await storeCall({ try await store.managedPolicy(arn: arn) })
         else {
-            throw noSuchPolicyForRole(arn)
+            throw Self.policyNotAttachable(arn)
         }
         return policy.arn
     }
@@ -195,7 +190,7 @@ extension IAMService {
         try await storeCall({ try await store.setPermissionsBoundary(accountId: accountId, principal: .role(roleName), policyArn: arn) }) {
             error in
             guard error.code == .notFound else { return nil }
-            return error.detail.hasPrefix("policy ") ? noSuchPolicyForRole(arn ?? "") : noSuchRole(roleName)
+            return error.detail.hasPrefix("policy ") ? Self.policyNotAttachable(arn ?? "") : noSuchRole(roleName)
         }
     }
 
