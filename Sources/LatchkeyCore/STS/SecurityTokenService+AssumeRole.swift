@@ -108,22 +108,8 @@ extension SecurityTokenService {
         }
         let sourceIdentity = callerClaims?.sourceIdentity ?? request.sourceIdentity
 
-        // Session policies: parsed now (MalformedPolicyDocument), managed ones must exist in the role's account.
-        if let policy = request.policy {
-            _ = try authorizer.cache.document(policy, kind: .session)
-        }
-        for arn in request.policyArns {
-            guard arn.hasPrefix("arn:aws:iam::\(roleAccount):policy/") || arn.hasPrefix("arn:aws:iam::aws:policy/"),
-                try await authorizer.managedPolicyDocument(arn) != nil
-            else {
-                throw STSError(.invalidParameterValue, "Policy \(arn) does not exist or is not attachable.")
-            }
-        }
-        let packed = PackedPolicy.percentage(policy: request.policy, policyArns: request.policyArns, tags: request.tags)
-        if packed > 100 {
-            throw STSError(
-                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy.")
-        }
+        let packed = try await checkSessionPolicies(
+            policy: request.policy, policyArns: request.policyArns, tags: request.tags, account: roleAccount)
 
         // Authorization: the trust policy and the caller's identity side.
         var extra: [String: [String]] = ["sts:RoleSessionName": [request.roleSessionName]]
@@ -190,5 +176,29 @@ extension SecurityTokenService {
         else { return nil }
         guard let name = parts[5].split(separator: "/").last, !name.isEmpty, parts[5].count > 5 else { return nil }
         return (String(parts[4]), String(name))
+    }
+
+    /// Session policies as AssumeRole and GetFederationToken take them: the inline one parsed now
+    /// (`MalformedPolicyDocument`), managed ones existing in `account`, and the packed size of policies and tags
+    /// within the limit (`PackedPolicyTooLarge`). Returns the packed size in percent.
+    func checkSessionPolicies(policy: String?, policyArns: [String], tags: [SessionTag], account: String)
+        async throws(STSError) -> Int
+    {
+        if let policy {
+            _ = try authorizer.cache.document(policy, kind: .session)
+        }
+        for arn in policyArns {
+            guard arn.hasPrefix("arn:aws:iam::\(account):policy/") || arn.hasPrefix("arn:aws:iam::aws:policy/"),
+                try await authorizer.managedPolicyDocument(arn) != nil
+            else {
+                throw STSError(.invalidParameterValue, "Policy \(arn) does not exist or is not attachable.")
+            }
+        }
+        let packed = PackedPolicy.percentage(policy: policy, policyArns: policyArns, tags: tags)
+        if packed > 100 {
+            throw STSError(
+                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy.")
+        }
+        return packed
     }
 }

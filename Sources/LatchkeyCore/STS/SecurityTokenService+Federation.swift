@@ -24,19 +24,8 @@ extension SecurityTokenService {
         }
         let duration = caller.isRoot ? min(durationSeconds ?? 3600, 3600) : durationSeconds ?? 43200
         let combined = try SessionTagRules.combine(requested: tags, transitiveKeys: [], inherited: nil)
-        if let policy { _ = try authorizer.cache.document(policy, kind: .session) }
-        for arn in policyArns {
-            guard arn.hasPrefix("arn:aws:iam::\(caller.accountId):policy/") || arn.hasPrefix("arn:aws:iam::aws:policy/"),
-                try await authorizer.managedPolicyDocument(arn) != nil
-            else {
-                throw STSError(.invalidParameterValue, "Policy \(arn) does not exist or is not attachable.")
-            }
-        }
-        let packed = PackedPolicy.percentage(policy: policy, policyArns: policyArns, tags: tags)
-        if packed > 100 {
-            throw STSError(
-                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy.")
-        }
+        let packed = try await checkSessionPolicies(
+            policy: policy, policyArns: policyArns, tags: tags, account: caller.accountId)
         let federatedArn = "arn:aws:sts::\(caller.accountId):federated-user/\(name)"
         var actions = ["sts:GetFederationToken"]
         if !tags.isEmpty { actions.append("sts:TagSession") }
