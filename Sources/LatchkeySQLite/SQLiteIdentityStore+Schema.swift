@@ -13,6 +13,7 @@ extension SQLiteIdentityStore {
         // The schema is checked against its foreign keys once each migration is done (the default `.deferred`).
         migrator.registerMigration("v1-identity-tables", migrate: createIdentityTables)
         migrator.registerMigration("v2-roles-policies-groups", migrate: createPolicyTables)
+        migrator.registerMigration("v3-federation", migrate: createFederationTables)
         return migrator
     }()
 

@@ -3,7 +3,7 @@ public import LatchkeyModel
 public import LatchkeyPolicy
 
 /// Every store the operations need.
-public typealias LatchkeyStore = IdentityStore & PolicyStore
+public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore
 
 /// Decides requests with AWS's evaluation logic: gathers the caller's identity policies (user, groups, role),
 /// permissions boundary and session policies, describes the caller and the request as condition keys, and asks
