@@ -50,6 +50,8 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         // STS modelled errors (awsQueryError traits in sts-2011-06-15.json).
         /// `ExpiredTokenException`: the token passed to a federation call has expired (400).
         public static let expiredTokenException = Code("ExpiredTokenException", 400)
+        /// `ExpiredToken` as the federation operations answer it (HTTP 400, unlike an expired session token's 403).
+        public static let expiredIdentityToken = Code("ExpiredToken", 400)
         public static let idpCommunicationError = Code("IDPCommunicationError", 400)
         public static let idpRejectedClaim = Code("IDPRejectedClaim", 403)
         public static let invalidAuthorizationMessage = Code("InvalidAuthorizationMessageException", 400)
@@ -71,6 +73,9 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         public static let invalidAuthenticationCode = Code("InvalidAuthenticationCode", 403)
         public static let concurrentModification = Code("ConcurrentModification", 409)
         public static let serviceFailure = Code("ServiceFailure", 500)
+        public static let featureEnabled = Code("FeatureEnabled", 409)
+        public static let featureDisabled = Code("FeatureDisabled", 404)
+        public static let openIdIdpCommunicationError = Code("OpenIdIdpCommunicationError", 400)
     }
 
     public var code: Code

@@ -19,6 +19,10 @@ public struct SecurityTokenService: Sendable {
     let mfa: MFAVerifier
     let messages: AuthorizationMessageCodec?
     let authorizer: Authorizer
+    /// Verifies OIDC tokens for `AssumeRoleWithWebIdentity`; nil turns the operation off.
+    public var webIdentity: (any WebIdentityVerifier)?
+    /// Verifies SAML responses for `AssumeRoleWithSAML`; nil turns the operation off.
+    public var saml: (any SAMLVerifier)?
 
     /// - Parameter mfa: the MFA verifier shared with `IAMService` (its lockout counts failures across both).
     /// - Parameter messages: seals and opens encoded authorization failure messages (`DecodeAuthorizationMessage`).

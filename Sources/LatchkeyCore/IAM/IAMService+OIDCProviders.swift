@@ -1,0 +1,175 @@
+public import Foundation
+public import LatchkeyModel
+
+extension IAMService {
+    /// At most this many client IDs on one provider (IAM's quota).
+    static let maxClientIDs = 100
+    /// At most this many thumbprints on one provider.
+    static let maxThumbprints = 5
+    /// At most this many OIDC providers in one account.
+    static let maxOIDCProviders = 100
+
+    /// `CreateOpenIDConnectProvider`: `https://HOST[:PORT][/PATH]`, no query or fragment; the ARN keeps the port
+    /// (`oidc-provider/HOST:PORT/PATH`). Thumbprints are optional (the issuer's TLS chain is verified first), at most 5,
+    /// each 40 hex digits.
+    public func createOpenIDConnectProvider(
+        caller: Caller, url: String, clientIDs: [String], thumbprints: [String], tags: [ResourceTag], now: Date
+    ) async throws(STSError) -> OIDCProvider {
+        let identity = try Self.oidcIdentity(url)
+        let provider = OIDCProvider(
+            accountId: caller.accountId, identity: identity, url: "https://\(identity)",
+            clientIDs: Self.unique(clientIDs), thumbprints: try Self.checkThumbprints(thumbprints), tags: tags,
+            createDate: now.wholeSeconds)
+        try await authorize(caller, action: "CreateOpenIDConnectProvider", resource: provider.arn)
+        try Self.checkTagKeysUnique(tags)
+        guard provider.clientIDs.count <= Self.maxClientIDs else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
+        }
+        let existing = try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
+        guard existing.count < Self.maxOIDCProviders else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: \(Self.maxOIDCProviders)")
+        }
+        try await storeCall({ try await store.insertOIDCProvider(provider) }) { error in
+            error.code == .alreadyExists
+                ? STSError(.entityAlreadyExists, "Provider with url \(provider.url) already exists.") : nil
+        }
+        return provider
+    }
+
+    /// `GetOpenIDConnectProvider`.
+    public func getOpenIDConnectProvider(caller: Caller, arn: String) async throws(STSError) -> OIDCProvider {
+        try await authorize(caller, action: "GetOpenIDConnectProvider", resource: arn)
+        return try await requireOIDCProvider(caller.accountId, arn)
+    }
+
+    /// `ListOpenIDConnectProviders`: every provider of the account, ordered by identity.
+    public func listOpenIDConnectProviders(caller: Caller) async throws(STSError) -> [OIDCProvider] {
+        try await authorize(caller, action: "ListOpenIDConnectProviders", resource: "*")
+        return try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
+    }
+
+    /// `DeleteOpenIDConnectProvider`: idempotent, as AWS documents it — a provider that does not exist is no error.
+    public func deleteOpenIDConnectProvider(caller: Caller, arn: String) async throws(STSError) {
+        try await authorize(caller, action: "DeleteOpenIDConnectProvider", resource: arn)
+        guard let identity = Self.oidcIdentity(arn: arn, account: caller.accountId) else {
+            throw Self.noSuchOIDCProvider(arn)
+        }
+        let accountId = caller.accountId
+        try await storeCall({
+            do {
+                try await store.deleteOIDCProvider(accountId: accountId, identity: identity)
+            } catch let error as StoreError where error.code == .notFound {}
+        })
+    }
+
+    /// `AddClientIDToOpenIDConnectProvider`: adding a client ID that is already there changes nothing.
+    public func addClientIDToOpenIDConnectProvider(caller: Caller, arn: String, clientID: String) async throws(STSError) {
+        try await authorize(caller, action: "AddClientIDToOpenIDConnectProvider", resource: arn)
+        var provider = try await requireOIDCProvider(caller.accountId, arn)
+        guard !provider.clientIDs.contains(clientID) else { return }
+        guard provider.clientIDs.count < Self.maxClientIDs else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
+        }
+        provider.clientIDs.append(clientID)
+        try await saveOIDCProvider(provider)
+    }
+
+    /// `RemoveClientIDFromOpenIDConnectProvider`: removing a client ID that is not there changes nothing.
+    public func removeClientIDFromOpenIDConnectProvider(caller: Caller, arn: String, clientID: String) async throws(STSError) {
+        try await authorize(caller, action: "RemoveClientIDFromOpenIDConnectProvider", resource: arn)
+        var provider = try await requireOIDCProvider(caller.accountId, arn)
+        guard provider.clientIDs.contains(clientID) else { return }
+        provider.clientIDs.removeAll { $0 == clientID }
+        try await saveOIDCProvider(provider)
+    }
+
+    /// `UpdateOpenIDConnectProviderThumbprint`: replaces the whole list.
+    public func updateOpenIDConnectProviderThumbprint(caller: Caller, arn: String, thumbprints: [String]) async throws(STSError) {
+        try await authorize(caller, action: "UpdateOpenIDConnectProviderThumbprint", resource: arn)
+        var provider = try await requireOIDCProvider(caller.accountId, arn)
+        provider.thumbprints = try Self.checkThumbprints(thumbprints)
+        try await saveOIDCProvider(provider)
+    }
+
+    /// `TagOpenIDConnectProvider`: adds or replaces tags; at most 50.
+    public func tagOpenIDConnectProvider(caller: Caller, arn: String, tags: [ResourceTag]) async throws(STSError) {
+        try await authorize(caller, action: "TagOpenIDConnectProvider", resource: arn)
+        try Self.checkTagKeysUnique(tags)
+        var provider = try await requireOIDCProvider(caller.accountId, arn)
+        let merged = Self.merge(provider.tags, with: tags)
+        guard merged.count <= 50 else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerOpenIdConnectProvider: 50.")
+        }
+        provider.tags = merged
+        try await saveOIDCProvider(provider)
+    }
+
+    /// `UntagOpenIDConnectProvider`: removes the named keys (case-insensitively).
+    public func untagOpenIDConnectProvider(caller: Caller, arn: String, tagKeys: [String]) async throws(STSError) {
+        try await authorize(caller, action: "UntagOpenIDConnectProvider", resource: arn)
+        var provider = try await requireOIDCProvider(caller.accountId, arn)
+        let removed = Set(tagKeys.map { $0.lowercased() })
+        provider.tags.removeAll { removed.contains($0.key.lowercased()) }
+        try await saveOIDCProvider(provider)
+    }
+
+    /// `ListOpenIDConnectProviderTags`.
+    public func listOpenIDConnectProviderTags(caller: Caller, arn: String) async throws(STSError) -> [ResourceTag] {
+        try await authorize(caller, action: "ListOpenIDConnectProviderTags", resource: arn)
+        return try await requireOIDCProvider(caller.accountId, arn).tags
+    }
+
+    // MARK: Helpers
+
+    static func noSuchOIDCProvider(_ arn: String) -> STSError {
+        STSError(.noSuchEntity, "OpenIDConnect Provider not found for arn \(arn)")
+    }
+
+    func requireOIDCProvider(_ accountId: String, _ arn: String) async throws(STSError) -> OIDCProvider {
+        guard let identity = Self.oidcIdentity(arn: arn, account: accountId),
+            let provider = try await storeCall({ try await store.oidcProvider(accountId: accountId, identity: identity) })
+        else { throw Self.noSuchOIDCProvider(arn) }
+        return provider
+    }
+
+    func saveOIDCProvider(_ provider: OIDCProvider) async throws(STSError) {
+        try await storeCall({ try await store.updateOIDCProvider(provider) }) { error in
+            error.code == .notFound ? Self.noSuchOIDCProvider(provider.arn) : nil
+        }
+    }
+
+    /// The identity in `arn:aws:iam::ACCOUNT:oidc-provider/IDENTITY` of this account, or nil.
+    static func oidcIdentity(arn: String, account: String) -> String? {
+        let prefix = "arn:aws:iam::\(account):oidc-provider/"
+        guard arn.hasPrefix(prefix), arn.count > prefix.count else { return nil }
+        return String(arn.dropFirst(prefix.count))
+    }
+
+    /// The provider identity of an issuer URL, or `InvalidInput`.
+    static func oidcIdentity(_ url: String) throws(STSError) -> String {
+        guard let identity = OIDCIssuer.identity(ofURL: url) else {
+            throw STSError(
+                .invalidInput,
+                "Invalid URL \(url): it must be https://HOST[:PORT][/PATH], without user information, query or fragment.")
+        }
+        return identity
+    }
+
+    /// Thumbprints: at most 5, each 40 hexadecimal digits; stored lowercased, without duplicates.
+    static func checkThumbprints(_ thumbprints: [String]) throws(STSError) -> [String] {
+        let hex = Set("0123456789abcdef")
+        let normalized = unique(thumbprints.map { $0.lowercased() })
+        guard normalized.count <= maxThumbprints else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: \(maxThumbprints)")
+        }
+        for thumbprint in normalized where thumbprint.count != 40 || !thumbprint.allSatisfy(hex.contains) {
+            throw STSError(.invalidInput, "Thumbprint \(thumbprint) is not 40 hexadecimal digits.")
+        }
+        return normalized
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,124 @@
+public import Foundation
+public import LatchkeyModel
+
+extension IAMService {
+    /// At most this many SAML providers in one account.
+    static let maxSAMLProviders = 100
+
+    /// `CreateSAMLProvider`: the metadata must be SAML 2.0 IdP metadata with at least one signing certificate;
+    /// the certificates are read once and stored beside the document.
+    public func createSAMLProvider(caller: Caller, name: String, metadataDocument: String, tags: [ResourceTag], now: Date)
+        async throws(STSError) -> SAMLProvider
+    {
+        let arn = "arn:aws:iam::\(caller.accountId):saml-provider/\(name)"
+        try await authorize(caller, action: "CreateSAMLProvider", resource: arn)
+        try Self.checkTagKeysUnique(tags)
+        let summary = try samlVerifier().readMetadata(metadataDocument)
+        let existing = try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
+        guard existing.count < Self.maxSAMLProviders else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for SamlProvidersPerAccount: \(Self.maxSAMLProviders)")
+        }
+        let provider = SAMLProvider(
+            accountId: caller.accountId, name: name, uuid: UUID().uuidString.lowercased(),
+            metadataDocument: metadataDocument, signingCertificates: summary.signingCertificates,
+            entityId: summary.entityId, validUntil: summary.validUntil, tags: tags, createDate: now.wholeSeconds)
+        try await storeCall({ try await store.insertSAMLProvider(provider) }) { error in
+            error.code == .alreadyExists ? STSError(.entityAlreadyExists, "SAMLProvider \(name) already exists.") : nil
+        }
+        return provider
+    }
+
+    /// `GetSAMLProvider`.
+    public func getSAMLProvider(caller: Caller, arn: String) async throws(STSError) -> SAMLProvider {
+        try await authorize(caller, action: "GetSAMLProvider", resource: arn)
+        return try await requireSAMLProvider(caller.accountId, arn)
+    }
+
+    /// `ListSAMLProviders`: every provider of the account, ordered by name.
+    public func listSAMLProviders(caller: Caller) async throws(STSError) -> [SAMLProvider] {
+        try await authorize(caller, action: "ListSAMLProviders", resource: "*")
+        return try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
+    }
+
+    /// `UpdateSAMLProvider`: replaces the metadata (read again for its certificates). Assertion encryption and
+    /// private keys are not supported: Latchkey accepts only unencrypted assertions.
+    public func updateSAMLProvider(caller: Caller, arn: String, metadataDocument: String?) async throws(STSError)
+        -> SAMLProvider
+    {
+        try await authorize(caller, action: "UpdateSAMLProvider", resource: arn)
+        var provider = try await requireSAMLProvider(caller.accountId, arn)
+        if let metadataDocument {
+            let summary = try samlVerifier().readMetadata(metadataDocument)
+            provider.metadataDocument = metadataDocument
+            provider.signingCertificates = summary.signingCertificates
+            provider.entityId = summary.entityId
+            provider.validUntil = summary.validUntil
+        }
+        try await saveSAMLProvider(provider)
+        return provider
+    }
+
+    /// `DeleteSAMLProvider`: `NoSuchEntity` when it does not exist.
+    public func deleteSAMLProvider(caller: Caller, arn: String) async throws(STSError) {
+        try await authorize(caller, action: "DeleteSAMLProvider", resource: arn)
+        guard let (account, name) = SecurityTokenService.parseSAMLProviderArn(arn), account == caller.accountId else {
+            throw Self.noSuchSAMLProvider(arn)
+        }
+        try await storeCall({ try await store.deleteSAMLProvider(accountId: account, name: name) }) { error in
+            error.code == .notFound ? Self.noSuchSAMLProvider(arn) : nil
+        }
+    }
+
+    /// `TagSAMLProvider`: adds or replaces tags; at most 50.
+    public func tagSAMLProvider(caller: Caller, arn: String, tags: [ResourceTag]) async throws(STSError) {
+        try await authorize(caller, action: "TagSAMLProvider", resource: arn)
+        try Self.checkTagKeysUnique(tags)
+        var provider = try await requireSAMLProvider(caller.accountId, arn)
+        let merged = Self.merge(provider.tags, with: tags)
+        guard merged.count <= 50 else {
+            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerSamlProvider: 50.")
+        }
+        provider.tags = merged
+        try await saveSAMLProvider(provider)
+    }
+
+    /// `UntagSAMLProvider`: removes the named keys (case-insensitively).
+    public func untagSAMLProvider(caller: Caller, arn: String, tagKeys: [String]) async throws(STSError) {
+        try await authorize(caller, action: "UntagSAMLProvider", resource: arn)
+        var provider = try await requireSAMLProvider(caller.accountId, arn)
+        let removed = Set(tagKeys.map { $0.lowercased() })
+        provider.tags.removeAll { removed.contains($0.key.lowercased()) }
+        try await saveSAMLProvider(provider)
+    }
+
+    /// `ListSAMLProviderTags`.
+    public func listSAMLProviderTags(caller: Caller, arn: String) async throws(STSError) -> [ResourceTag] {
+        try await authorize(caller, action: "ListSAMLProviderTags", resource: arn)
+        return try await requireSAMLProvider(caller.accountId, arn).tags
+    }
+
+    // MARK: Helpers
+
+    static func noSuchSAMLProvider(_ arn: String) -> STSError {
+        STSError(.noSuchEntity, "Manifest not found for arn \(arn)")
+    }
+
+    func samlVerifier() throws(STSError) -> any SAMLVerifier {
+        guard let saml else { throw STSError(.serviceFailure, "SAML support is not available on this server.") }
+        return saml
+    }
+
+    func requireSAMLProvider(_ accountId: String, _ arn: String) async throws(STSError) -> SAMLProvider {
+        guard let (account, name) = SecurityTokenService.parseSAMLProviderArn(arn), account == accountId,
+            let provider = try await storeCall({ try await store.samlProvider(accountId: accountId, name: name) }),
+            provider.arn == arn
+        else { throw Self.noSuchSAMLProvider(arn) }
+        return provider
+    }
+
+    func saveSAMLProvider(_ provider: SAMLProvider) async throws(STSError) {
+        try await storeCall({ try await store.updateSAMLProvider(provider) }) { error in
+            error.code == .notFound ? Self.noSuchSAMLProvider(provider.arn) : nil
+        }
+    }
+}

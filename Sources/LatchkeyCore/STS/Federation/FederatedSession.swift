@@ -1,0 +1,124 @@
+public import Foundation
+public import LatchkeyModel
+import LatchkeyPolicy
+
+/// What every federated `AssumeRoleWith*` call returns besides its protocol's own fields.
+public struct FederatedSessionResult: Sendable {
+    public var credentials: TemporaryCredentials
+    public var assumedRoleArn: String
+    public var assumedRoleId: String
+    /// Present when the request or the identity provider passed session policies or tags.
+    public var packedPolicySize: Int?
+    public var sourceIdentity: String?
+}
+
+/// A role session asked for by a federated principal (an OIDC or SAML provider), after its token or assertion was
+/// verified: the role's trust policy decides, with the provider as the `Federated` principal and the identity
+/// provider's claims as condition keys.
+struct FederatedSessionRequest {
+    var role: IAMRole
+    /// `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`.
+    var action: String
+    var providerArn: String
+    var sessionName: String
+    var durationSeconds: Int
+    var policy: String?
+    var policyArns: [String]
+    /// Principal tags passed by the identity provider, and which of them are transitive.
+    var tags: [SessionTag]
+    var transitiveTagKeys: [String]
+    var sourceIdentity: String?
+    /// The provider's condition keys (`HOST/PATH:sub`, `saml:aud`, ...).
+    var conditionKeys: [String: [String]]
+    var request: RequestMetadata
+}
+
+extension SecurityTokenService {
+    /// The role named by `roleArn`, or `AccessDenied` saying that `action` is not allowed (AWS does not reveal
+    /// whether a role exists to a federated caller).
+    func federatedRole(_ roleArn: String, action: String) async throws(STSError) -> IAMRole {
+        guard let (account, name) = Self.parseRoleArn(roleArn) else {
+            throw STSError(.validationError, "\(roleArn) is not a valid role ARN.")
+        }
+        do {
+            guard let role = try await authorizer.role(accountId: account, roleName: name), role.arn == roleArn else {
+                throw STSError(.accessDenied, "Not authorized to perform \(action)")
+            }
+            return role
+        } catch let error as STSError {
+            throw error
+        } catch {
+            throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+    }
+
+    /// Checks the duration, session policies and tags, asks the trust policy, and seals the session.
+    func federatedSession(_ request: FederatedSessionRequest, now: Date) async throws(STSError) -> FederatedSessionResult {
+        let role = request.role
+        if request.durationSeconds > role.maxSessionDuration {
+            throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+        let tags = try SessionTagRules.combine(
+            requested: request.tags, transitiveKeys: request.transitiveTagKeys, inherited: nil)
+        let packed = try await checkSessionPolicies(
+            policy: request.policy, policyArns: request.policyArns, tags: request.tags, account: role.accountId)
+
+        var context = ConditionContext()
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        context.set("aws:CurrentTime", [AWSDate.iso8601(seconds)])
+        context.set("aws:EpochTime", [String(seconds)])
+        context.set("aws:SecureTransport", [request.request.secureTransport ? "true" : "false"])
+        if let ip = request.request.sourceIp { context.set("aws:SourceIp", [ip]) }
+        if let agent = request.request.userAgent { context.set("aws:UserAgent", [agent]) }
+        if let region = request.request.requestedRegion { context.set("aws:RequestedRegion", [region]) }
+        context.set("aws:FederatedProvider", [request.providerArn])
+        context.set("sts:RoleSessionName", [request.sessionName])
+        for (key, values) in request.conditionKeys { context.set(key, values) }
+        if !request.tags.isEmpty {
+            for tag in request.tags { context.set("aws:RequestTag/\(tag.key)", [tag.value]) }
+            context.set("aws:TagKeys", request.tags.map(\.key))
+        }
+        if !request.transitiveTagKeys.isEmpty { context.set("sts:TransitiveTagKeys", request.transitiveTagKeys) }
+        if let sourceIdentity = request.sourceIdentity { context.set("sts:SourceIdentity", [sourceIdentity]) }
+
+        let trust = NamedPolicy(
+            id: "\(role.arn) (trust policy)", document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
+        var actions = [request.action]
+        if !request.tags.isEmpty { actions.append("sts:TagSession") }
+        if request.sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }
+        for action in actions {
+            let decision = Authorization.decide(
+                AuthorizationInput(
+                    request: PolicyRequest(
+                        action: action, resource: role.arn,
+                        principal: .federated(request.providerArn, account: role.accountId), context: context),
+                    principalAccount: role.accountId, resourceAccount: role.accountId, identityPolicies: [],
+                    resourcePolicy: trust, permissionsBoundary: nil, sessionPolicies: nil))
+            guard decision.isAllowed else {
+                throw STSError(.accessDenied, "Not authorized to perform \(action)")
+            }
+        }
+
+        let issued = now.wholeSeconds
+        let sessionArn = "arn:aws:sts::\(role.accountId):assumed-role/\(role.roleName)/\(request.sessionName)"
+        let sessionId = "\(role.roleId):\(request.sessionName)"
+        var claims = SessionTokenClaims(
+            accessKeyId: AccessKeyID.generate(kind: .temporary, account: role.accountId),
+            secretAccessKey: Self.generateSecretAccessKey(),
+            accountId: role.accountId, kind: .assumedRole, principalArn: sessionArn, userId: sessionId,
+            sourcePrincipalArn: request.providerArn, issuedAt: issued,
+            expiresAt: issued.addingTimeInterval(TimeInterval(request.durationSeconds)))
+        claims.sourceIdentity = request.sourceIdentity
+        claims.sessionPolicy = request.policy
+        claims.policyArns = request.policyArns
+        claims.tags = SessionTagRules.principalTags(roleTags: role.tags, sessionTags: tags.tags)
+        claims.transitiveTagKeys = tags.transitiveKeys
+        claims.roleArn = role.arn
+        claims.roleId = role.roleId
+        claims.sessionName = request.sessionName
+        let passedSomething = request.policy != nil || !request.policyArns.isEmpty || !request.tags.isEmpty
+        return FederatedSessionResult(
+            credentials: try seal(claims), assumedRoleArn: sessionArn, assumedRoleId: sessionId,
+            packedPolicySize: passedSomething ? packed : nil, sourceIdentity: request.sourceIdentity)
+    }
+}
