@@ -30,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Wire model: shapes, constraint tables, error codes. Pure.
@@ -46,6 +50,30 @@ let package = Package(
         .target(name: "LatchkeyPolicy", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
         // QR codes as PNG images (virtual MFA device enrolment). Pure.
         .target(name: "LatchkeyQRCode", swiftSettings: swiftSettings),
+        // libxmlsec1 (XML-DSig over libxml2 and OpenSSL), as a system library.
+        .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
+        // SAML 2.0: IdP metadata, signed responses verified with libxmlsec1, signature-wrapping defences, replays.
+        .target(name: "LatchkeySAML", dependencies: ["CXMLSec"], swiftSettings: swiftSettings),
+        // OpenID Connect: inbound (issuer discovery, JWKS over HTTPS, JWT verification) and outbound (Latchkey's own
+        // issuer: signing keys, discovery and JWKS documents, signed tokens).
+        .target(
+            name: "LatchkeyOIDC",
+            dependencies: [
+                "LatchkeyModel",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Accounts, principals, key IDs, tokens, MFA, the STS and IAM operations, the store protocol.
         .target(
             name: "LatchkeyCore",
@@ -54,6 +82,8 @@ let package = Package(
                 "LatchkeySigV4",
                 "LatchkeyQRCode",
                 "LatchkeyPolicy",
+                "LatchkeySAML",
+                "LatchkeyOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,7 +110,7 @@ let package = Package(
         .target(
             name: "LatchkeyServer",
             dependencies: [
-                "LatchkeyCore", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel", "LatchkeySQLite",
+                "LatchkeyCore", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel", "LatchkeySQLite", "LatchkeyOIDC",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -122,6 +152,23 @@ let package = Package(
             dependencies: ["LatchkeyCore", "LatchkeyModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "LatchkeyOIDCTests",
+            dependencies: [
+                "LatchkeyOIDC", "LatchkeyModel",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LatchkeySAMLTests", dependencies: ["LatchkeySAML", "CXMLSec"], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LatchkeyServerTests",

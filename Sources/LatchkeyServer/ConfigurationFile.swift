@@ -10,6 +10,7 @@ import Yams
 ///     rootAccessKeys:
 ///       - {accessKeyId: AKIA..., secretAccessKey: ...}
 /// idpTrustedCAFile: /path/to/ca.pem
+/// outboundIssuerBaseURL: https://sts.example.internal/oidc
 /// masterKeyFile: /path/to/master.key
 /// sessionTokenKeyId: 1
 /// ```
@@ -17,8 +18,11 @@ import Yams
 public struct ConfigurationFile: Sendable, Equatable {
     /// Accounts and root keys applied (idempotently) at every start.
     public var bootstrap = BootstrapPlan(accounts: [])
-    /// PEM bundle trusted when fetching identity-provider documents (federation, a later release).
+    /// PEM bundle trusted (besides the system roots) when fetching OIDC issuers' discovery documents and JWKS.
     public var idpTrustedCAFile: String?
+    /// The public base URL of Latchkey's own OIDC issuers (GetWebIdentityToken): account A's issuer is
+    /// `BASE/A`. Default: `http://HOST:PORT/oidc` of the listening address.
+    public var outboundIssuerBaseURL: String?
     /// The master key, base64 (32 bytes). Prefer `masterKeyFile` or `LATCHKEY_MASTER_KEY`.
     public var masterKey: String?
     /// A file holding the base64 master key.
@@ -36,7 +40,9 @@ public struct ConfigurationFile: Sendable, Equatable {
         public var description: String { line.map { "line \($0): \(message)" } ?? message }
     }
 
-    static let topLevelKeys = ["accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "sessionTokenKeyId"]
+    static let topLevelKeys = [
+        "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL", "sessionTokenKeyId",
+    ]
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
 
@@ -61,6 +67,13 @@ public struct ConfigurationFile: Sendable, Equatable {
                 file.masterKey = try scalar(value, what: "masterKey")
             case "masterKeyFile":
                 file.masterKeyFile = try scalar(value, what: "masterKeyFile")
+            case "outboundIssuerBaseURL":
+                let text = try scalar(value, what: "outboundIssuerBaseURL")
+                guard text.hasPrefix("https://") || text.hasPrefix("http://"), !text.contains("?"), !text.contains("#") else {
+                    throw ParseError(
+                        line: value.mark?.line, message: "outboundIssuerBaseURL must be an http(s) URL without query, not '\(text)'")
+                }
+                file.outboundIssuerBaseURL = text
             case "sessionTokenKeyId":
                 let text = try scalar(value, what: "sessionTokenKeyId")
                 guard let id = UInt32(text), id > 0 else {

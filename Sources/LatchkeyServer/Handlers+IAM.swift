@@ -7,6 +7,7 @@ extension IAMService {
     /// The IAM admin operations by `Action`: users, keys and MFA here; roles and policies in their own files.
     func handlers() -> [String: OperationHandler] {
         userHandlers().merging(roleHandlers()) { first, _ in first }.merging(policyHandlers()) { first, _ in first }
+            .merging(providerHandlers()) { first, _ in first }
     }
 
     /// Users, access keys and MFA devices.

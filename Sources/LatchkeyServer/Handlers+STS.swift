@@ -69,10 +69,8 @@ extension SecurityTokenService {
                 return .result([credentials.node])
             },
         ]
+        table.merge(federationHandlers()) { first, _ in first }
         let later: [String: String] = [
-            "AssumeRoleWithWebIdentity": "OIDC federation is not built yet",
-            "AssumeRoleWithSAML": "SAML federation is not built yet",
-            "GetWebIdentityToken": "Latchkey is not an OIDC issuer yet",
             "AssumeRoot": "privileged root sessions are not built yet",
             "GetDelegatedAccessToken": "delegated access tokens are not built yet",
         ]

@@ -2,6 +2,8 @@ public import Foundation
 public import Hummingbird
 import LatchkeyCore
 import LatchkeySQLite
+import Synchronization
+import NIOCore
 public import Logging
 
 /// Builds the Latchkey server: opens the store under the data folder, loads (or creates) the master key, applies
@@ -52,10 +54,18 @@ public enum LatchkeyApplication {
         let mfa = MFAVerifier(store: store, secretBox: secretBox)
         let messages = AuthorizationMessageCodec(masterKey: masterKey)
         let authorizer = Authorizer(store: store, cache: PolicyCache(), messages: messages)
-        let sts = SecurityTokenService(
+        let host = configuration.host
+        let listeningPort = Mutex(configuration.port)
+        let configuredBase = configuration.file?.outboundIssuerBaseURL
+        let outbound = OutboundIssuerService(store: store, secretBox: secretBox) {
+            configuredBase ?? "http://\(host):\(listeningPort.withLock { $0 })/oidc"
+        }
+        var sts = SecurityTokenService(
             store: store, secretBox: secretBox, keyRing: keyRing, mfa: mfa, messages: messages, authorizer: authorizer)
-        let iam = IAMService(
+        sts.outbound = outbound
+        var iam = IAMService(
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
+        iam.outbound = outbound
         let endpoint = QueryEndpoint(
             sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, authorizer: authorizer, limits: configuration.limits,
             logger: logger, clock: clock)
@@ -64,19 +74,47 @@ public enum LatchkeyApplication {
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document.
         for path: RouterPath in ["/", "**"] {
             for method: HTTPRequest.Method in [.get, .post, .put, .delete, .patch, .head, .options] {
-                router.on(path, method: method) { request, context in await endpoint.respond(to: request, context: context) }
+                router.on(path, method: method) { request, context in
+                    if method == .get, request.uri.path.contains("/.well-known/"),
+                        let response = await Self.issuerDocument(outbound, path: request.uri.path, now: clock())
+                    {
+                        return response
+                    }
+                    return await endpoint.respond(to: request, context: context)
+                }
             }
         }
 
-        let host = configuration.host
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
-                await onListening(host, channel.localAddress?.port ?? configuration.port)
+                let port = channel.localAddress?.port ?? configuration.port
+                listeningPort.withLock { $0 = port }
+                await onListening(host, port)
             },
             logger: logger
         )
         return (application, report)
+    }
+
+    /// The discovery document or JWKS of an outbound issuer, served under the base URL's path.
+    static func issuerDocument(_ outbound: OutboundIssuerService, path: String, now: Date) async -> Response? {
+        let basePath = outboundBasePath(outbound.baseURL)
+        guard let data = try? await outbound.document(path: path, basePath: basePath, now: now) else { return nil }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "max-age=300"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The path of a base URL (`https://host:8443/oidc` → `/oidc`; none → ``).
+    static func outboundBasePath(_ baseURL: String) -> String {
+        guard let schemeEnd = baseURL.range(of: "://") else { return "" }
+        let rest = baseURL[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "" }
+        var path = String(rest[slash...])
+        while path.hasSuffix("/") { path.removeLast() }
+        return path
     }
 }

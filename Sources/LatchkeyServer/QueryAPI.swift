@@ -53,6 +53,8 @@ struct OperationRequest: Sendable {
     var input: QueryInput
     var now: Date
     var requestId: String
+    /// Where the request came from (also for the unsigned federation calls, which have no caller).
+    var metadata: RequestMetadata = RequestMetadata()
 
     /// The caller of a signed operation.
     func signedCaller() throws(STSError) -> Caller {

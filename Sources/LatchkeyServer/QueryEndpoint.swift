@@ -63,7 +63,11 @@ struct QueryEndpoint: Sendable {
             defer {
                 if api == .iam, !actionName.hasPrefix("Get"), !actionName.hasPrefix("List") { authorizer?.invalidate() }
             }
-            let result = try await handler(OperationRequest(caller: caller, input: input, now: now, requestId: requestId))
+            let metadata =
+                caller?.request
+                ?? RequestMetadata(sourceIp: context.sourceIp, userAgent: request.headers[.userAgent], secureTransport: false)
+            let result = try await handler(
+                OperationRequest(caller: caller, input: input, now: now, requestId: requestId, metadata: metadata))
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
         } catch let error as STSError {
             log(error, action: action, requestId: requestId)

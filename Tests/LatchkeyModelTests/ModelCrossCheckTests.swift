@@ -87,7 +87,13 @@ struct ServiceModelFixture {
         arguments: OperationSchema.all)
     func tableMatchesModel(operation: OperationSchema) throws {
         let model = try ServiceModelFixture.forService(operation.service)
-        let inputName = try #require(model.inputShapeName(of: operation.name), "\(operation.name) not in the model")
+        #expect(model.operations[operation.name] != nil, "\(operation.name) not in the model")
+        guard let inputName = model.inputShapeName(of: operation.name) else {
+            // Operations the model gives no input shape (EnableOutboundWebIdentityFederation) take no members.
+            #expect(operation.members.isEmpty, "\(operation.name) has no input in the model")
+            #expect(operation.input.name == operation.name + "Request")
+            return
+        }
         #expect(operation.input.name == inputName)
         let differences = model.differences(operation.input, modelName: inputName, at: operation.name)
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
@@ -100,10 +106,10 @@ struct ServiceModelFixture {
         #expect(OperationSchema.allSTS.count == 11)
     }
 
-    @Test("the IAM tables cover the 74 IAM operations Latchkey serves, all present in the IAM model")
+    @Test("the IAM tables cover the 95 IAM operations Latchkey serves, all present in the IAM model")
     func iamTablesExistInModel() throws {
         let model = try ServiceModelFixture("iam-2010-05-08")
-        #expect(OperationSchema.allIAM.count == 74)
+        #expect(OperationSchema.allIAM.count == 95)
         #expect(Set(OperationSchema.allIAM.map(\.name)).count == OperationSchema.allIAM.count)
         for operation in OperationSchema.allIAM {
             #expect(model.operations[operation.name] != nil, "\(operation.name)")

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeySAML
 
 extension IAMService {
     /// At most this many SAML providers in one account.
@@ -13,7 +14,7 @@ extension IAMService {
         let arn = "arn:aws:iam::\(caller.accountId):saml-provider/\(name)"
         try await authorize(caller, action: "CreateSAMLProvider", resource: arn)
         try Self.checkTagKeysUnique(tags)
-        let summary = try samlVerifier().readMetadata(metadataDocument)
+        let summary = try Self.readMetadata(metadataDocument)
         let existing = try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
         guard existing.count < Self.maxSAMLProviders else {
             throw STSError(.limitExceeded, "Cannot exceed quota for SamlProvidersPerAccount: \(Self.maxSAMLProviders)")
@@ -21,7 +22,7 @@ extension IAMService {
         let provider = SAMLProvider(
             accountId: caller.accountId, name: name, uuid: UUID().uuidString.lowercased(),
             metadataDocument: metadataDocument, signingCertificates: summary.signingCertificates,
-            entityId: summary.entityId, validUntil: summary.validUntil, tags: tags, createDate: now.wholeSeconds)
+            entityId: summary.entityID, validUntil: summary.validUntil, tags: tags, createDate: now.wholeSeconds)
         try await storeCall({ try await store.insertSAMLProvider(provider) }) { error in
             error.code == .alreadyExists ? STSError(.entityAlreadyExists, "SAMLProvider \(name) already exists.") : nil
         }
@@ -48,10 +49,10 @@ extension IAMService {
         try await authorize(caller, action: "UpdateSAMLProvider", resource: arn)
         var provider = try await requireSAMLProvider(caller.accountId, arn)
         if let metadataDocument {
-            let summary = try samlVerifier().readMetadata(metadataDocument)
+            let summary = try Self.readMetadata(metadataDocument)
             provider.metadataDocument = metadataDocument
             provider.signingCertificates = summary.signingCertificates
-            provider.entityId = summary.entityId
+            provider.entityId = summary.entityID
             provider.validUntil = summary.validUntil
         }
         try await saveSAMLProvider(provider)
@@ -103,9 +104,18 @@ extension IAMService {
         STSError(.noSuchEntity, "Manifest not found for arn \(arn)")
     }
 
-    func samlVerifier() throws(STSError) -> any SAMLVerifier {
-        guard let saml else { throw STSError(.serviceFailure, "SAML support is not available on this server.") }
-        return saml
+    /// SAML 2.0 IdP metadata of 1,000 to 10,000,000 characters with at least one signing certificate.
+    static func readMetadata(_ document: String) throws(STSError) -> SAMLMetadata {
+        guard SAMLMetadata.lengthRange.contains(document.count) else {
+            throw STSError(
+                .invalidInput,
+                "SAMLMetadataDocument must be between \(SAMLMetadata.lengthRange.lowerBound) and \(SAMLMetadata.lengthRange.upperBound) characters long.")
+        }
+        do {
+            return try SAMLMetadata.parse(document)
+        } catch {
+            throw STSError(.invalidInput, error.message)
+        }
     }
 
     func requireSAMLProvider(_ accountId: String, _ arn: String) async throws(STSError) -> SAMLProvider {

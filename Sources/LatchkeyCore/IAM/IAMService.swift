@@ -14,8 +14,8 @@ public struct IAMService: Sendable {
     let mfa: MFAVerifier
     let authorizer: Authorizer
     let clock: @Sendable () -> Date
-    /// Reads SAML metadata for the SAML provider operations; nil turns them off.
-    public var saml: (any SAMLVerifier)?
+    /// Latchkey's own OIDC issuer, for the outbound federation operations.
+    public var outbound: OutboundIssuerService?
 
     /// - Parameter resolver: the credential cache to invalidate when keys or users change.
     /// - Parameter mfa: the MFA verifier shared with `SecurityTokenService`.

@@ -21,8 +21,10 @@ public struct SecurityTokenService: Sendable {
     let authorizer: Authorizer
     /// Verifies OIDC tokens for `AssumeRoleWithWebIdentity`; nil turns the operation off.
     public var webIdentity: (any WebIdentityVerifier)?
-    /// Verifies SAML responses for `AssumeRoleWithSAML`; nil turns the operation off.
-    public var saml: (any SAMLVerifier)?
+    /// Verifies SAML responses for `AssumeRoleWithSAML` and remembers the assertions already used.
+    public var saml = SAMLFederation()
+    /// Latchkey's own OIDC issuer for `GetWebIdentityToken`; nil answers `OutboundWebIdentityFederationDisabled`.
+    public var outbound: OutboundIssuerService?
 
     /// - Parameter mfa: the MFA verifier shared with `IAMService` (its lockout counts failures across both).
     /// - Parameter messages: seals and opens encoded authorization failure messages (`DecodeAuthorizationMessage`).

@@ -80,6 +80,16 @@ extension OperationSchema {
         .listGroupsForUser,
         // Policy simulation
         .simulatePrincipalPolicy,
+        // OpenID Connect and SAML identity providers
+        .createOpenIDConnectProvider, .getOpenIDConnectProvider, .deleteOpenIDConnectProvider,
+        .listOpenIDConnectProviders, .addClientIDToOpenIDConnectProvider, .removeClientIDFromOpenIDConnectProvider,
+        .updateOpenIDConnectProviderThumbprint, .tagOpenIDConnectProvider, .untagOpenIDConnectProvider,
+        .listOpenIDConnectProviderTags,
+        .createSAMLProvider, .updateSAMLProvider, .getSAMLProvider, .deleteSAMLProvider, .listSAMLProviders,
+        .tagSAMLProvider, .untagSAMLProvider, .listSAMLProviderTags,
+        // Outbound web identity federation (GetWebIdentityToken)
+        .enableOutboundWebIdentityFederation, .disableOutboundWebIdentityFederation,
+        .getOutboundWebIdentityFederationInfo,
     ]
 
     /// Every operation with a table: STS, then IAM.

@@ -1,0 +1,192 @@
+public import Foundation
+public import LatchkeyModel
+public import LatchkeyOIDC
+import LatchkeyPolicy
+
+/// Latchkey as an OpenID Connect issuer: per account, `GetWebIdentityToken` signs JWTs for the calling principal,
+/// and the issuer's discovery document and JWKS are served under a configurable base URL
+/// (`BASE/ACCOUNT/.well-known/openid-configuration`, `BASE/ACCOUNT/.well-known/jwks.json`).
+///
+/// Each account has an RS256 and an ES384 signing key, made when outbound federation is first enabled and kept
+/// sealed under the master key in the store; a retired key stays published until its last token has expired.
+public struct OutboundIssuerService: Sendable {
+    let store: any LatchkeyStore
+    let secretBox: SecretBox
+    let baseURLProvider: @Sendable () -> String
+
+    /// - Parameter baseURL: the public base URL issuers live under (`https://sts.example.internal/oidc`); asked
+    ///   each time, so a server listening on a port picked at start can answer with it.
+    public init(store: any LatchkeyStore, secretBox: SecretBox, baseURL: @escaping @Sendable () -> String) {
+        self.store = store
+        self.secretBox = secretBox
+        self.baseURLProvider = baseURL
+    }
+
+    /// The public base URL issuers live under.
+    public var baseURL: String { baseURLProvider() }
+
+    /// The issuer of `accountId`.
+    public func issuer(of accountId: String) throws(STSError) -> OutboundIssuer {
+        guard let issuer = OutboundIssuer(baseURL: baseURL, issuerID: accountId) else {
+            throw STSError(.serviceFailure, "The outbound issuer base URL \(baseURL) is not an http(s) URL.")
+        }
+        return issuer
+    }
+
+    // MARK: IAM
+
+    /// `EnableOutboundWebIdentityFederation`: `FeatureEnabled` when already enabled. Keys are made the first time.
+    public func enable(accountId: String, now: Date) async throws(STSError) -> String {
+        let issuer = try issuer(of: accountId)
+        var state = try await load(accountId)
+        if state?.enabled == true {
+            throw STSError(.featureEnabled, "Outbound identity federation is already enabled for this account.")
+        }
+        if state == nil || state?.keys.isEmpty == true {
+            let ring: OutboundKeyRing
+            do {
+                ring = try OutboundKeyRing.generate(now: now)
+            } catch {
+                throw STSError(.serviceFailure, "The signing keys could not be generated.", cause: error)
+            }
+            state = OutboundFederation(accountId: accountId, enabled: true, keys: ring.keys.map { seal($0, accountId) })
+        }
+        state?.enabled = true
+        if let state { try await save(state) }
+        return issuer.url
+    }
+
+    /// `DisableOutboundWebIdentityFederation`: `FeatureDisabled` when not enabled. Tokens already issued keep
+    /// verifying (the keys stay published).
+    public func disable(accountId: String) async throws(STSError) {
+        guard var state = try await load(accountId), state.enabled else {
+            throw STSError(.featureDisabled, "Outbound identity federation is already disabled for this account.")
+        }
+        state.enabled = false
+        try await save(state)
+    }
+
+    /// `GetOutboundWebIdentityFederationInfo`: the issuer URL and whether tokens are issued; `FeatureDisabled`
+    /// when the feature was never enabled.
+    public func info(accountId: String) async throws(STSError) -> (issuer: String, enabled: Bool) {
+        guard let state = try await load(accountId) else {
+            throw STSError(.featureDisabled, "Outbound identity federation is disabled for this account.")
+        }
+        return (try issuer(of: accountId).url, state.enabled)
+    }
+
+    // MARK: STS
+
+    /// Signs a token for `caller`; `OutboundWebIdentityFederationDisabledException` while the account has it off.
+    func sign(
+        caller: Caller, audiences: [String], durationSeconds: Int?, algorithm: String?, requestTags: [String: String],
+        now: Date
+    ) async throws(STSError) -> OutboundSignedToken {
+        let algorithm = try OutboundSigningAlgorithm(parameter: algorithm ?? OutboundSigningAlgorithm.rs256.rawValue)
+        guard let state = try await load(caller.accountId), state.enabled else {
+            throw STSError(
+                .outboundWebIdentityFederationDisabled,
+                "Outbound web identity federation is disabled for account \(caller.accountId).")
+        }
+        let ring = try keyRing(state)
+        var principalTags: [String: String] = [:]
+        switch caller.credentials {
+        case .root: break
+        case .user(let user): for tag in user.tags { principalTags[tag.key] = tag.value }
+        case .temporary(let claims): for tag in claims.tags { principalTags[tag.key] = tag.value }
+        }
+        let claims = OutboundTokenClaims(
+            issuer: try issuer(of: caller.accountId).url, subject: Authorizer.principalArn(of: caller), audiences: audiences,
+            durationSeconds: durationSeconds ?? OutboundTokenSigner.defaultDurationSeconds, account: caller.accountId,
+            sourceRegion: caller.request.requestedRegion, principalTags: principalTags, requestTags: requestTags)
+        return try await OutboundTokenSigner.sign(claims: claims, algorithm: algorithm, keyRing: ring, now: now)
+    }
+
+    // MARK: Documents
+
+    /// The discovery document or JWKS of an issuer path under `basePath`, or nil when nothing is published there
+    /// (an unknown path, or an account that never enabled outbound federation).
+    public func document(path: String, basePath: String, now: Date) async throws(STSError) -> Data? {
+        guard let (issuerID, document) = OutboundIssuer.route(path: path, basePath: basePath),
+            let state = try await load(issuerID)
+        else { return nil }
+        switch document {
+        case .configuration:
+            return OutboundIssuerDocuments.openIDConfiguration(for: try issuer(of: issuerID))
+        case .jwks:
+            return OutboundIssuerDocuments.jwks(of: try keyRing(state), now: now)
+        }
+    }
+
+    // MARK: Storage
+
+    private func load(_ accountId: String) async throws(STSError) -> OutboundFederation? {
+        do {
+            return try await store.outboundFederation(accountId: accountId)
+        } catch {
+            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+        }
+    }
+
+    private func save(_ state: OutboundFederation) async throws(STSError) {
+        do {
+            try await store.saveOutboundFederation(state)
+        } catch {
+            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+        }
+    }
+
+    private func seal(_ key: OutboundSigningKey, _ accountId: String) -> OutboundSigningKeyRecord {
+        OutboundSigningKeyRecord(
+            keyId: key.kid, algorithm: key.algorithm.rawValue,
+            sealedPrivateKey: secretBox.seal([UInt8](key.pkcs8DER), context: "outbound-key/\(accountId)/\(key.kid)"),
+            createdAt: key.createdAt, retiredAt: key.retiredAt)
+    }
+
+    private func keyRing(_ state: OutboundFederation) throws(STSError) -> OutboundKeyRing {
+        var keys: [OutboundSigningKey] = []
+        for record in state.keys {
+            do {
+                let der = try secretBox.open(record.sealedPrivateKey, context: "outbound-key/\(state.accountId)/\(record.keyId)")
+                let algorithm = try OutboundSigningAlgorithm(parameter: record.algorithm)
+                keys.append(
+                    try OutboundSigningKey(
+                        algorithm: algorithm, pkcs8DER: Data(der), createdAt: record.createdAt, retiredAt: record.retiredAt))
+            } catch {
+                throw STSError(.serviceFailure, "A stored signing key could not be opened.", cause: error)
+            }
+        }
+        return OutboundKeyRing(keys: keys)
+    }
+}
+
+extension SecurityTokenService {
+    /// `GetWebIdentityToken`: a JWT for the caller from the account's outbound issuer. The caller needs
+    /// `sts:GetWebIdentityToken` (the root always has it); `aws:RequestTag/*` describe the tags passed.
+    public func getWebIdentityToken(
+        caller: Caller, audiences: [String], durationSeconds: Int?, signingAlgorithm: String?, tags: [SessionTag],
+        now: Date
+    ) async throws(STSError) -> OutboundSignedToken {
+        try Self.checkSessionRestrictions(caller, action: "GetWebIdentityToken")
+        guard let outbound else {
+            throw STSError(
+                .outboundWebIdentityFederationDisabled, "Outbound web identity federation is not configured on this server.")
+        }
+        var extra: [String: [String]] = [:]
+        if !tags.isEmpty {
+            for tag in tags { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
+            extra["aws:TagKeys"] = tags.map(\.key)
+        }
+        let action = "sts:GetWebIdentityToken"
+        let (decision, context) = try await authorizer.decide(
+            caller: caller, action: action, resource: "*", resourceAccount: caller.accountId, extraContext: extra, now: now)
+        guard decision.isAllowed else {
+            throw authorizer.denial(caller: caller, action: action, resource: "*", decision: decision, context: context)
+        }
+        var requestTags: [String: String] = [:]
+        for tag in tags { requestTags[tag.key] = tag.value }
+        return try await outbound.sign(
+            caller: caller, audiences: audiences, durationSeconds: durationSeconds, algorithm: signingAlgorithm,
+            requestTags: requestTags, now: now)
+    }
+}
