@@ -3,6 +3,9 @@ public import Hummingbird
 import LatchkeyCore
 import LatchkeySQLite
 import Synchronization
+import LatchkeyOIDC
+import NIOSSL
+import ServiceLifecycle
 import NIOCore
 public import Logging
 
@@ -63,6 +66,10 @@ public enum LatchkeyApplication {
         var sts = SecurityTokenService(
             store: store, secretBox: secretBox, keyRing: keyRing, mfa: mfa, messages: messages, authorizer: authorizer)
         sts.outbound = outbound
+        let fetcher = JWKSFetcher(
+            configuration: JWKSFetcherConfiguration(
+                additionalTrustRoots: try Self.trustedIdentityProviderCAs(configuration.file?.idpTrustedCAFile)))
+        sts.webIdentity = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: fetcher))
         var iam = IAMService(
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
         iam.outbound = outbound
@@ -88,6 +95,7 @@ public enum LatchkeyApplication {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
+            services: [HTTPClientShutdown(fetcher: fetcher)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 listeningPort.withLock { $0 = port }
@@ -96,6 +104,16 @@ public enum LatchkeyApplication {
             logger: logger
         )
         return (application, report)
+    }
+
+    /// The certificates of `idpTrustedCAFile`, trusted besides the system roots for OIDC issuers.
+    static func trustedIdentityProviderCAs(_ path: String?) throws -> [NIOSSLCertificate] {
+        guard let path else { return [] }
+        do {
+            return try JWKSFetcherConfiguration.loadTrustedCAFile(path)
+        } catch {
+            throw ConfigurationFile.ParseError(line: nil, message: "idpTrustedCAFile \(path) is not a readable PEM file: \(error)")
+        }
     }
 
     /// The discovery document or JWKS of an outbound issuer, served under the base URL's path.
@@ -116,5 +134,15 @@ public enum LatchkeyApplication {
         var path = String(rest[slash...])
         while path.hasSuffix("/") { path.removeLast() }
         return path
+    }
+}
+
+/// Shuts the identity-provider HTTP client down when the server stops.
+struct HTTPClientShutdown: Service {
+    let fetcher: JWKSFetcher
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await fetcher.shutdown()
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeyOIDC
 
 extension IAMService {
     /// At most this many client IDs on one provider (IAM's quota).
@@ -147,7 +148,7 @@ extension IAMService {
 
     /// The provider identity of an issuer URL, or `InvalidInput`.
     static func oidcIdentity(_ url: String) throws(STSError) -> String {
-        guard let identity = OIDCIssuer.identity(ofURL: url) else {
+        guard let identity = OIDCProviderIdentity(url: url)?.identity else {
             throw STSError(
                 .invalidInput,
                 "Invalid URL \(url): it must be https://HOST[:PORT][/PATH], without user information, query or fragment.")

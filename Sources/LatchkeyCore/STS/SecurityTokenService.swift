@@ -1,6 +1,7 @@
 public import Foundation
 import Crypto
 public import LatchkeyModel
+public import LatchkeyOIDC
 import LatchkeyPolicy
 
 /// Temporary credentials as STS returns them.
@@ -19,8 +20,8 @@ public struct SecurityTokenService: Sendable {
     let mfa: MFAVerifier
     let messages: AuthorizationMessageCodec?
     let authorizer: Authorizer
-    /// Verifies OIDC tokens for `AssumeRoleWithWebIdentity`; nil turns the operation off.
-    public var webIdentity: (any WebIdentityVerifier)?
+    /// Verifies OIDC tokens for `AssumeRoleWithWebIdentity` (issuer discovery, cached JWKS); nil turns it off.
+    public var webIdentity: WebIdentityTokenVerifier?
     /// Verifies SAML responses for `AssumeRoleWithSAML` and remembers the assertions already used.
     public var saml = SAMLFederation()
     /// Latchkey's own OIDC issuer for `GetWebIdentityToken`; nil answers `OutboundWebIdentityFederationDisabled`.

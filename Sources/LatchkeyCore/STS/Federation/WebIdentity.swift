@@ -1,50 +1,6 @@
 public import Foundation
 public import LatchkeyModel
-
-/// A web identity token whose signature, issuer, audience and times were verified.
-public struct VerifiedWebIdentity: Sendable {
-    /// The `iss` claim as the token carries it.
-    public var issuer: String
-    /// The `sub` claim.
-    public var subject: String
-    /// The client ID the token was accepted for (its `aud`, or its `azp` when it has one).
-    public var audience: String
-    /// The `aud` values when `azp` was used as the audience (condition key `:oaud`).
-    public var originalAudiences: [String]
-    /// The `amr` claim's values.
-    public var amr: [String]
-    /// Session tags from the `https://aws.amazon.com/tags` claim.
-    public var principalTags: [SessionTag]
-    public var transitiveTagKeys: [String]
-    /// The `https://aws.amazon.com/source_identity` claim.
-    public var sourceIdentity: String?
-
-    public init(
-        issuer: String, subject: String, audience: String, originalAudiences: [String] = [], amr: [String] = [],
-        principalTags: [SessionTag] = [], transitiveTagKeys: [String] = [], sourceIdentity: String? = nil
-    ) {
-        self.issuer = issuer
-        self.subject = subject
-        self.audience = audience
-        self.originalAudiences = originalAudiences
-        self.amr = amr
-        self.principalTags = principalTags
-        self.transitiveTagKeys = transitiveTagKeys
-        self.sourceIdentity = sourceIdentity
-    }
-}
-
-/// Verifies OpenID Connect tokens: the server composes one from `LatchkeyOIDC` (issuer discovery, JWKS, JWT
-/// signatures). Errors are AWS's: `InvalidIdentityToken`, `ExpiredToken`, `IDPCommunicationError`,
-/// `IDPRejectedClaim`.
-public protocol WebIdentityVerifier: Sendable {
-    /// The `iss` claim of a token not yet verified, to find the provider it claims to come from;
-    /// `InvalidIdentityToken` when the token is not a JWT.
-    func unverifiedIssuer(of token: String) throws(STSError) -> String
-    /// Verifies the token against the registered provider: signature with the issuer's published keys, `iss`,
-    /// `aud`/`azp` against the provider's client IDs, `exp`/`nbf`/`iat`.
-    func verify(token: String, provider: OIDCProvider, now: Date) async throws(STSError) -> VerifiedWebIdentity
-}
+public import LatchkeyOIDC
 
 /// The parameters of `AssumeRoleWithWebIdentity`, validated against the model's constraints already.
 public struct AssumeRoleWithWebIdentityRequest: Sendable {
@@ -99,34 +55,54 @@ extension SecurityTokenService {
         guard let (account, _) = Self.parseRoleArn(request.roleArn) else {
             throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
         }
-        let issuer = try verifier.unverifiedIssuer(of: request.webIdentityToken)
-        let notFound = STSError(.invalidIdentityToken, "No OpenIDConnect provider found in your account for \(issuer)")
-        guard let identity = OIDCIssuer.identity(ofIssuer: issuer) else { throw notFound }
-        let found: OIDCProvider?
+        let verified: VerifiedWebIdentity
+        let provider: OIDCProvider
         do {
-            found = try await store.oidcProvider(accountId: account, identity: identity)
+            let issuer = try WebIdentityTokenVerifier.unverifiedIssuer(of: request.webIdentityToken)
+            guard let identity = OIDCProviderIdentity(tokenIssuer: issuer),
+                let found = try await oidcProvider(account: account, identity: identity.identity)
+            else { throw WebIdentityError.unknownProvider(issuer: issuer) }
+            provider = found
+            verified = try await verifier.verify(
+                token: request.webIdentityToken,
+                provider: RegisteredOIDCProvider(
+                    identity: identity, clientIDs: provider.clientIDs, thumbprints: provider.thumbprints),
+                now: now)
+        } catch let error as WebIdentityError {
+            throw error.stsError
+        } catch let error as STSError {
+            throw error
         } catch {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }
-        guard let provider = found else { throw notFound }
-        let verified = try await verifier.verify(token: request.webIdentityToken, provider: provider, now: now)
         let role = try await federatedRole(request.roleArn, action: action)
-
-        var keys: [String: [String]] = [
-            "\(identity):aud": [verified.audience],
-            "\(identity):sub": [verified.subject],
-        ]
-        if !verified.amr.isEmpty { keys["\(identity):amr"] = verified.amr }
-        if !verified.originalAudiences.isEmpty { keys["\(identity):oaud"] = verified.originalAudiences }
         let session = try await federatedSession(
             FederatedSessionRequest(
                 role: role, action: action, providerArn: provider.arn, sessionName: request.roleSessionName,
                 durationSeconds: request.durationSeconds ?? 3600, policy: request.policy, policyArns: request.policyArns,
-                tags: verified.principalTags, transitiveTagKeys: verified.transitiveTagKeys,
-                sourceIdentity: verified.sourceIdentity, conditionKeys: keys, request: metadata),
+                tags: verified.sessionTags?.tags.map { SessionTag(key: $0.key, value: $0.value) } ?? [],
+                transitiveTagKeys: verified.sessionTags?.transitiveTagKeys ?? [],
+                sourceIdentity: verified.claims["https://aws.amazon.com/source_identity"]?.stringValue,
+                conditionKeys: verified.conditionKeys(providerARN: provider.arn), request: metadata),
             now: now)
         return AssumeRoleWithWebIdentityResult(
             session: session, subjectFromWebIdentityToken: verified.subject, audience: verified.audience,
             provider: verified.issuer)
+    }
+
+    private func oidcProvider(account: String, identity: String) async throws -> OIDCProvider? {
+        try await store.oidcProvider(accountId: account, identity: identity)
+    }
+}
+
+extension WebIdentityError {
+    /// The AWS error: `InvalidIdentityToken`, `ExpiredToken` (400), `IDPCommunicationError`, `IDPRejectedClaim`.
+    var stsError: STSError {
+        switch code {
+        case .expired: STSError(.expiredIdentityToken, message, cause: self)
+        case .communication: STSError(.idpCommunicationError, message, cause: self)
+        case .rejectedClaim: STSError(.idpRejectedClaim, message, cause: self)
+        default: STSError(.invalidIdentityToken, message, cause: self)
+        }
     }
 }

@@ -1,0 +1,181 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+public import NIOSSL
+
+/// Fetches an issuer's signing keys: its discovery document, then its `jwks_uri`.
+public protocol JWKSFetching: Sendable {
+    /// Returns the raw JWKS document of `provider`, or throws ``WebIdentityError/Code/communication``.
+    func fetchKeySetDocument(for provider: RegisteredOIDCProvider) async throws(WebIdentityError) -> [UInt8]
+}
+
+/// Limits and trust for fetching OIDC discovery documents and key sets.
+public struct JWKSFetcherConfiguration: Sendable {
+    /// The timeout of one HTTP request (connect, then each read).
+    public var requestTimeout: Duration
+    /// The deadline for one whole fetch (discovery document and JWKS, bodies included).
+    public var totalDeadline: Duration
+    /// The largest response body accepted.
+    public var maximumResponseBytes: Int
+    /// Extra trusted CA certificates (`idpTrustedCAFile`), added to the system roots.
+    public var additionalTrustRoots: [NIOSSLCertificate]
+
+    /// Creates a configuration; the defaults are 5 s per request, 10 s per fetch, 256 KiB per body.
+    public init(
+        requestTimeout: Duration = .seconds(5),
+        totalDeadline: Duration = .seconds(10),
+        maximumResponseBytes: Int = 256 * 1024,
+        additionalTrustRoots: [NIOSSLCertificate] = []
+    ) {
+        self.requestTimeout = requestTimeout
+        self.totalDeadline = totalDeadline
+        self.maximumResponseBytes = maximumResponseBytes
+        self.additionalTrustRoots = additionalTrustRoots
+    }
+
+    /// Loads the PEM certificates of `idpTrustedCAFile`; throws when the file cannot be read or parsed.
+    public static func loadTrustedCAFile(_ path: String) throws -> [NIOSSLCertificate] {
+        try NIOSSLCertificate.fromPEMFile(path)
+    }
+}
+
+/// The AsyncHTTPClient-based ``JWKSFetching``.
+///
+/// - TLS: system roots plus ``JWKSFetcherConfiguration/additionalTrustRoots``, full hostname verification.
+///   When that chain does not verify and the provider lists thumbprints, the request is repeated over
+///   ``ThumbprintHTTPSClient`` (a small NIO client; AsyncHTTPClient has no verification callback), which
+///   accepts the server only if the SHA-1 of the last certificate it presents is in the ThumbprintList.
+/// - No redirects, no HTTP/2, no connection retry; status 200, a JSON media type and a capped body.
+/// - Every failure is ``WebIdentityError/Code/communication`` with AWS's message; the cause is a log detail.
+public final class JWKSFetcher: JWKSFetching {
+    private let client: HTTPClient
+    private let configuration: JWKSFetcherConfiguration
+
+    /// Creates a fetcher with its own `HTTPClient`; call ``shutdown()`` when done.
+    public init(configuration: JWKSFetcherConfiguration = .init()) {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = configuration.additionalTrustRoots.isEmpty
+            ? [] : [.certificates(configuration.additionalTrustRoots)]
+        let timeout = TimeAmount(configuration.requestTimeout)
+        var http = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: timeout, read: timeout),
+            decompression: .disabled
+        )
+        http.httpVersion = .http1Only
+        http.connectionPool.retryConnectionEstablishment = false
+        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
+        self.configuration = configuration
+    }
+
+    /// Shuts the underlying `HTTPClient` down.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Fetches the discovery document, checks its `issuer`, then fetches its `jwks_uri`.
+    public func fetchKeySetDocument(for provider: RegisteredOIDCProvider) async throws(WebIdentityError) -> [UInt8] {
+        try await Self.withDeadline(configuration.totalDeadline) {
+            let discovery = try await self.get(HTTPSTarget(discoveryOf: provider.identity), provider: provider)
+            let jwksTarget = try DiscoveryDocument.jwksTarget(discovery, provider: provider.identity)
+            return try await self.get(jwksTarget, provider: provider)
+        }
+    }
+
+    private func get(_ target: HTTPSTarget, provider: RegisteredOIDCProvider) async throws -> [UInt8] {
+        do {
+            return try await ahcGet(target)
+        } catch let error where !provider.thumbprints.isEmpty && Self.isTLSFailure(error) {
+            let response = try await ThumbprintHTTPSClient.get(
+                target, thumbprints: provider.thumbprints, timeout: configuration.requestTimeout,
+                maximumBodyBytes: configuration.maximumResponseBytes
+            )
+            return try response.validatedBody()
+        }
+    }
+
+    private func ahcGet(_ target: HTTPSTarget) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: target.url)
+        request.headers.add(name: "Accept", value: "application/json")
+        let response = try await client.execute(request, timeout: TimeAmount(configuration.requestTimeout))
+        guard response.status == .ok else {
+            throw WebIdentityError.communication("\(target) answered \(response.status.code)")
+        }
+        let fetched = FetchedResponse(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"), body: []
+        )
+        try fetched.validateHead()
+        var buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: configuration.maximumResponseBytes)
+        } catch {
+            throw WebIdentityError.communication("\(target): body too large or unreadable: \(error)")
+        }
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    static func isTLSFailure(_ error: any Error) -> Bool {
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError { return true }
+        return String(reflecting: error).contains("SSL")
+    }
+
+    /// Runs `body` with a deadline; any non-``WebIdentityError`` failure becomes a communication error.
+    static func withDeadline<T: Sendable>(
+        _ deadline: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws(WebIdentityError) -> T {
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw WebIdentityError.communication("deadline of \(deadline) exceeded")
+                }
+                return value
+            }
+        } catch let error as WebIdentityError {
+            throw error
+        } catch {
+            throw .communication("\(error)")
+        }
+    }
+}
+
+/// A fetched HTTP response head and body, checked the same way on both transports.
+struct FetchedResponse: Sendable {
+    let status: Int
+    let contentType: String?
+    let body: [UInt8]
+
+    func validateHead() throws(WebIdentityError) {
+        guard status == 200 else { throw .communication("status \(status)") }
+        guard let contentType else { throw .communication("no Content-Type") }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
+            String($0).filter { $0 != " " && $0 != "\t" }.lowercased()
+        } ?? ""
+        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
+            throw .communication("Content-Type \(mediaType) is not JSON")
+        }
+    }
+
+    func validatedBody() throws(WebIdentityError) -> [UInt8] {
+        try validateHead()
+        return body
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
