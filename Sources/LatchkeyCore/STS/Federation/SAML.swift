@@ -47,8 +47,12 @@ extension SecurityTokenService {
         guard let (account, name) = Self.parseSAMLProviderArn(request.principalArn) else {
             throw STSError(.validationError, "\(request.principalArn) is not a valid SAML provider ARN.")
         }
-        guard Self.parseRoleArn(request.roleArn) != nil else {
+        guard let (roleAccount, _) = Self.parseRoleArn(request.roleArn) else {
             throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
+        }
+        // A SAML provider vouches only for roles of its own account.
+        guard roleAccount == account else {
+            throw STSError(.accessDenied, "Not authorized to perform \(action)")
         }
         let found: SAMLProvider?
         do {
