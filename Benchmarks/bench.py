@@ -1,12 +1,15 @@
 """Helpers for Benchmarks/run.sh.
 
 bench.py prepare ENDPOINT OUT_DIR   sign GetCallerIdentity requests and write wrk Lua scripts and curl configs
+bench.py issuer DIR                 run an HTTPS OIDC issuer on loopback (CA in DIR/ca.pem, URL and a token in
+                                    DIR/issuer.json) until killed, for the AssumeRoleWithWebIdentity scenario
 bench.py table RESULTS              print the results table (RESULTS: lines "scenario connections WRK_RESULT ...")
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.parse
 from pathlib import Path
@@ -75,6 +78,9 @@ def prepare(endpoint: str, out: Path) -> None:
         (out / f"{name}.lua").write_text(lua(headers))
         (out / f"{name}.curl").write_text(curl_config(headers))
     prepare_assume_role(endpoint, root, out)
+    issuer_directory = os.environ.get("BENCH_ISSUER_DIR")
+    if issuer_directory:
+        prepare_web_identity(endpoint, root, out, Path(issuer_directory) / "issuer.json")
 
 
 def iam_client(endpoint: str, credentials: Credentials):
@@ -129,6 +135,41 @@ def prepare_assume_role(endpoint: str, root: Credentials, out: Path) -> None:
     (out / "assume-role.curl").write_text(curl_config(headers, body))
 
 
+def run_issuer(directory: Path) -> None:
+    """An HTTPS OIDC issuer (the interop suite's) serving until killed; writes its URL and an RS256 token."""
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "Interop"))
+    from federation_support import CertificateAuthority, OIDCIssuer
+
+    directory.mkdir(parents=True, exist_ok=True)
+    issuer = OIDCIssuer(CertificateAuthority(directory))
+    token = issuer.token(exp=int(time.time()) + 3 * 3600)
+    state = {"url": issuer.url, "identity": issuer.identity, "token": token, "audience": "client-1"}
+    (directory / "issuer.json.tmp").write_text(json.dumps(state))
+    (directory / "issuer.json.tmp").rename(directory / "issuer.json")
+    while True:
+        time.sleep(3600)
+
+
+def prepare_web_identity(endpoint: str, root: Credentials, out: Path, issuer_state: Path) -> None:
+    """An unsigned AssumeRoleWithWebIdentity request with an RS256 token of the loopback issuer (keys cached)."""
+    state = json.loads(issuer_state.read_text())
+    iam = iam_client(endpoint, root)
+    provider = iam.create_open_id_connect_provider(Url=state["url"], ClientIDList=[state["audience"]])
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": provider["OpenIDConnectProviderArn"]},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{state['identity']}:aud": state["audience"]}}}]})
+    role = iam.create_role(RoleName="bench-web-identity", AssumeRolePolicyDocument=trust)["Role"]
+    body = urllib.parse.urlencode({
+        "Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15", "RoleArn": role["Arn"],
+        "RoleSessionName": "bench", "WebIdentityToken": state["token"]})
+    headers = {"Host": urllib.parse.urlsplit(endpoint).netloc, "Content-Type": CONTENT_TYPE}
+    (out / "web-identity.lua").write_text(lua(headers, body))
+    (out / "web-identity.curl").write_text(curl_config(headers, body))
+
+
 def parse(line: str) -> tuple[str, int, dict[str, float]]:
     scenario, connections, marker, *fields = line.split()
     assert marker == "WRK_RESULT", line
@@ -154,6 +195,8 @@ def main(arguments: list[str]) -> int:
     match arguments:
         case ["prepare", endpoint, out]:
             prepare(endpoint, Path(out))
+        case ["issuer", directory]:
+            run_issuer(Path(directory))
         case ["table", results]:
             table(Path(results))
         case _:

@@ -68,6 +68,16 @@ accounts:
       - {accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}
 EOF
 
+echo "==> starting an HTTPS OIDC issuer for the AssumeRoleWithWebIdentity scenario"
+"$python" "$root/Benchmarks/bench.py" issuer "$work/issuer" >"$work/issuer.log" 2>&1 &
+pids+=($!)
+for ((attempt = 0; attempt < 300; attempt++)); do
+    [[ -f $work/issuer/issuer.json ]] && break
+    sleep 0.1
+done
+[[ -f $work/issuer/issuer.json ]] || { cat "$work/issuer.log" >&2; exit 1; }
+echo "idpTrustedCAFile: $work/issuer/ca.pem" >>"$work/latchkey.yaml"
+
 echo "==> starting servers"
 "$bin/latchkey" serve --config "$work/latchkey.yaml" --data-dir "$work/data" --host 127.0.0.1 --port 0 \
     --log-level warning >"$work/latchkey.out" 2>"$work/latchkey.err" &
@@ -82,7 +92,7 @@ baseline_url="http://${listening#listening on }"
 echo "latchkey $latchkey_url, baseline $baseline_url"
 
 echo "==> signing requests (valid for 15 minutes from now)"
-"$python" "$root/Benchmarks/bench.py" prepare "$latchkey_url" "$work/requests"
+BENCH_ISSUER_DIR="$work/issuer" "$python" "$root/Benchmarks/bench.py" prepare "$latchkey_url" "$work/requests"
 
 # scenario name, URL, request file (without extension)
 scenarios=(
@@ -92,6 +102,9 @@ scenarios=(
 )
 if [[ -f $work/requests/assume-role.lua ]]; then
     scenarios=("${scenarios[@]:0:2}" "latchkey-assume-role|$latchkey_url|assume-role" "${scenarios[@]:2}")
+fi
+if [[ -f $work/requests/web-identity.lua ]]; then
+    scenarios=("${scenarios[@]:0:3}" "latchkey-web-identity|$latchkey_url|web-identity" "${scenarios[@]:3}")
 fi
 
 echo "==> checking that every replayed request answers 200"
