@@ -14,7 +14,7 @@ struct Latchkey: AsyncParsableCommand {
             127.0.0.1:8080 with an embedded SQLite store in ./latchkey-data and, on first start, creates an \
             account and prints its root access key once.
             """,
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, Creds.self]
     )
 }
 

@@ -19,7 +19,7 @@ import Testing
     @Test("GetWebIdentityToken is refused until outbound federation is enabled, then signs a JWT for the caller")
     func tokenNeedsEnabledFederation() async throws {
         try await TestServer.run { server in
-            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "https://api.example.com"])
+            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "https://api.example.com", "SigningAlgorithm": "RS256"])
                 .expectError("OutboundWebIdentityFederationDisabledException", status: 403)
             try await server.iam("GetOutboundWebIdentityFederationInfo").expectError("FeatureDisabled", status: 404)
 
@@ -54,7 +54,7 @@ import Testing
         try await TestServer.run { server in
             _ = try await server.iam("EnableOutboundWebIdentityFederation")
             let token = try #require(
-                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a"]).result("GetWebIdentityToken")
+                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"]).result("GetWebIdentityToken")
                     .text("WebIdentityToken"))
             let header = try Self.payload("x." + String(token.split(separator: ".")[0]) + ".x")
             let configuration = try await server.client.execute(
@@ -87,7 +87,7 @@ import Testing
             try await server.iam("DisableOutboundWebIdentityFederation").expectError("FeatureDisabled", status: 404)
             let info = try await server.iam("GetOutboundWebIdentityFederationInfo").result("GetOutboundWebIdentityFederationInfo")
             #expect(info.text("JwtVendingEnabled") == "false")
-            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a"])
+            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"])
                 .expectError("OutboundWebIdentityFederationDisabledException", status: 403)
             let jwks = try await server.client.execute(
                 uri: "/oidc/111122223333/.well-known/jwks.json", method: .get, headers: [:], body: nil)
@@ -114,13 +114,13 @@ import Testing
             _ = try await server.iam("EnableOutboundWebIdentityFederation")
             try await server.createUser("bob")
             let bob = try await server.createAccessKey(for: "bob")
-            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a"], as: bob)
+            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"], as: bob)
                 .expectError("AccessDenied", status: 403)
             let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetWebIdentityToken","Resource":"*"}]}"#
             try await server.iam("PutUserPolicy", ["UserName": "bob", "PolicyName": "jwt", "PolicyDocument": policy])
                 .expectSuccess("PutUserPolicy")
             let token = try #require(
-                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a"], as: bob)
+                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"], as: bob)
                     .result("GetWebIdentityToken").text("WebIdentityToken"))
             #expect(try Self.payload(token)["sub"] as? String == "arn:aws:iam::111122223333:user/bob")
         }

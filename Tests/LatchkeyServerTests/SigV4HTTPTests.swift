@@ -153,8 +153,8 @@ import Testing
         }
     }
 
-    @Test("unsigned AssumeRoleWithWebIdentity with valid parameters reaches the not-implemented InvalidAction")
-    func unsignedWebIdentityIsValidatedThenNotImplemented() async throws {
+    @Test("unsigned AssumeRoleWithWebIdentity with valid parameters reaches token verification, which refuses a token without an issuer")
+    func unsignedWebIdentityIsValidatedThenVerified() async throws {
         try await TestServer.run { server in
             let valid = try await server.sts(
                 "AssumeRoleWithWebIdentity",
@@ -163,8 +163,8 @@ import Testing
                     "WebIdentityToken": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
                 ],
                 as: nil)
-            let error = try valid.expectError("InvalidAction", status: 400)
-            #expect(error.message.contains("AssumeRoleWithWebIdentity"))
+            let error = try valid.expectError("InvalidIdentityToken", status: 400)
+            #expect(error.message.contains("issuer"))
             #expect(!error.message.contains("eyJ"))
 
             let invalid = try await server.sts(

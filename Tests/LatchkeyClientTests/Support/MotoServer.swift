@@ -1,0 +1,138 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// moto's server (`moto_server`) as a child process on a free loopback port, installed into the repository's
+/// `.venv` when it is missing.
+///
+/// Where it comes from, in order: the `MOTO_SERVER` environment variable (a `moto_server` executable),
+/// `.venv/bin/moto_server` at the repository root, `.venv/bin/python -m moto.server` when that Python can import
+/// moto (a venv made with `--system-site-packages`), else a new `.venv` (`python3 -m venv`) with
+/// `pip install 'moto[server]'`. When none of this works the test fails with the reason.
+struct MotoServer {
+    let process: Process
+    let endpoint: String
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Starts moto, waits until it answers HTTP, runs `body`, and terminates it.
+    static func run<T>(_ body: (String) async throws -> T) async throws -> T {
+        let command = try await locate()
+        let port = try await freePort(python: command.python)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command.executable)
+        process.arguments = command.arguments + ["-H", "127.0.0.1", "-p", String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            // moto's server does not stop on SIGTERM while a request thread lingers: kill it outright.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let endpoint = "http://127.0.0.1:\(port)"
+        try await waitUntilAnswering(endpoint, process: process)
+        return try await body(endpoint)
+    }
+
+    struct Command {
+        var executable: String
+        var arguments: [String]
+        var python: String
+    }
+
+    static func locate() async throws -> Command {
+        let venv = repositoryRoot.appendingPathComponent(".venv/bin")
+        let python = venv.appendingPathComponent("python").path
+        if let explicit = ProcessInfo.processInfo.environment["MOTO_SERVER"], !explicit.isEmpty {
+            return Command(executable: explicit, arguments: [], python: "/usr/bin/env")
+        }
+        let script = venv.appendingPathComponent("moto_server").path
+        if FileManager.default.isExecutableFile(atPath: script) {
+            return Command(executable: script, arguments: [], python: python)
+        }
+        if FileManager.default.isExecutableFile(atPath: python),
+            try await runProcess(python, ["-c", "import moto.server"]).status == 0
+        {
+            return Command(executable: python, arguments: ["-m", "moto.server"], python: python)
+        }
+        // Install: a venv at the repository root, then moto with its server extras.
+        if !FileManager.default.isExecutableFile(atPath: python) {
+            let created = try await runProcess("/usr/bin/env", ["python3", "-m", "venv", repositoryRoot.appendingPathComponent(".venv").path])
+            guard created.status == 0 else {
+                throw ClientTestFailure("moto_server is missing and `python3 -m venv .venv` failed: \(created.output.suffix(500))")
+            }
+        }
+        let installed = try await runProcess(venv.appendingPathComponent("pip").path, ["install", "moto[server]"])
+        guard installed.status == 0 else {
+            throw ClientTestFailure("moto_server is missing and `pip install 'moto[server]'` failed: \(installed.output.suffix(500))")
+        }
+        if FileManager.default.isExecutableFile(atPath: script) {
+            return Command(executable: script, arguments: [], python: python)
+        }
+        guard try await runProcess(python, ["-c", "import moto.server"]).status == 0 else {
+            throw ClientTestFailure("moto was installed into .venv but `import moto.server` still fails")
+        }
+        return Command(executable: python, arguments: ["-m", "moto.server"], python: python)
+    }
+
+    /// A port nothing listens on right now, from the OS.
+    static func freePort(python: String) async throws -> Int {
+        let arguments = [
+            "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()",
+        ]
+        let result = python == "/usr/bin/env"
+            ? try await runProcess(python, ["python3"] + arguments) : try await runProcess(python, arguments)
+        guard result.status == 0, let port = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ClientTestFailure("could not find a free port: \(result.output)")
+        }
+        return port
+    }
+
+    /// Polls until moto answers any HTTP response (it takes a second or two to import), at most 60 s.
+    static func waitUntilAnswering(_ endpoint: String, process: Process) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else { throw ClientTestFailure("moto_server exited with \(process.terminationStatus)") }
+            var request = HTTPClientRequest(url: endpoint + "/moto-api/")
+            request.method = .GET
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) {
+                _ = try? await response.body.collect(upTo: 1 << 20)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ClientTestFailure("moto_server did not answer on \(endpoint) within 60 s")
+    }
+
+    /// Runs a program to completion; returns its exit status and its merged output.
+    static func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        // A file rather than a pipe: pip's output can exceed a pipe's buffer and block it.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-moto-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        return try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in
+                try? handle.close()
+                let data = (try? Data(contentsOf: log)) ?? Data()
+                try? FileManager.default.removeItem(at: log)
+                continuation.resume(returning: (finished.terminationStatus, String(decoding: data, as: UTF8.self)))
+            }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
