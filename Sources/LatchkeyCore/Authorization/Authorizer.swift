@@ -34,6 +34,15 @@ public struct Authorizer: Sendable {
         return role
     }
 
+    /// An OIDC provider, from memory when it was read in the last few seconds and nothing changed IAM since.
+    func oidcProvider(accountId: String, identity: String) async throws -> OIDCProvider? {
+        let key = "\(accountId)|\(identity)"
+        if let cached = snapshots.oidcProvider(key) { return cached }
+        let provider = try await store.oidcProvider(accountId: accountId, identity: identity)
+        snapshots.store(oidcProvider: provider, for: key)
+        return provider
+    }
+
     /// The principal as policies name it: its own ARN first, then the ARNs it derives from (a role session's role,
     /// a federated user's IAM user).
     static func principal(of caller: Caller) -> LatchkeyPolicy.PolicyPrincipal {

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// A short-lived memory of what AssumeRole and IAM authorization read on every request: roles and the effective
-/// policies of principals. Any IAM write through this node clears it at once (`invalidateAll`); entries also expire
+/// A short-lived memory of what AssumeRole, AssumeRoleWithWebIdentity and IAM authorization read on every request:
+/// roles, OIDC providers and the effective policies of principals. Any IAM write through this node clears it at once (`invalidateAll`); entries also expire
 /// after `ttl`, which bounds how long another node's change can go unseen. Bounded; cleared wholesale when full.
 final class IAMSnapshotCache: Sendable {
     private struct Entry<Value: Sendable>: Sendable {
@@ -12,6 +12,7 @@ final class IAMSnapshotCache: Sendable {
 
     private let roles = Mutex<[String: Entry<IAMRole?>]>([:])
     private let policies = Mutex<[String: Entry<EffectivePolicies>]>([:])
+    private let oidcProviders = Mutex<[String: Entry<OIDCProvider?>]>([:])
     private let ttl: Duration
     private let capacity: Int
 
@@ -36,8 +37,17 @@ final class IAMSnapshotCache: Sendable {
         Self.insert(policies, key, effectivePolicies, capacity)
     }
 
+    func oidcProvider(_ key: String) -> OIDCProvider?? {
+        Self.lookup(oidcProviders, key, ttl)
+    }
+
+    func store(oidcProvider: OIDCProvider?, for key: String) {
+        Self.insert(oidcProviders, key, oidcProvider, capacity)
+    }
+
     func invalidateAll() {
         roles.withLock { $0.removeAll() }
+        oidcProviders.withLock { $0.removeAll() }
         policies.withLock { $0.removeAll() }
     }
 

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 
 /// Per-issuer signing keys with a time to live, single-flight loading and a rate-limited refresh when a
 /// token names an unknown `kid`.
@@ -45,6 +46,8 @@ public actor JWKSCache {
     private let policy: Policy
     private var entries: [OIDCProviderIdentity: Entry] = [:]
     private var generation = 0
+    /// The fresh snapshots, readable without a hop onto the actor: the path of almost every token.
+    private let fresh = Mutex<[OIDCProviderIdentity: (snapshot: Snapshot, fetchedAt: Date)]>([:])
 
     /// Creates a cache that loads keys through `fetcher`.
     public init(fetcher: any JWKSFetching, policy: Policy = .init()) {
@@ -55,6 +58,15 @@ public actor JWKSCache {
     /// Forgets every cached key set (e.g. after a provider is updated or deleted).
     public func removeAll() {
         entries = [:]
+        fresh.withLock { $0.removeAll() }
+    }
+
+    /// The provider's keys when a fetched set is still within its time to live, without waiting for the actor.
+    nonisolated func freshKeys(for provider: RegisteredOIDCProvider, now: Date) -> Snapshot? {
+        guard let (snapshot, fetchedAt) = fresh.withLock({ $0[provider.identity] }),
+            now.timeIntervalSince(fetchedAt) < policy.timeToLive.seconds, now >= fetchedAt
+        else { return nil }
+        return snapshot
     }
 
     /// The provider's current keys: cached when fresh, else loaded (one fetch for all concurrent callers).
@@ -120,6 +132,7 @@ public actor JWKSCache {
             entries[id]?.snapshot = snapshot
             entries[id]?.fetchedAt = now
             entries[id]?.lastFailure = nil
+            fresh.withLock { $0[id] = (snapshot, now) }
         case .failure(let error):
             entries[id]?.lastFailure = error
         }

@@ -36,7 +36,9 @@ struct VerificationKeySet: Sendable {
     }
 
     let keys: [Key]
-    let collection: JWTKeyCollection
+    /// jwt-kit's verifier of every (key, algorithm) pair, fetched from the collection once when the set is built,
+    /// so verifying a token needs no hop onto the collection's actor.
+    let verifiers: [String: any JWTAlgorithm]
 
     static func internalID(index: Int, algorithm: WebIdentityAlgorithm) -> JWKIdentifier {
         JWKIdentifier(string: "latchkey-\(index)-\(algorithm.rawValue)")
@@ -77,7 +79,16 @@ struct VerificationKeySet: Sendable {
             if added { keys.append(key) }
         }
         guard !keys.isEmpty else { throw .communication("JWKS has no usable signing key") }
-        return VerificationKeySet(keys: keys, collection: collection)
+        var verifiers: [String: any JWTAlgorithm] = [:]
+        for key in keys {
+            for algorithm in WebIdentityAlgorithm.allCases where key.accepts(algorithm) {
+                let identifier = internalID(index: key.index, algorithm: algorithm)
+                if let verifier = try? await collection.getKey(for: identifier) {
+                    verifiers[identifier.string] = verifier
+                }
+            }
+        }
+        return VerificationKeySet(keys: keys, verifiers: verifiers)
     }
 
     private static func usableKey(_ fields: [String: JSONClaimValue], index: Int) -> Key? {
@@ -128,10 +139,9 @@ struct VerificationKeySet: Sendable {
         signingInput: ArraySlice<UInt8>, signature: Data, key: Key, algorithm: WebIdentityAlgorithm
     ) async throws(WebIdentityError) {
         let valid: Bool
-        do {
-            let verifier = try await collection.getKey(for: Self.internalID(index: key.index, algorithm: algorithm))
-            valid = try verifier.verify(signature, signs: signingInput)
-        } catch {
+        if let verifier = verifiers[Self.internalID(index: key.index, algorithm: algorithm).string] {
+            valid = (try? verifier.verify(signature, signs: signingInput)) ?? false
+        } else {
             valid = false
         }
         guard valid else { throw .invalidToken("The token's signature could not be verified") }

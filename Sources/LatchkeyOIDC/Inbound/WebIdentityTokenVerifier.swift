@@ -22,34 +22,50 @@ public struct WebIdentityTokenVerifier: Sendable {
         self.cache = cache
     }
 
-    /// The `iss` claim of an unverified token, to look the provider up before calling ``verify(token:provider:now:)``.
-    public static func unverifiedIssuer(of token: String) throws(WebIdentityError) -> String {
+    /// A token split and decoded but not yet verified: its `iss` names the provider to look up.
+    public struct UnverifiedToken: Sendable {
+        let text: String
+        let jwt: CompactJWT
+        /// The `iss` claim, untrusted until ``verify(_:provider:now:)`` succeeds.
+        public let issuer: String
+    }
+
+    /// Splits and decodes a token once, for the provider lookup and then ``verify(_:provider:now:)``.
+    public static func parse(_ token: String) throws(WebIdentityError) -> UnverifiedToken {
         let jwt = try CompactJWT(parsing: token)
         guard case .string(let issuer)? = jwt.claims["iss"], !issuer.isEmpty else {
             throw .invalidToken("The token has no issuer (iss) claim")
         }
-        return issuer
+        return UnverifiedToken(text: token, jwt: jwt, issuer: issuer)
+    }
+
+    /// The `iss` claim of an unverified token, to look the provider up before calling ``verify(token:provider:now:)``.
+    public static func unverifiedIssuer(of token: String) throws(WebIdentityError) -> String {
+        try parse(token).issuer
     }
 
     /// Verifies `token` against `provider` at time `now`.
     public func verify(
         token: String, provider: RegisteredOIDCProvider, now: Date
     ) async throws(WebIdentityError) -> VerifiedWebIdentity {
-        let jwt = try CompactJWT(parsing: token)
-        guard case .string(let issuer)? = jwt.claims["iss"], !issuer.isEmpty else {
-            throw .invalidToken("The token has no issuer (iss) claim")
+        try await verify(try Self.parse(token), provider: provider, now: now)
+    }
+
+    /// Verifies a parsed token against `provider` at time `now`.
+    public func verify(
+        _ token: UnverifiedToken, provider: RegisteredOIDCProvider, now: Date
+    ) async throws(WebIdentityError) -> VerifiedWebIdentity {
+        guard OIDCProviderIdentity(tokenIssuer: token.issuer) == provider.identity else {
+            throw .unknownProvider(issuer: token.issuer)
         }
-        guard OIDCProviderIdentity(tokenIssuer: issuer) == provider.identity else {
-            throw .unknownProvider(issuer: issuer)
-        }
-        try await verifySignature(of: token, jwt: jwt, provider: provider, now: now)
-        return try Self.checkClaims(jwt.claims, issuer: issuer, provider: provider, now: now)
+        try await verifySignature(of: token.text, jwt: token.jwt, provider: provider, now: now)
+        return try Self.checkClaims(token.jwt.claims, issuer: token.issuer, provider: provider, now: now)
     }
 
     private func verifySignature(
         of token: String, jwt: CompactJWT, provider: RegisteredOIDCProvider, now: Date
     ) async throws(WebIdentityError) {
-        var snapshot = try await cache.keys(for: provider, now: now)
+        var snapshot = if let fresh = cache.freshKeys(for: provider, now: now) { fresh } else { try await cache.keys(for: provider, now: now) }
         var selection = try snapshot.keys.select(keyID: jwt.keyID, algorithm: jwt.algorithm)
         if case .unknownKeyID = selection {
             if let newer = try await cache.refreshed(for: provider, after: snapshot, now: now) {

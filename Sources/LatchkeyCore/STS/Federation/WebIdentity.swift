@@ -58,13 +58,13 @@ extension SecurityTokenService {
         let verified: VerifiedWebIdentity
         let provider: OIDCProvider
         do {
-            let issuer = try WebIdentityTokenVerifier.unverifiedIssuer(of: request.webIdentityToken)
-            guard let identity = OIDCProviderIdentity(tokenIssuer: issuer),
-                let found = try await oidcProvider(account: account, identity: identity.identity)
-            else { throw WebIdentityError.unknownProvider(issuer: issuer) }
+            let token = try WebIdentityTokenVerifier.parse(request.webIdentityToken)
+            guard let identity = OIDCProviderIdentity(tokenIssuer: token.issuer),
+                let found = try await authorizer.oidcProvider(accountId: account, identity: identity.identity)
+            else { throw WebIdentityError.unknownProvider(issuer: token.issuer) }
             provider = found
             verified = try await verifier.verify(
-                token: request.webIdentityToken,
+                token,
                 provider: RegisteredOIDCProvider(
                     identity: identity, clientIDs: provider.clientIDs, thumbprints: provider.thumbprints),
                 now: now)
@@ -90,9 +90,6 @@ extension SecurityTokenService {
             provider: verified.issuer)
     }
 
-    private func oidcProvider(account: String, identity: String) async throws -> OIDCProvider? {
-        try await store.oidcProvider(accountId: account, identity: identity)
-    }
 }
 
 extension WebIdentityError {
