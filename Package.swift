@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "LatchkeyOIDC",
             dependencies: [
-                "LatchkeyModel",
+                "LatchkeyModel", "LatchkeyPolicy",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

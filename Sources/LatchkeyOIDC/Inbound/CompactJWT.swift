@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LatchkeyPolicy
 
 /// The signature algorithms accepted on web identity tokens. `none` and every HMAC algorithm are absent on
 /// purpose: an issuer's public key must never be usable as a shared secret.
@@ -107,13 +108,48 @@ struct CompactJWT: Sendable {
         _ part: ArraySlice<UInt8>, what: String
     ) throws(WebIdentityError) -> [String: JSONClaimValue] {
         let data = try base64URLDecode(part, what: what)
-        guard data.first == UInt8(ascii: "{"), String(validatingUTF8: data) != nil else {
+        guard data.first == UInt8(ascii: "{"), let text = String(validatingUTF8: data) else {
             throw .invalidToken("The token \(what) is not a JSON object")
         }
-        do {
-            return try JSONDecoder().decode([String: JSONClaimValue].self, from: data)
-        } catch {
+        // The policy language's strict reader: linear, bounded, duplicate members refused.
+        guard case .object(let object)? = try? JSONReader.read(text, maxDepth: 16) else {
             throw .invalidToken("The token \(what) is not a JSON object")
+        }
+        var claims: [String: JSONClaimValue] = [:]
+        for member in object.members {
+            guard let value = JSONClaimValue(member.value) else {
+                throw .invalidToken("The token \(what) is not a JSON object")
+            }
+            claims[member.key] = value
+        }
+        return claims
+    }
+}
+
+extension JSONClaimValue {
+    /// A claim value from the strict reader's value; nil for a number that is not a finite double.
+    init?(_ value: JSONValue) {
+        switch value {
+        case .string(let text): self = .string(text)
+        case .number(let lexeme):
+            guard let number = Double(lexeme), number.isFinite else { return nil }
+            self = .number(number)
+        case .bool(let flag): self = .bool(flag)
+        case .null: self = .null
+        case .array(let items):
+            var values: [JSONClaimValue] = []
+            for item in items {
+                guard let converted = JSONClaimValue(item) else { return nil }
+                values.append(converted)
+            }
+            self = .array(values)
+        case .object(let object):
+            var fields: [String: JSONClaimValue] = [:]
+            for member in object.members {
+                guard let converted = JSONClaimValue(member.value) else { return nil }
+                fields[member.key] = converted
+            }
+            self = .object(fields)
         }
     }
 }

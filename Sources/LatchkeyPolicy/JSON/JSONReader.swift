@@ -3,11 +3,11 @@
 /// Unlike Foundation's `JSONSerialization` it rejects duplicate object keys, keeps member order and number lexemes,
 /// refuses anything after the top-level value, caps nesting depth and the number of values, and never recurses
 /// deeper than `maxDepth`. Work is linear in the input length.
-struct JSONReader {
+package struct JSONReader {
     /// Why the text is not acceptable JSON: a reason for logs and the byte offset where reading stopped.
-    struct Failure: Error, Sendable, Equatable {
-        let reason: String
-        let offset: Int
+    package struct Failure: Error, Sendable, Equatable {
+        package let reason: String
+        package let offset: Int
     }
 
     private let bytes: [UInt8]
@@ -23,7 +23,7 @@ struct JSONReader {
     }
 
     /// Reads one JSON value spanning the whole text (surrounding whitespace allowed).
-    static func read(_ text: String, maxDepth: Int = 10, maxNodes: Int = 50_000) throws(Failure) -> JSONValue {
+    package static func read(_ text: String, maxDepth: Int = 10, maxNodes: Int = 50_000) throws(Failure) -> JSONValue {
         var reader = JSONReader(bytes: Array(text.utf8), maxDepth: maxDepth, maxNodes: maxNodes)
         reader.skipWhitespace()
         let value = try reader.readValue(depth: 1)

@@ -1,6 +1,6 @@
 /// A JSON value as the policy reader produces it: objects keep their members in document order (duplicates are
 /// rejected while reading), numbers keep their exact lexeme, so nothing is lost or reinterpreted.
-enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case string(String)
     /// The number exactly as written (`10`, `-1.50`, `2e3`).
     case number(String)
@@ -76,16 +76,16 @@ enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON object with its members in document order. Keys are unique (the reader rejects duplicates).
-struct JSONObject: Sendable, Equatable {
-    struct Member: Sendable, Equatable {
-        let key: String
-        let value: JSONValue
+package struct JSONObject: Sendable, Equatable {
+    package struct Member: Sendable, Equatable {
+        package let key: String
+        package let value: JSONValue
     }
 
-    let members: [Member]
+    package let members: [Member]
 
     /// The value of `key` (exact, case-sensitive), or nil.
-    subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         for member in members where member.key == key { return member.value }
         return nil
     }
