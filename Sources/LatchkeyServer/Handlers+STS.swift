@@ -4,8 +4,8 @@ import LatchkeyModel
 import LatchkeyQuery
 
 extension SecurityTokenService {
-    /// The STS operations by `Action`. Operations of later releases validate their parameters (the endpoint does
-    /// that before calling any handler) and then answer that Latchkey does not implement them yet.
+    /// The STS operations by `Action`. Operations Latchkey does not offer validate their parameters (the endpoint does
+    /// that before calling any handler) and then answer that Latchkey does not offer them, and why.
     func handlers() -> [String: OperationHandler] {
         var table: [String: OperationHandler] = [
             "GetCallerIdentity": { request in
@@ -70,18 +70,19 @@ extension SecurityTokenService {
             },
         ]
         table.merge(federationHandlers()) { first, _ in first }
-        let later: [String: String] = [
-            "AssumeRoot": "privileged root sessions are not built yet",
-            "GetDelegatedAccessToken": "delegated access tokens are not built yet",
+        let notOffered: [String: String] = [
+            "AssumeRoot":
+                "privileged root sessions need an AWS Organization of member accounts and AWS's root task policies, which a self-hosted STS does not have",
+            "GetDelegatedAccessToken": "its trade-in tokens are minted only by AWS services",
         ]
-        for (action, reason) in later {
+        for (action, reason) in notOffered {
             table[action] = { request in
                 if let caller = request.caller {
                     try Self.checkSessionRestrictions(caller, action: action)
                 }
                 throw STSError(
                     .invalidAction,
-                    "Latchkey does not implement \(action) yet (\(reason)). The request was authenticated and its parameters are valid.")
+                    "Latchkey does not offer \(action): \(reason). The request was authenticated and its parameters are valid.")
             }
         }
         return table
