@@ -11,6 +11,7 @@ import Yams
 ///       - {accessKeyId: AKIA..., secretAccessKey: ...}
 /// idpTrustedCAFile: /path/to/ca.pem
 /// outboundIssuerBaseURL: https://sts.example.internal/oidc
+/// outboundKeyRotationDays: 30
 /// masterKeyFile: /path/to/master.key
 /// sessionTokenKeyId: 1
 /// ```
@@ -23,6 +24,8 @@ public struct ConfigurationFile: Sendable, Equatable {
     /// The public base URL of Latchkey's own OIDC issuers (GetWebIdentityToken): account A's issuer is
     /// `BASE/A`. Default: `http://HOST:PORT/oidc` of the listening address.
     public var outboundIssuerBaseURL: String?
+    /// How many days an outbound signing key signs before it is replaced (1...3650). Default 30.
+    public var outboundKeyRotationDays: Int = 30
     /// The master key, base64 (32 bytes). Prefer `masterKeyFile` or `LATCHKEY_MASTER_KEY`.
     public var masterKey: String?
     /// A file holding the base64 master key.
@@ -41,7 +44,8 @@ public struct ConfigurationFile: Sendable, Equatable {
     }
 
     static let topLevelKeys = [
-        "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL", "sessionTokenKeyId",
+        "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays",
+        "sessionTokenKeyId",
     ]
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
@@ -74,6 +78,13 @@ public struct ConfigurationFile: Sendable, Equatable {
                         line: value.mark?.line, message: "outboundIssuerBaseURL must be an http(s) URL without query, not '\(text)'")
                 }
                 file.outboundIssuerBaseURL = text
+            case "outboundKeyRotationDays":
+                let text = try scalar(value, what: "outboundKeyRotationDays")
+                guard let days = Int(text), (1...3650).contains(days) else {
+                    throw ParseError(
+                        line: value.mark?.line, message: "outboundKeyRotationDays must be a whole number of days from 1 to 3650, not '\(text)'")
+                }
+                file.outboundKeyRotationDays = days
             case "sessionTokenKeyId":
                 let text = try scalar(value, what: "sessionTokenKeyId")
                 guard let id = UInt32(text), id > 0 else {

@@ -60,7 +60,10 @@ public enum LatchkeyApplication {
         let host = configuration.host
         let listeningPort = Mutex(configuration.port)
         let configuredBase = configuration.file?.outboundIssuerBaseURL
-        let outbound = OutboundIssuerService(store: store, secretBox: secretBox) {
+        let rotationDays = configuration.file?.outboundKeyRotationDays ?? 30
+        let outbound = OutboundIssuerService(
+            store: store, secretBox: secretBox, keyRotationPeriod: .seconds(rotationDays * 86_400)
+        ) {
             configuredBase ?? "http://\(host):\(listeningPort.withLock { $0 })/oidc"
         }
         var sts = SecurityTokenService(

@@ -125,4 +125,50 @@ import Testing
             #expect(try Self.payload(token)["sub"] as? String == "arn:aws:iam::111122223333:user/bob")
         }
     }
+
+    /// The `kid` in a token's header.
+    static func keyID(_ token: String) throws -> String? {
+        try payload("x." + String(token.split(separator: ".")[0]) + ".x")["kid"] as? String
+    }
+
+    /// The `kid`s the issuer's JWKS publishes now.
+    static func publishedKeyIDs(_ server: TestServer) async throws -> Set<String> {
+        let response = try await server.client.execute(
+            uri: "/oidc/111122223333/.well-known/jwks.json", method: .get, headers: [:], body: nil)
+        let keys = try #require(
+            (try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])?["keys"]
+                as? [[String: Any]])
+        return Set(keys.compactMap { $0["kid"] as? String })
+    }
+
+    @Test("a signing key older than outboundKeyRotationDays is replaced; the old one stays published for an hour, then goes")
+    func keysRotate() async throws {
+        let configuration = TestServer.configurationText + "\noutboundKeyRotationDays: 7\n"
+        try await TestServer.run(configuration: configuration) { server in
+            _ = try await server.iam("EnableOutboundWebIdentityFederation")
+            func token() async throws -> String {
+                try #require(
+                    try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"])
+                        .result("GetWebIdentityToken").text("WebIdentityToken"))
+            }
+            let first = try #require(try Self.keyID(try await token()))
+            server.clock.advance(by: 6 * 86_400)
+            #expect(try Self.keyID(try await token()) == first)
+
+            server.clock.advance(by: 86_400 + 1)
+            let second = try #require(try Self.keyID(try await token()))
+            #expect(second != first)
+            #expect(try Self.keyID(try await token()) == second)
+            let published = try await Self.publishedKeyIDs(server)
+            #expect(published.contains(first))
+            #expect(published.contains(second))
+
+            server.clock.advance(by: 3_601)
+            let later = try await Self.publishedKeyIDs(server)
+            #expect(!later.contains(first))
+            #expect(later.contains(second))
+            // The ES384 key was never used, so it was never due for rotation: still published.
+            #expect(later.count == 2)
+        }
+    }
 }

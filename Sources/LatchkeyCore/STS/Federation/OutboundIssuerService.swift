@@ -2,6 +2,7 @@ public import Foundation
 public import LatchkeyModel
 public import LatchkeyOIDC
 import LatchkeyPolicy
+import Synchronization
 
 /// Latchkey as an OpenID Connect issuer: per account, `GetWebIdentityToken` signs JWTs for the calling principal,
 /// and the issuer's discovery document and JWKS are served under a configurable base URL
@@ -9,16 +10,29 @@ import LatchkeyPolicy
 ///
 /// Each account has an RS256 and an ES384 signing key, made when outbound federation is first enabled and kept
 /// sealed under the master key in the store; a retired key stays published until its last token has expired.
+/// Signing keys are rotated automatically: when an algorithm's active key is older than `keyRotationPeriod`, the
+/// next `GetWebIdentityToken` retires it (it stays published for an hour, the longest token lifetime) and makes a
+/// new one; keys retired more than an hour ago are dropped from the store.
 public struct OutboundIssuerService: Sendable {
+    /// The default age at which a signing key is replaced.
+    public static let defaultKeyRotationPeriod: Duration = .seconds(30 * 86_400)
+
     let store: any LatchkeyStore
     let secretBox: SecretBox
     let baseURLProvider: @Sendable () -> String
+    let keyRotationPeriod: Duration
+    let rings = KeyRingCache()
 
     /// - Parameter baseURL: the public base URL issuers live under (`https://sts.example.internal/oidc`); asked
     ///   each time, so a server listening on a port picked at start can answer with it.
-    public init(store: any LatchkeyStore, secretBox: SecretBox, baseURL: @escaping @Sendable () -> String) {
+    /// - Parameter keyRotationPeriod: how old a signing key may get before it is replaced.
+    public init(
+        store: any LatchkeyStore, secretBox: SecretBox, keyRotationPeriod: Duration = Self.defaultKeyRotationPeriod,
+        baseURL: @escaping @Sendable () -> String
+    ) {
         self.store = store
         self.secretBox = secretBox
+        self.keyRotationPeriod = keyRotationPeriod
         self.baseURLProvider = baseURL
     }
 
@@ -88,7 +102,7 @@ public struct OutboundIssuerService: Sendable {
                 .outboundWebIdentityFederationDisabled,
                 "Outbound web identity federation is disabled for account \(caller.accountId).")
         }
-        let ring = try keyRing(state)
+        let ring = try await rotatedIfDue(state, algorithm: algorithm, now: now)
         var principalTags: [String: String] = [:]
         switch caller.credentials {
         case .root: break
@@ -143,7 +157,46 @@ public struct OutboundIssuerService: Sendable {
             createdAt: key.createdAt, retiredAt: key.retiredAt)
     }
 
+    /// The account's ring, with `algorithm`'s key replaced (and old keys pruned, and the change saved) when it is
+    /// older than the rotation period. Rotations on this node are serialized, so concurrent signers agree.
+    private func rotatedIfDue(_ state: OutboundFederation, algorithm: OutboundSigningAlgorithm, now: Date)
+        async throws(STSError) -> OutboundKeyRing
+    {
+        let ring = try keyRing(state)
+        guard let active = ring.activeKey(for: algorithm),
+            now.timeIntervalSince(active.createdAt) >= Double(keyRotationPeriod.components.seconds)
+        else { return ring }
+        return try await rings.rotating(accountId: state.accountId) { () async throws(STSError) -> OutboundKeyRing in
+            // Another signer may have rotated while this one waited: start again from the store.
+            guard let current = try await load(state.accountId) else { return ring }
+            var fresh = try keyRing(current)
+            guard let stillActive = fresh.activeKey(for: algorithm),
+                now.timeIntervalSince(stillActive.createdAt) >= Double(keyRotationPeriod.components.seconds)
+            else { return fresh }
+            do {
+                try fresh.rotate(algorithm, now: now)
+            } catch {
+                throw STSError(.serviceFailure, "A new signing key could not be generated.", cause: error)
+            }
+            fresh.prune(now: now)
+            try await save(
+                OutboundFederation(
+                    accountId: current.accountId, enabled: current.enabled,
+                    keys: fresh.keys.map { seal($0, current.accountId) }))
+            return fresh
+        }
+    }
+
+    /// The ring of a stored state: opened from the cache when the state holds the same keys as last time.
     private func keyRing(_ state: OutboundFederation) throws(STSError) -> OutboundKeyRing {
+        let fingerprint = state.keys.map { "\($0.keyId)|\($0.retiredAt?.timeIntervalSince1970 ?? -1)" }
+        if let cached = rings.ring(accountId: state.accountId, fingerprint: fingerprint) { return cached }
+        let ring = try openKeyRing(state)
+        rings.store(ring, accountId: state.accountId, fingerprint: fingerprint)
+        return ring
+    }
+
+    private func openKeyRing(_ state: OutboundFederation) throws(STSError) -> OutboundKeyRing {
         var keys: [OutboundSigningKey] = []
         for record in state.keys {
             do {
@@ -157,6 +210,47 @@ public struct OutboundIssuerService: Sendable {
             }
         }
         return OutboundKeyRing(keys: keys)
+    }
+}
+
+/// Opened key rings per account (opening means decrypting and parsing private keys), and a per-account lock for
+/// rotations.
+final class KeyRingCache: Sendable {
+    private let rings = Mutex<[String: (fingerprint: [String], ring: OutboundKeyRing)]>([:])
+    private let rotations = Mutex<[String: Task<OutboundKeyRing, any Error>]>([:])
+
+    func ring(accountId: String, fingerprint: [String]) -> OutboundKeyRing? {
+        rings.withLock { entries in
+            guard let entry = entries[accountId], entry.fingerprint == fingerprint else { return nil }
+            return entry.ring
+        }
+    }
+
+    func store(_ ring: OutboundKeyRing, accountId: String, fingerprint: [String]) {
+        rings.withLock { entries in
+            if entries.count >= 10_000 { entries.removeAll() }
+            entries[accountId] = (fingerprint, ring)
+        }
+    }
+
+    /// Runs `rotation` unless one is already running for the account, in which case its result is shared.
+    func rotating(
+        accountId: String, _ rotation: @escaping @Sendable () async throws(STSError) -> OutboundKeyRing
+    ) async throws(STSError) -> OutboundKeyRing {
+        let task = rotations.withLock { running in
+            if let existing = running[accountId] { return existing }
+            let task = Task<OutboundKeyRing, any Error> { try await rotation() }
+            running[accountId] = task
+            return task
+        }
+        defer { rotations.withLock { running in if running[accountId] == task { running[accountId] = nil } } }
+        do {
+            return try await task.value
+        } catch let error as STSError {
+            throw error
+        } catch {
+            throw STSError(.serviceFailure, "The signing keys could not be rotated.", cause: error)
+        }
     }
 }
 
