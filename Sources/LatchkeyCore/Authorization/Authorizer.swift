@@ -78,17 +78,11 @@ public struct Authorizer: Sendable {
 
     /// The condition keys that describe the caller and the request (`aws:*`).
     static func context(of caller: Caller, tags principalTags: [ResourceTag], now: Date) -> ConditionContext {
-        var context = ConditionContext()
+        var context = requestContext(caller.request, now: now)
         context.set("aws:PrincipalArn", [principalArn(of: caller)])
         context.set("aws:PrincipalAccount", [caller.accountId])
         context.set("aws:userid", [caller.userId])
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        context.set("aws:CurrentTime", [AWSDate.iso8601(seconds)])
-        context.set("aws:EpochTime", [String(seconds)])
-        context.set("aws:SecureTransport", [caller.request.secureTransport ? "true" : "false"])
-        if let ip = caller.request.sourceIp { context.set("aws:SourceIp", [ip]) }
-        if let agent = caller.request.userAgent { context.set("aws:UserAgent", [agent]) }
-        if let region = caller.request.requestedRegion { context.set("aws:RequestedRegion", [region]) }
         for tag in principalTags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
         switch caller.credentials {
         case .root:
@@ -113,6 +107,19 @@ public struct Authorizer: Sendable {
             }
             if let sourceIdentity = claims.sourceIdentity { context.set("aws:SourceIdentity", [sourceIdentity]) }
         }
+        return context
+    }
+
+    /// The condition keys that describe the request itself: time, transport, source address, user agent, region.
+    static func requestContext(_ request: RequestMetadata, now: Date) -> ConditionContext {
+        var context = ConditionContext()
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        context.set("aws:CurrentTime", [AWSDate.iso8601(seconds)])
+        context.set("aws:EpochTime", [String(seconds)])
+        context.set("aws:SecureTransport", [request.secureTransport ? "true" : "false"])
+        if let ip = request.sourceIp { context.set("aws:SourceIp", [ip]) }
+        if let agent = request.userAgent { context.set("aws:UserAgent", [agent]) }
+        if let region = request.requestedRegion { context.set("aws:RequestedRegion", [region]) }
         return context
     }
 

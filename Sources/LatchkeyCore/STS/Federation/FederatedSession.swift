@@ -34,12 +34,9 @@ struct FederatedSessionRequest {
 }
 
 extension SecurityTokenService {
-    /// The role named by `roleArn`, or `AccessDenied` saying that `action` is not allowed (AWS does not reveal
-    /// whether a role exists to a federated caller).
-    func federatedRole(_ roleArn: String, action: String) async throws(STSError) -> IAMRole {
-        guard let (account, name) = Self.parseRoleArn(roleArn) else {
-            throw STSError(.validationError, "\(roleArn) is not a valid role ARN.")
-        }
+    /// The role `name` of `account` (parsed from `roleArn`), or `AccessDenied` saying that `action` is not allowed
+    /// (AWS does not reveal whether a role exists to a federated caller).
+    func federatedRole(_ roleArn: String, account: String, name: String, action: String) async throws(STSError) -> IAMRole {
         do {
             guard let role = try await authorizer.role(accountId: account, roleName: name), role.arn == roleArn else {
                 throw STSError(.accessDenied, "Not authorized to perform \(action)")
@@ -63,14 +60,7 @@ extension SecurityTokenService {
         let packed = try await checkSessionPolicies(
             policy: request.policy, policyArns: request.policyArns, tags: request.tags, account: role.accountId)
 
-        var context = ConditionContext()
-        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        context.set("aws:CurrentTime", [AWSDate.iso8601(seconds)])
-        context.set("aws:EpochTime", [String(seconds)])
-        context.set("aws:SecureTransport", [request.request.secureTransport ? "true" : "false"])
-        if let ip = request.request.sourceIp { context.set("aws:SourceIp", [ip]) }
-        if let agent = request.request.userAgent { context.set("aws:UserAgent", [agent]) }
-        if let region = request.request.requestedRegion { context.set("aws:RequestedRegion", [region]) }
+        var context = Authorizer.requestContext(request.request, now: now)
         context.set("aws:FederatedProvider", [request.providerArn])
         context.set("sts:RoleSessionName", [request.sessionName])
         for (key, values) in request.conditionKeys { context.set(key, values) }

@@ -47,7 +47,7 @@ extension SecurityTokenService {
         guard let (account, name) = Self.parseSAMLProviderArn(request.principalArn) else {
             throw STSError(.validationError, "\(request.principalArn) is not a valid SAML provider ARN.")
         }
-        guard let (roleAccount, _) = Self.parseRoleArn(request.roleArn) else {
+        guard let (roleAccount, roleName) = Self.parseRoleArn(request.roleArn) else {
             throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
         }
         // A SAML provider vouches only for roles of its own account.
@@ -86,7 +86,7 @@ extension SecurityTokenService {
         guard (2...64).contains(sessionName.count), sessionName.allSatisfy(Self.isSessionNameCharacter) else {
             throw STSError(.invalidIdentityToken, "RoleSessionName in AuthnResponse must satisfy [\\w+=,.@-]{2,64}")
         }
-        let role = try await federatedRole(request.roleArn, action: action)
+        let role = try await federatedRole(request.roleArn, account: roleAccount, name: roleName, action: action)
         if let requested = request.durationSeconds, requested > role.maxSessionDuration {
             throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }

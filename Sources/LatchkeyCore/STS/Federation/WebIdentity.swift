@@ -52,7 +52,7 @@ extension SecurityTokenService {
                 .invalidParameterValue,
                 "ProviderId \(providerId) is not supported: Latchkey verifies OpenID Connect ID tokens only, not OAuth 2.0 access tokens.")
         }
-        guard let (account, _) = Self.parseRoleArn(request.roleArn) else {
+        guard let (account, roleName) = Self.parseRoleArn(request.roleArn) else {
             throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
         }
         let verified: VerifiedWebIdentity
@@ -75,7 +75,7 @@ extension SecurityTokenService {
         } catch {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }
-        let role = try await federatedRole(request.roleArn, action: action)
+        let role = try await federatedRole(request.roleArn, account: account, name: roleName, action: action)
         let session = try await federatedSession(
             FederatedSessionRequest(
                 role: role, action: action, providerArn: provider.arn, sessionName: request.roleSessionName,
