@@ -168,7 +168,7 @@ extension Latchkey.Creds {
             if let serialNumber, code == nil { code = try await promptForCode(serialNumber) }
             let request = AssumeRoleRequest(
                 roleArn: roleArn,
-                roleSessionName: roleSessionName ?? "latchkey-session-\(Int(Date().timeIntervalSince1970))",
+                roleSessionName: roleSessionName ?? defaultSessionName(at: Date()),
                 policy: policy, durationSeconds: durationSeconds, externalId: externalId, serialNumber: serialNumber,
                 tokenCode: code, sourceIdentity: sourceIdentity)
             let response = try await options.withClient { try await $0.assumeRole(request) }
@@ -223,7 +223,7 @@ extension Latchkey.Creds {
             let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let request = AssumeRoleWithWebIdentityRequest(
                 roleArn: roleArn,
-                roleSessionName: roleSessionName ?? "latchkey-session-\(Int(Date().timeIntervalSince1970))",
+                roleSessionName: roleSessionName ?? defaultSessionName(at: Date()),
                 webIdentityToken: token, durationSeconds: durationSeconds)
             let response = try await options.withClient(signed: false) { try await $0.assumeRoleWithWebIdentity(request) }
             try options.print(response.credentials)

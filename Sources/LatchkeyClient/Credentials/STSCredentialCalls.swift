@@ -92,7 +92,7 @@ public typealias MFATokenCodeProvider = @Sendable (_ serialNumber: String) async
 
 /// The session name used when none is configured: `latchkey-session-<unix seconds>`, like botocore's
 /// `botocore-session-<unix seconds>`.
-func defaultSessionName(at date: Date) -> String {
+public func defaultSessionName(at date: Date) -> String {
     "latchkey-session-\(Int64(date.timeIntervalSince1970))"
 }
 

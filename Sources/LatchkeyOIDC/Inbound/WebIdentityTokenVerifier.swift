@@ -39,11 +39,6 @@ public struct WebIdentityTokenVerifier: Sendable {
         return UnverifiedToken(text: token, jwt: jwt, issuer: issuer)
     }
 
-    /// The `iss` claim of an unverified token, to look the provider up before calling ``verify(token:provider:now:)``.
-    public static func unverifiedIssuer(of token: String) throws(WebIdentityError) -> String {
-        try parse(token).issuer
-    }
-
     /// Verifies `token` against `provider` at time `now`.
     public func verify(
         token: String, provider: RegisteredOIDCProvider, now: Date

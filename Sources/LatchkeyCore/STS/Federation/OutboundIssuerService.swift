@@ -52,21 +52,19 @@ public struct OutboundIssuerService: Sendable {
     /// `EnableOutboundWebIdentityFederation`: `FeatureEnabled` when already enabled. Keys are made the first time.
     public func enable(accountId: String, now: Date) async throws(STSError) -> String {
         let issuer = try issuer(of: accountId)
-        var state = try await load(accountId)
-        if state?.enabled == true {
+        var state = try await load(accountId) ?? OutboundFederation(accountId: accountId, enabled: false, keys: [])
+        if state.enabled {
             throw STSError(.featureEnabled, "Outbound identity federation is already enabled for this account.")
         }
-        if state == nil || state?.keys.isEmpty == true {
-            let ring: OutboundKeyRing
+        if state.keys.isEmpty {
             do {
-                ring = try OutboundKeyRing.generate(now: now)
+                state.keys = try OutboundKeyRing.generate(now: now).keys.map { seal($0, accountId) }
             } catch {
                 throw STSError(.serviceFailure, "The signing keys could not be generated.", cause: error)
             }
-            state = OutboundFederation(accountId: accountId, enabled: true, keys: ring.keys.map { seal($0, accountId) })
         }
-        state?.enabled = true
-        if let state { try await save(state) }
+        state.enabled = true
+        try await save(state)
         return issuer.url
     }
 
