@@ -1,0 +1,2 @@
+// Intentionally empty: the module exists for its header.
+#include "CFuzzDriver.h"

@@ -1,0 +1,1 @@
+../../../Sources/LatchkeyCore/Primitives/SessionTokenClaims.swift
