@@ -24,18 +24,23 @@ public struct JWKSFetcherConfiguration: Sendable {
     public var maximumResponseBytes: Int
     /// Extra trusted CA certificates (`idpTrustedCAFile`), added to the system roots.
     public var additionalTrustRoots: [NIOSSLCertificate]
+    /// The clock that measures ``totalDeadline``. The server uses `ContinuousClock`; tests inject a clock they
+    /// move by hand, so that whether the deadline trips never depends on how fast the machine is.
+    public var deadlineClock: any Clock<Duration>
 
     /// Creates a configuration; the defaults are 5 s per request, 10 s per fetch, 256 KiB per body.
     public init(
         requestTimeout: Duration = .seconds(5),
         totalDeadline: Duration = .seconds(10),
         maximumResponseBytes: Int = 256 * 1024,
-        additionalTrustRoots: [NIOSSLCertificate] = []
+        additionalTrustRoots: [NIOSSLCertificate] = [],
+        deadlineClock: any Clock<Duration> = ContinuousClock()
     ) {
         self.requestTimeout = requestTimeout
         self.totalDeadline = totalDeadline
         self.maximumResponseBytes = maximumResponseBytes
         self.additionalTrustRoots = additionalTrustRoots
+        self.deadlineClock = deadlineClock
     }
 
     /// Loads the PEM certificates of `idpTrustedCAFile`; throws when the file cannot be read or parsed.
@@ -81,7 +86,7 @@ public final class JWKSFetcher: JWKSFetching {
 
     /// Fetches the discovery document, checks its `issuer`, then fetches its `jwks_uri`.
     public func fetchKeySetDocument(for provider: RegisteredOIDCProvider) async throws(WebIdentityError) -> [UInt8] {
-        try await Self.withDeadline(configuration.totalDeadline) {
+        try await Self.withDeadline(configuration.totalDeadline, clock: configuration.deadlineClock) {
             let discovery = try await self.get(HTTPSTarget(discoveryOf: provider.identity), provider: provider)
             let jwksTarget = try DiscoveryDocument.jwksTarget(discovery, provider: provider.identity)
             return try await self.get(jwksTarget, provider: provider)
@@ -125,15 +130,18 @@ public final class JWKSFetcher: JWKSFetching {
         return String(reflecting: error).contains("SSL")
     }
 
-    /// Runs `body` with a deadline; any non-``WebIdentityError`` failure becomes a communication error.
+    /// Runs `body` with a deadline measured by `clock`; when the deadline passes first, `body` is cancelled (both
+    /// transports close their connection on cancellation). Any non-``WebIdentityError`` failure becomes a
+    /// communication error.
     static func withDeadline<T: Sendable>(
-        _ deadline: Duration, _ body: @escaping @Sendable () async throws -> T
+        _ deadline: Duration, clock: any Clock<Duration> = ContinuousClock(),
+        _ body: @escaping @Sendable () async throws -> T
     ) async throws(WebIdentityError) -> T {
         do {
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { try await body() }
                 group.addTask {
-                    try await Task.sleep(for: deadline)
+                    try await clock.sleep(for: deadline)
                     return nil
                 }
                 defer { group.cancelAll() }

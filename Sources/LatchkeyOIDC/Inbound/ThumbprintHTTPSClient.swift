@@ -9,7 +9,7 @@ import NIOSSL
 /// The server is accepted only when the SHA-1 thumbprint of the last certificate it presents (its top
 /// intermediate CA, or its only certificate) is in the provider's ThumbprintList, which is AWS's rule. NIOSSL
 /// still checks the leaf's name against the host (or IP address) after the handshake. One connection per
-/// request, `Connection: close`, a body cap, and a deadline that closes the channel.
+/// request, `Connection: close`, a body cap, a deadline that closes the channel, and cancellation that closes it too.
 enum ThumbprintHTTPSClient {
     /// The lowercase hex SHA-1 of a certificate's DER encoding.
     static func thumbprint(of certificate: NIOSSLCertificate) -> String? {
@@ -70,7 +70,14 @@ enum ThumbprintHTTPSClient {
             deadline.cancel()
             channel.close(promise: nil)
         }
-        return try await promise.futureResult.get()
+        // The fetch's overall deadline cancels this task: fail the promise and close the channel at once rather than
+        // wait for the per-request timeout.
+        return try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            promise.fail(CancellationError())
+            channel.close(promise: nil)
+        }
     }
 }
 
