@@ -131,8 +131,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["BuildCommit"]
         ),
+        // Writes the Git commit being built into the latchkey executable, for `latchkey --version`.
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         // A minimal Hummingbird server returning a fixed 400-byte body: the benchmark's ceiling.
         .executableTarget(
             name: "latchkey-bench-baseline",

@@ -31,9 +31,12 @@ public enum LatchkeyApplication {
         clock: @escaping @Sendable () -> Date = { Date() },
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) async throws -> (application: some ApplicationProtocol, report: StartupReport) {
+        // Refuse a taken port, then a data folder another server holds, before anything is written (StartupError).
+        try StartupGuards.checkPortIsFree(host: configuration.host, port: configuration.port)
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
+        let dataDirectoryLock = try DataDirectoryLock.acquire(directory: configuration.dataDirectory)
         let (masterKey, createdMasterKey) = try MasterKeyLoader.load(configuration: configuration)
         let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent(databaseFileName)
         let store = try SQLiteIdentityStore(path: databasePath)
@@ -98,7 +101,7 @@ public enum LatchkeyApplication {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
-            services: [HTTPClientShutdown(fetcher: fetcher)],
+            services: [HTTPClientShutdown(fetcher: fetcher), DataDirectoryLockHolder(lock: dataDirectoryLock)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 listeningPort.withLock { $0 = port }

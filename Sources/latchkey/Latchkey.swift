@@ -14,6 +14,7 @@ struct Latchkey: AsyncParsableCommand {
             127.0.0.1:8080 with an embedded SQLite store in ./latchkey-data and, on first start, creates an \
             account and prints its root access key once.
             """,
+        version: latchkeyVersionLine,
         subcommands: [Serve.self, Creds.self]
     )
 }
@@ -87,11 +88,14 @@ extension Latchkey {
                 masterKeyOverride: environment["LATCHKEY_MASTER_KEY"],
                 logLevel: level
             )
-            let (application, report) = try await LatchkeyApplication.build(
-                configuration: configuration, logger: logger,
-                onListening: { host, port in
-                    emit("latchkey listening on http://\(host):\(port)")
-                })
+            // A taken port or a data folder held by another server is said in one line, with nothing created.
+            let (application, report) = try await exitOnStartupError {
+                try await LatchkeyApplication.build(
+                    configuration: configuration, logger: logger,
+                    onListening: { host, port in
+                        emit("latchkey listening on http://\(host):\(port)")
+                    })
+            }
             if report.createdMasterKey {
                 logger.notice("created a new master key in \(configuration.dataDirectory)/master.key (mode 0600); back it up")
             }
@@ -103,9 +107,32 @@ extension Latchkey {
                     AWS_SECRET_ACCESS_KEY=\(account.secretAccessKey)
                     """)
             }
-            try await application.runService()
+            do {
+                try await application.runService()
+            } catch {
+                // The port checked free before startup was taken in between: name it rather than show the raw bind.
+                if let startup = StartupError.bindFailure(error, host: configuration.host, port: configuration.port) {
+                    fail(startup)
+                }
+                throw error
+            }
         }
     }
+}
+
+/// Runs `body`; a ``StartupError`` ends the process through ``fail(_:)``.
+func exitOnStartupError<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StartupError {
+        fail(error)
+    }
+}
+
+/// Prints `latchkey: MESSAGE` on stderr and exits with status 1.
+func fail(_ error: StartupError) -> Never {
+    FileHandle.standardError.write(Data("latchkey: \(error.message)\n".utf8))
+    exit(1)
 }
 
 /// Writes a line to stdout unbuffered, so scripts reading the pipe see it at once.
