@@ -36,6 +36,24 @@ public struct PolicyDocument: Sendable, Hashable {
         return try parser.parse(text)
     }
 
+    /// Validates `text` as a caller has just written it for `use`, with the checks IAM makes on write on top of
+    /// the shared grammar, and parses it as `use.kind`.
+    ///
+    /// Every document this accepts is also accepted by ``parse(_:kind:limits:)`` with `use.kind`, so a stored
+    /// document can always be read back.
+    ///
+    /// - Parameters:
+    ///   - text: the JSON policy document.
+    ///   - use: where the document is going (trust policy, managed or inline policy, session policy, boundary).
+    ///   - limits: size and structure limits; nil means ``PolicyLimits/defaults(for:)`` for `use.kind`.
+    /// - Throws: ``PolicyError`` with AWS's `MalformedPolicyDocument` message (or a size-limit error).
+    public static func validate(_ text: String, as use: PolicyUse, limits: PolicyLimits? = nil) throws(PolicyError)
+        -> PolicyDocument
+    {
+        var parser = DocumentParser(kind: use.kind, limits: limits ?? .defaults(for: use.kind), use: use)
+        return try parser.parse(text)
+    }
+
     /// Documents are equal when their text and kind are equal.
     public static func == (lhs: PolicyDocument, rhs: PolicyDocument) -> Bool {
         lhs.kind == rhs.kind && lhs.text == rhs.text

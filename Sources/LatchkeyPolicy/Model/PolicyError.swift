@@ -10,6 +10,7 @@ public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
             case syntax, sizeLimitExceeded, legacyParsing, unknownField, missingField, prohibitedField
             case invalidPrincipal, invalidAction, invalidResource, invalidCondition, invalidSid, duplicateSid
+            case oldVersion
         }
 
         private let base: Base
@@ -43,6 +44,9 @@ public struct PolicyError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidSid = Code(.invalidSid)
         /// Two statements share a `Sid`.
         public static let duplicateSid = Code(.duplicateSid)
+        /// A managed policy written without `"Version": "2012-10-17"`. "Policy document must be version 2012-10-17
+        /// or greater."
+        public static let oldVersion = Code(.oldVersion)
     }
 
     /// The class of problem.

@@ -4,11 +4,14 @@ extension DocumentParser {
         guard case .object(let block) = value else { throw syntax("Condition is a \(value.typeName), not an object") }
         var entries: [ConditionEntry] = []
         for member in block.members {
-            guard let conditionOperator = ConditionOperator(member.key) else {
-                throw error(.invalidCondition, "Invalid Condition type : \(DocumentParser.excerpt(member.key))")
-            }
             guard case .object(let keys) = member.value else {
                 throw syntax("condition operator \(member.key) holds a \(member.value.typeName), not an object")
+            }
+            guard let conditionOperator = ConditionOperator(member.key) else {
+                // IAM ignores an operator it does not know when it tests no key.
+                if keys.members.isEmpty { continue }
+                if checksPermissionsPolicy { throw syntax("unknown condition operator \(member.key)") }
+                throw error(.invalidCondition, "Invalid Condition type : \(DocumentParser.excerpt(member.key))")
             }
             for keyMember in keys.members {
                 guard entries.count < limits.maxValuesPerElement else {
@@ -43,11 +46,7 @@ extension DocumentParser {
     private func parseEntry(_ conditionOperator: ConditionOperator, key: String, value: JSONValue) throws(PolicyError)
         -> ConditionEntry
     {
-        guard let colon = key.firstIndex(of: ":"), colon != key.startIndex else {
-            throw error(
-                .invalidCondition, DocumentParser.vendorMessage,
-                detail: "condition key \"\(DocumentParser.excerpt(key))\"")
-        }
+        // A key without a vendor prefix (`"foo"`) is accepted, as IAM accepts it; no request carries it.
         let values = try conditionValues(value, key: key)
         let foldedKey = key.lowercased()
         func invalid(_ text: String, _ what: String) -> PolicyError {

@@ -19,6 +19,11 @@ extension DocumentParser {
         var patterns: [GlobPattern] = []
         patterns.reserveCapacity(strings.count)
         for text in strings {
+            if use == .roleTrust, !PolicyUse.trustPolicyActions.contains(text.lowercased()) {
+                throw error(
+                    .invalidAction, "AssumeRole policy may only specify STS AssumeRole actions.",
+                    detail: "action \"\(DocumentParser.excerpt(text))\" in a trust policy")
+            }
             try validateAction(text)
             patterns.append(GlobPattern(wildcards: PolicyRequest.fold(text)))
         }
@@ -57,17 +62,26 @@ extension DocumentParser {
         let resource = object["Resource"]
         let notResource = object["NotResource"]
         if resource != nil, notResource != nil { throw syntax("a statement has both Resource and NotResource") }
+        if use == .roleTrust {
+            // A role trust policy applies to the role itself.
+            if resource != nil { throw error(.prohibitedField, "Has prohibited field Resource") }
+            if notResource != nil { throw error(.prohibitedField, "AssumeRole policy must not contain resources.") }
+        }
         guard let value = resource ?? notResource else {
             if kind == .resource { return nil }
             throw error(.missingField, "Policy statement must contain resources.")
         }
         let strings = try stringList(value, element: resource != nil ? "Resource" : "NotResource")
         guard !strings.isEmpty else { throw error(.missingField, "Policy statement must contain resources.") }
+        // IAM reports the first bad ARN in sorted order, then the legacy parser's objections.
+        for text in strings.sorted() { try validateResource(text) }
+        if checksPermissionsPolicy {
+            for text in strings { try legacyParseResource(text) }
+        }
         var entries: [ResourceElement.Entry] = []
         var required: [String] = []
         entries.reserveCapacity(strings.count)
         for text in strings {
-            try validateResource(text)
             let template = Template(text, variables: version.supportsVariables)
             required += template.requiredKeys
             let pattern = template.isStatic ? template.pattern(in: ConditionContext()).map(ARNPattern.init) : nil
@@ -76,20 +90,80 @@ extension DocumentParser {
         return ResourceElement(entries: entries, negated: resource == nil, requiredKeys: required)
     }
 
-    /// `*`, or an ARN (`arn:partition:service:region:account:resource`) of a known partition.
+    /// The resource paths an IAM ARN may name (IAM User Guide, "IAM identifiers").
+    static let iamResourcePaths = [
+        "user/", "federated-user/", "role/", "group/", "instance-profile/", "mfa/", "server-certificate/", "policy/",
+        "sms-mfa/", "saml-provider/", "oidc-provider/", "report/", "access-report/",
+    ]
+
+    /// `*`, or `arn:PARTITION:SERVICE...` with a known partition, as IAM's policy validator reads a resource: the
+    /// text needs a colon, its second part a known partition (or `*`), and a third part; fewer than six parts are
+    /// accepted (`arn:aws:fdsasf`). A permissions policy being written also gets IAM's region and path checks for
+    /// `iam` and `s3` ARNs.
     private func validateResource(_ text: String) throws(PolicyError) {
         if text == "*" { return }
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn" else {
+        guard parts.count > 1 else {
             throw error(.invalidResource, "Resource \(DocumentParser.excerpt(text)) must be in ARN format or \"*\".")
         }
-        guard DocumentParser.partitions.contains(String(parts[1])) else {
+        let partition = String(parts[1])
+        guard partition == "*" || DocumentParser.partitions.contains(partition) else {
             throw error(
                 .invalidResource,
-                "Partition \"\(DocumentParser.excerpt(String(parts[1])))\" is not valid for resource "
-                    + "\"\(DocumentParser.excerpt(text))\"."
+                "Partition \"\(DocumentParser.excerpt(partition))\" is not valid for resource "
+                    + "\"\(DocumentParser.excerpt(DocumentParser.paddedARN(partition: partition, text: text)))\"."
             )
         }
+        guard parts.count > 2 else {
+            throw error(
+                .invalidResource, "Resource vendor must be fully qualified and cannot contain regexes.",
+                detail: "resource \"\(DocumentParser.excerpt(text))\"")
+        }
+        guard checksPermissionsPolicy else { return }
+        let service = parts[2]
+        // After the service comes an empty region, then the account.
+        let regionless = parts.count > 4 && parts[3].isEmpty
+        if service == "iam", !regionless {
+            throw error(.invalidResource, "IAM resource \(DocumentParser.excerpt(text)) cannot contain region information.")
+        }
+        if service == "s3", !regionless {
+            throw error(.invalidResource, "Resource \(DocumentParser.excerpt(text)) can not contain region information.")
+        }
+        if service == "iam" {
+            let path = parts.count > 5 ? parts[5] : ""
+            guard path == "*" || DocumentParser.iamResourcePaths.contains(where: { path.hasPrefix($0) }) else {
+                throw error(
+                    .invalidResource,
+                    "IAM resource path must either be \"*\" or start with "
+                        + DocumentParser.iamResourcePaths.joined(separator: ", ") + ".",
+                    detail: "resource \"\(DocumentParser.excerpt(text))\""
+                )
+            }
+        }
+    }
+
+    /// IAM's legacy parser refuses an ARN with an empty service, and one with `::` but fewer than six parts
+    /// (`arn:aws:s3::bucket`).
+    private func legacyParseResource(_ text: String) throws(PolicyError) {
+        if text == "*" { return }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let shortWithEmptyPart = parts.count < 6 && text.contains("::")
+        if shortWithEmptyPart || parts.count < 3 || parts[2].isEmpty {
+            throw error(
+                .legacyParsing, DocumentParser.legacyMessage, detail: "resource \"\(DocumentParser.excerpt(text))\"")
+        }
+    }
+
+    /// The resource as IAM shows it in the partition message: `arn:PARTITION:` and the next four parts, each `*`
+    /// when missing, the last one holding any further colons.
+    static func paddedARN(partition: String, text: String) -> String {
+        let all = text.split(separator: ":", omittingEmptySubsequences: false)
+        let rest = Array(all.dropFirst(2)).map(String.init)
+        let first = !rest.isEmpty && (!rest[0].isEmpty || rest.count > 1) ? rest[0] : "*"
+        let second = rest.count > 1 ? rest[1] : "*"
+        let third = rest.count > 2 ? rest[2] : "*"
+        let fourth = rest.count > 3 ? rest[3...].joined(separator: ":") : "*"
+        return "arn:\(partition):\(first):\(second):\(third):\(fourth)"
     }
 
     // MARK: Principal

@@ -4,6 +4,8 @@ struct DocumentParser {
     static let syntaxMessage = "Syntax errors in policy."
     static let legacyMessage = "The policy failed legacy parsing"
     static let vendorMessage = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+    static let invalidJSONMessage = "This policy contains invalid Json"
+    static let versionMessage = "Policy document must be version 2012-10-17 or greater."
 
     private static let topLevelElements: Set<String> = ["Version", "Id", "Statement"]
     private static let statementElements: Set<String> = [
@@ -12,11 +14,26 @@ struct DocumentParser {
 
     let kind: PolicyKind
     let limits: PolicyLimits
+    /// The write-time rules to add, or nil to read a stored document with the shared grammar only.
+    let use: PolicyUse?
     var version: PolicyVersion = .v2008_10_17
 
-    init(kind: PolicyKind, limits: PolicyLimits) {
+    init(kind: PolicyKind, limits: PolicyLimits, use: PolicyUse? = nil) {
         self.kind = kind
         self.limits = limits
+        self.use = use
+    }
+
+    /// Whether IAM's permissions-policy validator is applied (a written managed, inline, boundary or session
+    /// policy): it reports unknown elements as syntax errors, and checks resource ARNs further.
+    var checksPermissionsPolicy: Bool { use?.isPermissionsPolicy ?? false }
+
+    /// An element the grammar does not define: "Unknown field X" in a stored document or a trust policy, a syntax
+    /// error in a permissions policy being written.
+    func unknownField(_ name: String) -> PolicyError {
+        checksPermissionsPolicy
+            ? syntax("unknown element \(DocumentParser.excerpt(name))")
+            : error(.unknownField, "Unknown field \(DocumentParser.excerpt(name))")
     }
 
     // MARK: Errors
@@ -43,13 +60,17 @@ struct DocumentParser {
         do {
             root = try JSONReader.read(text)
         } catch {
-            throw syntax("not valid JSON: \(error.reason) at byte \(error.offset)")
+            let detail = "not valid JSON: \(error.reason) at byte \(error.offset)"
+            if use == .roleTrust {
+                throw PolicyError(.syntax, DocumentParser.invalidJSONMessage, detail: detail, kind: kind)
+            }
+            throw syntax(detail)
         }
         guard case .object(let object) = root else {
             throw syntax("the document is a JSON \(root.typeName), not an object")
         }
         for member in object.members where !DocumentParser.topLevelElements.contains(member.key) {
-            throw error(.unknownField, "Unknown field \(DocumentParser.excerpt(member.key))")
+            throw unknownField(member.key)
         }
         if let value = object["Version"] {
             guard case .string(let text) = value else { throw syntax("Version is a \(value.typeName), not a string") }
@@ -64,6 +85,7 @@ struct DocumentParser {
             id = text
         }
         guard let statementValue = object["Statement"] else {
+            if checksPermissionsPolicy { throw syntax("no Statement") }
             throw error(.missingField, "Missing required field Statement")
         }
         let statementObjects: [JSONObject]
@@ -84,18 +106,31 @@ struct DocumentParser {
         guard statementObjects.count <= limits.maxStatements else {
             throw syntax("\(statementObjects.count) statements, more than \(limits.maxStatements)")
         }
+        // A managed policy must be written in the current language. IAM reports syntax errors first, then the
+        // version, then everything else.
+        let oldVersion = (use?.requiresCurrentVersion ?? false) && version != .v2012_10_17
         var statements: [PolicyStatement] = []
         statements.reserveCapacity(statementObjects.count)
-        var sids = Set<String>()
-        for (index, object) in statementObjects.enumerated() {
-            let statement = try parseStatement(object, index: index)
-            if let sid = statement.sid, !sid.isEmpty, !sids.insert(sid).inserted {
-                throw error(
-                    .duplicateSid, "Statement IDs (SID) in a single policy must be unique.", detail: "Sid \(sid)")
+        do throws(PolicyError) {
+            var sids = Set<String>()
+            for (index, object) in statementObjects.enumerated() {
+                let statement = try parseStatement(object, index: index)
+                if let sid = statement.sid, !sid.isEmpty, !sids.insert(sid).inserted {
+                    throw error(
+                        .duplicateSid, "Statement IDs (SID) in a single policy must be unique.", detail: "Sid \(sid)")
+                }
+                statements.append(statement)
             }
-            statements.append(statement)
+        } catch {
+            if oldVersion, error.code != .syntax { throw versionError() }
+            throw error
         }
+        if oldVersion { throw versionError() }
         return PolicyDocument(text: text, kind: kind, version: version, id: id, statements: statements)
+    }
+
+    private func versionError() -> PolicyError {
+        error(.oldVersion, DocumentParser.versionMessage, detail: "Version \(version.rawValue) in a \(use?.description ?? "\(kind)")")
     }
 
     private func checkSize(_ text: String) throws(PolicyError) {
@@ -121,7 +156,7 @@ struct DocumentParser {
 
     private func parseStatement(_ object: JSONObject, index: Int) throws(PolicyError) -> PolicyStatement {
         for member in object.members where !DocumentParser.statementElements.contains(member.key) {
-            throw error(.unknownField, "Unknown field \(DocumentParser.excerpt(member.key))")
+            throw unknownField(member.key)
         }
         let effect = try parseEffect(object["Effect"])
         var sid: String?
