@@ -136,7 +136,8 @@ def test_the_same_issuer_cannot_be_registered_twice(fed: Server, issuer: OIDCIss
 def test_a_provider_url_must_be_https(fed: Server) -> None:
     iam = fed.iam()
     refused = client_error(iam.create_open_id_connect_provider, Url="http://127.0.0.1:1/realm", ClientIDList=["c"])
-    assert error_code(refused) == ("InvalidInput", 400)
+    assert error_code(refused) == ("ValidationError", 400)
+    assert refused.response["Error"]["Message"] == "Invalid Open ID Connect Provider URL"
 
 
 # AssumeRoleWithWebIdentity

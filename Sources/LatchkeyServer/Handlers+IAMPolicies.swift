@@ -19,12 +19,12 @@ extension IAMService {
                     caller: try request.signedCaller(), policyName: input.string("PolicyName") ?? "",
                     path: input.string("Path"), document: input.string("PolicyDocument") ?? "",
                     description: input.string("Description"), tags: input.tags("Tags"), now: request.now)
-                return .result([policy.node(name: "Policy", inListing: false)])
+                return .result([policy.node(name: "Policy", style: .created)])
             },
             "GetPolicy": { request in
                 let policy = try await self.getPolicy(
                     caller: try request.signedCaller(), policyArn: request.input.string("PolicyArn") ?? "")
-                return .result([policy.node(name: "Policy", inListing: false)])
+                return .result([policy.node(name: "Policy", style: .get)])
             },
             "DeletePolicy": { request in
                 try await self.deletePolicy(caller: try request.signedCaller(), policyArn: request.input.string("PolicyArn") ?? "")
@@ -37,7 +37,7 @@ extension IAMService {
                     onlyAttached: input.bool("OnlyAttached"), pathPrefix: input.string("PathPrefix"),
                     usage: input.string("PolicyUsageFilter").flatMap(PolicyUsage.init(rawValue:)),
                     marker: input.string("Marker"), maxItems: input.int("MaxItems"))
-                return .result([.list("Policies", page.items.map { $0.node(name: "member", inListing: true) })] + page.trailer)
+                return .result([.list("Policies", page.items.map { $0.node(name: "member", style: .listing) })] + page.trailer)
             },
             "GetPolicyVersion": { request in
                 let version = try await self.getPolicyVersion(
@@ -154,18 +154,39 @@ extension IAMService {
     }
 }
 
+/// Which members of `Policy` a response carries, as IAM answers (recorded from AWS in 2026).
+enum PolicyNodeStyle {
+    /// CreatePolicy: no `Description` (IAM does not echo it); tags only when there are some.
+    case created
+    /// GetPolicy: the description, and `Tags` always, an empty list for an untagged policy.
+    case get
+    /// ListPolicies: neither description nor tags.
+    case listing
+}
+
 extension ManagedPolicy {
-    /// `Policy`; listings leave out the description and tags, as IAM does.
-    func node(name: String, inListing: Bool) -> ResponseNode {
+    /// `Policy` in the model's member order.
+    func node(name: String, style: PolicyNodeStyle) -> ResponseNode {
         .structure(name, [
             .string("PolicyName", policyName), .string("PolicyId", policyId), .string("Arn", arn), .string("Path", path),
             .string("DefaultVersionId", defaultVersionId), .integer("AttachmentCount", attachmentCount),
             .integer("PermissionsBoundaryUsageCount", permissionsBoundaryUsageCount),
             .boolean("IsAttachable", isAttachable),
-            inListing ? nil : description.map { .string("Description", $0) },
+            style == .get ? description.map { .string("Description", $0) } : nil,
             .timestamp("CreateDate", createDate), .timestamp("UpdateDate", updateDate),
-            !inListing && !tags.isEmpty ? .list("Tags", tags.map(\.node)) : nil,
+            tagsNode(style),
         ])
+    }
+}
+
+extension ManagedPolicy {
+    /// GetPolicy answers `Tags` even when empty; CreatePolicy only when there are some; listings never.
+    fileprivate func tagsNode(_ style: PolicyNodeStyle) -> ResponseNode? {
+        switch style {
+        case .get: .list("Tags", tags.map(\.node))
+        case .created: tags.isEmpty ? nil : .list("Tags", tags.map(\.node))
+        case .listing: nil
+        }
     }
 }
 

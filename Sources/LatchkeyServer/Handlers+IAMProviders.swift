@@ -94,9 +94,10 @@ extension IAMService {
                 return nil
             },
             "ListOpenIDConnectProviderTags": { request in
-                let tags = try await self.listOpenIDConnectProviderTags(
-                    caller: try request.signedCaller(), arn: request.input.string("OpenIDConnectProviderArn") ?? "")
-                return .result([.list("Tags", tags.map(\.node)), .boolean("IsTruncated", false)])
+                let page = try await self.listOpenIDConnectProviderTags(
+                    caller: try request.signedCaller(), arn: request.input.string("OpenIDConnectProviderArn") ?? "",
+                    marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
+                return .result([.list("Tags", page.items.map(\.node))] + page.trailer)
             },
         ]
     }
@@ -121,9 +122,11 @@ extension IAMService {
                     .string("SAMLProviderUUID", provider.uuid),
                     .string("SAMLMetadataDocument", provider.metadataDocument),
                     .timestamp("CreateDate", provider.createDate),
-                    provider.validUntil.map { .timestamp("ValidUntil", $0) },
+                    .timestamp("ValidUntil", IAMService.validUntil(of: provider)),
                     .list("Tags", provider.tags.map(\.node)),
                     .string("AssertionEncryptionMode", "Allowed"),
+                    // Latchkey keeps no assertion-decryption keys: always empty, as IAM answers without them.
+                    .list("PrivateKeyList", []),
                 ])
             },
             "ListSAMLProviders": { request in
@@ -134,7 +137,7 @@ extension IAMService {
                         providers.map { provider in
                             .structure("member", [
                                 .string("Arn", provider.arn),
-                                provider.validUntil.map { .timestamp("ValidUntil", $0) },
+                                .timestamp("ValidUntil", IAMService.validUntil(of: provider)),
                                 .timestamp("CreateDate", provider.createDate),
                             ])
                         })
@@ -164,9 +167,10 @@ extension IAMService {
                 return nil
             },
             "ListSAMLProviderTags": { request in
-                let tags = try await self.listSAMLProviderTags(
-                    caller: try request.signedCaller(), arn: request.input.string("SAMLProviderArn") ?? "")
-                return .result([.list("Tags", tags.map(\.node)), .boolean("IsTruncated", false)])
+                let page = try await self.listSAMLProviderTags(
+                    caller: try request.signedCaller(), arn: request.input.string("SAMLProviderArn") ?? "",
+                    marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
+                return .result([.list("Tags", page.items.map(\.node))] + page.trailer)
             },
         ]
     }

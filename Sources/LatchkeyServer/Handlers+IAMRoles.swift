@@ -18,7 +18,7 @@ extension IAMService {
                     path: input.string("Path"), assumeRolePolicyDocument: input.string("AssumeRolePolicyDocument") ?? "",
                     description: input.string("Description"), maxSessionDuration: input.int("MaxSessionDuration"),
                     permissionsBoundary: input.string("PermissionsBoundary"), tags: input.tags("Tags"), now: request.now)
-                return .result([role.roleNode(name: "Role", style: .full)])
+                return .result([role.roleNode(name: "Role", style: .created)])
             },
             "GetRole": { request in
                 let role = try await self.getRole(
@@ -42,7 +42,7 @@ extension IAMService {
                 let role = try await self.updateRoleDescription(
                     caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
                     description: request.input.string("Description") ?? "")
-                return .result([role.roleNode(name: "Role", style: .full)])
+                return .result([role.roleNode(name: "Role", style: .descriptionUpdated)])
             },
             "UpdateAssumeRolePolicy": { request in
                 try await self.updateAssumeRolePolicy(
@@ -150,10 +150,12 @@ private func encodedRolePolicyDocument(_ document: String) -> String {
     return output
 }
 
-/// Which members of `Role` a response carries.
+/// Which members of `Role` a response carries, as IAM answers (recorded from AWS in 2026).
 private enum RoleNodeStyle {
-    /// CreateRole, UpdateRoleDescription: everything stored.
-    case full
+    /// CreateRole: no `Description` and no `MaxSessionDuration` (IAM echoes neither), the boundary and tags.
+    case created
+    /// UpdateRoleDescription: the description, no `MaxSessionDuration`, the boundary and tags.
+    case descriptionUpdated
     /// GetRole: everything, and `RoleLastUsed` (empty: Latchkey does not record role use).
     case withLastUsed
     /// ListRoles: no permissions boundary, tags or last use, as IAM lists roles.
@@ -168,8 +170,8 @@ extension IAMRole {
             .string("Path", path), .string("RoleName", roleName), .string("RoleId", roleId), .string("Arn", arn),
             .timestamp("CreateDate", createDate),
             .string("AssumeRolePolicyDocument", encodedRolePolicyDocument(assumeRolePolicyDocument)),
-            description.map { .string("Description", $0) },
-            .integer("MaxSessionDuration", maxSessionDuration),
+            style == .created ? nil : description.map { .string("Description", $0) },
+            style == .created || style == .descriptionUpdated ? nil : .integer("MaxSessionDuration", maxSessionDuration),
             (detailed ? permissionsBoundaryArn : nil).map { arn in
                 .structure("PermissionsBoundary", [
                     .string("PermissionsBoundaryType", "PermissionsBoundaryPolicy"), .string("PermissionsBoundaryArn", arn),

@@ -5,9 +5,10 @@ import Testing
 
 @Suite struct CorePaginationTests {
     static let names = ["alice", "bob", "carol", "dave", "erin"]
+    let markers = PageMarkers(secretBox: SecretBox(masterKey: MasterKey.generate()), listing: "ListUsers")
 
-    func paginate(marker: String?, maxItems: Int?) throws(STSError) -> Page<String> {
-        try Page.paginate(Self.names, key: { $0 }, marker: marker, maxItems: maxItems)
+    func paginate(_ all: [String] = Self.names, marker: String?, maxItems: Int?) throws(STSError) -> Page<String> {
+        try Page.paginate(all, key: { $0 }, marker: marker, maxItems: maxItems, markers: markers)
     }
 
     @Test("without MaxItems a page holds up to 100 items and is not truncated")
@@ -17,7 +18,7 @@ import Testing
         #expect(page.marker == nil)
         #expect(!page.isTruncated)
         let many = (0..<150).map { String(format: "user%03d", $0) }
-        let first = try Page.paginate(many, key: { $0 }, marker: nil, maxItems: nil)
+        let first = try paginate(many, marker: nil, maxItems: nil)
         #expect(first.items.count == 100)
         #expect(first.isTruncated)
     }
@@ -50,12 +51,47 @@ import Testing
     func markerSurvivesDeletion() throws {
         let first = try paginate(marker: nil, maxItems: 2)
         let remaining = ["alice", "carol", "dave", "erin"]  // bob deleted between pages
-        let next = try Page.paginate(remaining, key: { $0 }, marker: first.marker, maxItems: 2)
+        let next = try paginate(remaining, marker: first.marker, maxItems: 2)
         #expect(next.items == ["carol", "dave"])
     }
 
-    @Test("a marker that is not base64 of UTF-8 is InvalidInput", arguments: ["%%%", "not base64!", "/w=="])
+    @Test("markers are opaque: they fit the model's 320 characters and do not show the key")
+    func markersAreOpaque() throws {
+        let long = (0..<3).map { String(repeating: "é", count: 120) + "\($0)" }  // 241 UTF-8 bytes: carried by position
+        var marker: String?
+        var seen: [String] = []
+        repeat {
+            let page = try paginate(long, marker: marker, maxItems: 1)
+            seen += page.items
+            marker = page.marker
+            if let marker {
+                #expect(marker.utf16.count <= 320)
+                #expect(marker.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            }
+        } while marker != nil
+        #expect(seen == long)
+        let first = try #require(try paginate(marker: nil, maxItems: 1).marker)
+        #expect(!first.contains("alice"))
+        #expect(Data(base64Encoded: first).flatMap { String(data: $0, encoding: .utf8) } != "alice")
+    }
+
+    @Test(
+        "a marker Latchkey did not issue is ValidationError \"Invalid Marker.\"",
+        arguments: ["%%%", "not base64!", "/w==", "YWxpY2U", "YWxpY2U=", String(repeating: "A", count: 60)])
     func invalidMarkerIsRejected(marker: String) {
-        #expect(throws: STSError(.invalidInput, "")) { try paginate(marker: marker, maxItems: 2) }
+        #expect(throws: STSError(.validationError, "Invalid Marker.")) { try paginate(marker: marker, maxItems: 2) }
+    }
+
+    @Test("a marker from another listing, or another server's key, is refused")
+    func markerBoundToListingAndKey() throws {
+        let marker = try #require(try paginate(marker: nil, maxItems: 2).marker)
+        let roles = PageMarkers(secretBox: markers.secretBox, listing: "ListRoles")
+        #expect(throws: STSError(.validationError, "Invalid Marker.")) {
+            try Page.paginate(Self.names, key: { $0 }, marker: marker, maxItems: 2, markers: roles)
+        }
+        let otherServer = PageMarkers(secretBox: SecretBox(masterKey: MasterKey.generate()), listing: "ListUsers")
+        #expect(throws: STSError(.validationError, "Invalid Marker.")) {
+            try Page.paginate(Self.names, key: { $0 }, marker: marker, maxItems: 2, markers: otherServer)
+        }
     }
 }

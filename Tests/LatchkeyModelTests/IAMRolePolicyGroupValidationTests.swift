@@ -10,9 +10,9 @@ private let validCreateRole = ["RoleName": "deploy", "AssumeRolePolicyDocument":
 
 private let policyDocumentPattern = #"[\u0009\u000A\u000D\u0020-\u00FF]+"#
 
-/// AWS's message for a single violation.
-private func single(_ value: String, at path: String, _ rule: String) -> String {
-    "1 validation error detected: Value \(value) at '\(path)' failed to satisfy constraint: \(rule)"
+/// IAM's message for a single violation of the value `_`: IAM never echoes the value (STS does).
+private func single(_: String, at path: String, _ rule: String) -> String {
+    "1 validation error detected: Value at '\(path)' failed to satisfy constraint: \(rule)"
 }
 
 @Suite struct IAMRolePolicyGroupValidationTests {
@@ -159,9 +159,9 @@ private func single(_ value: String, at path: String, _ rule: String) -> String 
         #expect(
             error.message
                 == "2 validation errors detected: "
-                + "Value 'all' at 'scope' failed to satisfy constraint: "
+                + "Value at 'scope' failed to satisfy constraint: "
                 + "Member must satisfy enum value set: [All, AWS, Local]; "
-                + "Value 'Boundary' at 'policyUsageFilter' failed to satisfy constraint: "
+                + "Value at 'policyUsageFilter' failed to satisfy constraint: "
                 + "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
         let input = try OperationSchema.listPolicies.decode(
             ["Scope": "Local", "OnlyAttached": "true", "MaxItems": "100"])
@@ -197,9 +197,9 @@ private func single(_ value: String, at path: String, _ rule: String) -> String 
         #expect(
             error.message
                 == "2 validation errors detected: "
-                + "Value '/no-trailing' at 'newPath' failed to satisfy constraint: "
+                + "Value at 'newPath' failed to satisfy constraint: "
                 + #"Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F); "#
-                + "Value '\(String(repeating: "n", count: 129))' at 'newGroupName' failed to satisfy constraint: "
+                + "Value at 'newGroupName' failed to satisfy constraint: "
                 + "Member must have length less than or equal to 128")
     }
 
@@ -237,14 +237,14 @@ private func single(_ value: String, at path: String, _ rule: String) -> String 
         #expect(
             error.message
                 == "3 validation errors detected: "
-                + "Value '[*** Sensitive Data Redacted ***]' at 'policyInputList' failed to satisfy constraint: "
+                + "Value at 'policyInputList' failed to satisfy constraint: "
                 + "Member must satisfy constraint: [Member must have length less than or equal to 131072, "
                 + "Member must have length greater than or equal to 1, "
                 + "Member must satisfy regular expression pattern: \(policyDocumentPattern)]; "
-                + "Value '[s3]' at 'actionNames' failed to satisfy constraint: Member must satisfy constraint: "
+                + "Value at 'actionNames' failed to satisfy constraint: Member must satisfy constraint: "
                 + "[Member must have length less than or equal to 128, "
                 + "Member must have length greater than or equal to 3]; "
-                + "Value 'text' at 'contextEntries.1.member.contextKeyType' failed to satisfy constraint: "
+                + "Value at 'contextEntries.1.member.contextKeyType' failed to satisfy constraint: "
                 + "Member must satisfy enum value set: "
                 + "[string, stringList, numeric, numericList, boolean, booleanList, "
                 + "ip, ipList, binary, binaryList, date, dateList]")

@@ -168,15 +168,15 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
         )
     }
 
-    @Test("a list over its size shows the list and AWS's length wording, then element violations")
+    @Test("STS: a list over its size shows the list and AWS's length wording, then element violations")
     func listSizeViolation() throws {
-        var params = ["UserName": "alice"]
+        var params = validAssumeRole
         for index in 1...51 {
             params["Tags.member.\(index).Key"] = "k\(index)"
             params["Tags.member.\(index).Value"] = "v"
         }
         params["Tags.member.51.Key"] = "bad#"
-        let error = try rejection(.tagUser, params)
+        let error = try rejection(.assumeRole, params)
         let list = (1...50).map { "{Key: k\($0), Value: v}" }.joined(separator: ", ") + ", {Key: bad#, Value: v}"
         #expect(
             error.message
@@ -186,13 +186,43 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
         )
     }
 
-    @Test("a list of strings with a bad element is one violation listing every element rule")
+    @Test("IAM: the same violations never echo the value")
+    func listSizeViolationIAM() throws {
+        var params = ["UserName": "alice"]
+        for index in 1...51 {
+            params["Tags.member.\(index).Key"] = "k\(index)"
+            params["Tags.member.\(index).Value"] = "v"
+        }
+        params["Tags.member.51.Key"] = "bad#"
+        let error = try rejection(.tagUser, params)
+        #expect(
+            error.message
+                == "2 validation errors detected: "
+                + "Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50; "
+                + #"Value at 'tags.51.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+"#
+        )
+        #expect(!error.message.contains("bad#"))
+    }
+
+    @Test("STS: a list of strings with a bad element is one violation listing every element rule")
     func stringListElementViolation() throws {
+        let error = try rejection(
+            .assumeRole, merging(validAssumeRole, ["TransitiveTagKeys.member.1": "good", "TransitiveTagKeys.member.2": ""]))
+        #expect(
+            error.message
+                == "1 validation error detected: Value '[good, ]' at 'transitiveTagKeys' failed to satisfy constraint: "
+                + "Member must satisfy constraint: [Member must have length less than or equal to 128, "
+                + #"Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+]"#
+        )
+    }
+
+    @Test("IAM: a list of strings with a bad element names the member, not the value")
+    func stringListElementViolationIAM() throws {
         let error = try rejection(
             .untagUser, ["UserName": "alice", "TagKeys.member.1": "good", "TagKeys.member.2": ""])
         #expect(
             error.message
-                == "1 validation error detected: Value '[good, ]' at 'tagKeys' failed to satisfy constraint: "
+                == "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: "
                 + "Member must satisfy constraint: [Member must have length less than or equal to 128, "
                 + #"Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+]"#
         )
@@ -207,12 +237,12 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
         )
     }
 
-    @Test("an enum violation lists the model's value set")
+    @Test("an enum violation lists the model's value set (IAM: without the value)")
     func enumViolation() throws {
         let error = try rejection(.updateAccessKey, ["AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "Status": "Paused"])
         #expect(
             error.message
-                == "1 validation error detected: Value 'Paused' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive, Expired]"
+                == "1 validation error detected: Value at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive, Expired]"
         )
     }
 

@@ -54,9 +54,12 @@ extension TestServer {
             #expect(policy.text("AttachmentCount") == "0")
             #expect(policy.text("PermissionsBoundaryUsageCount") == "0")
             #expect(policy.text("IsAttachable") == "true")
-            #expect(policy.text("Description") == "read things")
+            #expect(policy.child("Description") == nil)  // IAM's CreatePolicy does not echo it; GetPolicy does
             #expect(policy.text("CreateDate") == "2025-06-15T15:06:40Z")
             #expect(policy.members(of: "Tags").map { $0.text("Key") } == ["owner"])
+            let arn = try #require(policy.text("Arn"))
+            let stored = try #require(try await server.iam("GetPolicy", ["PolicyArn": arn]).result("GetPolicy").child("Policy"))
+            #expect(stored.text("Description") == "read things")
 
             let duplicate = try await server.iam(
                 "CreatePolicy", ["PolicyName": "readonly", "PolicyDocument": PolicyText.allow("iam:Get*")])
@@ -91,7 +94,7 @@ extension TestServer {
             try await server.iam("GetPolicy", ["PolicyArn": "\(Self.arnPrefix)/P"]).expectError(
                 "NoSuchEntity", status: 404, message: "Policy \(Self.arnPrefix)/P was not found.")
             try await server.iam("GetPolicy", ["PolicyArn": "arn:aws:iam::111122223333:role/P"]).expectError(
-                "InvalidInput", status: 400, message: "ARN arn:aws:iam::111122223333:role/P is not valid.")
+                "ValidationError", status: 400, message: "ARN arn:aws:iam::111122223333:role/P is not valid.")
         }
     }
 

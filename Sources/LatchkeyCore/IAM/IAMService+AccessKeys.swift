@@ -8,24 +8,52 @@ extension IAMService {
         public var secretAccessKey: String
     }
 
-    /// Resolves `UserName` for the access-key operations: the named user (which must exist), or the caller's own
-    /// identity (the root, or the calling user) when omitted. Returns nil for the root.
+    /// Resolves `UserName` for the access-key and MFA operations: the named user (which must exist), or the caller's
+    /// own identity when omitted: the root (nil), the calling user, or the user behind GetSessionToken credentials.
     func keyOwner(caller: Caller, userName: String?) async throws(STSError) -> String? {
         if let userName {
             return try await requireUser(caller.accountId, userName).userName
         }
-        if case .user(let user) = caller.credentials { return user.userName }
-        return nil
+        switch try Self.implicitUser(caller) {
+        case .root: return nil
+        case .user(let name): return name
+        }
     }
 
-    /// The resource an access-key or MFA operation acts on: the named user, else the caller itself.
-    func ownerArn(_ caller: Caller, _ userName: String?) -> String {
-        userName.map { userArn(caller.accountId, $0) } ?? caller.arn
+    /// Who an operation acts on when `UserName` is omitted.
+    enum ImplicitUser: Equatable {
+        case root
+        case user(String)
+    }
+
+    /// The identity an operation without `UserName` acts on. Role and federated sessions are no user:
+    /// `ValidationError` "Must specify userName when calling with non-User credentials", as IAM answers.
+    static func implicitUser(_ caller: Caller) throws(STSError) -> ImplicitUser {
+        switch caller.credentials {
+        case .root: return .root
+        case .user(let user): return .user(user.userName)
+        case .temporary(let claims):
+            if claims.kind == .rootSession { return .root }
+            if claims.kind == .sessionToken, let range = claims.principalArn.range(of: ":user/"),
+                let name = claims.principalArn[range.upperBound...].split(separator: "/").last
+            {
+                return .user(String(name))
+            }
+            throw STSError(.validationError, "Must specify userName when calling with non-User credentials")
+        }
+    }
+
+    /// The resource an access-key or MFA operation acts on: the named user, else the caller itself (which must be
+    /// the root or a user: see ``implicitUser(_:)``).
+    func ownerArn(_ caller: Caller, _ userName: String?) throws(STSError) -> String {
+        if let userName { return userArn(caller.accountId, userName) }
+        _ = try Self.implicitUser(caller)
+        return caller.arn
     }
 
     /// `CreateAccessKey`: at most two keys per user (or root).
     public func createAccessKey(caller: Caller, userName: String?, now: Date) async throws(STSError) -> NewAccessKey {
-        try await authorize(caller, action: "CreateAccessKey", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "CreateAccessKey", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let id = AccessKeyID.generate(kind: .longTerm, account: caller.accountId)
         let secret = SecurityTokenService.generateSecretAccessKey()
@@ -48,17 +76,17 @@ extension IAMService {
     public func listAccessKeys(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<AccessKeyRecord>
     {
-        try await authorize(caller, action: "ListAccessKeys", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "ListAccessKeys", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
-        return try Page.paginate(keys, key: { $0.accessKeyId }, marker: marker, maxItems: maxItems)
+        return try page(keys, listing: "ListAccessKeys", key: { $0.accessKeyId }, marker: marker, maxItems: maxItems)
     }
 
     /// `UpdateAccessKey` (Active/Inactive). An inactive key is refused at once on this node.
     public func updateAccessKey(caller: Caller, userName: String?, accessKeyId: String, status: AccessKeyStatus)
         async throws(STSError)
     {
-        try await authorize(caller, action: "UpdateAccessKey", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "UpdateAccessKey", resource: try ownerArn(caller, userName))
         let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
         try await storeCall({ try await store.updateAccessKeyStatus(id: key.accessKeyId, status: status) }) { error in
             error.code == .notFound ? noSuchKey(accessKeyId) : nil
@@ -68,7 +96,7 @@ extension IAMService {
 
     /// `DeleteAccessKey`.
     public func deleteAccessKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) {
-        try await authorize(caller, action: "DeleteAccessKey", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "DeleteAccessKey", resource: try ownerArn(caller, userName))
         let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
         try await storeCall({ try await store.deleteAccessKey(id: key.accessKeyId) }) { error in
             error.code == .notFound ? noSuchKey(accessKeyId) : nil

@@ -36,7 +36,7 @@ extension IAMService {
         let users = try await storeCall({ try await store.usersInGroup(accountId: caller.accountId, groupName: groupName) }) {
             error in error.code == .notFound ? Self.noSuchOwner(.group(groupName)) : nil
         }
-        return (group, try Page.paginate(users, key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems))
+        return (group, try page(users, listing: "GetGroup", key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems))
     }
 
     /// `ListGroups`, ordered by name, paginated.
@@ -45,7 +45,7 @@ extension IAMService {
     {
         try await authorize(caller, action: "ListGroups", resource: "arn:aws:iam::\(caller.accountId):group/")
         let groups = try await storeCall({ try await store.groups(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
-        return try Page.paginate(groups, key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(groups, listing: "ListGroups", key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// `UpdateGroup`: renames the group and/or changes its path; members and policies follow.
@@ -111,11 +111,15 @@ extension IAMService {
         }
     }
 
-    /// `RemoveUserFromGroup`: a user that is not a member is `NoSuchEntity`, as for a missing user.
+    /// `RemoveUserFromGroup`: the group and the user must exist; a user that is not a member is no error (IAM answers
+    /// 200).
     public func removeUserFromGroup(caller: Caller, groupName: String, userName: String) async throws(STSError) {
         try await authorize(caller, action: "RemoveUserFromGroup", resource: groupArn(caller.accountId, groupName))
+        let accountId = caller.accountId
         try await storeCall({
-            try await store.removeUserFromGroup(accountId: caller.accountId, groupName: groupName, userName: userName)
+            do {
+                try await store.removeUserFromGroup(accountId: accountId, groupName: groupName, userName: userName)
+            } catch let error as StoreError where error.code == .notFound && error.detail.hasPrefix("membership") {}
         }) { error in
             guard error.code == .notFound else { return nil }
             return error.detail.hasPrefix("group") ? Self.noSuchOwner(.group(groupName)) : noSuchUser(userName)
@@ -130,7 +134,7 @@ extension IAMService {
         let groups = try await storeCall({ try await store.groupsForUser(accountId: caller.accountId, userName: userName) }) {
             error in error.code == .notFound ? noSuchUser(userName) : nil
         }
-        return try Page.paginate(groups, key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(groups, listing: "ListGroupsForUser", key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// Loads a group of the account or throws `NoSuchEntity`.

@@ -38,7 +38,7 @@ extension IAMService {
         guard name.utf16.count <= 226 else {
             throw STSError(
                 .validationError,
-                "1 validation error detected: Value '\(name)' at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226")
+                "1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226")
         }
         guard serial.utf16.count <= 256 else {
             throw STSError(.invalidInput, "The serial number \(serial) would be longer than 256 characters; use a shorter path or name.")
@@ -51,7 +51,7 @@ extension IAMService {
         )
         try await storeCall({ try await store.insertMFADevice(record) }) { error in
             error.code == .alreadyExists
-                ? STSError(.entityAlreadyExists, "MFADevice entity at the same path and name already exists.") : nil
+                ? STSError(.entityAlreadyExists, "MFA device already exists.") : nil
         }
         let base32Seed = Base32.encode(seed)
         let uri = "otpauth://totp/\(Self.otpauthLabel(name))@\(caller.accountId)?secret=\(base32Seed)"
@@ -127,7 +127,7 @@ extension IAMService {
 
     /// `DeactivateMFADevice`: the device must be enabled for the named user.
     public func deactivateMFADevice(caller: Caller, userName: String?, serialNumber: String) async throws(STSError) {
-        try await authorize(caller, action: "DeactivateMFADevice", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "DeactivateMFADevice", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) }),
             let enabledFor = device.userName, enabledFor.lowercased() == owner?.lowercased()
@@ -141,14 +141,14 @@ extension IAMService {
     public func listMFADevices(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
         -> Page<MFADeviceRecord>
     {
-        try await authorize(caller, action: "ListMFADevices", resource: ownerArn(caller, userName))
+        try await authorize(caller, action: "ListMFADevices", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let mine = all.filter { device in
             guard let enabledFor = device.userName, let owner else { return false }
             return enabledFor.lowercased() == owner.lowercased()
         }
-        return try Page.paginate(mine, key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
+        return try page(mine, listing: "ListMFADevices", key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
     }
 
     /// `ListVirtualMFADevices`.
@@ -164,7 +164,7 @@ extension IAMService {
             case .unassigned: return device.userName == nil
             }
         }
-        return try Page.paginate(selected, key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
+        return try page(selected, listing: "ListVirtualMFADevices", key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
     }
 
     /// `DeleteVirtualMFADevice`: refused while the device is enabled.
@@ -173,7 +173,7 @@ extension IAMService {
         try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
             error in
             switch error.code {
-            case .notFound: return STSError(.noSuchEntity, "VirtualMFADevice with serial number \(serialNumber) doesn't exist.")
+            case .notFound: return noSuchDevice(serialNumber)
             case .conflict: return STSError(.deleteConflict, "MFA Device is still in use.")
             default: return nil
             }

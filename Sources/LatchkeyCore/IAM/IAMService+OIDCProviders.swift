@@ -49,18 +49,17 @@ extension IAMService {
         return try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
     }
 
-    /// `DeleteOpenIDConnectProvider`: idempotent, as AWS documents it — a provider that does not exist is no error.
+    /// `DeleteOpenIDConnectProvider`: a provider that does not exist is `NoSuchEntity` 404, as IAM answers (its
+    /// documentation calls the operation idempotent; the answers recorded from AWS in 2026 are not).
     public func deleteOpenIDConnectProvider(caller: Caller, arn: String) async throws(STSError) {
         try await authorize(caller, action: "DeleteOpenIDConnectProvider", resource: arn)
         guard let identity = Self.oidcIdentity(arn: arn, account: caller.accountId) else {
-            throw Self.noSuchOIDCProvider(arn)
+            throw Self.noSuchOIDCProviderToDelete(arn)
         }
         let accountId = caller.accountId
-        try await storeCall({
-            do {
-                try await store.deleteOIDCProvider(accountId: accountId, identity: identity)
-            } catch let error as StoreError where error.code == .notFound {}
-        })
+        try await storeCall({ try await store.deleteOIDCProvider(accountId: accountId, identity: identity) }) { error in
+            error.code == .notFound ? Self.noSuchOIDCProviderToDelete(arn) : nil
+        }
     }
 
     /// `AddClientIDToOpenIDConnectProvider`: adding a client ID that is already there changes nothing.
@@ -99,7 +98,7 @@ extension IAMService {
         var provider = try await requireOIDCProvider(caller.accountId, arn)
         let merged = Self.merge(provider.tags, with: tags)
         guard merged.count <= 50 else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerOpenIdConnectProvider: 50.")
+            throw Self.tooManyTags
         }
         provider.tags = merged
         try await saveOIDCProvider(provider)
@@ -114,13 +113,23 @@ extension IAMService {
         try await saveOIDCProvider(provider)
     }
 
-    /// `ListOpenIDConnectProviderTags`.
-    public func listOpenIDConnectProviderTags(caller: Caller, arn: String) async throws(STSError) -> [ResourceTag] {
+    /// `ListOpenIDConnectProviderTags`: sorted by key, paginated.
+    public func listOpenIDConnectProviderTags(caller: Caller, arn: String, marker: String?, maxItems: Int?)
+        async throws(STSError) -> Page<ResourceTag>
+    {
         try await authorize(caller, action: "ListOpenIDConnectProviderTags", resource: arn)
-        return try await requireOIDCProvider(caller.accountId, arn).tags
+        let tags = try await requireOIDCProvider(caller.accountId, arn).tags
+        let sorted = tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
+        return try page(
+            sorted, listing: "ListOpenIDConnectProviderTags", key: { $0.key.lowercased() }, marker: marker,
+            maxItems: maxItems)
     }
 
     // MARK: Helpers
+
+    static func noSuchOIDCProviderToDelete(_ arn: String) -> STSError {
+        STSError(.noSuchEntity, "OpenId connect Provider \(arn) cannot be found.")
+    }
 
     static func noSuchOIDCProvider(_ arn: String) -> STSError {
         STSError(.noSuchEntity, "OpenIDConnect Provider not found for arn \(arn)")
@@ -146,12 +155,11 @@ extension IAMService {
         return String(arn.dropFirst(prefix.count))
     }
 
-    /// The provider identity of an issuer URL, or `InvalidInput`.
+    /// The provider identity of an issuer URL (`https://HOST[:PORT][/PATH]`, without user information, query or
+    /// fragment), or `ValidationError` "Invalid Open ID Connect Provider URL", as IAM answers.
     static func oidcIdentity(_ url: String) throws(STSError) -> String {
         guard let identity = OIDCProviderIdentity(url: url)?.identity else {
-            throw STSError(
-                .invalidInput,
-                "Invalid URL \(url): it must be https://HOST[:PORT][/PATH], without user information, query or fragment.")
+            throw STSError(.validationError, "Invalid Open ID Connect Provider URL")
         }
         return identity
     }
@@ -161,7 +169,8 @@ extension IAMService {
         let hex = Set("0123456789abcdef")
         let normalized = unique(thumbprints.map { $0.lowercased() })
         guard normalized.count <= maxThumbprints else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: \(maxThumbprints)")
+            // IAM's wording, although five entries are accepted.
+            throw STSError(.invalidInput, "Thumbprint list must contain fewer than \(maxThumbprints) entries.")
         }
         for thumbprint in normalized where thumbprint.count != 40 || !thumbprint.allSatisfy(hex.contains) {
             throw STSError(.invalidInput, "Thumbprint \(thumbprint) is not 40 hexadecimal digits.")

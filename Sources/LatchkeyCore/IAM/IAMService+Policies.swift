@@ -84,7 +84,7 @@ extension IAMService {
         if usage == .permissionsBoundary {
             policies.removeAll { $0.permissionsBoundaryUsageCount == 0 }
         }
-        return try Page.paginate(policies, key: { $0.policyName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(policies, listing: "ListPolicies", key: { $0.policyName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     // MARK: Versions
@@ -162,8 +162,8 @@ extension IAMService {
             error.code == .notFound ? Self.policyNotFound(policyArn) : nil
         }
         // Newest first: the page key counts down so that it still grows along the list.
-        return try Page.paginate(
-            versions, key: { Self.descendingKey($0.versionId) }, marker: marker, maxItems: maxItems)
+        return try page(
+            versions, listing: "ListPolicyVersions", key: { Self.descendingKey($0.versionId) }, marker: marker, maxItems: maxItems)
     }
 
     // MARK: Tags
@@ -175,7 +175,7 @@ extension IAMService {
         let policy = try await requireManagedPolicy(policyArn)
         let merged = Self.merge(policy.tags, with: tags)
         guard merged.count <= Self.maxTagsPerPolicy else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerPolicy: \(Self.maxTagsPerPolicy).")
+            throw Self.tooManyTags
         }
         try await storeCall({ try await store.updateManagedPolicyTags(policyArn: policyArn, tags: merged) }) { error in
             error.code == .notFound ? Self.policyNotFound(policyArn) : nil
@@ -200,12 +200,12 @@ extension IAMService {
         try await authorize(caller, action: "ListPolicyTags", resource: policyArn)
         let policy = try await requireManagedPolicy(policyArn)
         let sorted = policy.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try Page.paginate(sorted, key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(sorted, listing: "ListPolicyTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     // MARK: Helpers
 
-    /// Loads a managed policy of the caller's account or throws `NoSuchEntity` (`InvalidInput` for a malformed ARN).
+    /// Loads a managed policy of the caller's account or throws `NoSuchEntity` (`ValidationError` for a malformed ARN).
     func requireManagedPolicy(_ policyArn: String) async throws(STSError) -> ManagedPolicy {
         try Self.checkPolicyArn(policyArn)
         guard let policy = try await storeCall({ try await store.managedPolicy(arn: policyArn) }) else {
@@ -214,9 +214,9 @@ extension IAMService {
         return policy
     }
 
-    /// `InvalidInput` unless `arn` is a policy ARN.
+    /// `ValidationError` unless `arn` is a policy ARN (`PolicyArn` of every operation, and `PermissionsBoundary`).
     static func checkPolicyArn(_ arn: String) throws(STSError) {
-        guard isPolicyArn(arn) else { throw STSError(.invalidInput, "ARN \(arn) is not valid.") }
+        guard isPolicyArn(arn) else { throw STSError(.validationError, "ARN \(arn) is not valid.") }
     }
 
     /// IAM's `NoSuchEntity` for a policy named by an operation on the policy itself.

@@ -43,7 +43,7 @@ extension IAMService {
     {
         try await authorize(caller, action: "ListRoles", resource: "arn:aws:iam::\(caller.accountId):role/")
         let roles = try await storeCall({ try await store.roles(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
-        return try Page.paginate(roles, key: { $0.roleName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(roles, listing: "ListRoles", key: { $0.roleName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// `UpdateRole`: the description (an empty one removes it) and the maximum session duration; parameters left
@@ -106,7 +106,7 @@ extension IAMService {
         var role = try await requireRole(caller.accountId, roleName)
         let merged = Self.merge(role.tags, with: tags)
         guard merged.count <= 50 else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerRole: 50.")
+            throw Self.tooManyTags
         }
         role.tags = merged
         try await saveRole(role)
@@ -128,7 +128,7 @@ extension IAMService {
         try await authorize(caller, action: "ListRoleTags", resource: try await roleResource(caller.accountId, roleName))
         let role = try await requireRole(caller.accountId, roleName)
         let sorted = role.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try Page.paginate(sorted, key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(sorted, listing: "ListRoleTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// `PutRolePermissionsBoundary`: the policy must be a managed policy of the account.

@@ -77,7 +77,7 @@ extension IAMService {
         var provider = try await requireSAMLProvider(caller.accountId, arn)
         let merged = Self.merge(provider.tags, with: tags)
         guard merged.count <= 50 else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerSamlProvider: 50.")
+            throw Self.tooManyTags
         }
         provider.tags = merged
         try await saveSAMLProvider(provider)
@@ -92,10 +92,24 @@ extension IAMService {
         try await saveSAMLProvider(provider)
     }
 
-    /// `ListSAMLProviderTags`.
-    public func listSAMLProviderTags(caller: Caller, arn: String) async throws(STSError) -> [ResourceTag] {
+    /// `ListSAMLProviderTags`: sorted by key, paginated.
+    public func listSAMLProviderTags(caller: Caller, arn: String, marker: String?, maxItems: Int?) async throws(STSError)
+        -> Page<ResourceTag>
+    {
         try await authorize(caller, action: "ListSAMLProviderTags", resource: arn)
-        return try await requireSAMLProvider(caller.accountId, arn).tags
+        let tags = try await requireSAMLProvider(caller.accountId, arn).tags
+        let sorted = tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
+        return try page(sorted, listing: "ListSAMLProviderTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+    }
+
+    /// The `ValidUntil` IAM answers for a provider: the metadata's `validUntil` when it has one, else 100 years after
+    /// the provider's creation (Latchkey's choice; AWS always answers a date but does not document the default).
+    public static func validUntil(of provider: SAMLProvider) -> Date {
+        if let validUntil = provider.validUntil { return validUntil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        return calendar.date(byAdding: .year, value: 100, to: provider.createDate)
+            ?? provider.createDate.addingTimeInterval(100 * 365.2425 * 86_400)
     }
 
     // MARK: Helpers

@@ -129,7 +129,7 @@ extension IAMService {
         let names = try await storeCall({ try await store.inlinePolicyNames(accountId: caller.accountId, owner: owner) }) {
             error in error.code == .notFound ? Self.ownedPolicyError(error, owner: owner) : nil
         }
-        return try Page.paginate(names, key: { $0.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(names, listing: "List\(owner.kindName.capitalized)Policies", key: { $0.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     func attachOwnedPolicy(caller: Caller, owner: PolicyOwner, policyArn: String) async throws(STSError) {
@@ -172,7 +172,7 @@ extension IAMService {
         if let pathPrefix {
             attached.removeAll { !Self.policyPath(of: $0.policyArn).hasPrefix(pathPrefix) }
         }
-        return try Page.paginate(attached, key: { $0.policyName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(attached, listing: "ListAttached\(owner.kindName.capitalized)Policies", key: { $0.policyName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// IAM's `NoSuchEntity` for a store's `.notFound` about an owner and its policies (see `PolicyStore`'s details).

@@ -9,9 +9,7 @@ extension IAMService {
         let path = path ?? "/"
         try await authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
         try Self.checkTagKeysUnique(tags)
-        if let permissionsBoundary, !Self.isPolicyArn(permissionsBoundary) {
-            throw STSError(.invalidInput, "ARN \(permissionsBoundary) is not valid.")
-        }
+        if let permissionsBoundary { try Self.checkPolicyArn(permissionsBoundary) }
         let user = IAMUser(
             accountId: caller.accountId, userName: userName,
             userId: UniqueID.generate(prefix: "AIDA", account: caller.accountId),
@@ -60,7 +58,7 @@ extension IAMService {
     {
         try await authorize(caller, action: "ListUsers", resource: "arn:aws:iam::\(caller.accountId):user/")
         let users = try await storeCall({ try await store.users(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
-        return try Page.paginate(users, key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(users, listing: "ListUsers", key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     /// `DeleteUser`: refused while the user has access keys or an enabled MFA device.
@@ -92,7 +90,7 @@ extension IAMService {
         var user = try await requireUser(caller.accountId, userName)
         let merged = Self.merge(user.tags, with: tags)
         guard merged.count <= 50 else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for TagsPerUser: 50.")
+            throw Self.tooManyTags
         }
         user.tags = merged
         try await updateUser(user)
@@ -114,7 +112,7 @@ extension IAMService {
         try await authorize(caller, action: "ListUserTags", resource: userArn(caller.accountId, userName))
         let user = try await requireUser(caller.accountId, userName)
         let sorted = user.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try Page.paginate(sorted, key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(sorted, listing: "ListUserTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
     private func updateUser(_ user: IAMUser) async throws(STSError) {

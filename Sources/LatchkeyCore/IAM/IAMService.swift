@@ -89,6 +89,9 @@ public struct IAMService: Sendable {
         }
     }
 
+    /// The 51st tag on an entity: `LimitExceeded` 409.
+    static let tooManyTags = STSError(.limitExceeded, "The number of tags has reached the maximum limit.")
+
     /// Merges new tags into existing ones: a key (compared case-insensitively) replaces the old value.
     static func merge(_ existing: [ResourceTag], with new: [ResourceTag]) -> [ResourceTag] {
         var result = existing
@@ -109,19 +112,106 @@ public struct Page<Item: Sendable>: Sendable {
     public var marker: String?
     public var isTruncated: Bool { marker != nil }
 
+    public init(items: [Item], marker: String?) {
+        self.items = items
+        self.marker = marker
+    }
+}
+
+extension IAMService {
+    /// Pages `all` (already sorted by `key`) after `marker`, `maxItems` at a time, with markers bound to `listing`.
+    func page<Item>(_ all: [Item], listing: String, key: (Item) -> String, marker: String?, maxItems: Int?)
+        throws(STSError) -> Page<Item>
+    {
+        try Page.paginate(all, key: key, marker: marker, maxItems: maxItems, markers: PageMarkers(secretBox: secretBox, listing: listing))
+    }
+}
+
+extension Page {
     /// Pages `all` (already sorted by `key`) after `marker`, `maxItems` at a time (IAM's 1...1000, default 100).
-    static func paginate(_ all: [Item], key: (Item) -> String, marker: String?, maxItems: Int?) throws(STSError) -> Page {
+    /// Resuming after a key rather than a position keeps pages consistent while items are added or removed
+    /// between calls.
+    static func paginate(_ all: [Item], key: (Item) -> String, marker: String?, maxItems: Int?, markers: PageMarkers)
+        throws(STSError) -> Page
+    {
         let limit = maxItems ?? 100
         var start = 0
         if let marker {
-            guard let data = Data(base64Encoded: marker), let after = String(data: data, encoding: .utf8) else {
-                throw STSError(.invalidInput, "Invalid Marker.")
+            switch try markers.open(marker) {
+            case .after(let after): start = all.firstIndex(where: { key($0) > after }) ?? all.count
+            case .position(let position): start = min(position, all.count)
             }
-            start = all.firstIndex(where: { key($0) > after }) ?? all.count
         }
         let end = min(start + limit, all.count)
         let items = Array(all[start..<end])
-        let next = end < all.count ? items.last.map { Data(key($0).utf8).base64EncodedString() } : nil
+        var next: String?
+        if end < all.count, let last = items.last {
+            let lastKey = key(last)
+            next = markers.seal(lastKey.utf8.count <= PageMarkers.longestKey ? .after(lastKey) : .position(end))
+        }
         return Page(items: items, marker: next)
+    }
+}
+
+/// IAM's opaque `Marker`s: the key of the last item returned (or its position, for a key over ``longestKey``
+/// bytes), sealed by the server's `SecretBox` and bound to one listing. A marker Latchkey did not issue, or issued
+/// for another listing, is `ValidationError` "Invalid Marker.", as IAM answers.
+struct PageMarkers: Sendable {
+    let secretBox: SecretBox
+    /// The operation whose markers these are (`ListUsers`).
+    let listing: String
+
+    /// The answer to a `Marker` Latchkey did not issue: `ValidationError` 400.
+    static let invalidMarker = STSError(.validationError, "Invalid Marker.")
+    /// Keys longer than this (in UTF-8 bytes) are carried by position instead, so that every marker fits the
+    /// model's 320 characters: 1 + 160 bytes sealed (29 bytes of overhead) is 254 base64url characters.
+    static let longestKey = 160
+
+    /// Where a marker resumes: after a key, or at a position.
+    enum Position: Equatable {
+        case after(String)
+        case position(Int)
+    }
+
+    private var context: String { "iam-marker:\(listing)" }
+
+    func seal(_ position: Position) -> String {
+        let plaintext: [UInt8] =
+            switch position {
+            case .after(let key): [UInt8(ascii: "k")] + Array(key.utf8)
+            case .position(let index): [UInt8(ascii: "i")] + Array(String(index).utf8)
+            }
+        return String(
+            Base64.encode(secretBox.seal(plaintext, context: context)).compactMap { character -> Character? in
+                switch character {
+                case "+": "-"
+                case "/": "_"
+                case "=": nil
+                default: character
+                }
+            })
+    }
+
+    func open(_ marker: String) throws(STSError) -> Position {
+        guard !marker.contains("="), !marker.contains("+"), !marker.contains("/") else { throw Self.invalidMarker }
+        var text = String(
+            marker.map { character -> Character in
+                switch character {
+                case "-": "+"
+                case "_": "/"
+                default: character
+                }
+            })
+        text += String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
+        guard let sealed = Base64.decode(text), let plaintext = try? secretBox.open(sealed, context: context),
+            let kind = plaintext.first, let value = String(validating: plaintext.dropFirst(), as: UTF8.self)
+        else { throw Self.invalidMarker }
+        switch kind {
+        case UInt8(ascii: "k"): return .after(value)
+        case UInt8(ascii: "i"):
+            guard let index = Int(value), index >= 0 else { throw Self.invalidMarker }
+            return .position(index)
+        default: throw Self.invalidMarker
+        }
     }
 }

@@ -1,4 +1,5 @@
-/// One failed constraint, as AWS reports it: `Value '<value>' at '<path>' failed to satisfy constraint: <rule>`.
+/// One failed constraint, as AWS reports it: `Value '<value>' at '<path>' failed to satisfy constraint: <rule>` (STS), or
+/// `Value at '<path>' failed to satisfy constraint: <rule>` (IAM, which never echoes the value).
 struct ConstraintViolation: Sendable, Hashable {
     /// The AWS member path (`roleSessionName`, `tags.1.member.key`).
     let path: String
@@ -6,7 +7,13 @@ struct ConstraintViolation: Sendable, Hashable {
     let value: String
     let rule: String
 
-    var text: String { "Value \(value) at '\(path)' failed to satisfy constraint: \(rule)" }
+    var text: String { text(echoingValue: true) }
+
+    func text(echoingValue: Bool) -> String {
+        echoingValue
+            ? "Value \(value) at '\(path)' failed to satisfy constraint: \(rule)"
+            : "Value at '\(path)' failed to satisfy constraint: \(rule)"
+    }
 }
 
 /// Walks a decoded input against its shapes and collects every constraint violation, in member order.
@@ -25,11 +32,13 @@ enum ConstraintValidator {
         return found
     }
 
-    /// AWS's single message: `N validation error(s) detected: …; …`.
-    static func message(for violations: [ConstraintViolation]) -> String {
+    /// AWS's single message: `N validation error(s) detected: …; …`. STS echoes each offending value (redacted
+    /// where the model says so); IAM never does (`Value at 'tags' failed to satisfy constraint: …`).
+    static func message(for violations: [ConstraintViolation], echoingValues: Bool = true) -> String {
         let count = violations.count
         let noun = count == 1 ? "error" : "errors"
-        return "\(count) validation \(noun) detected: " + violations.map(\.text).joined(separator: "; ")
+        return "\(count) validation \(noun) detected: "
+            + violations.map { $0.text(echoingValue: echoingValues) }.joined(separator: "; ")
     }
 
     private static func checkMembers(
@@ -44,6 +53,11 @@ enum ConstraintValidator {
                 continue
             }
             check(value, shape: member.shape, path: path, redacted: member.isRedacted, into: &found)
+            if let limit = member.documentedMaxItems, case .list(let elements) = value, elements.count > limit {
+                let shown = ValueRenderer.quoted(value, shape: member.shape, redacted: member.isRedacted)
+                found.append(
+                    ConstraintViolation(path: path, value: shown, rule: "Member must have length less than or equal to \(limit)"))
+            }
         }
     }
 

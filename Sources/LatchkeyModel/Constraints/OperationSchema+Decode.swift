@@ -1,3 +1,9 @@
+extension OperationSchema.Service {
+    /// Whether this service's `ValidationError` messages quote the offending values: STS's do
+    /// (`Value 'a b' at 'roleSessionName' …`), IAM's never do (`Value at 'tags' …`).
+    public var echoesValuesInValidationErrors: Bool { self != .iam }
+}
+
 extension OperationSchema {
     /// Requests with more parameters than this are rejected before decoding.
     public static let maximumParameterCount = 500
@@ -19,7 +25,8 @@ extension OperationSchema {
     ///   input while deserializing, before validation, so these are reported one at a time (the first in
     ///   member order) and are not counted as validation errors.
     /// - `ValidationError` with AWS's message, `N validation error(s) detected: …`, listing every
-    ///   constraint violation in member order. Redacted members never show their value.
+    ///   constraint violation in member order. STS shows each offending value (redacted members never show
+    ///   theirs); IAM shows none (`Value at 'tags' failed to satisfy constraint: …`), as the two services answer.
     public func decode(_ params: [String: String]) throws(STSError) -> QueryInput {
         guard params.count <= Self.maximumParameterCount else {
             throw STSError(
@@ -33,7 +40,8 @@ extension OperationSchema {
         let input = try QueryDecoder.decodeMembers(of: self.input, from: entries, keyPrefix: "")
         let violations = ConstraintValidator.violations(in: input, shape: self.input)
         guard violations.isEmpty else {
-            throw STSError(.validationError, ConstraintValidator.message(for: violations))
+            throw STSError(
+                .validationError, ConstraintValidator.message(for: violations, echoingValues: service.echoesValuesInValidationErrors))
         }
         return input
     }
