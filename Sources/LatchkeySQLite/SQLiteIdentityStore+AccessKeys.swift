@@ -148,6 +148,43 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// The last use recorded for the key; nil if it was never used or is missing.
+    public func accessKeyLastUse(id: String) async throws -> AccessKeyUse? {
+        try await read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT last_used_date, last_used_service, last_used_region FROM access_keys
+                            WHERE access_key_id = ?
+                            """
+                    ),
+                    arguments: [id]
+                )
+            else { return nil }
+            let columns = StoredRow(row: row, table: "access_keys")
+            guard let date = try columns.optionalDate(0) else { return nil }
+            return AccessKeyUse(
+                accessKeyId: id, date: date, serviceName: try columns.string(1), region: try columns.string(2))
+        }
+    }
+
+    /// Records each use unless the stored one is as late or later; keys that no longer exist are skipped.
+    public func recordAccessKeyUses(_ uses: [AccessKeyUse]) async throws {
+        guard !uses.isEmpty else { return }
+        try await write("recordAccessKeyUses") { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE access_keys SET last_used_date = ?1, last_used_service = ?2, last_used_region = ?3
+                    WHERE access_key_id = ?4 AND (last_used_date IS NULL OR last_used_date < ?1)
+                    """
+            )
+            for use in uses {
+                try statement.execute(arguments: [Stored.millis(use.date), use.serviceName, use.region, use.accessKeyId])
+            }
+        }
+    }
+
     private static func insertKeyRow(_ db: Database, _ key: AccessKeyRecord) throws {
         try db.execute(
             sql: """

@@ -14,6 +14,7 @@ extension SQLiteIdentityStore {
         migrator.registerMigration("v1-identity-tables", migrate: createIdentityTables)
         migrator.registerMigration("v2-roles-policies-groups", migrate: createPolicyTables)
         migrator.registerMigration("v3-federation", migrate: createFederationTables)
+        migrator.registerMigration("v4-access-key-last-used", migrate: addAccessKeyLastUsed)
         return migrator
     }()
 
@@ -82,6 +83,21 @@ extension SQLiteIdentityStore {
                         ON DELETE RESTRICT ON UPDATE CASCADE
                 ) WITHOUT ROWID;
                 CREATE INDEX mfa_devices_by_user ON mfa_devices(account_id, user_name_key);
+                """
+        )
+    }
+}
+
+extension SQLiteIdentityStore {
+    /// Schema v4: the last use of each access key (`GetAccessKeyLastUsed`), in the key's own row: the date
+    /// (milliseconds, like every date), the service (`sts`, `iam`) and the region of the request. NULL until the
+    /// key is first used. Written in batches by the server's usage recorder, never on the request path.
+    static func addAccessKeyLastUsed(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE access_keys ADD COLUMN last_used_date INTEGER;
+                ALTER TABLE access_keys ADD COLUMN last_used_service TEXT;
+                ALTER TABLE access_keys ADD COLUMN last_used_region TEXT;
                 """
         )
     }

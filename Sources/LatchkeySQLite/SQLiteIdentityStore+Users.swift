@@ -90,6 +90,48 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Renames the user and/or changes its path (nil keeps the current value); `.notFound` if missing,
+    /// `.alreadyExists` if the new name (case-insensitively) belongs to another user.
+    ///
+    /// The primary key `(account_id, name_key)` changes; every child row (access keys, MFA devices, group
+    /// memberships, inline and attached policies) references it `ON UPDATE CASCADE`, so they follow in the same
+    /// statement. A case-only rename keeps the key and only changes `user_name`.
+    public func renameUser(accountId: String, userName: String, newUserName: String?, newPath: String?) async throws
+        -> IAMUser
+    {
+        let target = newUserName ?? userName
+        return try await write(
+            "renameUser",
+            constraint: { violation in
+                violation == .unique
+                    ? StoreError(.alreadyExists, "user \(target) in account \(accountId) already exists") : nil
+            }
+        ) { db in
+            let current = try Self.requireOwner(db, accountId: accountId, owner: .user(userName))
+            let newName = newUserName ?? current
+            if Stored.nameKey(newName) != Stored.nameKey(current),
+                try Self.userExists(db, accountId: accountId, nameKey: Stored.nameKey(newName))
+            {
+                throw StoreError(.alreadyExists, "user \(newName) in account \(accountId) already exists")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE users SET user_name = ?, name_key = ?, path = COALESCE(?, path)
+                    WHERE account_id = ? AND name_key = ?
+                    """,
+                arguments: [newName, Stored.nameKey(newName), newPath, accountId, Stored.nameKey(userName)]
+            )
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT \(Self.userColumns) FROM users WHERE account_id = ? AND name_key = ?",
+                    arguments: [accountId, Stored.nameKey(newName)])
+            else {
+                throw StoreError(.unavailable, "user \(newName) in account \(accountId) vanished while renamed")
+            }
+            return try Self.decodeUser(row)
+        }
+    }
+
     /// Deletes the user; `.notFound` if missing; `.conflict` with detail "access keys" or "MFA devices" while the
     /// user still has access keys or an enabled MFA device.
     public func deleteUser(accountId: String, userName: String) async throws {

@@ -45,6 +45,12 @@ extension IAMService {
                 try await self.deleteUser(caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "")
                 return nil
             },
+            "UpdateUser": { request in
+                _ = try await self.updateUser(
+                    caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "",
+                    newUserName: request.input.string("NewUserName"), newPath: request.input.string("NewPath"))
+                return nil
+            },
             "TagUser": { request in
                 try await self.tagUser(
                     caller: try request.signedCaller(), userName: request.input.string("UserName") ?? "",
@@ -99,11 +105,17 @@ extension IAMService {
                 return nil
             },
             "GetAccessKeyLastUsed": { request in
-                let key = try await self.getAccessKeyLastUsed(
+                let answer = try await self.getAccessKeyLastUsed(
                     caller: try request.signedCaller(), accessKeyId: request.input.string("AccessKeyId") ?? "")
+                // Never used: no LastUsedDate, ServiceName and Region "N/A" (the model marks those two required).
+                let lastUse = answer.lastUse
                 return .result([
-                    key.userName.map { .string("UserName", $0) },
-                    .structure("AccessKeyLastUsed", [.string("ServiceName", "N/A"), .string("Region", "N/A")]),
+                    answer.key.userName.map { .string("UserName", $0) },
+                    .structure("AccessKeyLastUsed", [
+                        lastUse.map { .timestamp("LastUsedDate", $0.date) },
+                        .string("ServiceName", lastUse?.serviceName ?? "N/A"),
+                        .string("Region", lastUse?.region ?? "N/A"),
+                    ]),
                 ])
             },
             "CreateVirtualMFADevice": { request in

@@ -25,10 +25,12 @@ public enum LatchkeyApplication {
 
     /// Builds the application. `onListening` is called with the bound host and port once the server accepts
     /// connections (useful with port 0).
+    /// `accessKeyUsage` says when recorded access-key uses are written to the store (every minute by default).
     public static func build(
         configuration: ServerConfiguration,
         logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() },
+        accessKeyUsage: AccessKeyUsageFlushing = AccessKeyUsageFlushing(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) async throws -> (application: some ApplicationProtocol, report: StartupReport) {
         // Refuse a taken port, then a data folder another server holds, before anything is written (StartupError).
@@ -56,7 +58,9 @@ public enum LatchkeyApplication {
             report.createdAccount = (first.accountId, first.key.accessKeyId, first.key.secretAccessKey)
         }
 
-        let resolver = CredentialResolver(store: store, secretBox: secretBox, keyRing: keyRing)
+        // Uses of long-term keys are kept in memory and written in batches (GetAccessKeyLastUsed).
+        let usage = AccessKeyUsageRecorder(store: store)
+        let resolver = CredentialResolver(store: store, secretBox: secretBox, keyRing: keyRing, usage: usage)
         let mfa = MFAVerifier(store: store, secretBox: secretBox)
         let messages = AuthorizationMessageCodec(masterKey: masterKey)
         let authorizer = Authorizer(store: store, cache: PolicyCache(), messages: messages)
@@ -101,7 +105,11 @@ public enum LatchkeyApplication {
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
-            services: [HTTPClientShutdown(fetcher: fetcher), DataDirectoryLockHolder(lock: dataDirectoryLock)],
+            services: [
+                HTTPClientShutdown(fetcher: fetcher),
+                DataDirectoryLockHolder(lock: dataDirectoryLock),
+                AccessKeyUsageFlusher(recorder: usage, schedule: accessKeyUsage, logger: logger),
+            ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 listeningPort.withLock { $0 = port }

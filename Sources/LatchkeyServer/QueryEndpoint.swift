@@ -146,6 +146,9 @@ struct QueryEndpoint: Sendable {
         } catch {
             throw STSError(error)
         }
+        // Only now that the signature verified: a use of a long-term key, for GetAccessKeyLastUsed (in memory).
+        resolver.recordUse(
+            of: resolved.caller, serviceName: api.signingService, region: authorization.scope.region, at: now)
         var caller = resolved.caller
         caller.request = RequestMetadata(
             sourceIp: sourceIp, userAgent: request.headers[.userAgent], secureTransport: false,

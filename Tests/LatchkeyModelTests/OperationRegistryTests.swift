@@ -20,7 +20,7 @@ import Testing
         #expect(OperationSchema.iam(action: "AssumeRole") == nil)
         #expect(OperationSchema.sts(action: "assumerole") == nil)
         #expect(OperationSchema.sts(action: "") == nil)
-        #expect(OperationSchema.all.count == 106)
+        #expect(OperationSchema.all.count == 107)
     }
 
     @Test("operations without required members accept an empty request")

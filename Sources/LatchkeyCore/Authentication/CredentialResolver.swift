@@ -27,13 +27,34 @@ public final class CredentialResolver: Sendable {
     /// every request regardless.
     private let openedTokens = Mutex<[String: SessionTokenClaims]>([:])
 
+    /// Where uses of long-term keys are remembered for `GetAccessKeyLastUsed`; nil records nothing.
+    public let usage: AccessKeyUsageRecorder?
+
     /// - Parameter cacheTTL: how long a long-term key stays cached. Changes made through this node invalidate the
     ///   cache at once; other nodes see them after at most this long.
-    public init(store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, cacheTTL: Duration = .seconds(5)) {
+    /// - Parameter usage: the recorder that ``recordUse(of:serviceName:region:at:)`` feeds.
+    public init(
+        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, cacheTTL: Duration = .seconds(5),
+        usage: AccessKeyUsageRecorder? = nil
+    ) {
         self.store = store
         self.secretBox = secretBox
         self.keyRing = keyRing
         self.cacheTTL = cacheTTL
+        self.usage = usage
+    }
+
+    /// Records that `caller` signed a request for `serviceName` in `region` at `date`. Call it only once the
+    /// request's signature has verified. Only long-term keys (the root's and users') are recorded: temporary
+    /// credentials are not IAM access keys. A memory write; the recorder flushes to the store later.
+    public func recordUse(of caller: Caller, serviceName: String, region: String, at date: Date) {
+        guard let usage else { return }
+        switch caller.credentials {
+        case .root, .user:
+            usage.record(accessKeyId: caller.accessKeyId, date: date, serviceName: serviceName, region: region)
+        case .temporary:
+            return
+        }
     }
 
     static let invalidToken = "The security token included in the request is invalid."

@@ -104,16 +104,28 @@ extension IAMService {
         resolver?.invalidate(accessKeyId: key.accessKeyId)
     }
 
-    /// `GetAccessKeyLastUsed`: Latchkey does not record key use yet, so it answers as AWS does for a key that
-    /// was never used (`N/A`).
-    public func getAccessKeyLastUsed(caller: Caller, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {
+    /// What `GetAccessKeyLastUsed` answers: the key (for its owner's name) and its last use, nil if never used.
+    public struct AccessKeyLastUsed: Sendable {
+        public var key: AccessKeyRecord
+        public var lastUse: AccessKeyUse?
+    }
+
+    /// `GetAccessKeyLastUsed`: the latest recorded use of the key (the store's, merged with a use not yet flushed
+    /// by the server's usage recorder), or none (`N/A`) for a key never used.
+    public func getAccessKeyLastUsed(caller: Caller, accessKeyId: String) async throws(STSError) -> AccessKeyLastUsed {
         try await authorize(caller, action: "GetAccessKeyLastUsed", resource: "arn:aws:iam::\(caller.accountId):user/")
         guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
             key.accountId == caller.accountId
         else {
             throw STSError(.accessDenied, "The Access Key with id \(accessKeyId) cannot be found.")
         }
-        return key
+        let lastUse: AccessKeyUse?
+        if let usage = resolver?.usage {
+            lastUse = try await storeCall({ try await usage.lastUse(accessKeyId: key.accessKeyId) })
+        } else {
+            lastUse = try await storeCall({ try await store.accessKeyLastUse(id: key.accessKeyId) })
+        }
+        return AccessKeyLastUsed(key: key, lastUse: lastUse)
     }
 
     private func ownedKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {

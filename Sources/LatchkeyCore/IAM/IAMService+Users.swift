@@ -83,6 +83,43 @@ extension IAMService {
         for key in keys { resolver?.invalidate(accessKeyId: key.accessKeyId) }
     }
 
+    /// `UpdateUser`: renames the user and/or moves it to another path. The user keeps its user ID, access keys,
+    /// MFA devices, group memberships, inline and attached policies, permissions boundary and tags; its ARN becomes
+    /// the new path and name.
+    ///
+    /// As AWS documents ("to change Bob to Robert, the entity making the request must have permission on Bob and
+    /// Robert"), the caller needs `iam:UpdateUser` on the user's current ARN and, when the ARN changes, on the new
+    /// one too. The current ARN is the stored user's (its real path); for a user that does not exist it is
+    /// `user/NAME`, authorized before the `NoSuchEntity` so that existence is never told to an unauthorized
+    /// caller. Credentials already issued keep working: long-term keys resolve to the renamed user at once (the
+    /// credential cache is dropped), and session tokens are self-contained and keep the ARN they were issued with.
+    public func updateUser(caller: Caller, userName: String, newUserName: String?, newPath: String?)
+        async throws(STSError) -> IAMUser
+    {
+        let existing = try await storeCall({ try await store.user(accountId: caller.accountId, userName: userName) })
+        let source = existing?.arn ?? userArn(caller.accountId, userName)
+        try await authorize(caller, action: "UpdateUser", resource: source)
+        guard let existing else { throw noSuchUser(userName) }
+        let target = userArn(caller.accountId, newUserName ?? existing.userName, path: newPath ?? existing.path)
+        if target != source {
+            try await authorize(caller, action: "UpdateUser", resource: target)
+        }
+        let renamed = try await storeCall({
+            try await store.renameUser(
+                accountId: caller.accountId, userName: existing.userName, newUserName: newUserName, newPath: newPath)
+        }) { error in
+            switch error.code {
+            case .notFound: return noSuchUser(userName)
+            case .alreadyExists: return STSError(.entityAlreadyExists, "User with name \(newUserName ?? userName) already exists.")
+            default: return nil
+            }
+        }
+        // Cached callers carry the user (its name and ARN), and cached effective policies are keyed by user name.
+        resolver?.invalidateAll()
+        authorizer.invalidate()
+        return renamed
+    }
+
     /// `TagUser`: adds or replaces tags (keys case-insensitive); at most 50 tags on a user.
     public func tagUser(caller: Caller, userName: String, tags: [ResourceTag]) async throws(STSError) {
         try await authorize(caller, action: "TagUser", resource: userArn(caller.accountId, userName))

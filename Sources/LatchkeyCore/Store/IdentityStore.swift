@@ -61,6 +61,11 @@ public protocol IdentityStore: Sendable {
     func users(accountId: String, pathPrefix: String) async throws -> [IAMUser]
     /// Replaces the stored user (matched by account and name); `.notFound` if missing.
     func updateUser(_ user: IAMUser) async throws
+    /// Renames the user and/or moves it to another path (nil keeps the current value), keeping its user ID;
+    /// access keys, MFA devices, group memberships, inline and attached policies, boundary and tags follow.
+    /// `.notFound` if missing; `.alreadyExists` if `newUserName` (case-insensitively) names another user of the
+    /// account. Returns the user as stored after the change.
+    func renameUser(accountId: String, userName: String, newUserName: String?, newPath: String?) async throws -> IAMUser
     /// Deletes the user; `.notFound` if missing; `.conflict` with detail "access keys" or "MFA devices" while the
     /// user still has access keys or an enabled MFA device.
     func deleteUser(accountId: String, userName: String) async throws
@@ -80,6 +85,13 @@ public protocol IdentityStore: Sendable {
     func updateAccessKeyStatus(id: String, status: AccessKeyStatus) async throws
     /// `.notFound` if missing.
     func deleteAccessKey(id: String) async throws
+    /// The last use recorded for the key by ``recordAccessKeyUses(_:)``; nil if the key was never used (or is
+    /// missing).
+    func accessKeyLastUse(id: String) async throws -> AccessKeyUse?
+    /// Records the uses, each only if it is later than the use already stored for its key (so batches from
+    /// several nodes, in any order, keep the latest). Uses of keys that no longer exist are ignored. One
+    /// transaction for the whole batch.
+    func recordAccessKeyUses(_ uses: [AccessKeyUse]) async throws
 
     // MARK: MFA devices
     /// `.alreadyExists` if the serial number exists; `.notFound` if the account is missing.

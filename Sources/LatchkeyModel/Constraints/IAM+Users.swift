@@ -27,6 +27,17 @@ extension OperationSchema {
         input: .structure(
             "DeleteUserRequest", [MemberSchema("UserName", IAMShapes.existingUserNameType, required: true)]))
 
+    /// IAM `UpdateUser` (`UpdateUserRequest`).
+    public static let updateUser = OperationSchema(
+        .iam, "UpdateUser",
+        input: .structure(
+            "UpdateUserRequest",
+            [
+                MemberSchema("UserName", IAMShapes.existingUserNameType, required: true),
+                MemberSchema("NewPath", IAMShapes.pathType),
+                MemberSchema("NewUserName", IAMShapes.userNameType),
+            ]))
+
     /// IAM `TagUser` (`TagUserRequest`).
     public static let tagUser = OperationSchema(
         .iam, "TagUser",

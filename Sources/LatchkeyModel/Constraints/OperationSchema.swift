@@ -58,7 +58,7 @@ extension OperationSchema {
 
     /// Every IAM operation Latchkey serves.
     public static let allIAM: [OperationSchema] = [
-        .createUser, .getUser, .listUsers, .deleteUser, .tagUser, .untagUser, .listUserTags,
+        .createUser, .getUser, .listUsers, .updateUser, .deleteUser, .tagUser, .untagUser, .listUserTags,
         .createAccessKey, .listAccessKeys, .updateAccessKey, .deleteAccessKey, .getAccessKeyLastUsed,
         .createVirtualMFADevice, .enableMFADevice, .deactivateMFADevice, .listMFADevices,
         .listVirtualMFADevices, .deleteVirtualMFADevice,
