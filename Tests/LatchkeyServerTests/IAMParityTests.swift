@@ -182,6 +182,13 @@ private typealias F = RoleFixtures
                 _ = try await server.iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": name]).result("CreateVirtualMFADevice")
             }
         },
+        Listing(action: "ListMFADevices", params: [("UserName", "u")], list: "MFADevices", field: "SerialNumber") { server in
+            try await server.createUser("u")
+            for name in ["m1", "m2"] {
+                let device = try await server.createVirtualMFADevice(name)
+                try await server.enable(device, for: "u", atStep: server.step)
+            }
+        },
         Listing(action: "ListGroups", params: [], list: "Groups", field: "GroupName") { server in
             for name in ["g1", "g2", "g3"] { _ = try await server.iam("CreateGroup", ["GroupName": name]).result("CreateGroup") }
         },
