@@ -1,10 +1,9 @@
 // Fuzz target: the SAML response reader. The input is the XML of a SAML Response (not base64, so that mutations
-// stay in the XML). Each input goes through:
-// 1. `SAMLResponseVerifier.verify` exactly as AssumeRoleWithSAML calls it (base64, size bound, markup refusal,
-//    libxml2 parse, anti-wrapping layout, signature shape, libxmlsec1 verification against a fixed test
-//    certificate, then the assertion reader);
-// 2. when that stops at the signature (a mutated document no longer verifies), the assertion reader directly
-//    (`SAMLAssertionReader`), so that mutations of the signed fields still reach the code that reads them.
+// stay in the XML). Each input goes through the steps of `SAMLResponseVerifier.verify` after base64: markup
+// refusal and libxml2 parsing (`XMLDocumentHandle`), the anti-wrapping layout, the shape of each signature,
+// libxmlsec1 verification against a fixed test certificate, and the assertion reader (`SAMLAssertionReader`)
+// whether or not the signature held, so that mutations of signed fields still reach the code that reads them.
+// Documents whose signatures hold also go through the public `verify` whole, as AssumeRoleWithSAML calls it.
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -28,21 +27,25 @@ let verifier = SAMLResponseVerifier()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSAMLResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let encoded = Data(bytes).base64EncodedString()
-    do {
-        let assertion = try verifier.verify(
-            samlResponseBase64: encoded, trustedCertificates: [trustedCertificate], now: now)
-        _ = assertion.subject
-        return 0
-    } catch let error where error.code == .signatureInvalid {
-        // Read the fields of a document whose signature no longer verifies, as if it did.
-    } catch {
-        return 0
-    }
+    // The steps of `SAMLResponseVerifier.verify` after base64, without stopping at a failed signature.
     guard let document = try? XMLDocumentHandle.parse(bytes, invalid: .malformedResponse),
         let layout = try? SAMLResponseLayout.locate(in: document)
     else { return 0 }
+    let checks = [
+        layout.assertionSignature.map { SAMLSignatureCheck(signature: $0, signedElement: layout.assertion) },
+        layout.responseSignature.map { SAMLSignatureCheck(signature: $0, signedElement: layout.response) },
+    ].compactMap { $0 }
+    for check in checks where (try? check.checkShape(in: document.doc)) == nil { return 0 }
+    let keys = SAMLTrustedKeys(certificates: [trustedCertificate])
+    var verified = !checks.isEmpty
+    for check in checks where !check.verifies(with: keys) { verified = false }
     _ = try? SAMLAssertionReader(verifier: verifier, layout: layout, now: now).read()
+    if verified {
+        // The whole public path, as AssumeRoleWithSAML calls it, for documents whose signatures hold.
+        _ = try? verifier.verify(
+            samlResponseBase64: Data(bytes).base64EncodedString(), trustedCertificates: [trustedCertificate],
+            now: now)
+    }
     return 0
 }
 
