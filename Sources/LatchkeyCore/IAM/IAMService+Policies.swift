@@ -29,7 +29,7 @@ extension IAMService {
         let arn = ManagedPolicy.arn(accountId: caller.accountId, path: path, policyName: policyName)
         try await authorize(caller, action: "CreatePolicy", resource: arn)
         try Self.checkTagKeysUnique(tags)
-        _ = try authorizer.cache.document(document, kind: .identity)
+        try Self.validatePolicyDocument(document, as: .managed)
         let policy = ManagedPolicy(
             accountId: caller.accountId, policyName: policyName,
             policyId: UniqueID.generate(prefix: "ANPA", account: caller.accountId), path: path,
@@ -108,7 +108,7 @@ extension IAMService {
     ) async throws(STSError) -> PolicyVersion {
         try await authorize(caller, action: "CreatePolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
-        _ = try authorizer.cache.document(document, kind: .identity)
+        try Self.validatePolicyDocument(document, as: .managed)
         return try await storeCall({
             try await store.createPolicyVersion(
                 policyArn: policyArn, document: document, setAsDefault: setAsDefault, createDate: now.wholeSeconds)

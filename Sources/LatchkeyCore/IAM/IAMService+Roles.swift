@@ -13,7 +13,7 @@ extension IAMService {
         let path = path ?? "/"
         try await authorize(caller, action: "CreateRole", resource: roleArn(caller.accountId, roleName, path: path))
         try Self.checkTagKeysUnique(tags)
-        _ = try authorizer.cache.document(assumeRolePolicyDocument, kind: .resource)
+        try Self.validatePolicyDocument(assumeRolePolicyDocument, as: .roleTrust)
         var boundary: String?
         if let permissionsBoundary {
             boundary = try await boundaryPolicyArn(caller.accountId, permissionsBoundary)
@@ -74,7 +74,7 @@ extension IAMService {
     public func updateAssumeRolePolicy(caller: Caller, roleName: String, policyDocument: String) async throws(STSError) {
         try await authorize(
             caller, action: "UpdateAssumeRolePolicy", resource: try await roleResource(caller.accountId, roleName))
-        _ = try authorizer.cache.document(policyDocument, kind: .resource)
+        try Self.validatePolicyDocument(policyDocument, as: .roleTrust)
         var role = try await requireRole(caller.accountId, roleName)
         role.assumeRolePolicyDocument = policyDocument
         try await saveRole(role)

@@ -90,7 +90,7 @@ extension IAMService {
     func putOwnedInlinePolicy(
         caller: Caller, owner: PolicyOwner, policyName: String, document: String, maxTotalSize: Int
     ) async throws(STSError) {
-        _ = try authorizer.cache.document(document, kind: .identity)
+        try Self.validatePolicyDocument(document, as: .inline)
         let policy = InlinePolicy(accountId: caller.accountId, owner: owner, policyName: policyName, document: document)
         try await storeCall({ try await store.putInlinePolicy(policy, maxTotalSize: maxTotalSize) }) { error in
             switch error.code {
