@@ -229,15 +229,16 @@ public struct Authorizer: Sendable {
     /// Decides whether `caller` may perform `action` on `resource`.
     /// - Parameters:
     ///   - resourcePolicy: the resource's policy (a role's trust policy), if it has one.
+    ///   - resourceKind: what the resource is; `.roleTrust` makes its policy required (a role's trust policy).
     ///   - extraContext: request-specific keys (`sts:ExternalId`, `aws:RequestTag/...`).
     public func decide(
         caller: Caller, action: String, resource: String, resourceAccount: String, resourcePolicy: NamedPolicy? = nil,
-        extraContext: [String: [String]] = [:], now: Date
+        resourceKind: ResourceKind = .standard, extraContext: [String: [String]] = [:], now: Date
     ) async throws(STSError) -> (decision: AuthorizationDecision, context: ConditionContext) {
         var context = Self.context(of: caller, tags: principalTags(of: caller), now: now)
         for (key, values) in extraContext { context.set(key, values) }
         let request = PolicyRequest(action: action, resource: resource, principal: Self.principal(of: caller), context: context)
-        if caller.isRoot, resourceAccount == caller.accountId, resourcePolicy == nil {
+        if caller.isRoot, resourceAccount == caller.accountId, resourcePolicy == nil, !resourceKind.requiresResourcePolicy {
             return (AuthorizationDecision(isAllowed: true, isExplicitDeny: false, matchedStatements: [], reason: "the account's root"), context)
         }
         let side = try await identitySide(of: caller)
@@ -245,7 +246,7 @@ public struct Authorizer: Sendable {
             AuthorizationInput(
                 request: request, principalAccount: caller.accountId, resourceAccount: resourceAccount,
                 identityPolicies: side.identity, resourcePolicy: resourcePolicy, permissionsBoundary: side.boundary,
-                sessionPolicies: side.session))
+                sessionPolicies: side.session, resourceKind: resourceKind))
         return (decision, context)
     }
 

@@ -59,7 +59,7 @@ extension SecurityTokenService {
         let denied = STSError(
             .accessDenied, "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(request.roleArn)")
         guard let (roleAccount, roleName) = Self.parseRoleArn(request.roleArn) else {
-            throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
+            throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
         let role: IAMRole
         do {
@@ -134,7 +134,7 @@ extension SecurityTokenService {
         for action in actions {
             let (decision, context) = try await authorizer.decide(
                 caller: caller, action: action, resource: role.arn, resourceAccount: role.accountId,
-                resourcePolicy: trust, extraContext: extra, now: now)
+                resourcePolicy: trust, resourceKind: .roleTrust, extraContext: extra, now: now)
             guard decision.isAllowed else {
                 throw authorizer.denial(
                     caller: caller, action: action, resource: role.arn, decision: decision, context: context,
@@ -167,6 +167,9 @@ extension SecurityTokenService {
             credentials: try seal(claims), assumedRoleArn: sessionArn, assumedRoleId: sessionId,
             packedPolicySize: passedSomething ? packed : nil, sourceIdentity: sourceIdentity)
     }
+
+    /// AWS's answer to a `RoleArn` that is not a role ARN (`ValidationError`), whichever AssumeRole* is called.
+    static let invalidRoleArnMessage = "Request ARN is invalid"
 
     /// `arn:aws:iam::ACCOUNT:role/PATH/NAME` → (ACCOUNT, NAME).
     static func parseRoleArn(_ arn: String) -> (account: String, name: String)? {

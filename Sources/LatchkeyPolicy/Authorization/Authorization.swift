@@ -8,7 +8,9 @@
 ///
 /// 1. **Deny evaluation.** Every document is evaluated (identity, resource, boundary, session). Any applying
 ///    `Deny` statement decides: explicit deny.
-/// 2. **Same account** (principal account == resource account). Allowed when either path allows:
+/// 2. **Same account** (principal account == resource account). For a resource whose policy is required (a role's
+///    trust policy, ``ResourceKind/roleTrust``), the resource policy must allow first: otherwise the request is
+///    denied whatever the identity-based policies say. Then allowed when either path allows:
 ///    - *resource-based grant*: an `Allow` in the resource policy naming the principal
 ///      - by its own identifier (``PrincipalMatch/direct``: IAM user ARN, role session ARN, federated user ARN):
 ///        allowed; implicit denies in identity policies, the boundary and session policies do not matter
@@ -23,7 +25,8 @@
 ///        that grant permissions to an IAM role ARN are limited by an implicit deny in a permissions boundary or
 ///        session policy");
 ///      - through the account (``PrincipalMatch/account``): no grant of its own; the account delegates to its
-///        identity-based policies.
+///        identity-based policies (for a role, the trust policy's statement naming the account must itself apply,
+///        conditions included, and the identity path must allow too).
 ///    - *identity path*: an identity-based policy allows, and the boundary (if any) allows, and the session
 ///      policies (if any) allow.
 /// 3. **Cross account.** The resource policy must allow the principal (any ``PrincipalMatch``) and the identity
@@ -100,7 +103,11 @@ public enum Authorization {
                 resourceAllowing + identityPath, "allowed by the resource-based policy and the identity-based policies")
         }
 
-        // 2. Same account: a resource-based grant, or the identity path.
+        // 2. Same account. A role's trust policy must allow whatever else does (``ResourceKind/roleTrust``).
+        if input.resourceKind.requiresResourcePolicy, resourceAllowing.isEmpty {
+            return deny("because no resource-based policy allows the \(action) action")
+        }
+        // A resource-based grant, or the identity path (for a role: the account trusted, then its policies).
         let unlimited = resourceAllowing.filter { $0.principalMatch == .direct || $0.principalMatch == .wildcard }
         if !unlimited.isEmpty {
             return allow(unlimited, "allowed by a resource-based policy that names the principal")

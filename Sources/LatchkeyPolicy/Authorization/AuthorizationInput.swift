@@ -31,12 +31,14 @@ public struct AuthorizationInput: Sendable {
     /// for a session created with no policy where that means "nothing" (a `GetFederationToken` session without
     /// policies).
     public var sessionPolicies: [NamedPolicy]?
+    /// What the resource is, which decides whether its resource-based policy must allow the request.
+    public var resourceKind: ResourceKind
 
-    /// Everything to decide `request`; session policies default to none (nil).
+    /// Everything to decide `request`; session policies default to none (nil), the resource to a standard one.
     public init(
         request: PolicyRequest, principalAccount: String, resourceAccount: String, identityPolicies: [NamedPolicy],
         resourcePolicy: NamedPolicy? = nil, permissionsBoundary: NamedPolicy? = nil,
-        sessionPolicies: [NamedPolicy]? = nil
+        sessionPolicies: [NamedPolicy]? = nil, resourceKind: ResourceKind = .standard
     ) {
         self.request = request
         self.principalAccount = principalAccount
@@ -45,6 +47,7 @@ public struct AuthorizationInput: Sendable {
         self.resourcePolicy = resourcePolicy
         self.permissionsBoundary = permissionsBoundary
         self.sessionPolicies = sessionPolicies
+        self.resourceKind = resourceKind
     }
 }
 

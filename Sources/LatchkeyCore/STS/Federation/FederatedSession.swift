@@ -83,7 +83,7 @@ extension SecurityTokenService {
                         action: action, resource: role.arn,
                         principal: .federated(request.providerArn, account: role.accountId), context: context),
                     principalAccount: role.accountId, resourceAccount: role.accountId, identityPolicies: [],
-                    resourcePolicy: trust, permissionsBoundary: nil, sessionPolicies: nil))
+                    resourcePolicy: trust, permissionsBoundary: nil, sessionPolicies: nil, resourceKind: .roleTrust))
             guard decision.isAllowed else {
                 throw STSError(.accessDenied, "Not authorized to perform \(action)")
             }

@@ -48,7 +48,7 @@ extension SecurityTokenService {
             throw STSError(.validationError, "\(request.principalArn) is not a valid SAML provider ARN.")
         }
         guard let (roleAccount, roleName) = Self.parseRoleArn(request.roleArn) else {
-            throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
+            throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
         // A SAML provider vouches only for roles of its own account.
         guard roleAccount == account else {
@@ -144,10 +144,11 @@ public struct SAMLFederation: Sendable {
 }
 
 extension SAMLError {
-    /// The AWS error for a refused assertion: `ExpiredToken` (400), `IDPRejectedClaim`, else `InvalidIdentityToken`.
+    /// The AWS error for a refused assertion: `ExpiredTokenException` (400), `IDPRejectedClaim`, else
+    /// `InvalidIdentityToken`.
     var stsError: STSError {
         switch code.stsErrorCode {
-        case "ExpiredToken": STSError(.expiredIdentityToken, message)
+        case "ExpiredTokenException": STSError(.expiredTokenException, message)
         case "IDPRejectedClaim": STSError(.idpRejectedClaim, message)
         case "InvalidInput": STSError(.invalidInput, message)
         default: STSError(.invalidIdentityToken, message)

@@ -53,7 +53,7 @@ extension SecurityTokenService {
                 "ProviderId \(providerId) is not supported: Latchkey verifies OpenID Connect ID tokens only, not OAuth 2.0 access tokens.")
         }
         guard let (account, roleName) = Self.parseRoleArn(request.roleArn) else {
-            throw STSError(.validationError, "\(request.roleArn) is not a valid role ARN.")
+            throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
         let verified: VerifiedWebIdentity
         let provider: OIDCProvider
