@@ -271,8 +271,31 @@ def test_an_expired_assertion_is_refused_as_expired(
 ) -> None:
     arn, _ = provider
     role = saml_role(server, arn)
-    document = idp.response(role_arn=role["Arn"], provider_arn=arn, issued=time.time() - 3600, lifetime=600)
-    assert refusal(server, role, arn, document) == ("ExpiredToken", 400)
+    document = idp.response(role_arn=role["Arn"], provider_arn=arn, issued=time.time() - 3600, lifetime=7200)
+    assert refusal(server, role, arn, document) == ("ExpiredTokenException", 400)
+
+
+def test_an_assertion_past_its_not_on_or_after_is_refused_without_skew(
+    server: Server, idp: SAMLIdentityProvider, provider: tuple[str, str]
+) -> None:
+    # An IdP that gives its responses one minute of validity gets exactly that window (AWS: "Response has expired").
+    arn, _ = provider
+    role = saml_role(server, arn)
+    document = idp.response(role_arn=role["Arn"], provider_arn=arn, issued=time.time() - 120, lifetime=60)
+    error = client_error(assume, server, role, arn, document)
+    assert error_code(error) == ("ExpiredTokenException", 400)
+    assert error.response["Error"]["Message"] == "Response has expired"
+
+
+def test_a_response_issued_more_than_five_minutes_ago_is_refused(
+    server: Server, idp: SAMLIdentityProvider, provider: tuple[str, str]
+) -> None:
+    arn, _ = provider
+    role = saml_role(server, arn)
+    document = idp.response(role_arn=role["Arn"], provider_arn=arn, issued=time.time() - 420, lifetime=3600)
+    error = client_error(assume, server, role, arn, document)
+    assert error_code(error) == ("ExpiredTokenException", 400)
+    assert error.response["Error"]["Message"] == "Token must be redeemed within 5 minutes of issuance"
 
 
 def test_a_replayed_assertion_is_refused(server: Server, idp: SAMLIdentityProvider, provider: tuple[str, str]) -> None:

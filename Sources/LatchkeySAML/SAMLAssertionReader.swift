@@ -26,6 +26,16 @@ struct SAMLAssertionReader {
         guard instant <= now.addingTimeInterval(skew) else {
             throw SAMLError(.notYetValid, "The SAML assertion was issued in the future")
         }
+        try checkIssuedRecently(instant)
+        if let responseInstantText = layout.response.attribute("IssueInstant") {
+            guard let responseInstant = SAMLDateTime.parse(responseInstantText) else {
+                throw SAMLError(.malformedResponse, "The SAML response has no valid IssueInstant")
+            }
+            guard responseInstant <= now.addingTimeInterval(skew) else {
+                throw SAMLError(.notYetValid, "The SAML response was issued in the future")
+            }
+            try checkIssuedRecently(responseInstant)
+        }
         guard let id = assertion.attribute("ID") else { throw SAMLError(.malformedResponse, "The assertion has no ID") }
         let subject = try one("Subject", in: assertion)
         let nameID = try one("NameID", in: subject)
@@ -47,6 +57,13 @@ struct SAMLAssertionReader {
             attributes: attributes,
             aws: try SAMLAWSAttributes.parse(attributes, names: names)
         )
+    }
+
+    /// AWS redeems a response only within five minutes of its issue, whatever its `NotOnOrAfter` says.
+    private func checkIssuedRecently(_ instant: Date) throws(SAMLError) {
+        if now.timeIntervalSince(instant) > verifier.maximumResponseAge {
+            throw SAMLError(.expired, SAMLError.redeemWindowMessage)
+        }
     }
 
     private func checkEnvelope(assertionIssuer: String) throws(SAMLError) {
@@ -85,8 +102,8 @@ struct SAMLAssertionReader {
             guard let end = try date(data, "NotOnOrAfter") else {
                 throw SAMLError(.malformedResponse, "The bearer SubjectConfirmationData has no NotOnOrAfter")
             }
-            if now >= end.addingTimeInterval(skew) {
-                failure = SAMLError(.expired, "The SAML assertion has expired")
+            if now >= end {
+                failure = SAMLError(.expired, SAMLError.expiredMessage)
                 continue
             }
             if let start = try date(data, "NotBefore"), now.addingTimeInterval(skew) < start {
@@ -109,8 +126,8 @@ struct SAMLAssertionReader {
             throw SAMLError(.notYetValid, "The SAML assertion is not yet valid")
         }
         let end = try date(conditions, "NotOnOrAfter")
-        if let end, now >= end.addingTimeInterval(skew) {
-            throw SAMLError(.expired, "The SAML assertion has expired")
+        if let end, now >= end {
+            throw SAMLError(.expired, SAMLError.expiredMessage)
         }
         var audiences: [String] = []
         var restrictions = 0

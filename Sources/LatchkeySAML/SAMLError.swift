@@ -49,7 +49,7 @@ public struct SAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The STS (or, for metadata, IAM) wire error code the server should answer with.
         public var stsErrorCode: String {
             switch value {
-            case .expired: "ExpiredToken"
+            case .expired: "ExpiredTokenException"
             case .idpRejected: "IDPRejectedClaim"
             case .invalidMetadata: "InvalidInput"
             default: "InvalidIdentityToken"
@@ -59,6 +59,11 @@ public struct SAMLError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A stable name for logs and metrics.
         public var description: String { value.rawValue }
     }
+
+    /// AWS's message for a response whose `NotOnOrAfter` has passed.
+    public static let expiredMessage = "Response has expired"
+    /// AWS's message for a response issued more than five minutes ago.
+    public static let redeemWindowMessage = "Token must be redeemed within 5 minutes of issuance"
 
     /// The kind of failure.
     public let code: Code

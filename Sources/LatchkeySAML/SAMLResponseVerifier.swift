@@ -28,20 +28,26 @@ public struct SAMLResponseVerifier: Sendable {
     public var acceptedRecipients: Set<String>
     /// Whether `https://REGION.signin.aws.amazon.com/saml` is accepted as Recipient and Destination for any region.
     public var acceptsRegionalSignInEndpoints: Bool
-    /// Allowed clock difference with the identity provider, in seconds.
+    /// Allowed clock difference with the identity provider, in seconds: applied only to `NotBefore` and to an
+    /// `IssueInstant` slightly in the future. `NotOnOrAfter` is applied exactly, as AWS applies it.
     public var clockSkew: TimeInterval
+    /// How long after its `IssueInstant` (the assertion's and the response's) a response may be redeemed: five
+    /// minutes, as AWS answers "Token must be redeemed within 5 minutes of issuance".
+    public var maximumResponseAge: TimeInterval
 
     /// Creates a verifier; the defaults are AWS's audiences and sign-in endpoints and five minutes of skew.
     public init(
         acceptedAudiences: Set<String> = SAMLResponseVerifier.awsAudiences,
         acceptedRecipients: Set<String> = [SAMLResponseVerifier.awsSignInEndpoint],
         acceptsRegionalSignInEndpoints: Bool = true,
-        clockSkew: TimeInterval = 300
+        clockSkew: TimeInterval = 300,
+        maximumResponseAge: TimeInterval = 300
     ) {
         self.acceptedAudiences = acceptedAudiences
         self.acceptedRecipients = acceptedRecipients
         self.acceptsRegionalSignInEndpoints = acceptsRegionalSignInEndpoints
         self.clockSkew = clockSkew
+        self.maximumResponseAge = maximumResponseAge
     }
 
     /// Verifies `samlResponseBase64` (the `SAMLAssertion` parameter) at `now`.

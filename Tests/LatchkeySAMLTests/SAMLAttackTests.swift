@@ -108,11 +108,66 @@ import Testing
         #expect(result.subject == "user@evil.com.attacker.com")
     }
 
-    @Test("an expired assertion is refused with ExpiredToken")
+    @Test("an expired assertion is refused with ExpiredTokenException")
     func expiredAssertionIsRejected() {
         let error = refusal(SAMLResponseBuilder().signedBase64(), now: now.addingTimeInterval(3600))
         #expect(error?.code == .expired)
-        #expect(error?.code.stsErrorCode == "ExpiredToken")
+        #expect(error?.code.stsErrorCode == "ExpiredTokenException")
+    }
+
+    @Test("NotOnOrAfter is applied exactly: an IdP's one-minute validity is a one-minute window")
+    func notOnOrAfterHasNoSkew() throws {
+        var builder = SAMLResponseBuilder()
+        builder.issueInstant = now
+        builder.notOnOrAfter = now.addingTimeInterval(60)
+        builder.confirmationNotOnOrAfter = now.addingTimeInterval(60)
+        let encoded = builder.signedBase64()
+        _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(59))
+        let error = refusal(encoded, now: now.addingTimeInterval(61))
+        #expect(error?.code == .expired)
+        #expect(error?.message == "Response has expired")
+    }
+
+    @Test("a Conditions NotOnOrAfter that has passed is refused even if the confirmation is still valid")
+    func expiredConditionsAreRejected() {
+        var builder = SAMLResponseBuilder()
+        builder.notOnOrAfter = now.addingTimeInterval(-1)
+        let error = refusal(builder.signedBase64())
+        #expect(error?.code == .expired)
+        #expect(error?.message == "Response has expired")
+    }
+
+    @Test("a response issued more than five minutes ago is refused whatever its NotOnOrAfter says")
+    func staleIssueInstantIsRejected() throws {
+        var builder = SAMLResponseBuilder()
+        builder.issueInstant = now.addingTimeInterval(-301)
+        builder.notBefore = now.addingTimeInterval(-400)
+        builder.notOnOrAfter = now.addingTimeInterval(3600)
+        builder.confirmationNotOnOrAfter = now.addingTimeInterval(3600)
+        let error = refusal(builder.signedBase64())
+        #expect(error?.code == .expired)
+        #expect(error?.code.stsErrorCode == "ExpiredTokenException")
+        #expect(error?.message == "Token must be redeemed within 5 minutes of issuance")
+        // Exactly five minutes old is still redeemable.
+        builder.issueInstant = now.addingTimeInterval(-300)
+        _ = try verifier.verify(samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
+    }
+
+    @Test("a stale Response IssueInstant is refused even when the assertion's is fresh")
+    func staleResponseIssueInstantIsRejected() throws {
+        let builder = SAMLResponseBuilder()
+        let fresh = SAMLResponseBuilder.timestamp(builder.issueInstant)
+        let stale = SAMLResponseBuilder.timestamp(now.addingTimeInterval(-900))
+        let xml = builder.responseXML()
+        // The Response's IssueInstant is the first one in the document; the assertion keeps its own.
+        guard let range = xml.range(of: "IssueInstant=\"\(fresh)\"") else {
+            Issue.record("no IssueInstant in the built response")
+            return
+        }
+        let edited = xml.replacingCharacters(in: range, with: "IssueInstant=\"\(stale)\"")
+        #expect(edited.contains("IssueInstant=\"\(fresh)\""))
+        let error = refusal(xml: SAMLTestSigner.sign(edited, with: .trusted))
+        #expect(error?.message == "Token must be redeemed within 5 minutes of issuance")
     }
 
     @Test("an expired SubjectConfirmationData is refused even if Conditions are still valid")

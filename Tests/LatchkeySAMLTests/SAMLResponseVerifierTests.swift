@@ -88,13 +88,17 @@ import Testing
         #expect(result.subject == "alice@example.com")
     }
 
-    @Test("the clock skew allows five minutes on either side")
-    func clockSkewIsFiveMinutes() throws {
+    @Test("the clock skew applies to NotBefore and a future IssueInstant only; NotOnOrAfter is exact")
+    func clockSkewOnlyBeforeValidity() throws {
         let encoded = SAMLResponseBuilder().signedBase64()
-        _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(599))
+        // Issued at now-30, valid until now+300.
+        _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(269))
         _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(-329))
+        #expect(throws: SAMLError(.notYetValid, "")) {
+            try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(-331))
+        }
         #expect(throws: SAMLError(.expired, "")) {
-            try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(600))
+            try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(300))
         }
     }
 
