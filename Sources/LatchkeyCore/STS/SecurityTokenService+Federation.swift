@@ -52,9 +52,9 @@ extension SecurityTokenService {
         claims.policyArns = policyArns
         claims.tags = SessionTagRules.principalTags(roleTags: userTags, sessionTags: combined.tags)
         claims.sessionName = name
-        let passedSomething = policy != nil || !policyArns.isEmpty || !tags.isEmpty
+        // AWS returns PackedPolicySize for every federation token, 0 when nothing was passed.
         return FederationTokenResult(
             credentials: try seal(claims), federatedUserArn: federatedArn, federatedUserId: "\(caller.accountId):\(name)",
-            packedPolicySize: passedSomething ? packed : nil)
+            packedPolicySize: packed)
     }
 }

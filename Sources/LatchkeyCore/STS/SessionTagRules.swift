@@ -27,7 +27,7 @@ enum SessionTagRules {
             if requested.contains(where: { inheritedKeys.contains($0.key.lowercased()) }) {
                 throw STSError(
                     .invalidParameterValue,
-                    "One or more of the specified session tags conflict with transitive tags inherited from the calling session.")
+                    "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
             }
             for key in inherited.transitiveTagKeys {
                 if let tag = inherited.tags.first(where: { $0.key.lowercased() == key.lowercased() }) {

@@ -7,7 +7,7 @@ extension OperationSchema {
             [
                 MemberSchema("RoleArn", STSShapes.arnType, required: true),
                 MemberSchema("RoleSessionName", STSShapes.roleSessionNameType, required: true),
-                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType),
+                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType, documentedMaxItems: STSShapes.maxPolicyArns),
                 MemberSchema("Policy", STSShapes.unrestrictedSessionPolicyDocumentType),
                 MemberSchema("DurationSeconds", STSShapes.roleDurationSecondsType),
                 MemberSchema("Tags", STSShapes.tagListType),

@@ -8,7 +8,7 @@ extension OperationSchema {
                 MemberSchema("RoleArn", STSShapes.arnType, required: true),
                 MemberSchema("PrincipalArn", STSShapes.arnType, required: true),
                 MemberSchema("SAMLAssertion", FederationShapes.samlAssertionType, required: true),
-                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType),
+                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType, documentedMaxItems: STSShapes.maxPolicyArns),
                 MemberSchema("Policy", STSShapes.sessionPolicyDocumentType),
                 MemberSchema("DurationSeconds", STSShapes.roleDurationSecondsType),
             ]))
@@ -23,7 +23,7 @@ extension OperationSchema {
                 MemberSchema("RoleSessionName", STSShapes.roleSessionNameType, required: true),
                 MemberSchema("WebIdentityToken", FederationShapes.clientTokenType, required: true),
                 MemberSchema("ProviderId", FederationShapes.urlType),
-                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType),
+                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType, documentedMaxItems: STSShapes.maxPolicyArns),
                 MemberSchema("Policy", STSShapes.sessionPolicyDocumentType),
                 MemberSchema("DurationSeconds", STSShapes.roleDurationSecondsType),
             ]))

@@ -25,6 +25,9 @@ enum STSShapes {
             MemberSchema("arn", arnType)
         ])
     static let policyDescriptorListType = ShapeSchema.list("policyDescriptorListType", of: policyDescriptorType)
+    /// "You can provide up to 10 managed policy ARNs" (API reference, every operation that takes `PolicyArns`);
+    /// the model has no `max` for the list.
+    static let maxPolicyArns = 10
 
     static let tagKeyType = ShapeSchema.string("tagKeyType", min: 1, max: 128, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"#)
     static let tagValueType = ShapeSchema.string("tagValueType", min: 0, max: 256, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#)

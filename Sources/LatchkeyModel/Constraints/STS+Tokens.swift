@@ -7,7 +7,7 @@ extension OperationSchema {
             [
                 MemberSchema("Name", TokenShapes.userNameType, required: true),
                 MemberSchema("Policy", STSShapes.sessionPolicyDocumentType),
-                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType),
+                MemberSchema("PolicyArns", STSShapes.policyDescriptorListType, documentedMaxItems: STSShapes.maxPolicyArns),
                 MemberSchema("DurationSeconds", STSShapes.durationSecondsType),
                 MemberSchema("Tags", STSShapes.tagListType),
             ]))

@@ -96,13 +96,20 @@ public struct MemberSchema: Sendable, CustomStringConvertible {
     public let isRequired: Bool
     /// The model's `sensitive` trait on the member itself (the shape may carry it too).
     public let isSensitive: Bool
+    /// A list size limit that the API reference states in prose but the model does not carry (at most 10
+    /// `PolicyArns`); checked and reported like the model's own limits.
+    public let documentedMaxItems: Int?
 
-    init(_ wireName: String, _ shape: ShapeSchema, required: Bool = false, sensitive: Bool = false) {
+    init(
+        _ wireName: String, _ shape: ShapeSchema, required: Bool = false, sensitive: Bool = false,
+        documentedMaxItems: Int? = nil
+    ) {
         self.wireName = wireName
         self.messageName = wireName.prefix(1).lowercased() + wireName.dropFirst()
         self.shape = shape
         self.isRequired = required
         self.isSensitive = sensitive
+        self.documentedMaxItems = documentedMaxItems
     }
 
     /// Whether the member's value is never echoed in messages.
