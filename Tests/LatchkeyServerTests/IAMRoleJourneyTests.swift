@@ -188,7 +188,9 @@ import Testing
             try await F.assumeRole(
                 server, as: transitive, role: "target", session: "s3",
                 [("Tags.member.1.Key", "project"), ("Tags.member.1.Value", "red")]
-            ).expectError("InvalidParameterValue", status: 400)
+            ).expectError(
+                "InvalidParameterValue", status: 400,
+                message: "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
 
             let plain = try await F.session(server, as: alice, role: "hop", tag)
             let dropped = try await F.session(server, as: plain, role: "target", session: "s4")
