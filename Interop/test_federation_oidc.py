@@ -218,8 +218,9 @@ def test_an_audience_not_in_the_client_id_list_is_an_invalid_token(
 def test_an_expired_token_is_refused_as_expired(fed: Server, issuer: OIDCIssuer, provider_arn: str) -> None:
     role = federated_role(fed, provider_arn, claims_condition(issuer))
     now = int(time.time())
-    code, _ = refusal(fed, role, issuer.token(iat=now - 7200, exp=now - 3600))
-    assert code == ("ExpiredToken", 400)
+    code, message = refusal(fed, role, issuer.token(iat=now - 7200, exp=now - 3600))
+    assert code == ("ExpiredTokenException", 400)
+    assert message.startswith("Token expired: current date/time ")
 
 
 def test_a_token_from_an_unregistered_issuer_names_the_issuer(fed: Server, issuer: OIDCIssuer) -> None:

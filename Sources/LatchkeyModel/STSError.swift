@@ -50,8 +50,6 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         // STS modelled errors (awsQueryError traits in sts-2011-06-15.json).
         /// `ExpiredTokenException`: the token passed to a federation call has expired (400).
         public static let expiredTokenException = Code("ExpiredTokenException", 400)
-        /// `ExpiredToken` as the federation operations answer it (HTTP 400, unlike an expired session token's 403).
-        public static let expiredIdentityToken = Code("ExpiredToken", 400)
         public static let idpCommunicationError = Code("IDPCommunicationError", 400)
         public static let idpRejectedClaim = Code("IDPRejectedClaim", 403)
         public static let invalidAuthorizationMessage = Code("InvalidAuthorizationMessageException", 400)

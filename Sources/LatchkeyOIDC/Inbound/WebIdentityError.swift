@@ -23,7 +23,7 @@ public struct WebIdentityError: Error, Sendable, Hashable, CustomStringConvertib
         public var wireCode: String {
             switch backing {
             case .invalidToken: "InvalidIdentityToken"
-            case .expired: "ExpiredToken"
+            case .expired: "ExpiredTokenException"
             case .communication: "IDPCommunicationError"
             case .rejectedClaim: "IDPRejectedClaim"
             }

@@ -93,10 +93,12 @@ extension SecurityTokenService {
 }
 
 extension WebIdentityError {
-    /// The AWS error: `InvalidIdentityToken`, `ExpiredToken` (400), `IDPCommunicationError`, `IDPRejectedClaim`.
+    /// The AWS error: `InvalidIdentityToken`, `ExpiredTokenException` (400, as AWS answers an expired token:
+    /// "Token expired: current date/time … must be before the expiration date/time …"), `IDPCommunicationError`,
+    /// `IDPRejectedClaim`.
     var stsError: STSError {
         switch code {
-        case .expired: STSError(.expiredIdentityToken, message, cause: self)
+        case .expired: STSError(.expiredTokenException, message, cause: self)
         case .communication: STSError(.idpCommunicationError, message, cause: self)
         case .rejectedClaim: STSError(.idpRejectedClaim, message, cause: self)
         default: STSError(.invalidIdentityToken, message, cause: self)
