@@ -130,6 +130,10 @@ public final class JWKSFetcher: JWKSFetching {
         return String(reflecting: error).contains("SSL")
     }
 
+    /// The log detail of a fetch the overall deadline ended (AsyncHTTPClient's own per-request timeout says
+    /// `deadlineExceeded`, so this wording is distinct).
+    static let overallDeadlinePassed = "the fetch's overall deadline passed"
+
     /// Runs `body` with a deadline measured by `clock`; when the deadline passes first, `body` is cancelled (both
     /// transports close their connection on cancellation). Any non-``WebIdentityError`` failure becomes a
     /// communication error.
@@ -146,7 +150,7 @@ public final class JWKSFetcher: JWKSFetching {
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let value = first else {
-                    throw WebIdentityError.communication("deadline of \(deadline) exceeded")
+                    throw WebIdentityError.communication("\(Self.overallDeadlinePassed) (\(deadline))")
                 }
                 return value
             }

@@ -9,6 +9,10 @@ import Testing
 /// about them shortens them, and there any way of failing is the expected one), and the overall deadline is measured
 /// by a ``ManualClock`` that moves only when a test advances it.
 @Suite struct JWKSFetcherTests {
+    /// What the fetcher logs when its overall deadline ended a fetch (AsyncHTTPClient's per-request timeout is
+    /// `deadlineExceeded`, which must not be mistaken for it).
+    static let overallDeadline = "the fetch's overall deadline passed"
+
     /// Generous per-request timeouts and an overall deadline on a clock only the test moves.
     static func generous(clock: ManualClock = ManualClock()) -> JWKSFetcherConfiguration {
         JWKSFetcherConfiguration(
@@ -128,7 +132,7 @@ import Testing
                     try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys)
                 }
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains("deadline") == false, "\(String(describing: error?.logDetail))")
+                #expect(error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))")
             }
             #expect(issuer.jwksRequests == 0)
         }
@@ -147,7 +151,7 @@ import Testing
                     try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: [thumbprint])
                 }
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains("deadline") == false, "\(String(describing: error?.logDetail))")
+                #expect(error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))")
             }
             #expect(issuer.jwksRequests == 0)
         }
@@ -188,7 +192,7 @@ import Testing
                 clock.advance(by: configuration.totalDeadline)
                 let error = try await outcome
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains("deadline") == true, "\(String(describing: error?.logDetail))")
+                #expect(error?.logDetail?.contains(Self.overallDeadline) == true, "\(String(describing: error?.logDetail))")
             }
             #expect(issuer.jwksRequests == 0)
         }
@@ -211,7 +215,7 @@ import Testing
                     try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: thumbprints)
                 }
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains("deadline") == false, "\(String(describing: error?.logDetail))")
+                #expect(error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))")
             }
             #expect(issuer.jwksRequests == 0)
         }
