@@ -209,12 +209,12 @@ import Testing
         #expect(sleeps.delays.count == 2)
     }
 
-    @Test("A server that never answers fails each attempt with a timeout error within the configured time")
+    // The timeout error on each of the two attempts proves the per-attempt timeout; no wall-clock bound decides the
+    // test (a loaded machine is slow, not wrong); the time limit only stops a hang.
+    @Test("A server that never answers fails each attempt with a timeout error", .timeLimit(.minutes(10)))
     func silentServerTimesOut() async throws {
         let server = HostileServer([.hang])
         let sleeps = SleepRecorder()
-        let clock = ContinuousClock()
-        let started = clock.now
         let error = await #expect(throws: STSClientError.self) {
             try await server.run { endpoint in
                 try await STSClient.withSTSClient(
@@ -229,7 +229,6 @@ import Testing
         #expect(failure.isTimeout)
         #expect(failure.attempts == 2)
         #expect(sleeps.delays.count == 1)
-        #expect(clock.now - started < .seconds(30))  // the server never answers: unbounded would hang
     }
 
     @Test("A refused connection is a transport error, retried until the attempts run out")

@@ -38,14 +38,16 @@ import Testing
 
     @Test("GetSessionToken with an enabled virtual MFA device and a TOTP code returns credentials; a replayed code is AccessDenied")
     func sessionTokenWithMFA() async throws {
-        try await ClientTestServer.run { server in
+        // The server's clock stands still, so the codes below are valid however slowly the machine runs.
+        let frozen = Date()
+        try await ClientTestServer.run(clock: { frozen }) { server in
             let bob = try await server.userWithKey("bob")
             let created = try await server.iam("CreateVirtualMFADevice", [("VirtualMFADeviceName", "bob-phone")])
             let serial = try #require(created.element(at: "VirtualMFADevice", "SerialNumber")?.text)
             let wire = try #require(created.element(at: "VirtualMFADevice", "Base32StringSeed")?.text)
             let base32 = try #require(Data(base64Encoded: wire))
             let totp = TOTP(secret: try #require(Base32.decode(String(decoding: base32, as: UTF8.self))))
-            let step = TOTP.step(at: Date())
+            let step = TOTP.step(at: frozen)
             try await server.iam(
                 "EnableMFADevice",
                 [

@@ -54,18 +54,18 @@ import Testing
         #expect(error?.message.contains("latchkey-no-such-program-here") == true)
     }
 
-    @Test("A program that runs past the timeout is killed and reported")
+    // The outcome proves the timeout: without it the program would run for 120 s and then exit successfully with
+    // no credentials, a different error. No wall-clock bound decides the test (a loaded machine is slow, not
+    // wrong); the time limit only stops a hang.
+    @Test("A program that runs past the timeout is killed and reported", .timeLimit(.minutes(10)))
     func timeoutIsEnforced() async throws {
         let provider = ProcessCredentialProvider(
             command: "/bin/sh -c 'sleep 120'", environment: ["PATH": "/usr/bin:/bin"],
             timeout: .milliseconds(200))
-        let started = ContinuousClock.now
         let error = await #expect(throws: CredentialProviderError.self) {
             try await provider.credentials()
         }
         #expect(error?.message.contains("did not finish") == true)
-        // Far below the program's 120 s, with room for a loaded CI machine running every suite at once.
-        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test("Standard output beyond the limit is rejected")

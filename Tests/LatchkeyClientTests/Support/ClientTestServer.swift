@@ -29,8 +29,12 @@ struct ClientTestServer: Sendable {
 
     static var root: AWSCredentials { AWSCredentials(accessKeyId: rootKeyId, secretAccessKey: rootSecret) }
 
-    /// Builds the server in a temporary data folder, runs `body` and stops it.
-    static func run<T: Sendable>(_ body: (ClientTestServer) async throws -> T) async throws -> T {
+    /// Builds the server in a temporary data folder, runs `body` and stops it. `clock` is the server's clock (the
+    /// real one unless a test needs time to stand still, as TOTP codes do; signatures made with the real time stay
+    /// within the 15 minutes of skew SigV4 allows).
+    static func run<T: Sendable>(
+        clock: @escaping @Sendable () -> Date = { Date() }, _ body: (ClientTestServer) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-client-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let configuration = ServerConfiguration(
@@ -38,7 +42,7 @@ struct ClientTestServer: Sendable {
             file: try ConfigurationFile.parse(configurationText), logLevel: .critical)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let (application, _) = try await LatchkeyApplication.build(
-            configuration: configuration, logger: quietLogger("latchkey-client-tests"),
+            configuration: configuration, logger: quietLogger("latchkey-client-tests"), clock: clock,
             onListening: { _, port in continuation.yield(port) })
         return try await withRunningApplication(application, ports: ports) { port in
             try await body(ClientTestServer(endpoint: "http://127.0.0.1:\(port)"))
