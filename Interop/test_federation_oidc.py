@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from federation_support import (
     CertificateAuthority,
@@ -49,11 +50,28 @@ def issuer(ca: CertificateAuthority) -> Iterator[OIDCIssuer]:
         running.stop()
 
 
+def forget(fed: Server, issuer: OIDCIssuer) -> None:
+    """Deletes the provider for `issuer`'s URL, if any. Issuers listen on ports the OS hands out, so an earlier
+    test's provider may name the same URL: tests start from none, whatever ports they got."""
+    try:
+        fed.iam().delete_open_id_connect_provider(
+            OpenIDConnectProviderArn=f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{issuer.identity}")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchEntity":
+            raise
+
+
+def register(fed: Server, issuer: OIDCIssuer, **extra) -> str:
+    """Registers `issuer` as a provider (replacing one an earlier test left for the same URL)."""
+    forget(fed, issuer)
+    return fed.iam().create_open_id_connect_provider(Url=issuer.url, **extra)["OpenIDConnectProviderArn"]
+
+
 @pytest.fixture
-def provider_arn(fed: Server, issuer: OIDCIssuer) -> str:
+def provider_arn(fed: Server, issuer: OIDCIssuer) -> Iterator[str]:
     """The issuer registered without thumbprints: only `idpTrustedCAFile` can make its certificate trusted."""
-    created = fed.iam().create_open_id_connect_provider(Url=issuer.url, ClientIDList=["client-1"])
-    return created["OpenIDConnectProviderArn"]
+    yield register(fed, issuer, ClientIDList=["client-1"])
+    forget(fed, issuer)
 
 
 def trust(provider_arn: str, condition: dict | None, actions: list[str] | None = None) -> str:
@@ -88,6 +106,7 @@ def refusal(server: Server, role: dict, token: str) -> tuple[tuple[str, int], st
 
 
 def test_provider_administration_round_trip(fed: Server, issuer: OIDCIssuer, ca: CertificateAuthority) -> None:
+    forget(fed, issuer)
     iam = fed.iam()
     created = iam.create_open_id_connect_provider(
         Url=issuer.url, ClientIDList=["client-1"], ThumbprintList=[ca.thumbprint], Tags=[{"Key": "env", "Value": "t"}]
@@ -224,6 +243,7 @@ def test_an_expired_token_is_refused_as_expired(fed: Server, issuer: OIDCIssuer,
 
 
 def test_a_token_from_an_unregistered_issuer_names_the_issuer(fed: Server, issuer: OIDCIssuer) -> None:
+    forget(fed, issuer)
     role = federated_role(fed, f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{issuer.identity}", None)
     code, message = refusal(fed, role, issuer.token())
     assert code == ("InvalidIdentityToken", 400)
@@ -291,9 +311,7 @@ def test_an_issuer_not_signed_by_a_trusted_ca_is_a_communication_error(
 ) -> None:
     untrusted = OIDCIssuer(CertificateAuthority(tmp_path))
     try:
-        arn = fed.iam().create_open_id_connect_provider(
-            Url=untrusted.url, ClientIDList=["client-1"], ThumbprintList=thumbprints
-        )["OpenIDConnectProviderArn"]
+        arn = register(fed, untrusted, ClientIDList=["client-1"], ThumbprintList=thumbprints)
         role = federated_role(fed, arn, claims_condition(untrusted))
         code, _ = refusal(fed, role, untrusted.token())
     finally:
@@ -309,9 +327,7 @@ def test_an_untrusted_issuer_is_accepted_by_the_thumbprint_of_its_top_certificat
     other_ca = CertificateAuthority(tmp_path)
     untrusted = OIDCIssuer(other_ca)
     try:
-        arn = fed.iam().create_open_id_connect_provider(
-            Url=untrusted.url, ClientIDList=["client-1"], ThumbprintList=[other_ca.thumbprint]
-        )["OpenIDConnectProviderArn"]
+        arn = register(fed, untrusted, ClientIDList=["client-1"], ThumbprintList=[other_ca.thumbprint])
         role = federated_role(fed, arn, claims_condition(untrusted))
         result = assume(fed, role, untrusted.token())
     finally:
