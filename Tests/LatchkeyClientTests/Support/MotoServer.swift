@@ -19,24 +19,37 @@ struct MotoServer {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Starts moto, waits until it answers HTTP, runs `body`, and terminates it.
+    /// Starts moto, waits until it answers HTTP as moto, runs `body`, and terminates it.
+    ///
+    /// The port is free when chosen, but another test's server (tests run in parallel) can take it before moto binds
+    /// it: moto then exits, and the start is retried on another port. Readiness is moto's own JSON answer, so a
+    /// different server on the port is never mistaken for moto.
     static func run<T>(_ body: (String) async throws -> T) async throws -> T {
         let command = try await locate()
-        let port = try await freePort(python: command.python)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command.executable)
-        process.arguments = command.arguments + ["-H", "127.0.0.1", "-p", String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            // moto's server does not stop on SIGTERM while a request thread lingers: kill it outright.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        var failures: [String] = []
+        for _ in 1...5 {
+            let port = try await freePort(python: command.python)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: command.executable)
+            process.arguments = command.arguments + ["-H", "127.0.0.1", "-p", String(port)]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer {
+                // moto's server does not stop on SIGTERM while a request thread lingers: kill it outright.
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            let endpoint = "http://127.0.0.1:\(port)"
+            do {
+                try await waitUntilAnswering(endpoint, process: process)
+            } catch let failure as ClientTestFailure where failure.isPortTaken {
+                failures.append(failure.description)
+                continue
+            }
+            return try await body(endpoint)
         }
-        let endpoint = "http://127.0.0.1:\(port)"
-        try await waitUntilAnswering(endpoint, process: process)
-        return try await body(endpoint)
+        throw ClientTestFailure("moto_server could not start on a free port: \(failures.joined(separator: "; "))")
     }
 
     struct Command {
@@ -93,20 +106,28 @@ struct MotoServer {
         return port
     }
 
-    /// Polls until moto answers any HTTP response (it takes a second or two to import), at most 60 s.
+    /// Polls until moto answers its own JSON API (it takes a second or two to import), at most 120 s. A server that
+    /// answers something else, or moto exiting (it could not bind the port), means the port was taken.
     static func waitUntilAnswering(_ endpoint: String, process: Process) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw ClientTestFailure("moto_server exited with \(process.terminationStatus)") }
-            var request = HTTPClientRequest(url: endpoint + "/moto-api/")
+            guard process.isRunning else {
+                throw ClientTestFailure("moto_server exited with \(process.terminationStatus)", isPortTaken: true)
+            }
+            var request = HTTPClientRequest(url: endpoint + "/moto-api/data.json")
             request.method = .GET
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) {
-                _ = try? await response.body.collect(upTo: 1 << 20)
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) {
+                let body = (try? await response.body.collect(upTo: 16 << 20)).map { String(buffer: $0) } ?? ""
+                guard response.status == .ok, body.hasPrefix("{") else {
+                    throw ClientTestFailure(
+                        "\(endpoint) answered \(response.status.code) without moto's JSON: another server has the port",
+                        isPortTaken: true)
+                }
                 return
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw ClientTestFailure("moto_server did not answer on \(endpoint) within 60 s")
+        throw ClientTestFailure("moto_server did not answer on \(endpoint) within 120 s")
     }
 
     /// Runs a program to completion; returns its exit status and its merged output.
