@@ -20,21 +20,9 @@ struct SAMLAssertionReader {
         guard assertion.attribute("Version") == "2.0" else {
             throw SAMLError(.malformedResponse, "The SAML assertion version must be 2.0")
         }
-        guard let instantText = assertion.attribute("IssueInstant"), let instant = SAMLDateTime.parse(instantText) else {
-            throw SAMLError(.malformedResponse, "The SAML assertion has no valid IssueInstant")
-        }
-        guard instant <= now.addingTimeInterval(skew) else {
-            throw SAMLError(.notYetValid, "The SAML assertion was issued in the future")
-        }
-        try checkIssuedRecently(instant)
-        if let responseInstantText = layout.response.attribute("IssueInstant") {
-            guard let responseInstant = SAMLDateTime.parse(responseInstantText) else {
-                throw SAMLError(.malformedResponse, "The SAML response has no valid IssueInstant")
-            }
-            guard responseInstant <= now.addingTimeInterval(skew) else {
-                throw SAMLError(.notYetValid, "The SAML response was issued in the future")
-            }
-            try checkIssuedRecently(responseInstant)
+        try checkIssueInstant(assertion.attribute("IssueInstant"), of: "assertion")
+        if let responseInstant = layout.response.attribute("IssueInstant") {
+            try checkIssueInstant(responseInstant, of: "response")
         }
         guard let id = assertion.attribute("ID") else { throw SAMLError(.malformedResponse, "The assertion has no ID") }
         let subject = try one("Subject", in: assertion)
@@ -59,8 +47,15 @@ struct SAMLAssertionReader {
         )
     }
 
-    /// AWS redeems a response only within five minutes of its issue, whatever its `NotOnOrAfter` says.
-    private func checkIssuedRecently(_ instant: Date) throws(SAMLError) {
+    /// The `IssueInstant` of the assertion or the response (`element`): valid, not in the future beyond the skew,
+    /// and at most five minutes old, as AWS redeems a response whatever its `NotOnOrAfter` says.
+    private func checkIssueInstant(_ text: String?, of element: String) throws(SAMLError) {
+        guard let text, let instant = SAMLDateTime.parse(text) else {
+            throw SAMLError(.malformedResponse, "The SAML \(element) has no valid IssueInstant")
+        }
+        guard instant <= now.addingTimeInterval(skew) else {
+            throw SAMLError(.notYetValid, "The SAML \(element) was issued in the future")
+        }
         if now.timeIntervalSince(instant) > verifier.maximumResponseAge {
             throw SAMLError(.expired, SAMLError.redeemWindowMessage)
         }
