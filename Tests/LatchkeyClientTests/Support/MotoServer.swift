@@ -11,7 +11,6 @@ import NIOHTTP1
 /// moto (a venv made with `--system-site-packages`), else a new `.venv` (`python3 -m venv`) with
 /// `pip install 'moto[server]'`. When none of this works the test fails with the reason.
 struct MotoServer {
-    let process: Process
     let endpoint: String
 
     static var repositoryRoot: URL {
@@ -29,17 +28,11 @@ struct MotoServer {
         var failures: [String] = []
         for _ in 1...5 {
             let port = try await freePort(python: command.python)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: command.executable)
-            process.arguments = command.arguments + ["-H", "127.0.0.1", "-p", String(port)]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            defer {
-                // moto's server does not stop on SIGTERM while a request thread lingers: kill it outright.
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
+            let process = try SpawnedProcess(
+                executable: command.executable,
+                arguments: command.arguments + ["-H", "127.0.0.1", "-p", String(port)])
+            // moto's server does not stop on SIGTERM while a request thread lingers: kill it outright.
+            defer { process.terminate() }
             let endpoint = "http://127.0.0.1:\(port)"
             do {
                 try await waitUntilAnswering(endpoint, process: process)
@@ -108,11 +101,11 @@ struct MotoServer {
 
     /// Polls until moto answers its own JSON API (it takes a second or two to import), at most 120 s. A server that
     /// answers something else, or moto exiting (it could not bind the port), means the port was taken.
-    static func waitUntilAnswering(_ endpoint: String, process: Process) async throws {
+    static func waitUntilAnswering(_ endpoint: String, process: SpawnedProcess) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                throw ClientTestFailure("moto_server exited with \(process.terminationStatus)", isPortTaken: true)
+            if let status = process.exitStatus {
+                throw ClientTestFailure("moto_server exited with \(status)", isPortTaken: true)
             }
             var request = HTTPClientRequest(url: endpoint + "/moto-api/data.json")
             request.method = .GET
@@ -132,28 +125,6 @@ struct MotoServer {
 
     /// Runs a program to completion; returns its exit status and its merged output.
     static func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        // A file rather than a pipe: pip's output can exceed a pipe's buffer and block it.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-moto-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in
-                try? handle.close()
-                let data = (try? Data(contentsOf: log)) ?? Data()
-                try? FileManager.default.removeItem(at: log)
-                continuation.resume(returning: (finished.terminationStatus, String(decoding: data, as: UTF8.self)))
-            }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        try await SpawnedProcess.run(executable, arguments)
     }
 }
