@@ -14,6 +14,7 @@ import Yams
 /// outboundKeyRotationDays: 30
 /// masterKeyFile: /path/to/master.key
 /// sessionTokenKeyId: 1
+/// headerTimeout: 10s        # and bodyTimeout, idleTimeout, maxConnections, shutdownGrace (ConnectionSettings)
 /// ```
 /// Unknown keys are an error naming their line, so a typo never silently drops a setting.
 public struct ConfigurationFile: Sendable, Equatable {
@@ -33,6 +34,9 @@ public struct ConfigurationFile: Sendable, Equatable {
     /// The session-token key ID used to seal new tokens (1...4294967295). Raising it rotates the token key; tokens
     /// sealed under lower IDs stay valid until they expire.
     public var sessionTokenKeyId: UInt32 = 1
+    /// Connection settings given in the file (`headerTimeout`, `bodyTimeout`, `idleTimeout`, `maxConnections`,
+    /// `shutdownGrace`), as written; each was checked by ``ConnectionSettings/set(_:from:source:)``.
+    public var connectionSettings: [ConnectionSettings.Setting: String] = [:]
 
     public init() {}
 
@@ -46,7 +50,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     static let topLevelKeys = [
         "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays",
         "sessionTokenKeyId",
-    ]
+    ] + ConnectionSettings.Setting.allCases.map(\.fileKey)
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
 
@@ -92,7 +96,15 @@ public struct ConfigurationFile: Sendable, Equatable {
                 }
                 file.sessionTokenKeyId = id
             default:
-                break
+                guard let setting = ConnectionSettings.Setting(rawValue: key.string ?? "") else { break }
+                let text = try scalar(value, what: setting.fileKey)
+                var scratch = ConnectionSettings()
+                do {
+                    try scratch.set(setting, from: text, source: setting.fileKey)
+                } catch {
+                    throw ParseError(line: value.mark?.line, message: error.message)
+                }
+                file.connectionSettings[setting] = text
             }
         }
         return file

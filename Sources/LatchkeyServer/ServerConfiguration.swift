@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var masterKeyOverride: String?
     /// Request limits.
     public var limits: Limits
+    /// Timeouts, the connection limit and the shutdown grace period.
+    public var connections: ConnectionSettings
     public var logLevel: Logger.Level
 
     public struct Limits: Sendable {
@@ -26,7 +28,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./latchkey-data",
         file: ConfigurationFile? = nil, masterKeyOverride: String? = nil, limits: Limits = .init(),
-        logLevel: Logger.Level = .info
+        connections: ConnectionSettings = .init(), logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
@@ -34,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.file = file
         self.masterKeyOverride = masterKeyOverride
         self.limits = limits
+        self.connections = connections
         self.logLevel = logLevel
     }
 }

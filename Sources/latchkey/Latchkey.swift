@@ -42,6 +42,21 @@ extension Latchkey {
         @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one. Env: LATCHKEY_PORT. Default: 8080.", valueName: "port"))
         var port: Int?
 
+        @Option(name: .customLong("header-timeout"), help: ArgumentHelp("How long a request's header may take to arrive, from its first byte or the previous response. Env: LATCHKEY_HEADER_TIMEOUT. File: headerTimeout. Default: 10s.", valueName: "duration"))
+        var headerTimeout: String?
+
+        @Option(name: .customLong("body-timeout"), help: ArgumentHelp("How long a request's body may take to arrive after its header. Env: LATCHKEY_BODY_TIMEOUT. File: bodyTimeout. Default: 30s.", valueName: "duration"))
+        var bodyTimeout: String?
+
+        @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("How long an idle keep-alive connection stays open. Env: LATCHKEY_IDLE_TIMEOUT. File: idleTimeout. Default: 60s.", valueName: "duration"))
+        var idleTimeout: String?
+
+        @Option(name: .customLong("max-connections"), help: ArgumentHelp("Most connections held at once; the oldest idle ones are closed first when it is reached. Env: LATCHKEY_MAX_CONNECTIONS. File: maxConnections. Default: derived from the file-descriptor limit.", valueName: "count"))
+        var maxConnections: String?
+
+        @Option(name: .customLong("shutdown-grace"), help: ArgumentHelp("On SIGTERM or SIGINT, how long requests in flight may finish before every connection is closed; a second signal exits at once. Env: LATCHKEY_SHUTDOWN_GRACE. File: shutdownGrace. Default: 10s.", valueName: "duration"))
+        var shutdownGrace: String?
+
         @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: LATCHKEY_LOG_LEVEL. Default: info.", valueName: "level"))
         var logLevel: String?
 
@@ -56,6 +71,31 @@ extension Latchkey {
             if let level = logLevel ?? environment["LATCHKEY_LOG_LEVEL"], Logger.Level(rawValue: level) == nil {
                 throw ValidationError("unknown log level '\(level)'")
             }
+            _ = try connectionSettings(file: nil)
+        }
+
+        /// The connection settings: each from its flag, else its environment variable, else the file, else the
+        /// default.
+        func connectionSettings(file: ConfigurationFile?) throws -> ConnectionSettings {
+            let environment = ProcessInfo.processInfo.environment
+            let flags: [ConnectionSettings.Setting: String?] = [
+                .headerTimeout: headerTimeout, .bodyTimeout: bodyTimeout, .idleTimeout: idleTimeout,
+                .maxConnections: maxConnections, .shutdownGrace: shutdownGrace,
+            ]
+            var settings = ConnectionSettings()
+            do {
+                try settings.apply(file)
+                for setting in ConnectionSettings.Setting.allCases {
+                    if let flag = flags[setting] ?? nil {
+                        try settings.set(setting, from: flag, source: setting.flag)
+                    } else if let value = environment[setting.environmentVariable] {
+                        try settings.set(setting, from: value, source: setting.environmentVariable)
+                    }
+                }
+            } catch {
+                throw ValidationError(error.message)
+            }
+            return settings
         }
 
         func run() async throws {
@@ -86,6 +126,7 @@ extension Latchkey {
                 dataDirectory: dataDir ?? environment["LATCHKEY_DATA_DIR"] ?? "./latchkey-data",
                 file: file,
                 masterKeyOverride: environment["LATCHKEY_MASTER_KEY"],
+                connections: try connectionSettings(file: file),
                 logLevel: level
             )
             // A taken port or a data folder held by another server is said in one line, with nothing created.
