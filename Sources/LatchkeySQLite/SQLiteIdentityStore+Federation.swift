@@ -16,7 +16,9 @@ extension SQLiteIdentityStore {
 
     // MARK: OIDC providers
 
-    public func insertOIDCProvider(_ provider: OIDCProvider) async throws {
+    /// Inserts the provider; with `maxPerAccount`, the account's providers are counted in the same transaction
+    /// (`.limitExceeded` when full), so concurrent creations cannot overshoot the quota.
+    public func insertOIDCProvider(_ provider: OIDCProvider, maxPerAccount: Int?) async throws {
         let values = try Self.oidcValues(provider)
         let accountId = provider.accountId
         let description = "OIDC provider \(provider.identity) in account \(accountId)"
@@ -31,6 +33,15 @@ extension SQLiteIdentityStore {
             }
         ) { db in
             try Self.requireAccount(db, accountId)
+            if let maxPerAccount {
+                let count =
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT COUNT(*) FROM oidc_providers WHERE account_id = ?"),
+                        arguments: [accountId]) ?? 0
+                guard count < maxPerAccount else {
+                    throw StoreError(.limitExceeded, "account \(accountId) already has \(count) OIDC providers")
+                }
+            }
             try db.execute(
                 sql: "INSERT INTO oidc_providers (\(Self.oidcColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)", arguments: values)
         }
@@ -72,6 +83,42 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Reads the provider, applies `change` and writes its client IDs, thumbprints and tags, in one
+    /// `BEGIN IMMEDIATE` transaction. An error thrown by `change` rolls back and is rethrown unchanged;
+    /// `.notFound` if missing.
+    @discardableResult
+    public func modifyOIDCProvider(
+        accountId: String, identity: String, _ change: @escaping @Sendable (inout OIDCProvider) throws -> Void
+    ) async throws -> OIDCProvider {
+        try await write("modifyOIDCProvider") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT \(Self.oidcColumns) FROM oidc_providers WHERE account_id = ? AND identity = ?"),
+                    arguments: [accountId, identity])
+            else {
+                throw StoreError(.notFound, "OIDC provider \(identity) in account \(accountId) does not exist")
+            }
+            let current = try Self.decodeOIDCProvider(row)
+            var changed = current
+            try Self.apply(change, to: &changed)
+            var stored = current
+            stored.clientIDs = changed.clientIDs
+            stored.thumbprints = changed.thumbprints
+            stored.tags = changed.tags
+            try db.execute(
+                sql: """
+                    UPDATE oidc_providers SET client_ids = ?, thumbprints = ?, tags = ?
+                    WHERE account_id = ? AND identity = ?
+                    """,
+                arguments: [
+                    try Self.jsonStrings(stored.clientIDs), try Self.jsonStrings(stored.thumbprints),
+                    try Self.encodeTags(stored.tags), accountId, identity,
+                ])
+            return stored
+        }
+    }
+
     public func deleteOIDCProvider(accountId: String, identity: String) async throws {
         try await write("deleteOIDCProvider") { db in
             try db.execute(
@@ -84,7 +131,9 @@ extension SQLiteIdentityStore {
 
     // MARK: SAML providers
 
-    public func insertSAMLProvider(_ provider: SAMLProvider) async throws {
+    /// Inserts the provider; with `maxPerAccount`, the account's providers are counted in the same transaction
+    /// (`.limitExceeded` when full), so concurrent creations cannot overshoot the quota.
+    public func insertSAMLProvider(_ provider: SAMLProvider, maxPerAccount: Int?) async throws {
         let values = try Self.samlValues(provider)
         let accountId = provider.accountId
         let description = "SAML provider \(provider.name) in account \(accountId)"
@@ -99,6 +148,15 @@ extension SQLiteIdentityStore {
             }
         ) { db in
             try Self.requireAccount(db, accountId)
+            if let maxPerAccount {
+                let count =
+                    try Int.fetchOne(
+                        db.cachedStatement(sql: "SELECT COUNT(*) FROM saml_providers WHERE account_id = ?"),
+                        arguments: [accountId]) ?? 0
+                guard count < maxPerAccount else {
+                    throw StoreError(.limitExceeded, "account \(accountId) already has \(count) SAML providers")
+                }
+            }
             try db.execute(
                 sql: """
                     INSERT INTO saml_providers (\(Self.samlColumns), name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -147,6 +205,47 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Reads the provider (by name, case-insensitively), applies `change` and writes its metadata, certificates,
+    /// entity ID, valid-until and tags, in one `BEGIN IMMEDIATE` transaction. An error thrown by `change` rolls back
+    /// and is rethrown unchanged; `.notFound` if missing.
+    @discardableResult
+    public func modifySAMLProvider(
+        accountId: String, name: String, _ change: @escaping @Sendable (inout SAMLProvider) throws -> Void
+    ) async throws -> SAMLProvider {
+        let nameKey = Stored.nameKey(name)
+        return try await write("modifySAMLProvider") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT \(Self.samlColumns) FROM saml_providers WHERE account_id = ? AND name_key = ?"),
+                    arguments: [accountId, nameKey])
+            else {
+                throw StoreError(.notFound, "SAML provider \(name) in account \(accountId) does not exist")
+            }
+            let current = try Self.decodeSAMLProvider(row)
+            var changed = current
+            try Self.apply(change, to: &changed)
+            var stored = current
+            stored.metadataDocument = changed.metadataDocument
+            stored.signingCertificates = changed.signingCertificates
+            stored.entityId = changed.entityId
+            stored.validUntil = changed.validUntil
+            stored.tags = changed.tags
+            try db.execute(
+                sql: """
+                    UPDATE saml_providers SET metadata = ?, certificates = ?, entity_id = ?, valid_until = ?, tags = ?
+                    WHERE account_id = ? AND name_key = ?
+                    """,
+                arguments: [
+                    stored.metadataDocument,
+                    try Self.jsonStrings(stored.signingCertificates.map { Data($0).base64EncodedString() }),
+                    stored.entityId, stored.validUntil.map(Stored.millis), try Self.encodeTags(stored.tags), accountId,
+                    nameKey,
+                ])
+            return stored
+        }
+    }
+
     public func deleteSAMLProvider(accountId: String, name: String) async throws {
         try await write("deleteSAMLProvider") { db in
             try db.execute(
@@ -161,28 +260,7 @@ extension SQLiteIdentityStore {
     // MARK: Outbound federation
 
     public func outboundFederation(accountId: String) async throws -> OutboundFederation? {
-        try await read { db in
-            guard
-                let enabled = try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT enabled FROM outbound_federation WHERE account_id = ?"),
-                    arguments: [accountId])
-            else { return nil }
-            let keys = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT key_id, algorithm, sealed_private_key, created_at, retired_at FROM outbound_keys
-                        WHERE account_id = ? ORDER BY created_at, key_id
-                        """),
-                arguments: [accountId]
-            ).map { row in
-                let columns = StoredRow(row: row, table: "outbound_keys")
-                return OutboundSigningKeyRecord(
-                    keyId: try columns.string(0), algorithm: try columns.string(1),
-                    sealedPrivateKey: try columns.bytes(2), createdAt: try columns.date(3),
-                    retiredAt: try columns.optionalDate(4))
-            }
-            return OutboundFederation(accountId: accountId, enabled: enabled, keys: keys)
-        }
+        try await read { db in try Self.loadOutboundFederation(db, accountId: accountId) }
     }
 
     public func saveOutboundFederation(_ state: OutboundFederation) async throws {
@@ -192,24 +270,76 @@ extension SQLiteIdentityStore {
             constraint: { $0 == .foreignKey ? StoreError(.notFound, "account \(accountId) does not exist") : nil }
         ) { db in
             try Self.requireAccount(db, accountId)
+            try Self.storeOutboundFederation(db, state)
+        }
+    }
+
+    /// Reads the state (disabled, without keys, when never enabled), applies `change` and writes whether it is
+    /// enabled and its keys, in one `BEGIN IMMEDIATE` transaction. An error thrown by `change` rolls back and is
+    /// rethrown unchanged; `.notFound` if the account is missing.
+    @discardableResult
+    public func modifyOutboundFederation(
+        accountId: String, _ change: @escaping @Sendable (inout OutboundFederation) throws -> Void
+    ) async throws -> OutboundFederation {
+        try await write(
+            "modifyOutboundFederation",
+            constraint: { $0 == .foreignKey ? StoreError(.notFound, "account \(accountId) does not exist") : nil }
+        ) { db in
+            try Self.requireAccount(db, accountId)
+            let current =
+                try Self.loadOutboundFederation(db, accountId: accountId)
+                ?? OutboundFederation(accountId: accountId, enabled: false, keys: [])
+            var changed = current
+            try Self.apply(change, to: &changed)
+            changed.accountId = accountId
+            try Self.storeOutboundFederation(db, changed)
+            return changed
+        }
+    }
+
+    private static func loadOutboundFederation(_ db: Database, accountId: String) throws -> OutboundFederation? {
+        guard
+            let enabled = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT enabled FROM outbound_federation WHERE account_id = ?"),
+                arguments: [accountId])
+        else { return nil }
+        let keys = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT key_id, algorithm, sealed_private_key, created_at, retired_at FROM outbound_keys
+                    WHERE account_id = ? ORDER BY created_at, key_id
+                    """),
+            arguments: [accountId]
+        ).map { row in
+            let columns = StoredRow(row: row, table: "outbound_keys")
+            return OutboundSigningKeyRecord(
+                keyId: try columns.string(0), algorithm: try columns.string(1),
+                sealedPrivateKey: try columns.bytes(2), createdAt: try columns.date(3),
+                retiredAt: try columns.optionalDate(4))
+        }
+        return OutboundFederation(accountId: accountId, enabled: enabled, keys: keys)
+    }
+
+    /// Saves the state and replaces the account's keys with `state.keys` (the account must exist).
+    private static func storeOutboundFederation(_ db: Database, _ state: OutboundFederation) throws {
+        let accountId = state.accountId
+        try db.execute(
+            sql: """
+                INSERT INTO outbound_federation (account_id, enabled) VALUES (?, ?)
+                ON CONFLICT (account_id) DO UPDATE SET enabled = excluded.enabled
+                """,
+            arguments: [accountId, state.enabled])
+        try db.execute(sql: "DELETE FROM outbound_keys WHERE account_id = ?", arguments: [accountId])
+        for key in state.keys {
             try db.execute(
                 sql: """
-                    INSERT INTO outbound_federation (account_id, enabled) VALUES (?, ?)
-                    ON CONFLICT (account_id) DO UPDATE SET enabled = excluded.enabled
+                    INSERT INTO outbound_keys (account_id, key_id, algorithm, sealed_private_key, created_at, retired_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [accountId, state.enabled])
-            try db.execute(sql: "DELETE FROM outbound_keys WHERE account_id = ?", arguments: [accountId])
-            for key in state.keys {
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbound_keys (account_id, key_id, algorithm, sealed_private_key, created_at, retired_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        accountId, key.keyId, key.algorithm, Data(key.sealedPrivateKey), Stored.millis(key.createdAt),
-                        key.retiredAt.map(Stored.millis),
-                    ])
-            }
+                arguments: [
+                    accountId, key.keyId, key.algorithm, Data(key.sealedPrivateKey), Stored.millis(key.createdAt),
+                    key.retiredAt.map(Stored.millis),
+                ])
         }
     }
 

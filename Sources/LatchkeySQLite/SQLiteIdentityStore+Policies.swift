@@ -133,6 +133,24 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Reads the policy's tags, applies `change` and writes them back, in one `BEGIN IMMEDIATE` transaction. An
+    /// error thrown by `change` rolls back and is rethrown unchanged; `.notFound` if the policy is missing.
+    @discardableResult
+    public func modifyManagedPolicyTags(
+        policyArn: String, _ change: @escaping @Sendable (inout [ResourceTag]) throws -> Void
+    ) async throws -> [ResourceTag] {
+        try await write("modifyManagedPolicyTags") { db in
+            let (parts, policy) = try Self.requirePolicy(db, policyArn)
+            var tags = policy.tags
+            try Self.apply(change, to: &tags)
+            try db.execute(
+                sql: "UPDATE managed_policies SET tags = ? WHERE account_id = ? AND name_key = ?",
+                arguments: [try Self.encodeTags(tags), parts.accountId, parts.nameKey]
+            )
+            return tags
+        }
+    }
+
     /// Deletes the policy and its default version; `.conflict` "attachments", "permissions boundaries" or
     /// "versions" while anything still depends on it.
     public func deleteManagedPolicy(arn: String) async throws {

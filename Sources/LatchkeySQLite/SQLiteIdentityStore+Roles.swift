@@ -90,6 +90,46 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Reads the role, applies `change` and writes its description, max session duration, trust policy and tags,
+    /// all in one `BEGIN IMMEDIATE` transaction (SQLite's single writer), so no concurrent change is lost. An error
+    /// thrown by `change` rolls back and is rethrown unchanged; `.notFound` if missing.
+    @discardableResult
+    public func modifyRole(
+        accountId: String, roleName: String, _ change: @escaping @Sendable (inout IAMRole) throws -> Void
+    ) async throws -> IAMRole {
+        let nameKey = Stored.nameKey(roleName)
+        return try await write("modifyRole") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT \(Self.roleColumns) FROM roles WHERE account_id = ? AND name_key = ?"),
+                    arguments: [accountId, nameKey]
+                )
+            else {
+                throw StoreError(.notFound, "role \(roleName) in account \(accountId) does not exist")
+            }
+            let current = try Self.decodeRole(row)
+            var changed = current
+            try Self.apply(change, to: &changed)
+            var stored = current
+            stored.description = changed.description
+            stored.maxSessionDuration = changed.maxSessionDuration
+            stored.assumeRolePolicyDocument = changed.assumeRolePolicyDocument
+            stored.tags = changed.tags
+            try db.execute(
+                sql: """
+                    UPDATE roles SET description = ?, max_session_duration = ?, assume_role_policy = ?, tags = ?
+                    WHERE account_id = ? AND name_key = ?
+                    """,
+                arguments: [
+                    stored.description, stored.maxSessionDuration, stored.assumeRolePolicyDocument,
+                    try Self.encodeTags(stored.tags), accountId, nameKey,
+                ]
+            )
+            return stored
+        }
+    }
+
     /// Deletes the role; `.notFound` if missing; `.conflict` with detail "policies" while it has inline or attached
     /// policies.
     public func deleteRole(accountId: String, roleName: String) async throws {

@@ -90,6 +90,37 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Reads the user, applies `change` and writes its tags, all in one `BEGIN IMMEDIATE` transaction, so no
+    /// concurrent change is lost. An error thrown by `change` rolls back and is rethrown unchanged; `.notFound` if
+    /// missing.
+    @discardableResult
+    public func modifyUser(
+        accountId: String, userName: String, _ change: @escaping @Sendable (inout IAMUser) throws -> Void
+    ) async throws -> IAMUser {
+        let nameKey = Stored.nameKey(userName)
+        return try await write("modifyUser") { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT \(Self.userColumns) FROM users WHERE account_id = ? AND name_key = ?"),
+                    arguments: [accountId, nameKey]
+                )
+            else {
+                throw StoreError(.notFound, "user \(userName) in account \(accountId) does not exist")
+            }
+            let current = try Self.decodeUser(row)
+            var changed = current
+            try Self.apply(change, to: &changed)
+            var stored = current
+            stored.tags = changed.tags
+            try db.execute(
+                sql: "UPDATE users SET tags = ? WHERE account_id = ? AND name_key = ?",
+                arguments: [try Self.encodeTags(stored.tags), accountId, nameKey]
+            )
+            return stored
+        }
+    }
+
     /// Renames the user and/or changes its path (nil keeps the current value); `.notFound` if missing,
     /// `.alreadyExists` if the new name (case-insensitively) belongs to another user.
     ///

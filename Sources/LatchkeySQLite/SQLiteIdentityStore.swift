@@ -83,8 +83,20 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
     ) async throws -> T {
         do {
             return try await pool.write(body)
+        } catch let failure as ChangeFailure {
+            throw failure.error
         } catch {
             throw Self.map(error, operation: operation, constraint: constraint)
+        }
+    }
+
+    /// Applies a caller's `change` inside a transaction: an error it throws rolls the transaction back and leaves
+    /// ``write(_:constraint:_:)`` unchanged (not mapped to `.unavailable`), as the `modify...` contract requires.
+    static func apply<Value>(_ change: (inout Value) throws -> Void, to value: inout Value) throws {
+        do {
+            try change(&value)
+        } catch {
+            throw ChangeFailure(error: error)
         }
     }
 
@@ -98,4 +110,10 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
             throw Self.map(error, operation: "read", constraint: { _ in nil })
         }
     }
+}
+
+/// An error thrown by a `modify...` caller's `change` closure, carried out of the GRDB transaction so that
+/// ``SQLiteIdentityStore/write(_:constraint:_:)`` rethrows it as it was.
+struct ChangeFailure: Error {
+    let error: any Error
 }

@@ -43,6 +43,27 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 /// does: user names and MFA device names are unique per account case-insensitively, but stored and returned with
 /// the case they were created with. Implementations: SQLite (`LatchkeySQLite`), PostgreSQL later.
 /// Errors are `StoreError`; any other error means the store is unavailable.
+///
+/// ## No lost updates: the rule for every store
+///
+/// Every read-modify-write of an entity happens in one write transaction (or is a targeted update of the changed
+/// columns/rows); every quota is checked inside the transaction that inserts. A caller never reads an entity,
+/// changes it in memory and writes the whole of it back in a second call: two concurrent callers would both
+/// succeed and one change would be lost (a tightened trust policy silently undone by a concurrent `TagRole`).
+///
+/// The `modify...` methods (``modifyUser(accountId:userName:_:)``, `PolicyStore.modifyRole`,
+/// `PolicyStore.modifyManagedPolicyTags`, `FederationStore.modifyOIDCProvider`, `FederationStore.modifySAMLProvider`,
+/// `FederationStore.modifyOutboundFederation`) share one contract:
+/// - the store reads the current entity INSIDE its write transaction, calls `change` with it, and writes the
+///   result in that same transaction; it returns the entity as stored;
+/// - an error thrown by `change` aborts the transaction (nothing is written) and is rethrown unchanged (never
+///   turned into `.unavailable`), so a caller can throw its own domain errors from `change`;
+/// - `change` may be called more than once (a store may retry after a serialization conflict, as PostgreSQL does
+///   with `SERIALIZABLE` or after losing a row lock), so it must be pure: it depends only on its argument and
+///   on values captured before the call, and has no side effects;
+/// - `.notFound` if the entity is missing (then `change` is not called);
+/// - only the fields each method names are written; changes `change` makes to the others (names, IDs, paths,
+///   creation dates, boundaries, which have their own targeted methods) are ignored.
 public protocol IdentityStore: Sendable {
     // MARK: Accounts
     /// Inserts an account; `.alreadyExists` if the ID exists.
@@ -61,6 +82,12 @@ public protocol IdentityStore: Sendable {
     func users(accountId: String, pathPrefix: String) async throws -> [IAMUser]
     /// Replaces the stored user (matched by account and name); `.notFound` if missing.
     func updateUser(_ user: IAMUser) async throws
+    /// Atomically changes the user's tags (see "No lost updates" above): `change` gets the user as stored and
+    /// its `tags` are written in the same transaction. Returns the user as stored after the change. `.notFound`
+    /// if missing.
+    @discardableResult
+    func modifyUser(accountId: String, userName: String, _ change: @escaping @Sendable (inout IAMUser) throws -> Void)
+        async throws -> IAMUser
     /// Renames the user and/or moves it to another path (nil keeps the current value), keeping its user ID;
     /// access keys, MFA devices, group memberships, inline and attached policies, boundary and tags follow.
     /// `.notFound` if missing; `.alreadyExists` if `newUserName` (case-insensitively) names another user of the

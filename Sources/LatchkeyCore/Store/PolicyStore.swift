@@ -8,6 +8,10 @@ public import Foundation
 /// stored and returned with the case they were created with; lookups by name ignore case. Lists are ordered by
 /// name, case-insensitively. Errors are `StoreError`; any other error means the store is unavailable.
 ///
+/// The rule of `IdentityStore` ("No lost updates") holds here too: every read-modify-write of an entity happens in
+/// one write transaction (or is a targeted update of the changed columns/rows); every quota is checked inside the
+/// transaction that inserts. The `modify...` methods follow the contract written there.
+///
 /// `.notFound` details name what is missing so a caller can tell the owner from the thing it owns: a missing
 /// owner's detail starts with its kind and name (`user alice ...`, `role R ...`, `group G ...`), a missing
 /// managed policy's with `policy ARN`, a missing version's with `version`, a missing inline policy's with
@@ -28,6 +32,13 @@ public protocol PolicyStore: Sendable {
     /// Replaces the stored role's description, max session duration, trust policy, boundary and tags (matched by
     /// account and name); `.notFound` if missing. The name, ID, path and creation date are not changed.
     func updateRole(_ role: IAMRole) async throws
+    /// Atomically changes the role (see `IdentityStore`, "No lost updates"): `change` gets the role as stored, and
+    /// its description, max session duration, trust policy and tags are written in the same transaction (the
+    /// boundary only changes through ``setPermissionsBoundary(accountId:principal:policyArn:)``). Returns the role
+    /// as stored after the change. `.notFound` if missing.
+    @discardableResult
+    func modifyRole(accountId: String, roleName: String, _ change: @escaping @Sendable (inout IAMRole) throws -> Void)
+        async throws -> IAMRole
     /// Deletes the role; `.notFound` if missing; `.conflict` with detail "policies" while it has inline or attached
     /// policies.
     func deleteRole(accountId: String, roleName: String) async throws
@@ -44,6 +55,12 @@ public protocol PolicyStore: Sendable {
     func managedPolicies(accountId: String, pathPrefix: String, onlyAttached: Bool) async throws -> [ManagedPolicy]
     /// Replaces the policy's tags; `.notFound` if the policy is missing.
     func updateManagedPolicyTags(policyArn: String, tags: [ResourceTag]) async throws
+    /// Atomically changes the policy's tags (see `IdentityStore`, "No lost updates"): `change` gets the tags as
+    /// stored and the result is written in the same transaction. Returns the tags as stored. `.notFound` if the
+    /// policy is missing.
+    @discardableResult
+    func modifyManagedPolicyTags(policyArn: String, _ change: @escaping @Sendable (inout [ResourceTag]) throws -> Void)
+        async throws -> [ResourceTag]
     /// Deletes the policy and its default version. `.notFound` if missing; `.conflict` with detail "attachments"
     /// while it is attached to anything, "permissions boundaries" while a user or role uses it as its boundary,
     /// "versions" while it has versions other than the default.
