@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -40,9 +40,10 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
     """Starts servers on a data dir of the caller's choice; each still running at the end must stop cleanly."""
     started: list[Server] = []
 
-    def start(data_dir: Path, *, with_config: bool = True) -> Server:
+    def start(data_dir: Path, *, with_config: bool = True, args: Sequence[str] = (), preexec_fn=None) -> Server:
         config = bootstrap_config(tmp_path) if with_config else None
-        running = Server(data_dir, config, tmp_path / f"server-{len(started)}.log").start()
+        log = tmp_path / f"server-{len(started)}.log"
+        running = Server(data_dir, config, log, args=args, preexec_fn=preexec_fn).start()
         started.append(running)
         return running
 

@@ -21,7 +21,7 @@ import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,10 +96,20 @@ def boto_session() -> boto3.session.Session:
 class Server:
     """One `latchkey serve` process on a free port; stdout is drained by a thread and kept in `lines`."""
 
-    def __init__(self, data_dir: Path, config: Path | None, log_path: Path) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        config: Path | None,
+        log_path: Path,
+        args: Sequence[str] = (),
+        preexec_fn: Callable[[], None] | None = None,
+    ) -> None:
+        """`args` are more `serve` options; `preexec_fn` runs in the child before exec (e.g. to lower a limit)."""
         self.data_dir = data_dir
         self.config = config
         self.log_path = log_path
+        self.args = list(args)
+        self.preexec_fn = preexec_fn
         self.lines: list[str] = []
         self.endpoint = ""
         self.process: subprocess.Popen[str] | None = None
@@ -111,11 +121,18 @@ class Server:
         command = [str(binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--port", "0"]
         if self.config is not None:
             command += ["--config", str(self.config)]
+        command += self.args
         env = {k: v for k, v in os.environ.items() if not k.startswith("LATCHKEY_")}
         env["LATCHKEY_LOG_LEVEL"] = "info"
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=log, text=True, env=env, start_new_session=True
+                command,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                env=env,
+                start_new_session=True,
+                preexec_fn=self.preexec_fn,
             )
         lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._drain, args=(lines,), daemon=True).start()
