@@ -26,13 +26,15 @@ extension IAMService {
         guard provider.clientIDs.count <= Self.maxClientIDs else {
             throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
         }
-        let existing = try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
-        guard existing.count < Self.maxOIDCProviders else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: \(Self.maxOIDCProviders)")
-        }
-        try await storeCall({ try await store.insertOIDCProvider(provider) }) { error in
-            error.code == .alreadyExists
-                ? STSError(.entityAlreadyExists, "Provider with url \(provider.url) already exists.") : nil
+        // The quota is counted in the transaction that inserts, so concurrent creations cannot overshoot it.
+        try await storeCall({ try await store.insertOIDCProvider(provider, maxPerAccount: Self.maxOIDCProviders) }) {
+            error in
+            switch error.code {
+            case .alreadyExists: STSError(.entityAlreadyExists, "Provider with url \(provider.url) already exists.")
+            case .limitExceeded:
+                STSError(.limitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: \(Self.maxOIDCProviders)")
+            default: nil
+            }
         }
         return provider
     }
@@ -65,52 +67,54 @@ extension IAMService {
     /// `AddClientIDToOpenIDConnectProvider`: adding a client ID that is already there changes nothing.
     public func addClientIDToOpenIDConnectProvider(caller: Caller, arn: String, clientID: String) async throws(STSError) {
         try await authorize(caller, action: "AddClientIDToOpenIDConnectProvider", resource: arn)
-        var provider = try await requireOIDCProvider(caller.accountId, arn)
-        guard !provider.clientIDs.contains(clientID) else { return }
-        guard provider.clientIDs.count < Self.maxClientIDs else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
+        try await modifyOIDCProvider(caller.accountId, arn) { provider in
+            // Checked against the client IDs actually stored, inside the store's transaction.
+            guard !provider.clientIDs.contains(clientID) else { return }
+            guard provider.clientIDs.count < Self.maxClientIDs else {
+                throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
+            }
+            provider.clientIDs.append(clientID)
         }
-        provider.clientIDs.append(clientID)
-        try await saveOIDCProvider(provider)
     }
 
     /// `RemoveClientIDFromOpenIDConnectProvider`: removing a client ID that is not there changes nothing.
     public func removeClientIDFromOpenIDConnectProvider(caller: Caller, arn: String, clientID: String) async throws(STSError) {
         try await authorize(caller, action: "RemoveClientIDFromOpenIDConnectProvider", resource: arn)
-        var provider = try await requireOIDCProvider(caller.accountId, arn)
-        guard provider.clientIDs.contains(clientID) else { return }
-        provider.clientIDs.removeAll { $0 == clientID }
-        try await saveOIDCProvider(provider)
+        try await modifyOIDCProvider(caller.accountId, arn) { provider in
+            provider.clientIDs.removeAll { $0 == clientID }
+        }
     }
 
     /// `UpdateOpenIDConnectProviderThumbprint`: replaces the whole list.
     public func updateOpenIDConnectProviderThumbprint(caller: Caller, arn: String, thumbprints: [String]) async throws(STSError) {
         try await authorize(caller, action: "UpdateOpenIDConnectProviderThumbprint", resource: arn)
-        var provider = try await requireOIDCProvider(caller.accountId, arn)
-        provider.thumbprints = try Self.checkThumbprints(thumbprints)
-        try await saveOIDCProvider(provider)
+        try await modifyOIDCProvider(caller.accountId, arn) { provider in
+            // Checked after the provider is found, as before (a missing provider is NoSuchEntity whatever the list).
+            provider.thumbprints = try Self.checkThumbprints(thumbprints)
+        }
     }
 
     /// `TagOpenIDConnectProvider`: adds or replaces tags; at most 50.
     public func tagOpenIDConnectProvider(caller: Caller, arn: String, tags: [ResourceTag]) async throws(STSError) {
         try await authorize(caller, action: "TagOpenIDConnectProvider", resource: arn)
         try Self.checkTagKeysUnique(tags)
-        var provider = try await requireOIDCProvider(caller.accountId, arn)
-        let merged = Self.merge(provider.tags, with: tags)
-        guard merged.count <= 50 else {
-            throw Self.tooManyTags
+        try await modifyOIDCProvider(caller.accountId, arn) { provider in
+            // Counted against the tags actually stored, inside the store's transaction.
+            let merged = Self.merge(provider.tags, with: tags)
+            guard merged.count <= 50 else {
+                throw Self.tooManyTags
+            }
+            provider.tags = merged
         }
-        provider.tags = merged
-        try await saveOIDCProvider(provider)
     }
 
     /// `UntagOpenIDConnectProvider`: removes the named keys (case-insensitively).
     public func untagOpenIDConnectProvider(caller: Caller, arn: String, tagKeys: [String]) async throws(STSError) {
         try await authorize(caller, action: "UntagOpenIDConnectProvider", resource: arn)
-        var provider = try await requireOIDCProvider(caller.accountId, arn)
         let removed = Set(tagKeys.map { $0.lowercased() })
-        provider.tags.removeAll { removed.contains($0.key.lowercased()) }
-        try await saveOIDCProvider(provider)
+        try await modifyOIDCProvider(caller.accountId, arn) { provider in
+            provider.tags.removeAll { removed.contains($0.key.lowercased()) }
+        }
     }
 
     /// `ListOpenIDConnectProviderTags`: sorted by key, paginated.
@@ -142,9 +146,14 @@ extension IAMService {
         return provider
     }
 
-    func saveOIDCProvider(_ provider: OIDCProvider) async throws(STSError) {
-        try await storeCall({ try await store.updateOIDCProvider(provider) }) { error in
-            error.code == .notFound ? Self.noSuchOIDCProvider(provider.arn) : nil
+    /// Changes the provider atomically (read, `change`, write in one store transaction, so concurrent updates are
+    /// not lost); an `STSError` thrown by `change` comes back as it is, a missing provider is `NoSuchEntity`.
+    func modifyOIDCProvider(
+        _ accountId: String, _ arn: String, _ change: @escaping @Sendable (inout OIDCProvider) throws -> Void
+    ) async throws(STSError) {
+        guard let identity = Self.oidcIdentity(arn: arn, account: accountId) else { throw Self.noSuchOIDCProvider(arn) }
+        try await storeCall({ try await store.modifyOIDCProvider(accountId: accountId, identity: identity, change) }) {
+            error in error.code == .notFound ? Self.noSuchOIDCProvider(arn) : nil
         }
     }
 

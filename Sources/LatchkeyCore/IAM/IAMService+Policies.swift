@@ -172,24 +172,22 @@ extension IAMService {
     public func tagPolicy(caller: Caller, policyArn: String, tags: [ResourceTag]) async throws(STSError) {
         try await authorize(caller, action: "TagPolicy", resource: policyArn)
         try Self.checkTagKeysUnique(tags)
-        let policy = try await requireManagedPolicy(policyArn)
-        let merged = Self.merge(policy.tags, with: tags)
-        guard merged.count <= Self.maxTagsPerPolicy else {
-            throw Self.tooManyTags
-        }
-        try await storeCall({ try await store.updateManagedPolicyTags(policyArn: policyArn, tags: merged) }) { error in
-            error.code == .notFound ? Self.policyNotFound(policyArn) : nil
+        try await modifyManagedPolicyTags(policyArn) { stored in
+            // Counted against the tags actually stored, inside the store's transaction.
+            let merged = Self.merge(stored, with: tags)
+            guard merged.count <= Self.maxTagsPerPolicy else {
+                throw Self.tooManyTags
+            }
+            stored = merged
         }
     }
 
     /// `UntagPolicy`: removes the named keys (case-insensitively); absent keys are ignored.
     public func untagPolicy(caller: Caller, policyArn: String, tagKeys: [String]) async throws(STSError) {
         try await authorize(caller, action: "UntagPolicy", resource: policyArn)
-        var tags = try await requireManagedPolicy(policyArn).tags
         let removed = Set(tagKeys.map { $0.lowercased() })
-        tags.removeAll { removed.contains($0.key.lowercased()) }
-        try await storeCall({ try await store.updateManagedPolicyTags(policyArn: policyArn, tags: tags) }) { error in
-            error.code == .notFound ? Self.policyNotFound(policyArn) : nil
+        try await modifyManagedPolicyTags(policyArn) { tags in
+            tags.removeAll { removed.contains($0.key.lowercased()) }
         }
     }
 
@@ -206,6 +204,17 @@ extension IAMService {
     // MARK: Helpers
 
     /// Loads a managed policy of the caller's account or throws `NoSuchEntity` (`ValidationError` for a malformed ARN).
+    /// Changes the policy's tags atomically (read, `change`, write in one store transaction); a malformed ARN is
+    /// `ValidationError`, a missing policy `NoSuchEntity`, an `STSError` thrown by `change` comes back as it is.
+    private func modifyManagedPolicyTags(
+        _ policyArn: String, _ change: @escaping @Sendable (inout [ResourceTag]) throws -> Void
+    ) async throws(STSError) {
+        try Self.checkPolicyArn(policyArn)
+        try await storeCall({ try await store.modifyManagedPolicyTags(policyArn: policyArn, change) }) { error in
+            error.code == .notFound ? Self.policyNotFound(policyArn) : nil
+        }
+    }
+
     func requireManagedPolicy(_ policyArn: String) async throws(STSError) -> ManagedPolicy {
         try Self.checkPolicyArn(policyArn)
         guard let policy = try await storeCall({ try await store.managedPolicy(arn: policyArn) }) else {

@@ -52,10 +52,10 @@ extension IAMService {
         async throws(STSError)
     {
         try await authorize(caller, action: "UpdateRole", resource: try await roleResource(caller.accountId, roleName))
-        var role = try await requireRole(caller.accountId, roleName)
-        if let description { role.description = description.isEmpty ? nil : description }
-        if let maxSessionDuration { role.maxSessionDuration = maxSessionDuration }
-        try await saveRole(role)
+        try await modifyRole(caller.accountId, roleName) { role in
+            if let description { role.description = description.isEmpty ? nil : description }
+            if let maxSessionDuration { role.maxSessionDuration = maxSessionDuration }
+        }
     }
 
     /// `UpdateRoleDescription`: returns the updated role.
@@ -64,10 +64,9 @@ extension IAMService {
     {
         try await authorize(
             caller, action: "UpdateRoleDescription", resource: try await roleResource(caller.accountId, roleName))
-        var role = try await requireRole(caller.accountId, roleName)
-        role.description = description.isEmpty ? nil : description
-        try await saveRole(role)
-        return role
+        return try await modifyRole(caller.accountId, roleName) { role in
+            role.description = description.isEmpty ? nil : description
+        }
     }
 
     /// `UpdateAssumeRolePolicy`: replaces the trust policy (parsed as a resource-based policy first).
@@ -75,9 +74,9 @@ extension IAMService {
         try await authorize(
             caller, action: "UpdateAssumeRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         try Self.validatePolicyDocument(policyDocument, as: .roleTrust)
-        var role = try await requireRole(caller.accountId, roleName)
-        role.assumeRolePolicyDocument = policyDocument
-        try await saveRole(role)
+        try await modifyRole(caller.accountId, roleName) { role in
+            role.assumeRolePolicyDocument = policyDocument
+        }
     }
 
     /// `DeleteRole`: refused while managed policies are attached or inline policies remain.
@@ -103,22 +102,23 @@ extension IAMService {
     public func tagRole(caller: Caller, roleName: String, tags: [ResourceTag]) async throws(STSError) {
         try await authorize(caller, action: "TagRole", resource: try await roleResource(caller.accountId, roleName))
         try Self.checkTagKeysUnique(tags)
-        var role = try await requireRole(caller.accountId, roleName)
-        let merged = Self.merge(role.tags, with: tags)
-        guard merged.count <= 50 else {
-            throw Self.tooManyTags
+        try await modifyRole(caller.accountId, roleName) { role in
+            // Counted against the tags actually stored, inside the store's transaction.
+            let merged = Self.merge(role.tags, with: tags)
+            guard merged.count <= 50 else {
+                throw Self.tooManyTags
+            }
+            role.tags = merged
         }
-        role.tags = merged
-        try await saveRole(role)
     }
 
     /// `UntagRole`: removes the named keys (case-insensitively); absent keys are ignored.
     public func untagRole(caller: Caller, roleName: String, tagKeys: [String]) async throws(STSError) {
         try await authorize(caller, action: "UntagRole", resource: try await roleResource(caller.accountId, roleName))
-        var role = try await requireRole(caller.accountId, roleName)
         let removed = Set(tagKeys.map { $0.lowercased() })
-        role.tags.removeAll { removed.contains($0.key.lowercased()) }
-        try await saveRole(role)
+        try await modifyRole(caller.accountId, roleName) { role in
+            role.tags.removeAll { removed.contains($0.key.lowercased()) }
+        }
     }
 
     /// `ListRoleTags`.
@@ -194,9 +194,14 @@ extension IAMService {
         }
     }
 
-    private func saveRole(_ role: IAMRole) async throws(STSError) {
-        try await storeCall({ try await store.updateRole(role) }) { error in
-            error.code == .notFound ? noSuchRole(role.roleName) : nil
+    /// Changes the role atomically (read, `change`, write in one store transaction, so concurrent updates are not
+    /// lost); an `STSError` thrown by `change` comes back as it is, a missing role is `NoSuchEntity`.
+    @discardableResult
+    private func modifyRole(
+        _ accountId: String, _ roleName: String, _ change: @escaping @Sendable (inout IAMRole) throws -> Void
+    ) async throws(STSError) -> IAMRole {
+        try await storeCall({ try await store.modifyRole(accountId: accountId, roleName: roleName, change) }) { error in
+            error.code == .notFound ? noSuchRole(roleName) : nil
         }
     }
 }

@@ -15,16 +15,19 @@ extension IAMService {
         try await authorize(caller, action: "CreateSAMLProvider", resource: arn)
         try Self.checkTagKeysUnique(tags)
         let summary = try Self.readMetadata(metadataDocument)
-        let existing = try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
-        guard existing.count < Self.maxSAMLProviders else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for SamlProvidersPerAccount: \(Self.maxSAMLProviders)")
-        }
         let provider = SAMLProvider(
             accountId: caller.accountId, name: name, uuid: UUID().uuidString.lowercased(),
             metadataDocument: metadataDocument, signingCertificates: summary.signingCertificates,
             entityId: summary.entityID, validUntil: summary.validUntil, tags: tags, createDate: now.wholeSeconds)
-        try await storeCall({ try await store.insertSAMLProvider(provider) }) { error in
-            error.code == .alreadyExists ? STSError(.entityAlreadyExists, "SAMLProvider \(name) already exists.") : nil
+        // The quota is counted in the transaction that inserts, so concurrent creations cannot overshoot it.
+        try await storeCall({ try await store.insertSAMLProvider(provider, maxPerAccount: Self.maxSAMLProviders) }) {
+            error in
+            switch error.code {
+            case .alreadyExists: STSError(.entityAlreadyExists, "SAMLProvider \(name) already exists.")
+            case .limitExceeded:
+                STSError(.limitExceeded, "Cannot exceed quota for SamlProvidersPerAccount: \(Self.maxSAMLProviders)")
+            default: nil
+            }
         }
         return provider
     }
@@ -47,16 +50,18 @@ extension IAMService {
         -> SAMLProvider
     {
         try await authorize(caller, action: "UpdateSAMLProvider", resource: arn)
-        var provider = try await requireSAMLProvider(caller.accountId, arn)
-        if let metadataDocument {
-            let summary = try Self.readMetadata(metadataDocument)
-            provider.metadataDocument = metadataDocument
-            provider.signingCertificates = summary.signingCertificates
-            provider.entityId = summary.entityID
-            provider.validUntil = summary.validUntil
+        // Read before the store's transaction (it can be megabytes), reported after the provider is found, as before.
+        let summary: Result<SAMLMetadata, STSError>? = metadataDocument.map { document in
+            Result { () throws(STSError) -> SAMLMetadata in try Self.readMetadata(document) }
         }
-        try await saveSAMLProvider(provider)
-        return provider
+        return try await modifySAMLProvider(caller.accountId, arn) { provider in
+            guard let metadataDocument, let summary else { return }
+            let metadata = try summary.get()
+            provider.metadataDocument = metadataDocument
+            provider.signingCertificates = metadata.signingCertificates
+            provider.entityId = metadata.entityID
+            provider.validUntil = metadata.validUntil
+        }
     }
 
     /// `DeleteSAMLProvider`: `NoSuchEntity` when it does not exist.
@@ -74,22 +79,23 @@ extension IAMService {
     public func tagSAMLProvider(caller: Caller, arn: String, tags: [ResourceTag]) async throws(STSError) {
         try await authorize(caller, action: "TagSAMLProvider", resource: arn)
         try Self.checkTagKeysUnique(tags)
-        var provider = try await requireSAMLProvider(caller.accountId, arn)
-        let merged = Self.merge(provider.tags, with: tags)
-        guard merged.count <= 50 else {
-            throw Self.tooManyTags
+        try await modifySAMLProvider(caller.accountId, arn) { provider in
+            // Counted against the tags actually stored, inside the store's transaction.
+            let merged = Self.merge(provider.tags, with: tags)
+            guard merged.count <= 50 else {
+                throw Self.tooManyTags
+            }
+            provider.tags = merged
         }
-        provider.tags = merged
-        try await saveSAMLProvider(provider)
     }
 
     /// `UntagSAMLProvider`: removes the named keys (case-insensitively).
     public func untagSAMLProvider(caller: Caller, arn: String, tagKeys: [String]) async throws(STSError) {
         try await authorize(caller, action: "UntagSAMLProvider", resource: arn)
-        var provider = try await requireSAMLProvider(caller.accountId, arn)
         let removed = Set(tagKeys.map { $0.lowercased() })
-        provider.tags.removeAll { removed.contains($0.key.lowercased()) }
-        try await saveSAMLProvider(provider)
+        try await modifySAMLProvider(caller.accountId, arn) { provider in
+            provider.tags.removeAll { removed.contains($0.key.lowercased()) }
+        }
     }
 
     /// `ListSAMLProviderTags`: sorted by key, paginated.
@@ -140,9 +146,24 @@ extension IAMService {
         return provider
     }
 
-    func saveSAMLProvider(_ provider: SAMLProvider) async throws(STSError) {
-        try await storeCall({ try await store.updateSAMLProvider(provider) }) { error in
-            error.code == .notFound ? Self.noSuchSAMLProvider(provider.arn) : nil
+    /// Changes the provider atomically (read, `change`, write in one store transaction, so concurrent updates are
+    /// not lost); `NoSuchEntity` unless the ARN names a provider of the account exactly (its name's case included),
+    /// an `STSError` thrown by `change` comes back as it is.
+    @discardableResult
+    func modifySAMLProvider(
+        _ accountId: String, _ arn: String, _ change: @escaping @Sendable (inout SAMLProvider) throws -> Void
+    ) async throws(STSError) -> SAMLProvider {
+        guard let (account, name) = SecurityTokenService.parseSAMLProviderArn(arn), account == accountId else {
+            throw Self.noSuchSAMLProvider(arn)
+        }
+        return try await storeCall({
+            try await store.modifySAMLProvider(accountId: accountId, name: name) { provider in
+                // The lookup ignores case; the ARN must match the stored name's case.
+                guard provider.arn == arn else { throw Self.noSuchSAMLProvider(arn) }
+                try change(&provider)
+            }
+        }) { error in
+            error.code == .notFound ? Self.noSuchSAMLProvider(arn) : nil
         }
     }
 }

@@ -124,22 +124,23 @@ extension IAMService {
     public func tagUser(caller: Caller, userName: String, tags: [ResourceTag]) async throws(STSError) {
         try await authorize(caller, action: "TagUser", resource: userArn(caller.accountId, userName))
         try Self.checkTagKeysUnique(tags)
-        var user = try await requireUser(caller.accountId, userName)
-        let merged = Self.merge(user.tags, with: tags)
-        guard merged.count <= 50 else {
-            throw Self.tooManyTags
+        try await modifyUser(caller.accountId, userName) { user in
+            // Counted against the tags actually stored, inside the store's transaction.
+            let merged = Self.merge(user.tags, with: tags)
+            guard merged.count <= 50 else {
+                throw Self.tooManyTags
+            }
+            user.tags = merged
         }
-        user.tags = merged
-        try await updateUser(user)
     }
 
     /// `UntagUser`: removes the named keys (case-insensitively); absent keys are ignored.
     public func untagUser(caller: Caller, userName: String, tagKeys: [String]) async throws(STSError) {
         try await authorize(caller, action: "UntagUser", resource: userArn(caller.accountId, userName))
-        var user = try await requireUser(caller.accountId, userName)
         let removed = Set(tagKeys.map { $0.lowercased() })
-        user.tags.removeAll { removed.contains($0.key.lowercased()) }
-        try await updateUser(user)
+        try await modifyUser(caller.accountId, userName) { user in
+            user.tags.removeAll { removed.contains($0.key.lowercased()) }
+        }
     }
 
     /// `ListUserTags`.
@@ -152,9 +153,13 @@ extension IAMService {
         return try page(sorted, listing: "ListUserTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
     }
 
-    private func updateUser(_ user: IAMUser) async throws(STSError) {
-        try await storeCall({ try await store.updateUser(user) }) { error in
-            error.code == .notFound ? noSuchUser(user.userName) : nil
+    /// Changes the user's tags atomically (read, `change`, write in one store transaction, so concurrent updates
+    /// are not lost); an `STSError` thrown by `change` comes back as it is, a missing user is `NoSuchEntity`.
+    private func modifyUser(
+        _ accountId: String, _ userName: String, _ change: @escaping @Sendable (inout IAMUser) throws -> Void
+    ) async throws(STSError) {
+        try await storeCall({ try await store.modifyUser(accountId: accountId, userName: userName, change) }) { error in
+            error.code == .notFound ? noSuchUser(userName) : nil
         }
         // Cached callers carry the user (its tags); drop them.
         resolver?.invalidateAll()

@@ -58,6 +58,9 @@ public struct IAMService: Sendable {
     func storeCall<T>(_ body: () async throws -> T, mapping: (StoreError) -> STSError? = { _ in nil }) async throws(STSError) -> T {
         do {
             return try await body()
+        } catch let error as STSError {
+            // Thrown by a `modify...` change closure, which the store rethrows unchanged.
+            throw error
         } catch let error as StoreError {
             if let mapped = mapping(error) { throw mapped }
             if error.code == .unavailable || error.code == .corrupt {

@@ -52,30 +52,44 @@ public struct OutboundIssuerService: Sendable {
     /// `EnableOutboundWebIdentityFederation`: `FeatureEnabled` when already enabled. Keys are made the first time.
     public func enable(accountId: String, now: Date) async throws(STSError) -> String {
         let issuer = try issuer(of: accountId)
-        var state = try await load(accountId) ?? OutboundFederation(accountId: accountId, enabled: false, keys: [])
-        if state.enabled {
-            throw STSError(.featureEnabled, "Outbound identity federation is already enabled for this account.")
-        }
-        if state.keys.isEmpty {
+        let alreadyEnabled = STSError(.featureEnabled, "Outbound identity federation is already enabled for this account.")
+        let loaded = try await load(accountId)
+        if loaded?.enabled == true { throw alreadyEnabled }
+        // Keys are made (and sealed) before the store's transaction, whose change must be pure; they are used only
+        // if the stored state still has none when the change runs.
+        var generated: [OutboundSigningKeyRecord] = []
+        if loaded?.keys.isEmpty ?? true {
             do {
-                state.keys = try OutboundKeyRing.generate(now: now).keys.map { seal($0, accountId) }
+                generated = try OutboundKeyRing.generate(now: now).keys.map { seal($0, accountId) }
             } catch {
                 throw STSError(.serviceFailure, "The signing keys could not be generated.", cause: error)
             }
         }
-        state.enabled = true
-        try await save(state)
+        let keys = generated
+        try await modify(accountId) { state in
+            // Decided on the state actually stored: of two concurrent enables, one is FeatureEnabled.
+            if state.enabled { throw alreadyEnabled }
+            if state.keys.isEmpty {
+                // Keys are never all removed once made, so a state without keys here had none when loaded.
+                guard !keys.isEmpty else {
+                    throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.")
+                }
+                state.keys = keys
+            }
+            state.enabled = true
+        }
         return issuer.url
     }
 
     /// `DisableOutboundWebIdentityFederation`: `FeatureDisabled` when not enabled. Tokens already issued keep
     /// verifying (the keys stay published).
     public func disable(accountId: String) async throws(STSError) {
-        guard var state = try await load(accountId), state.enabled else {
-            throw STSError(.featureDisabled, "Outbound identity federation is already disabled for this account.")
+        try await modify(accountId) { state in
+            guard state.enabled else {
+                throw STSError(.featureDisabled, "Outbound identity federation is already disabled for this account.")
+            }
+            state.enabled = false
         }
-        state.enabled = false
-        try await save(state)
     }
 
     /// `GetOutboundWebIdentityFederationInfo`: the issuer URL and whether tokens are issued; `FeatureDisabled`
@@ -140,9 +154,16 @@ public struct OutboundIssuerService: Sendable {
         }
     }
 
-    private func save(_ state: OutboundFederation) async throws(STSError) {
+    /// Changes the account's state atomically (read, `change`, write in one store transaction, so a concurrent
+    /// enable, disable or rotation is not undone); an `STSError` thrown by `change` comes back as it is.
+    @discardableResult
+    private func modify(
+        _ accountId: String, _ change: @escaping @Sendable (inout OutboundFederation) throws -> Void
+    ) async throws(STSError) -> OutboundFederation {
         do {
-            try await store.saveOutboundFederation(state)
+            return try await store.modifyOutboundFederation(accountId: accountId, change)
+        } catch let error as STSError {
+            throw error
         } catch {
             throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
         }
@@ -177,11 +198,14 @@ public struct OutboundIssuerService: Sendable {
                 throw STSError(.serviceFailure, "A new signing key could not be generated.", cause: error)
             }
             fresh.prune(now: now)
-            try await save(
-                OutboundFederation(
-                    accountId: current.accountId, enabled: current.enabled,
-                    keys: fresh.keys.map { seal($0, current.accountId) }))
-            return fresh
+            let rotatedFrom = current.keys
+            let rotated = fresh.keys.map { seal($0, current.accountId) }
+            // Only the keys change (a concurrent disable stays), and only if they are still the ones rotated from;
+            // otherwise another node rotated first and its keys are used.
+            let stored = try await modify(current.accountId) { state in
+                if state.keys == rotatedFrom { state.keys = rotated }
+            }
+            return stored.keys == rotated ? fresh : try keyRing(stored)
         }
     }
 
