@@ -67,22 +67,6 @@ extension SQLiteIdentityStore {
         }
     }
 
-    public func updateOIDCProvider(_ provider: OIDCProvider) async throws {
-        let clientIDs = try Self.jsonStrings(provider.clientIDs)
-        let thumbprints = try Self.jsonStrings(provider.thumbprints)
-        let tags = try Self.encodeTags(provider.tags)
-        let description = "OIDC provider \(provider.identity) in account \(provider.accountId) does not exist"
-        try await write("updateOIDCProvider") { db in
-            try db.execute(
-                sql: """
-                    UPDATE oidc_providers SET client_ids = ?, thumbprints = ?, tags = ?
-                    WHERE account_id = ? AND identity = ?
-                    """,
-                arguments: [clientIDs, thumbprints, tags, provider.accountId, provider.identity])
-            guard db.changesCount > 0 else { throw StoreError(.notFound, description) }
-        }
-    }
-
     /// Reads the provider, applies `change` and writes its client IDs, thumbprints and tags, in one
     /// `BEGIN IMMEDIATE` transaction. An error thrown by `change` rolls back and is rethrown unchanged;
     /// `.notFound` if missing.
@@ -186,25 +170,6 @@ extension SQLiteIdentityStore {
         }
     }
 
-    public func updateSAMLProvider(_ provider: SAMLProvider) async throws {
-        let certificates = try Self.jsonStrings(provider.signingCertificates.map { Data($0).base64EncodedString() })
-        let tags = try Self.encodeTags(provider.tags)
-        let validUntil = provider.validUntil.map(Stored.millis)
-        let description = "SAML provider \(provider.name) in account \(provider.accountId) does not exist"
-        try await write("updateSAMLProvider") { db in
-            try db.execute(
-                sql: """
-                    UPDATE saml_providers SET metadata = ?, certificates = ?, entity_id = ?, valid_until = ?, tags = ?
-                    WHERE account_id = ? AND name_key = ?
-                    """,
-                arguments: [
-                    provider.metadataDocument, certificates, provider.entityId, validUntil, tags, provider.accountId,
-                    Stored.nameKey(provider.name),
-                ])
-            guard db.changesCount > 0 else { throw StoreError(.notFound, description) }
-        }
-    }
-
     /// Reads the provider (by name, case-insensitively), applies `change` and writes its metadata, certificates,
     /// entity ID, valid-until and tags, in one `BEGIN IMMEDIATE` transaction. An error thrown by `change` rolls back
     /// and is rethrown unchanged; `.notFound` if missing.
@@ -261,17 +226,6 @@ extension SQLiteIdentityStore {
 
     public func outboundFederation(accountId: String) async throws -> OutboundFederation? {
         try await read { db in try Self.loadOutboundFederation(db, accountId: accountId) }
-    }
-
-    public func saveOutboundFederation(_ state: OutboundFederation) async throws {
-        let accountId = state.accountId
-        try await write(
-            "saveOutboundFederation",
-            constraint: { $0 == .foreignKey ? StoreError(.notFound, "account \(accountId) does not exist") : nil }
-        ) { db in
-            try Self.requireAccount(db, accountId)
-            try Self.storeOutboundFederation(db, state)
-        }
     }
 
     /// Reads the state (disabled, without keys, when never enabled), applies `change` and writes whether it is

@@ -121,18 +121,6 @@ extension SQLiteIdentityStore {
         }
     }
 
-    /// Replaces the policy's tags; `.notFound` if the policy is missing.
-    public func updateManagedPolicyTags(policyArn: String, tags: [ResourceTag]) async throws {
-        let encoded = try Self.encodeTags(tags)
-        try await write("updateManagedPolicyTags") { db in
-            let (parts, _) = try Self.requirePolicy(db, policyArn)
-            try db.execute(
-                sql: "UPDATE managed_policies SET tags = ? WHERE account_id = ? AND name_key = ?",
-                arguments: [encoded, parts.accountId, parts.nameKey]
-            )
-        }
-    }
-
     /// Reads the policy's tags, applies `change` and writes them back, in one `BEGIN IMMEDIATE` transaction. An
     /// error thrown by `change` rolls back and is rethrown unchanged; `.notFound` if the policy is missing.
     @discardableResult

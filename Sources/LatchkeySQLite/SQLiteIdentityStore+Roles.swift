@@ -68,28 +68,6 @@ extension SQLiteIdentityStore {
         }
     }
 
-    /// Replaces the role's description, max session duration, trust policy, boundary and tags; `.notFound` if
-    /// missing.
-    public func updateRole(_ role: IAMRole) async throws {
-        let tags = try Self.encodeTags(role.tags)
-        try await write("updateRole") { db in
-            try db.execute(
-                sql: """
-                    UPDATE roles SET description = ?, max_session_duration = ?, assume_role_policy = ?,
-                        permissions_boundary_arn = ?, tags = ?
-                    WHERE account_id = ? AND name_key = ?
-                    """,
-                arguments: [
-                    role.description, role.maxSessionDuration, role.assumeRolePolicyDocument,
-                    role.permissionsBoundaryArn, tags, role.accountId, Stored.nameKey(role.roleName),
-                ]
-            )
-            guard db.changesCount > 0 else {
-                throw StoreError(.notFound, "role \(role.roleName) in account \(role.accountId) does not exist")
-            }
-        }
-    }
-
     /// Reads the role, applies `change` and writes its description, max session duration, trust policy and tags,
     /// all in one `BEGIN IMMEDIATE` transaction (SQLite's single writer), so no concurrent change is lost. An error
     /// thrown by `change` rolls back and is rethrown unchanged; `.notFound` if missing.

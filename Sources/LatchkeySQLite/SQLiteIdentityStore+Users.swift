@@ -65,31 +65,6 @@ extension SQLiteIdentityStore {
         }
     }
 
-    /// Replaces the stored user matched by account and name (case-insensitively); `.notFound` if missing.
-    ///
-    /// A case-only change of `userName` is kept; keys and devices follow because they reference the folded name.
-    public func updateUser(_ user: IAMUser) async throws {
-        let tags = try Self.encodeTags(user.tags)
-        let description = "user \(user.userName) in account \(user.accountId)"
-        try await write(
-            "updateUser",
-            constraint: { $0 == .unique ? StoreError(.alreadyExists, "user ID \(user.userId) is taken") : nil }
-        ) { db in
-            try db.execute(
-                sql: """
-                    UPDATE users SET user_name = ?, user_id = ?, path = ?, create_date = ?, tags = ?,
-                        permissions_boundary_arn = ?
-                    WHERE account_id = ? AND name_key = ?
-                    """,
-                arguments: [
-                    user.userName, user.userId, user.path, Stored.millis(user.createDate), tags,
-                    user.permissionsBoundaryArn, user.accountId, Stored.nameKey(user.userName),
-                ]
-            )
-            guard db.changesCount > 0 else { throw StoreError(.notFound, "\(description) does not exist") }
-        }
-    }
-
     /// Reads the user, applies `change` and writes its tags, all in one `BEGIN IMMEDIATE` transaction, so no
     /// concurrent change is lost. An error thrown by `change` rolls back and is rethrown unchanged; `.notFound` if
     /// missing.

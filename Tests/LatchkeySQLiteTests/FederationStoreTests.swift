@@ -38,7 +38,7 @@ import Testing
         }
     }
 
-    @Test("an OIDC provider update replaces client IDs, thumbprints and tags; a delete removes it")
+    @Test("modifying an OIDC provider writes client IDs, thumbprints and tags (not its URL or date); a delete removes it")
     func oidcProviderUpdatesAndDeletes() async throws {
         try await withStore { store throws in
             var provider = Self.oidc()
@@ -46,7 +46,15 @@ import Testing
             provider.clientIDs = ["only"]
             provider.thumbprints = []
             provider.tags = []
-            try await store.updateOIDCProvider(provider)
+            let returned = try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: provider.identity) {
+                stored in
+                stored.clientIDs = ["only"]
+                stored.thumbprints = []
+                stored.tags = []
+                stored.url = "https://elsewhere.example.com"
+                stored.createDate = Date(timeIntervalSince1970: 0)
+            }
+            #expect(returned == provider)
             #expect(try await store.oidcProviders(accountId: Fixture.accountId) == [provider])
             try await store.deleteOIDCProvider(accountId: Fixture.accountId, identity: provider.identity)
             #expect(try await store.oidcProviders(accountId: Fixture.accountId).isEmpty)
@@ -79,7 +87,13 @@ import Testing
             updated.metadataDocument = "<EntityDescriptor new=\"1\"/>"
             updated.signingCertificates = [[1, 2, 3]]
             updated.validUntil = nil
-            try await store.updateSAMLProvider(updated)
+            let returned = try await store.modifySAMLProvider(accountId: Fixture.accountId, name: "OKTA") { stored in
+                stored.metadataDocument = "<EntityDescriptor new=\"1\"/>"
+                stored.signingCertificates = [[1, 2, 3]]
+                stored.validUntil = nil
+                stored.uuid = "changed"
+            }
+            #expect(returned == updated)
             #expect(try await store.samlProviders(accountId: Fixture.accountId) == [updated])
             try await store.deleteSAMLProvider(accountId: Fixture.accountId, name: "OKTA")
             #expect(try await store.samlProvider(accountId: Fixture.accountId, name: "Okta") == nil)
@@ -95,13 +109,21 @@ import Testing
             let second = OutboundSigningKeyRecord(
                 keyId: "k2", algorithm: "ES384", sealedPrivateKey: [4, 5], createdAt: Date(timeIntervalSince1970: 200),
                 retiredAt: Date(timeIntervalSince1970: 300))
-            var state = OutboundFederation(accountId: Fixture.accountId, enabled: true, keys: [second, first])
-            try await store.saveOutboundFederation(state)
+            try await store.modifyOutboundFederation(accountId: Fixture.accountId) { state in
+                #expect(state == OutboundFederation(accountId: Fixture.accountId, enabled: false, keys: []))
+                state.enabled = true
+                state.keys = [second, first]
+            }
             #expect(try await store.outboundFederation(accountId: Fixture.accountId)?.keys == [first, second])
-            state.enabled = false
-            state.keys = [first]
-            try await store.saveOutboundFederation(state)
+            let state = try await store.modifyOutboundFederation(accountId: Fixture.accountId) { state in
+                state.enabled = false
+                state.keys = [first]
+            }
             #expect(try await store.outboundFederation(accountId: Fixture.accountId) == state)
+            let error = await storeError {
+                try await store.modifyOutboundFederation(accountId: Fixture.otherAccountId) { $0.enabled = true }
+            }
+            #expect(error?.code == .notFound)
         }
     }
 }

@@ -116,15 +116,15 @@ import Testing
         }
     }
 
-    @Test("replacing a policy's tags keeps their order; a missing policy is rejected with notFound")
+    @Test("modifying a policy's tags keeps their order; a missing policy is rejected with notFound")
     func tagsAreReplaced() async throws {
         try await withStore { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             let tags = [ResourceTag(key: "z", value: ""), ResourceTag(key: "a", value: "b")]
-            try await store.updateManagedPolicyTags(policyArn: arn, tags: tags)
+            #expect(try await store.modifyManagedPolicyTags(policyArn: arn) { $0 = tags } == tags)
             #expect(try await store.managedPolicy(arn: arn)?.tags == tags)
             let error = await storeError {
-                try await store.updateManagedPolicyTags(policyArn: Fixture.policyArn("Ghost"), tags: [])
+                try await store.modifyManagedPolicyTags(policyArn: Fixture.policyArn("Ghost")) { $0 = [] }
             }
             #expect(error?.code == .notFound)
         }

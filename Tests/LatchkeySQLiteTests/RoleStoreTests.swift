@@ -100,36 +100,40 @@ import Testing
         }
     }
 
-    @Test("updating a role replaces its mutable fields and keeps its name, ID, path and creation date")
-    func updateReplacesMutableFields() async throws {
+    @Test("modifying a role writes its description, session duration, trust policy and tags, and ignores changes to its name, ID, path, creation date and boundary")
+    func modifyWritesMutableFields() async throws {
         try await withStore { store throws in
             let original = Fixture.role("Deployer", path: "/ci/", description: "old")
             try await store.insertRole(original)
-            var changed = original
-            changed.roleName = "deployer"
-            changed.roleId = "AROACHANGED000000000"
-            changed.path = "/moved/"
-            changed.createDate = Fixture.date(plusSeconds: 9999)
-            changed.description = nil
-            changed.maxSessionDuration = 7200
-            changed.assumeRolePolicyDocument = #"{"Statement":[]}"#
-            changed.permissionsBoundaryArn = Fixture.policyArn("Boundary")
-            changed.tags = [ResourceTag(key: "k", value: "v")]
-            try await store.updateRole(changed)
+            let returned = try await store.modifyRole(accountId: Fixture.accountId, roleName: "DEPLOYER") { role in
+                role.roleName = "deployer"
+                role.roleId = "AROACHANGED000000000"
+                role.path = "/moved/"
+                role.createDate = Fixture.date(plusSeconds: 9999)
+                role.description = nil
+                role.maxSessionDuration = 7200
+                role.assumeRolePolicyDocument = #"{"Statement":[]}"#
+                role.permissionsBoundaryArn = Fixture.policyArn("Boundary")
+                role.tags = [ResourceTag(key: "k", value: "v")]
+            }
             var expected = original
             expected.description = nil
             expected.maxSessionDuration = 7200
             expected.assumeRolePolicyDocument = #"{"Statement":[]}"#
-            expected.permissionsBoundaryArn = Fixture.policyArn("Boundary")
             expected.tags = [ResourceTag(key: "k", value: "v")]
+            #expect(returned == expected)
             #expect(try await store.role(accountId: Fixture.accountId, roleName: "Deployer") == expected)
         }
     }
 
-    @Test("updating a missing role is rejected with notFound")
-    func updatingMissingRoleIsRejected() async throws {
+    @Test("modifying a missing role is rejected with notFound, without calling the change")
+    func modifyingMissingRoleIsRejected() async throws {
         try await withStore { store throws in
-            let error = await storeError { try await store.updateRole(Fixture.role("Ghost")) }
+            let error = await storeError {
+                try await store.modifyRole(accountId: Fixture.accountId, roleName: "Ghost") { _ in
+                    Issue.record("the change of a missing role was called")
+                }
+            }
             #expect(error?.code == .notFound)
         }
     }

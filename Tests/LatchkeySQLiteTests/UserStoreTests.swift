@@ -97,34 +97,32 @@ import Testing
         }
     }
 
-    @Test("updating a user replaces its fields, matched case-insensitively")
-    func updateReplacesUser() async throws {
+    @Test("modifying a user, matched case-insensitively, writes its tags and ignores changes to its name, ID, path, creation date and boundary")
+    func modifyWritesTags() async throws {
         try await withStore { store throws in
             try await store.insertUser(Fixture.user("Alice"))
-            var changed = Fixture.user("ALICE", path: "/moved/", tags: [ResourceTag(key: "k", value: "v")])
-            changed.permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/B"
-            try await store.updateUser(changed)
-            #expect(try await store.user(accountId: Fixture.accountId, userName: "alice") == changed)
+            let returned = try await store.modifyUser(accountId: Fixture.accountId, userName: "ALICE") { user in
+                user.userName = "Robert"
+                user.userId = Fixture.user("Bob").userId
+                user.path = "/moved/"
+                user.createDate = Fixture.date(plusSeconds: 9999)
+                user.permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/B"
+                user.tags = [ResourceTag(key: "k", value: "v")]
+            }
+            let expected = Fixture.user("Alice", tags: [ResourceTag(key: "k", value: "v")])
+            #expect(returned == expected)
+            #expect(try await store.user(accountId: Fixture.accountId, userName: "alice") == expected)
         }
     }
 
-    @Test("updating a user to another user's ID is rejected with alreadyExists, changing nothing")
-    func updateToTakenUserIdIsRejected() async throws {
+    @Test("modifying a missing user is rejected with notFound, without calling the change")
+    func modifyOfMissingUserIsRejected() async throws {
         try await withStore { store throws in
-            try await store.insertUser(Fixture.user("Alice"))
-            try await store.insertUser(Fixture.user("Bob"))
-            var bob = Fixture.user("Bob", path: "/moved/")
-            bob.userId = Fixture.user("Alice").userId
-            let error = await storeError { try await store.updateUser(bob) }
-            #expect(error?.code == .alreadyExists)
-            #expect(try await store.user(accountId: Fixture.accountId, userName: "Bob") == Fixture.user("Bob"))
-        }
-    }
-
-    @Test("updating a missing user is rejected with notFound")
-    func updateOfMissingUserIsRejected() async throws {
-        try await withStore { store throws in
-            let error = await storeError { try await store.updateUser(Fixture.user("Ghost")) }
+            let error = await storeError {
+                try await store.modifyUser(accountId: Fixture.accountId, userName: "Ghost") { _ in
+                    Issue.record("the change of a missing user was called")
+                }
+            }
             #expect(error?.code == .notFound)
         }
     }
@@ -179,7 +177,7 @@ import Testing
         }
     }
 
-    @Test("a case-only rename through updateUser shows on the user's keys and devices")
+    @Test("a case-only rename shows on the user's keys and devices")
     func caseOnlyRenameFollowsToChildren() async throws {
         try await withStore { store throws in
             try await store.insertUser(Fixture.user("alice"))
@@ -189,7 +187,7 @@ import Testing
                 accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"), userName: "alice",
                 enableDate: Fixture.epoch, lastUsedStep: 1
             )
-            try await store.updateUser(Fixture.user("Alice"))
+            try await store.renameUser(accountId: Fixture.accountId, userName: "alice", newUserName: "Alice", newPath: nil)
             #expect(try await store.accessKey(id: "AKIAALICE0000000001")?.userName == "Alice")
             let device = try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"))
             #expect(device?.userName == "Alice")

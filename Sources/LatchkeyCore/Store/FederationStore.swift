@@ -16,8 +16,6 @@ public protocol FederationStore: Sendable {
     func insertOIDCProvider(_ provider: OIDCProvider, maxPerAccount: Int?) async throws
     func oidcProvider(accountId: String, identity: String) async throws -> OIDCProvider?
     func oidcProviders(accountId: String) async throws -> [OIDCProvider]
-    /// Replaces the client IDs, thumbprints and tags of the provider with this identity; `.notFound` if missing.
-    func updateOIDCProvider(_ provider: OIDCProvider) async throws
     /// Atomically changes the provider (see `IdentityStore`, "No lost updates"): `change` gets the provider as
     /// stored, and its client IDs, thumbprints and tags are written in the same transaction. Returns the provider
     /// as stored. `.notFound` if missing.
@@ -34,8 +32,6 @@ public protocol FederationStore: Sendable {
     func insertSAMLProvider(_ provider: SAMLProvider, maxPerAccount: Int?) async throws
     func samlProvider(accountId: String, name: String) async throws -> SAMLProvider?
     func samlProviders(accountId: String) async throws -> [SAMLProvider]
-    /// Replaces the metadata (document, certificates, entity ID, valid-until) and tags; `.notFound` if missing.
-    func updateSAMLProvider(_ provider: SAMLProvider) async throws
     /// Atomically changes the provider (see `IdentityStore`, "No lost updates"): `change` gets the provider as
     /// stored (looked up by name case-insensitively), and its metadata (document, certificates, entity ID,
     /// valid-until) and tags are written in the same transaction. Returns the provider as stored. `.notFound` if
@@ -49,8 +45,6 @@ public protocol FederationStore: Sendable {
     // MARK: Outbound web identity federation
     /// The account's outbound state; nil when it was never enabled.
     func outboundFederation(accountId: String) async throws -> OutboundFederation?
-    /// Saves the state and replaces the account's keys with `state.keys`; `.notFound` if the account is missing.
-    func saveOutboundFederation(_ state: OutboundFederation) async throws
     /// Atomically changes the account's outbound state (see `IdentityStore`, "No lost updates"): `change` gets the
     /// state as stored (disabled and without keys when it was never enabled) and the result (whether it is
     /// enabled, and its keys, which replace the stored ones) is written in the same transaction. Returns the state

@@ -80,8 +80,6 @@ public protocol IdentityStore: Sendable {
     func user(accountId: String, userName: String) async throws -> IAMUser?
     /// Users whose path starts with `pathPrefix`, ordered by name (case-insensitively).
     func users(accountId: String, pathPrefix: String) async throws -> [IAMUser]
-    /// Replaces the stored user (matched by account and name); `.notFound` if missing.
-    func updateUser(_ user: IAMUser) async throws
     /// Atomically changes the user's tags (see "No lost updates" above): `change` gets the user as stored and
     /// its `tags` are written in the same transaction. Returns the user as stored after the change. `.notFound`
     /// if missing.

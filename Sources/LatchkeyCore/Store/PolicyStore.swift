@@ -29,9 +29,6 @@ public protocol PolicyStore: Sendable {
     func role(accountId: String, roleName: String) async throws -> IAMRole?
     /// Roles whose path starts with `pathPrefix` (case-sensitively), ordered by name.
     func roles(accountId: String, pathPrefix: String) async throws -> [IAMRole]
-    /// Replaces the stored role's description, max session duration, trust policy, boundary and tags (matched by
-    /// account and name); `.notFound` if missing. The name, ID, path and creation date are not changed.
-    func updateRole(_ role: IAMRole) async throws
     /// Atomically changes the role (see `IdentityStore`, "No lost updates"): `change` gets the role as stored, and
     /// its description, max session duration, trust policy and tags are written in the same transaction (the
     /// boundary only changes through ``setPermissionsBoundary(accountId:principal:policyArn:)``). Returns the role
@@ -53,8 +50,6 @@ public protocol PolicyStore: Sendable {
     /// The account's policies whose path starts with `pathPrefix`, ordered by name; with `onlyAttached`, only
     /// those attached to at least one user, group or role.
     func managedPolicies(accountId: String, pathPrefix: String, onlyAttached: Bool) async throws -> [ManagedPolicy]
-    /// Replaces the policy's tags; `.notFound` if the policy is missing.
-    func updateManagedPolicyTags(policyArn: String, tags: [ResourceTag]) async throws
     /// Atomically changes the policy's tags (see `IdentityStore`, "No lost updates"): `change` gets the tags as
     /// stored and the result is written in the same transaction. Returns the tags as stored. `.notFound` if the
     /// policy is missing.
