@@ -102,8 +102,15 @@ public enum LatchkeyApplication {
             }
         }
 
+        // Connections: timeouts and the connection limit (oldest idle closed first), see LatchkeyHTTPChannel.
+        let connectionLimit = ConnectionRegistry.effectiveLimit(configured: configuration.connections.maxConnections)
+        let connections = ConnectionRegistry(limit: connectionLimit)
+        logger.debug("connection limit", metadata: ["max-connections": "\(connectionLimit)"])
         let application = Application(
             router: router,
+            server: LatchkeyHTTPChannel.builder(
+                limits: ConnectionGuard.Limits(configuration.connections, maxBodyBytes: configuration.limits.maxBodyBytes),
+                registry: connections),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             services: [
                 HTTPClientShutdown(fetcher: fetcher),

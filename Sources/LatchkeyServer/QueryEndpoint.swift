@@ -8,6 +8,7 @@ import LatchkeyQuery
 import LatchkeySigV4
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The single Query-protocol endpoint: `POST /` (form body) and `GET /?...`.
 ///
@@ -81,12 +82,24 @@ struct QueryEndpoint: Sendable {
 
     // MARK: Steps
 
+    /// The body, up to the limit. A declared `Content-Length` over the limit is refused before the body arrives
+    /// (the connection then closes without reading it); a body that fails to decode or stalls gets its own error.
     private func collectBody(_ request: Request) async throws(STSError) -> ByteBuffer {
+        let tooLarge = STSError.Code.requestEntityTooLarge
+        let tooLargeMessage = "Request body is larger than the limit of \(limits.maxBodyBytes) bytes."
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limits.maxBodyBytes {
+            throw STSError(tooLarge, tooLargeMessage)
+        }
         do {
             return try await request.body.collect(upTo: limits.maxBodyBytes)
+        } catch let error as NIOTooManyBytesError {
+            throw STSError(tooLarge, tooLargeMessage, cause: error)
+        } catch let error as HTTPParserError {
+            throw ProtocolFaults.error(for: error)
+        } catch let error as ConnectionGuard.BodyTimeout {
+            throw ProtocolFaults.bodyTimeout(cause: error)
         } catch {
-            throw STSError(
-                .requestEntityTooLarge, "Request body is larger than the limit of \(limits.maxBodyBytes) bytes.", cause: error)
+            throw STSError(.invalidRequest, "The request body could not be read.", cause: error)
         }
     }
 
@@ -203,13 +216,19 @@ struct QueryEndpoint: Sendable {
             text = QueryResponse.errorJSON(error, requestId: requestId)
             contentType = "application/json"
         } else {
-            text = QueryResponse.errorXML(error, namespace: api.namespace, requestId: requestId)
+            text = Self.errorDocument(error, api: api, requestId: requestId)
             contentType = "text/xml"
         }
         return Response(
             status: HTTPResponse.Status(code: error.code.httpStatus),
             headers: [.contentType: contentType, Self.requestIdHeader: requestId],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The XML error document of `error`: every error answer, including the faults found below the endpoint
+    /// (timeouts, HTTP parse errors; STS's namespace, the API being unknown there).
+    static func errorDocument(_ error: STSError, api: QueryAPI = .sts, requestId: String) -> String {
+        QueryResponse.errorXML(error, namespace: api.namespace, requestId: requestId)
     }
 
     private func log(_ error: STSError, action: String, requestId: String) {

@@ -72,30 +72,32 @@ struct TestServer: Sendable {
 
     /// Builds the application on a fresh data folder (or `dataDirectory`), runs `body` against it and shuts it
     /// down. `masterKey` (base64) replaces the generated master key file, as `LATCHKEY_MASTER_KEY` does;
-    /// `configuration` is the YAML of the configuration file.
+    /// `configuration` is the YAML of the configuration file; `connections` the timeouts and connection limit.
     static func run<T: Sendable>(
         clock: TestClock = TestClock(),
         dataDirectory: String? = nil,
         masterKey: String? = nil,
         configuration: String = TestServer.configurationText,
+        connections: ConnectionSettings = ConnectionSettings(),
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let file = try ConfigurationFile.parse(configuration)
         if let dataDirectory {
-            return try await run(clock: clock, in: dataDirectory, file: file, masterKey: masterKey, body)
+            return try await run(
+                clock: clock, in: dataDirectory, file: file, masterKey: masterKey, connections: connections, body)
         }
         return try await withTemporaryDirectory { path in
-            try await run(clock: clock, in: path, file: file, masterKey: masterKey, body)
+            try await run(clock: clock, in: path, file: file, masterKey: masterKey, connections: connections, body)
         }
     }
 
     private static func run<T: Sendable>(
         clock: TestClock, in dataDirectory: String, file: ConfigurationFile, masterKey: String?,
-        _ body: @Sendable (TestServer) async throws -> T
+        connections: ConnectionSettings, _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, file: file, masterKeyOverride: masterKey,
-            logLevel: .critical)
+            connections: connections, logLevel: .critical)
         var logger = Logger(label: "latchkey-e2e")
         logger.logLevel = .critical
         let (application, report) = try await LatchkeyApplication.build(

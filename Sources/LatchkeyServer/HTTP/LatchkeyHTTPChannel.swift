@@ -1,0 +1,64 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// The server's HTTP/1.1 connections: Hummingbird's `HTTP1Channel` with a ``ConnectionGuard`` around the HTTP
+/// codec (timeouts, closing after a last response) and registered in a ``ConnectionRegistry`` (the connection
+/// limit).
+struct LatchkeyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    let responder: HTTPChannelHandler.Responder
+    let limits: ConnectionGuard.Limits
+    let registry: ConnectionRegistry
+
+    /// The server builder for `Application(router:server:...)`.
+    static func builder(limits: ConnectionGuard.Limits, registry: ConnectionRegistry) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            LatchkeyHTTPChannel(responder: responder, limits: limits, registry: registry)
+        }
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            // Registering may close older idle connections to make room; nil means no room (or shutting down).
+            let id = registry.register(channel)
+            let guardian = ConnectionGuard(limits: limits, registry: registry, id: id, logger: logger)
+            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+            decoderLimits.maxHeaderFieldSize = ProtocolFaults.maxHeaderFieldSize
+            decoderLimits.maxHeaderListSize = ProtocolFaults.maxHeaderListSize
+            decoderLimits.maxHeaderFieldCount = ProtocolFaults.maxHeaderFieldCount
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ConnectionGuard.RawBytes(guardian))
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false,
+                withErrorHandling: false,
+                withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: decoderLimits
+            )
+            try pipeline.addHandler(ConnectionGuard.Messages(guardian))
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            // Only for graceful shutdown: closes idle connections, and busy ones after their response.
+            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+            let value = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            if id == nil {
+                logger.debug("connection limit reached and every connection is busy: closing the new connection")
+                channel.close(promise: nil)
+            }
+            return value
+        }
+    }
+
+    /// Hummingbird's request loop. Requests the decoder rejects never reach it as a bare 400: the guard answers
+    /// them with an error document (or, inside a body, the endpoint does) and closes the connection.
+    func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
+}
