@@ -14,7 +14,7 @@ import Foundation
 /// | maximum connections | `--max-connections` | `LATCHKEY_MAX_CONNECTIONS` | `maxConnections` | from the descriptor limit |
 /// | shutdown grace | `--shutdown-grace` | `LATCHKEY_SHUTDOWN_GRACE` | `shutdownGrace` | 10 s |
 ///
-/// Durations are seconds (`10`, `0.5`) or a number with a unit (`500ms`, `10s`, `2m`).
+/// Durations are seconds (`10`, `0.5`) or a number with a unit (`500ms`, `10s`, `2m`, `1h`).
 public struct ConnectionSettings: Sendable, Equatable {
     /// From a connection's first byte (or the end of the previous response) until the request's header has been
     /// read. A slow header sender is cut off after it.
@@ -69,7 +69,7 @@ public struct ConnectionSettings: Sendable, Equatable {
         case .headerTimeout, .bodyTimeout, .idleTimeout, .shutdownGrace:
             guard let duration = Self.parseDuration(text) else {
                 throw InvalidValue(
-                    message: "\(source) must be a duration from 1ms to 24h: seconds (10, 0.5) or with a unit (500ms, 10s, 2m), not '\(text)'")
+                    message: "\(source) must be a duration from 1ms to 24h: seconds (10, 0.5) or with a unit (500ms, 10s, 2m, 1h), not '\(text)'")
             }
             switch setting {
             case .headerTimeout: headerTimeout = duration
@@ -93,13 +93,14 @@ public struct ConnectionSettings: Sendable, Equatable {
         }
     }
 
-    /// `10` or `0.5` (seconds), `500ms`, `10s`, `2m`; from 1 ms to 24 hours. Nil otherwise.
+    /// `10` or `0.5` (seconds), `500ms`, `10s`, `2m`, `1h`; from 1 ms to 24 hours. Nil otherwise.
     public static func parseDuration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let (number, scale): (Substring, Double) =
             if trimmed.hasSuffix("ms") { (trimmed.dropLast(2), 0.001) }
             else if trimmed.hasSuffix("s") { (trimmed.dropLast(), 1) }
             else if trimmed.hasSuffix("m") { (trimmed.dropLast(), 60) }
+            else if trimmed.hasSuffix("h") { (trimmed.dropLast(), 3600) }
             else { (Substring(trimmed), 1) }
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
             let value = Double(number)

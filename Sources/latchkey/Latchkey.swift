@@ -149,7 +149,7 @@ extension Latchkey {
                     """)
             }
             do {
-                try await application.runService()
+                try await ServerLifecycle.run(application, grace: configuration.connections.shutdownGrace, logger: logger)
             } catch {
                 // The port checked free before startup was taken in between: name it rather than show the raw bind.
                 if let startup = StartupError.bindFailure(error, host: configuration.host, port: configuration.port) {

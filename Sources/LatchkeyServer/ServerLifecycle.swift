@@ -1,0 +1,73 @@
+public import Hummingbird
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Runs the server until SIGTERM or SIGINT, then shuts it down within a bounded time.
+///
+/// The first signal starts a graceful shutdown: the listener closes at once, idle connections close, and requests in
+/// flight have `grace` to finish. When the grace period ends, what is still running is cancelled: every connection
+/// is closed (a client that stalls its body no longer holds the process) and the process exits with status 0. A
+/// second signal during the shutdown skips what is left of the grace period and cancels at once. If cancellation
+/// itself has not ended the process `hardStop` after it began, the process exits with status 1 rather than hang:
+/// a supervisor always sees it go.
+public enum ServerLifecycle {
+    /// How long cancellation may take before the process exits regardless.
+    public static let hardStop: Duration = .seconds(5)
+
+    public static func run(_ application: some ApplicationProtocol, grace: Duration, logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = grace
+        let group = ServiceGroup(configuration: configuration)
+        // ServiceLifecycle does not let a signal both start a graceful shutdown and cancel: the second signal is
+        // counted here and cancels the group's task.
+        let running = Task { try await group.run() }
+        let watchdog = Task { await watch(grace: grace, logger: logger, cancel: { running.cancel() }) }
+        defer { watchdog.cancel() }
+        try await withTaskCancellationHandler {
+            try await running.value
+        } onCancel: {
+            running.cancel()
+        }
+    }
+
+    /// Counts SIGTERM and SIGINT besides the service group: from the moment cancellation begins (a second signal, or
+    /// the grace period after the first), the process gets ``hardStop`` to end before it is ended with status 1.
+    private static func watch(grace: Duration, logger: Logger, cancel: @escaping @Sendable () -> Void) async {
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        var count = 0
+        var deadline: Task<Void, Never>?
+        for await signal in signals {
+            count += 1
+            if count == 1 {
+                logger.notice("\(signal): shutting down; requests in flight have \(grace) to finish")
+                deadline = Task {
+                    try? await Task.sleep(for: grace)
+                    if Task.isCancelled { return }
+                    await hardStopAfterCancellation(logger: logger)
+                }
+            } else {
+                logger.notice("\(signal) again: closing every connection now")
+                cancel()
+                deadline?.cancel()
+                deadline = Task { await hardStopAfterCancellation(logger: logger) }
+            }
+        }
+    }
+
+    private static func hardStopAfterCancellation(logger: Logger) async {
+        try? await Task.sleep(for: hardStop)
+        if Task.isCancelled { return }
+        logger.error("shutdown did not finish \(hardStop) after cancelling what was left; exiting")
+        exit(1)
+    }
+}
