@@ -17,6 +17,17 @@ extension SQLiteIdentityStore {
         }
     }
 
+    /// Inserts the account if the store has none, in one `BEGIN IMMEDIATE` transaction; returns whether it did.
+    public func insertFirstAccount(_ account: Account) async throws -> Bool {
+        let id = account.id
+        let created = Stored.millis(account.createDate)
+        return try await write("insertFirstAccount") { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM accounts)") != true else { return false }
+            try db.execute(sql: "INSERT INTO accounts (id, create_date) VALUES (?, ?)", arguments: [id, created])
+            return true
+        }
+    }
+
     /// The account with this ID, if any.
     public func account(id: String) async throws -> Account? {
         try await read { db in

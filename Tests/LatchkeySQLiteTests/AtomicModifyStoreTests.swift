@@ -356,6 +356,22 @@ import Testing
         }
     }
 
+    @Test("concurrent first-account inserts on an empty store create exactly one account")
+    func firstAccountIsCreatedOnce() async throws {
+        try await withTemporaryDirectory { directory throws in
+            let store = try SQLiteIdentityStore(path: directory + "/latchkey.sqlite")
+            let outcomes = Outcomes()
+            try await Self.race { index in
+                let id = String(100_000_000_000 + index)
+                let inserted = try await store.insertFirstAccount(Account(id: id, createDate: Fixture.epoch))
+                await outcomes.record(inserted ? nil : .alreadyExists)
+            }
+            #expect(try await store.accounts().count == 1)
+            #expect(await outcomes.successes == 1)
+            #expect(try await store.insertFirstAccount(Fixture.account) == false)
+        }
+    }
+
     @Test("a full account refuses another provider with limitExceeded; a quota of nil means no quota")
     func quotaIsCountedPerAccount() async throws {
         try await withStore { store throws in

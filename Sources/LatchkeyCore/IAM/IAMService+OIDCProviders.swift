@@ -152,7 +152,7 @@ extension IAMService {
         _ accountId: String, _ arn: String, _ change: @escaping @Sendable (inout OIDCProvider) throws -> Void
     ) async throws(STSError) {
         guard let identity = Self.oidcIdentity(arn: arn, account: accountId) else { throw Self.noSuchOIDCProvider(arn) }
-        try await storeCall({ try await store.modifyOIDCProvider(accountId: accountId, identity: identity, change) }) {
+        _ = try await storeCall({ try await store.modifyOIDCProvider(accountId: accountId, identity: identity, change) }) {
             error in error.code == .notFound ? Self.noSuchOIDCProvider(arn) : nil
         }
     }

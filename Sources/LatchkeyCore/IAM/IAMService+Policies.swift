@@ -210,7 +210,7 @@ extension IAMService {
         _ policyArn: String, _ change: @escaping @Sendable (inout [ResourceTag]) throws -> Void
     ) async throws(STSError) {
         try Self.checkPolicyArn(policyArn)
-        try await storeCall({ try await store.modifyManagedPolicyTags(policyArn: policyArn, change) }) { error in
+        _ = try await storeCall({ try await store.modifyManagedPolicyTags(policyArn: policyArn, change) }) { error in
             error.code == .notFound ? Self.policyNotFound(policyArn) : nil
         }
     }

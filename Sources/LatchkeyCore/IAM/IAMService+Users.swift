@@ -158,7 +158,7 @@ extension IAMService {
     private func modifyUser(
         _ accountId: String, _ userName: String, _ change: @escaping @Sendable (inout IAMUser) throws -> Void
     ) async throws(STSError) {
-        try await storeCall({ try await store.modifyUser(accountId: accountId, userName: userName, change) }) { error in
+        _ = try await storeCall({ try await store.modifyUser(accountId: accountId, userName: userName, change) }) { error in
             error.code == .notFound ? noSuchUser(userName) : nil
         }
         // Cached callers carry the user (its tags); drop them.

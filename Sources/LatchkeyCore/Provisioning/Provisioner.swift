@@ -40,7 +40,11 @@ public struct Provisioner: Sendable {
     public func apply(_ plan: BootstrapPlan, now: Date) async throws {
         for entry in plan.accounts {
             if try await store.account(id: entry.id) == nil {
-                try await store.insertAccount(Account(id: entry.id, createDate: now.wholeSeconds))
+                do {
+                    try await store.insertAccount(Account(id: entry.id, createDate: now.wholeSeconds))
+                } catch let error as StoreError where error.code == .alreadyExists {
+                    // Another server applying the same plan to this store inserted it first.
+                }
             }
             for key in entry.rootAccessKeys {
                 let existing = try await store.accessKey(id: key.accessKeyId)
@@ -67,6 +71,11 @@ public struct Provisioner: Sendable {
         var generator = SystemRandomNumberGenerator()
         // 12 digits, not starting with 0 so that tools that treat it as a number keep all digits.
         let accountId = String(UInt64.random(in: 100_000_000_000...999_999_999_999, using: &generator))
+        // "No account yet" is checked again in the transaction that inserts: of servers starting together on one
+        // empty store, one creates the first account.
+        guard try await store.insertFirstAccount(Account(id: accountId, createDate: now.wholeSeconds)) else {
+            return nil
+        }
         let key = BootstrapPlan.RootKey(
             accessKeyId: AccessKeyID.generate(kind: .longTerm, account: accountId),
             secretAccessKey: SecurityTokenService.generateSecretAccessKey()

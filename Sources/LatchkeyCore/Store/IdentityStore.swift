@@ -68,6 +68,9 @@ public protocol IdentityStore: Sendable {
     // MARK: Accounts
     /// Inserts an account; `.alreadyExists` if the ID exists.
     func insertAccount(_ account: Account) async throws
+    /// Inserts the account only if the store holds no account at all, checked in the same transaction (so servers
+    /// starting together on one empty store create one first account); returns whether it was inserted.
+    func insertFirstAccount(_ account: Account) async throws -> Bool
     func account(id: String) async throws -> Account?
     /// All accounts, ordered by ID.
     func accounts() async throws -> [Account]
