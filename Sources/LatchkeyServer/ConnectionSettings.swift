@@ -93,6 +93,16 @@ public struct ConnectionSettings: Sendable, Equatable {
         }
     }
 
+    /// A duration as the settings are written: `10s`, `1.5s`, `500ms`, `2m`, `1h`.
+    public static func format(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
+        if milliseconds % 60_000 == 0 && milliseconds >= 60_000 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        return "\(Double(milliseconds) / 1000)s"
+    }
+
     /// `10` or `0.5` (seconds), `500ms`, `10s`, `2m`, `1h`; from 1 ms to 24 hours. Nil otherwise.
     public static func parseDuration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()

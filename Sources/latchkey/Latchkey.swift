@@ -137,6 +137,13 @@ extension Latchkey {
                         emit("latchkey listening on http://\(host):\(port)")
                     })
             }
+            let connections = configuration.connections
+            let limit = ConnectionRegistry.effectiveLimit(configured: connections.maxConnections).limit
+            let source = connections.maxConnections == nil ? " (from the descriptor limit)" : ""
+            let format = ConnectionSettings.format
+            logger.info(
+                "connections: header timeout \(format(connections.headerTimeout)), body timeout \(format(connections.bodyTimeout)), idle timeout \(format(connections.idleTimeout)), at most \(limit)\(source), shutdown grace \(format(connections.shutdownGrace))"
+            )
             if report.createdMasterKey {
                 logger.notice("created a new master key in \(configuration.dataDirectory)/master.key (mode 0600); back it up")
             }

@@ -41,6 +41,7 @@ import Testing
         #expect(file.masterKeyFile == "/secure/latchkey-master.key")
         #expect(file.masterKey == nil)
         #expect(file.sessionTokenKeyId == 1)
+        #expect(file.connectionSettings == [.shutdownGrace: "10s"])
     }
 
     @Test("an empty file is an empty configuration")
@@ -106,5 +107,41 @@ import Testing
     func badSessionTokenKeyIdIsRejected(value: String) throws {
         let error = try #require(parseError("sessionTokenKeyId: \(value)\n"))
         #expect(error.line == 1)
+    }
+
+    @Test("the connection settings are read from the file, a duration with or without its unit")
+    func connectionSettingsParse() throws {
+        let file = try ConfigurationFile.parse(
+            "headerTimeout: 2\nbodyTimeout: 1500ms\nidleTimeout: 2m\nmaxConnections: 300\nshutdownGrace: 1h\n")
+        var settings = ConnectionSettings()
+        try settings.apply(file)
+        #expect(
+            settings
+                == ConnectionSettings(
+                    headerTimeout: .seconds(2), bodyTimeout: .milliseconds(1500), idleTimeout: .seconds(120),
+                    maxConnections: 300, shutdownGrace: .seconds(3600)))
+    }
+
+    @Test(
+        "a bad connection setting is an error naming the key, its line and what a valid value looks like",
+        arguments: [
+            ("headerTimeout: soon\n", "headerTimeout must be a duration"), ("bodyTimeout: 0\n", "bodyTimeout must be a duration"),
+            ("idleTimeout: 25h\n", "idleTimeout must be a duration"), ("shutdownGrace: -1\n", "shutdownGrace must be a duration"),
+            ("maxConnections: 0\n", "maxConnections must be a whole number"),
+            ("maxConnections: 1.5\n", "maxConnections must be a whole number"),
+        ])
+    func badConnectionSettingIsRejected(text: String, message: String) throws {
+        let error = try #require(parseError(text))
+        #expect(error.line == 1)
+        #expect(error.message.contains(message))
+    }
+
+    @Test("the settings' flags and environment variables are named from their file keys")
+    func connectionSettingNames() {
+        #expect(ConnectionSettings.Setting.allCases.map(\.flag) == [
+            "--header-timeout", "--body-timeout", "--idle-timeout", "--max-connections", "--shutdown-grace",
+        ])
+        #expect(ConnectionSettings.Setting.maxConnections.environmentVariable == "LATCHKEY_MAX_CONNECTIONS")
+        #expect(ConnectionSettings.Setting.shutdownGrace.environmentVariable == "LATCHKEY_SHUTDOWN_GRACE")
     }
 }
