@@ -4,6 +4,9 @@ bench.py prepare ENDPOINT OUT_DIR   sign GetCallerIdentity requests and write wr
 bench.py issuer DIR                 run an HTTPS OIDC issuer on loopback (CA in DIR/ca.pem, URL and a token in
                                     DIR/issuer.json) until killed, for the AssumeRoleWithWebIdentity scenario
 bench.py table RESULTS              print the results table (RESULTS: lines "scenario connections WRK_RESULT ...")
+bench.py resign ENDPOINT OUT_DIR    sign the requests of an earlier `prepare` in OUT_DIR again (for runs longer than
+                                    the 15 minutes a SigV4 signature replays), without creating anything
+bench.py mixed OUT_DIR              write OUT_DIR/mixed.lua: the prepared requests in turn, one per wrk request
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ def prepare(endpoint: str, out: Path) -> None:
     session = sts.get_session_token()["Credentials"]
     temporary = Credentials(session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"])
     out.mkdir(parents=True, exist_ok=True)
+    (out / "state.json").write_text(json.dumps({"temporary": [temporary.access_key, temporary.secret_key, temporary.token]}))
     for name, credentials in (("long-term", root), ("temporary", temporary)):
         headers = signed_headers(endpoint, credentials)
         (out / f"{name}.lua").write_text(lua(headers))
@@ -131,6 +135,9 @@ def prepare_assume_role(endpoint: str, root: Credentials, out: Path) -> None:
     role = iam.create_role(RoleName="bench-role", AssumeRolePolicyDocument=trust)["Role"]
     body = f"Action=AssumeRole&Version=2011-06-15&RoleArn={role['Arn'].replace(':', '%3A').replace('/', '%2F')}&RoleSessionName=bench"
     headers = signed_headers(endpoint, Credentials(key["AccessKeyId"], key["SecretAccessKey"]), body)
+    state = json.loads((out / "state.json").read_text()) if (out / "state.json").exists() else {}
+    state["assume-role"] = [key["AccessKeyId"], key["SecretAccessKey"], body]
+    (out / "state.json").write_text(json.dumps(state))
     (out / "assume-role.lua").write_text(lua(headers, body))
     (out / "assume-role.curl").write_text(curl_config(headers, body))
 
@@ -170,6 +177,53 @@ def prepare_web_identity(endpoint: str, root: Credentials, out: Path, issuer_sta
     (out / "web-identity.curl").write_text(curl_config(headers, body))
 
 
+def resign(endpoint: str, out: Path) -> None:
+    """Signs the long-term, temporary and AssumeRole requests of an earlier `prepare` again, with the same keys."""
+    state = json.loads((out / "state.json").read_text())
+    signed = [
+        ("long-term", Credentials(ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY), BODY),
+        ("temporary", Credentials(*state["temporary"]), BODY),
+    ]
+    if "assume-role" in state:
+        access_key, secret_key, body = state["assume-role"]
+        signed.append(("assume-role", Credentials(access_key, secret_key), body))
+    for name, credentials, body in signed:
+        headers = signed_headers(endpoint, credentials, body)
+        (out / f"{name}.lua").write_text(lua(headers, body))
+        (out / f"{name}.curl").write_text(curl_config(headers, body))
+
+
+def mixed(out: Path) -> None:
+    """A wrk script that sends the prepared requests in turn (GetCallerIdentity with a long-term key and with a
+    session, AssumeRole), each with its own headers and body."""
+    requests = []
+    for name in ("long-term", "temporary", "assume-role"):
+        path = out / f"{name}.lua"
+        if not path.exists():
+            continue
+        body = None
+        headers = {}
+        for line in path.read_text().splitlines():
+            if line.startswith("wrk.body = "):
+                body = json.loads(line[len("wrk.body = "):])
+            elif line.startswith("wrk.headers["):
+                name_part, value_part = line[len("wrk.headers["):].split("] = ", 1)
+                headers[json.loads(name_part)] = json.loads(value_part)
+        requests.append((headers, body))
+    lines = ["local requests = {}"]
+    for index, (headers, body) in enumerate(requests, start=1):
+        table = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
+        lines.append(f'requests[{index}] = wrk.format("POST", "/", {{{table}}}, {json.dumps(body)})')
+    lines += [
+        "local counter = 0",
+        "request = function()",
+        "  counter = counter + 1",
+        f"  return requests[(counter % {len(requests)}) + 1]",
+        "end",
+    ]
+    (out / "mixed.lua").write_text("\n".join(lines) + "\n" + DONE)
+
+
 def parse(line: str) -> tuple[str, int, dict[str, float]]:
     scenario, connections, marker, *fields = line.split()
     assert marker == "WRK_RESULT", line
@@ -199,6 +253,10 @@ def main(arguments: list[str]) -> int:
             run_issuer(Path(directory))
         case ["table", results]:
             table(Path(results))
+        case ["resign", endpoint, out]:
+            resign(endpoint, Path(out))
+        case ["mixed", out]:
+            mixed(Path(out))
         case _:
             print(__doc__, file=sys.stderr)
             return 2
