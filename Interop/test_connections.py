@@ -74,18 +74,22 @@ def attack() -> Iterator[list[socket.socket]]:
 
 
 @pytest.mark.parametrize(
-    "header_timeout",
+    "flags",
     [
         # Idle connections are closed after the header timeout ...
-        "1s",
+        ["--header-timeout", "1s"],
         # ... and, while they are held, the limit closes the oldest for each new one.
-        "60s",
+        ["--header-timeout", "60s"],
+        # A limit the descriptors cannot hold is lowered to what they can (else accept fails with EMFILE, and
+        # SwiftNIO retries it in a busy loop).
+        ["--header-timeout", "60s", "--max-connections", "1000"],
     ],
+    ids=["header-timeout", "limit", "limit-above-descriptors"],
 )
 def test_idle_connections_beyond_the_descriptor_limit_lock_no_one_out(
-    tmp_path: Path, attack: list[socket.socket], header_timeout: str
+    tmp_path: Path, attack: list[socket.socket], flags: list[str]
 ) -> None:
-    server = limited_server(tmp_path, "--header-timeout", header_timeout)
+    server = limited_server(tmp_path, *flags)
     try:
         assert server.process is not None
         pid = server.process.pid
@@ -104,7 +108,7 @@ def test_idle_connections_beyond_the_descriptor_limit_lock_no_one_out(
         before = cpu_seconds(pid)
         time.sleep(CPU_WINDOW)
         used = cpu_seconds(pid) - before
-        assert used < CPU_WINDOW / 2, f"the server used {used:.2f} s of CPU in {CPU_WINDOW} s of idle attack"
+        assert used < CPU_WINDOW / 4, f"the server used {used:.2f} s of CPU in {CPU_WINDOW} s of idle attack"
 
         # And it still answers afterwards.
         assert server.sts().get_caller_identity()["Account"] == "111122223333"

@@ -103,9 +103,16 @@ public enum LatchkeyApplication {
         }
 
         // Connections: timeouts and the connection limit (oldest idle closed first), see LatchkeyHTTPChannel.
-        let connectionLimit = ConnectionRegistry.effectiveLimit(configured: configuration.connections.maxConnections)
+        let configuredLimit = configuration.connections.maxConnections
+        let (connectionLimit, lowered) = ConnectionRegistry.effectiveLimit(configured: configuredLimit)
+        if lowered {
+            logger.warning(
+                "maxConnections lowered to what the file-descriptor limit (ulimit -n) allows",
+                metadata: ["configured": "\(configuredLimit ?? 0)", "max-connections": "\(connectionLimit)"])
+        } else {
+            logger.debug("connection limit", metadata: ["max-connections": "\(connectionLimit)"])
+        }
         let connections = ConnectionRegistry(limit: connectionLimit)
-        logger.debug("connection limit", metadata: ["max-connections": "\(connectionLimit)"])
         let application = Application(
             router: router,
             server: LatchkeyHTTPChannel.builder(

@@ -218,11 +218,11 @@ struct ConnectionLimitsTests {
 
     @Test("the limit derived from the descriptor limit leaves a reserve for the store, logs and clients")
     func derivedLimit() {
-        #expect(ConnectionRegistry.effectiveLimit(configured: 7) == 7)
+        #expect(ConnectionRegistry.effectiveLimit(configured: 7) == (7, false))
         #expect(ConnectionRegistry.derivedLimit(descriptorLimit: 256) == 192)
         #expect(ConnectionRegistry.derivedLimit(descriptorLimit: 1024) == 922)
         #expect(ConnectionRegistry.derivedLimit(descriptorLimit: 65536) == 64512)
-        let derived = ConnectionRegistry.effectiveLimit(configured: nil)
+        let (derived, _) = ConnectionRegistry.effectiveLimit(configured: nil)
         #expect(derived >= 1)
         var limit = rlimit()
         #expect(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)

@@ -136,22 +136,45 @@ public final class ConnectionRegistry: Sendable {
         min(1_000_000, max(1, descriptorLimit - reserve(forDescriptorLimit: descriptorLimit)))
     }
 
-    /// The process's soft `RLIMIT_NOFILE`, or nil when it cannot be read or is unlimited.
-    static func descriptorLimit() -> Int? {
+    /// The process's `RLIMIT_NOFILE` (soft, hard), or nil when it cannot be read. `rlim_t.max` is unlimited.
+    private static func descriptorLimits() -> (soft: rlim_t, hard: rlim_t)? {
         var limit = rlimit()
-        #if canImport(Glibc)
-        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
-        #else
-        let resource = RLIMIT_NOFILE
-        #endif
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
-        return Int(clamping: limit.rlim_cur)
+        guard getrlimit(resource, &limit) == 0 else { return nil }
+        return (limit.rlim_cur, limit.rlim_max)
     }
 
-    /// The configured limit, else the one derived from the descriptor limit (1,000,000 when it is unlimited).
-    public static func effectiveLimit(configured: Int?) -> Int {
-        if let configured { return configured }
-        guard let descriptors = descriptorLimit() else { return 1_000_000 }
-        return derivedLimit(descriptorLimit: descriptors)
+    #if canImport(Glibc)
+    private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+    private static let resource = RLIMIT_NOFILE
+    #endif
+
+    /// The descriptor limit a connection limit needs (the inverse of ``derivedLimit(descriptorLimit:)``).
+    static func descriptorsNeeded(forConnections connections: Int) -> Int {
+        var descriptors = connections + 64
+        while derivedLimit(descriptorLimit: descriptors) < connections {
+            descriptors += connections - derivedLimit(descriptorLimit: descriptors)
+        }
+        return descriptors
+    }
+
+    /// The connection limit to enforce: the configured one, else the one derived from the descriptor limit
+    /// (1,000,000 when it is unlimited).
+    ///
+    /// A configured limit the descriptor limit cannot hold raises the soft descriptor limit (up to the hard one);
+    /// if that is not enough, the limit is lowered to what the descriptors allow and `lowered` reports it. Accepting
+    /// must never fail for want of descriptors: SwiftNIO then retries `accept` at once, in a loop, on one core
+    /// (its accept backoff does not apply there), until a descriptor is freed.
+    public static func effectiveLimit(configured: Int?) -> (limit: Int, lowered: Bool) {
+        guard let limits = descriptorLimits(), limits.soft != rlim_t.max else { return (configured ?? 1_000_000, false) }
+        let soft = Int(clamping: limits.soft)
+        guard let configured else { return (derivedLimit(descriptorLimit: soft), false) }
+        let needed = descriptorsNeeded(forConnections: configured)
+        if needed <= soft { return (configured, false) }
+        let raised = limits.hard == rlim_t.max ? needed : min(needed, Int(clamping: limits.hard))
+        var newLimit = rlimit(rlim_cur: rlim_t(raised), rlim_max: limits.hard)
+        let available = setrlimit(resource, &newLimit) == 0 ? raised : soft
+        let allowed = derivedLimit(descriptorLimit: available)
+        return allowed >= configured ? (configured, false) : (allowed, true)
     }
 }
