@@ -20,13 +20,17 @@ extension IAMRaceTests {
         try await TestServer.run { server in
             try await F.createRole(server, "full", trust: F.trust(F.userArn("alice")))
             let existing = (0..<45).map { "old\($0)" }
-            try await F.iam(server, "TagRole", [("RoleName", "full")] + Self.tagParams(existing)).expectSuccess("TagRole")
+            try await F.iam(server, "TagRole", [("RoleName", "full")] + Self.tagParams(existing)).expectSuccess(
+                "TagRole")
             let added = (0..<10).map { "new\($0)" }
-            let replies = try await server.iamReleasedTogether(added.map { IAMCall("TagRole", [("RoleName", "full")] + Self.tagParams([$0])) })
+            let replies = try await server.iamReleasedTogether(
+                added.map { IAMCall("TagRole", [("RoleName", "full")] + Self.tagParams([$0])) })
             #expect(replies.acknowledged == 5, "\(replies.errorCodes)")
             #expect(replies.errorCodes == Array(repeating: "LimitExceeded", count: 5))
             let acknowledged = zip(added, replies).filter { $0.1.status == 200 }.map(\.0)
-            #expect(try await Self.listedTagKeys(server, "ListRoleTags", [("RoleName", "full")]) == Set(existing + acknowledged))
+            #expect(
+                try await Self.listedTagKeys(server, "ListRoleTags", [("RoleName", "full")])
+                    == Set(existing + acknowledged))
         }
     }
 
@@ -35,17 +39,22 @@ extension IAMRaceTests {
         try await TestServer.run { server in
             try await server.createUser("full")
             let existing = (0..<45).map { "old\($0)" }
-            try await F.iam(server, "TagUser", [("UserName", "full")] + Self.tagParams(existing)).expectSuccess("TagUser")
+            try await F.iam(server, "TagUser", [("UserName", "full")] + Self.tagParams(existing)).expectSuccess(
+                "TagUser")
             let added = (0..<10).map { "new\($0)" }
             let replies = try await server.iamReleasedTogether(added.map { Self.tagUser("full", $0) })
             #expect(replies.acknowledged == 5, "\(replies.errorCodes)")
             #expect(replies.errorCodes == Array(repeating: "LimitExceeded", count: 5))
             let acknowledged = zip(added, replies).filter { $0.1.status == 200 }.map(\.0)
-            #expect(try await Self.listedTagKeys(server, "ListUserTags", [("UserName", "full")]) == Set(existing + acknowledged))
+            #expect(
+                try await Self.listedTagKeys(server, "ListUserTags", [("UserName", "full")])
+                    == Set(existing + acknowledged))
         }
     }
 
-    @Test("ten AddClientIDToOpenIDConnectProvider calls on a provider with 95 client IDs: exactly five are acknowledged and it has 100")
+    @Test(
+        "ten AddClientIDToOpenIDConnectProvider calls on a provider with 95 client IDs: exactly five are acknowledged and it has 100"
+    )
     func oidcClientIDQuotaHolds() async throws {
         try await TestServer.run { server in
             let existing = (0..<95).map { "old-\($0)" }
@@ -53,7 +62,11 @@ extension IAMRaceTests {
                 .result("CreateOpenIDConnectProvider")
             let added = (0..<10).map { "new-\($0)" }
             let replies = try await server.iamReleasedTogether(
-                added.map { IAMCall("AddClientIDToOpenIDConnectProvider", [("OpenIDConnectProviderArn", Self.oidcArn(0)), ("ClientID", $0)]) })
+                added.map {
+                    IAMCall(
+                        "AddClientIDToOpenIDConnectProvider",
+                        [("OpenIDConnectProviderArn", Self.oidcArn(0)), ("ClientID", $0)])
+                })
             #expect(replies.acknowledged == 5, "\(replies.errorCodes)")
             #expect(replies.errorCodes == Array(repeating: "LimitExceeded", count: 5))
             let acknowledged = zip(added, replies).filter { $0.1.status == 200 }.map(\.0)
@@ -62,14 +75,18 @@ extension IAMRaceTests {
         }
     }
 
-    @Test("eight PutUserPolicy calls of 600 characters each, released together: three fit in the user's 2,048 and the rest are refused")
+    @Test(
+        "eight PutUserPolicy calls of 600 characters each, released together: three fit in the user's 2,048 and the rest are refused"
+    )
     func userInlinePolicySizeQuotaHolds() async throws {
         try await TestServer.run { server in
             try await server.createUser("alice")
             let document = Self.policy(ofSize: 600)
             let names = (0..<8).map { "P\($0)" }
             let replies = try await server.iamReleasedTogether(
-                names.map { IAMCall("PutUserPolicy", [("UserName", "alice"), ("PolicyName", $0), ("PolicyDocument", document)]) })
+                names.map {
+                    IAMCall("PutUserPolicy", [("UserName", "alice"), ("PolicyName", $0), ("PolicyDocument", document)])
+                })
             #expect(replies.acknowledged == 3, "\(replies.errorCodes)")
             #expect(replies.errorCodes == Array(repeating: "LimitExceeded", count: 5))
             let acknowledged = zip(names, replies).filter { $0.1.status == 200 }.map(\.0)
@@ -78,20 +95,27 @@ extension IAMRaceTests {
         }
     }
 
-    @Test("six AttachUserPolicy calls for a user with eight attached policies: exactly two are acknowledged (ten per user)")
+    @Test(
+        "six AttachUserPolicy calls for a user with eight attached policies: exactly two are acknowledged (ten per user)"
+    )
     func attachedPolicyQuotaHolds() async throws {
         try await TestServer.run { server in
             try await server.createUser("alice")
-            for index in 0..<14 { try await F.seedManagedPolicy(server, "M\(index)", document: F.allow("s3:Get\(index)")) }
+            for index in 0..<14 {
+                try await F.seedManagedPolicy(server, "M\(index)", document: F.allow("s3:Get\(index)"))
+            }
             for index in 0..<8 {
                 try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": F.policyArn("M\(index)")])
                     .expectSuccess("AttachUserPolicy")
             }
             let replies = try await server.iamReleasedTogether(
-                (8..<14).map { IAMCall("AttachUserPolicy", [("UserName", "alice"), ("PolicyArn", F.policyArn("M\($0)"))]) })
+                (8..<14).map {
+                    IAMCall("AttachUserPolicy", [("UserName", "alice"), ("PolicyArn", F.policyArn("M\($0)"))])
+                })
             #expect(replies.acknowledged == 2, "\(replies.errorCodes)")
             #expect(replies.errorCodes == Array(repeating: "LimitExceeded", count: 4))
-            let attached = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice"]).result("ListAttachedUserPolicies")
+            let attached = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice"]).result(
+                "ListAttachedUserPolicies")
             #expect(attached.members(of: "AttachedPolicies").count == 10)
         }
     }

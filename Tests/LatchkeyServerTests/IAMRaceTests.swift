@@ -69,7 +69,8 @@ struct IAMRaceTests {
     static func role(_ server: TestServer, _ name: String, sourceLocation: SourceLocation = #_sourceLocation)
         async throws -> XMLReader.Element
     {
-        let result = try await server.iam("GetRole", ["RoleName": name]).result("GetRole", sourceLocation: sourceLocation)
+        let result = try await server.iam("GetRole", ["RoleName": name]).result(
+            "GetRole", sourceLocation: sourceLocation)
         return try #require(result.child("Role"), sourceLocation: sourceLocation)
     }
 
@@ -133,7 +134,9 @@ struct IAMRaceTests {
         }
     }
 
-    @Test("PutRolePermissionsBoundary and DeleteRolePermissionsBoundary racing TagRole: the boundary is as last acknowledged")
+    @Test(
+        "PutRolePermissionsBoundary and DeleteRolePermissionsBoundary racing TagRole: the boundary is as last acknowledged"
+    )
     func roleBoundaryRacingTagRoleHolds() async throws {
         try await TestServer.run { server in
             try await F.seedManagedPolicy(server, "Boundary", document: F.allow("s3:*"))
@@ -148,7 +151,9 @@ struct IAMRaceTests {
                 let putReplies = try await server.iamReleasedTogether(put)
                 #expect(putReplies.acknowledged == put.count, "trial \(trial): \(putReplies.errorCodes)")
                 var stored = try await Self.role(server, role)
-                #expect(stored.text("PermissionsBoundary", "PermissionsBoundaryArn") == boundary, "trial \(trial): put lost")
+                #expect(
+                    stored.text("PermissionsBoundary", "PermissionsBoundaryArn") == boundary, "trial \(trial): put lost"
+                )
                 #expect(Self.tagKeys(in: stored) == Set(putKeys), "trial \(trial)")
 
                 let deleteKeys = Self.raceTagKeys(trial + 100)
@@ -189,31 +194,50 @@ struct IAMRaceTests {
         }
     }
 
-    @Test("PutRolePolicy with distinct names and AttachRolePolicy with distinct policies, released together, are all kept")
+    @Test(
+        "PutRolePolicy with distinct names and AttachRolePolicy with distinct policies, released together, are all kept"
+    )
     func rolePoliciesAreAllKept() async throws {
         try await TestServer.run { server in
             try await F.createRole(server, "worker", trust: F.trust(F.userArn("alice")))
-            for index in 0..<10 { try await F.seedManagedPolicy(server, "M\(index)", document: F.allow("s3:Get\(index)")) }
-            let inline = (0..<10).map { IAMCall("PutRolePolicy", [("RoleName", "worker"), ("PolicyName", "I\($0)"), ("PolicyDocument", F.allow("s3:*"))]) }
-            let attach = (0..<10).map { IAMCall("AttachRolePolicy", [("RoleName", "worker"), ("PolicyArn", F.policyArn("M\($0)"))]) }
+            for index in 0..<10 {
+                try await F.seedManagedPolicy(server, "M\(index)", document: F.allow("s3:Get\(index)"))
+            }
+            let inline = (0..<10).map {
+                IAMCall(
+                    "PutRolePolicy",
+                    [("RoleName", "worker"), ("PolicyName", "I\($0)"), ("PolicyDocument", F.allow("s3:*"))])
+            }
+            let attach = (0..<10).map {
+                IAMCall("AttachRolePolicy", [("RoleName", "worker"), ("PolicyArn", F.policyArn("M\($0)"))])
+            }
             let replies = try await server.iamReleasedTogether(inline + attach)
             #expect(replies.acknowledged == 20, "\(replies.errorCodes)")
             let names = try await server.iam("ListRolePolicies", ["RoleName": "worker"]).result("ListRolePolicies")
             #expect(Self.memberTexts("PolicyNames", in: names) == Set((0..<10).map { "I\($0)" }))
             let attached = try await server.iam("ListAttachedRolePolicies", ["RoleName": "worker"])
                 .result("ListAttachedRolePolicies")
-            #expect(Set(attached.members(of: "AttachedPolicies").compactMap { $0.text("PolicyName") }) == Set((0..<10).map { "M\($0)" }))
+            #expect(
+                Set(attached.members(of: "AttachedPolicies").compactMap { $0.text("PolicyName") })
+                    == Set((0..<10).map { "M\($0)" }))
 
             // Detaching half and deleting every inline policy, released with DeleteRole: the detached and deleted
             // ones are gone, the others stay, and DeleteRole is refused while attachments remain.
-            let detach = (0..<5).map { IAMCall("DetachRolePolicy", [("RoleName", "worker"), ("PolicyArn", F.policyArn("M\($0)"))]) }
-            let deleteInline = (0..<10).map { IAMCall("DeleteRolePolicy", [("RoleName", "worker"), ("PolicyName", "I\($0)")]) }
-            let second = try await server.iamReleasedTogether(detach + deleteInline + [IAMCall("DeleteRole", [("RoleName", "worker")])])
+            let detach = (0..<5).map {
+                IAMCall("DetachRolePolicy", [("RoleName", "worker"), ("PolicyArn", F.policyArn("M\($0)"))])
+            }
+            let deleteInline = (0..<10).map {
+                IAMCall("DeleteRolePolicy", [("RoleName", "worker"), ("PolicyName", "I\($0)")])
+            }
+            let second = try await server.iamReleasedTogether(
+                detach + deleteInline + [IAMCall("DeleteRole", [("RoleName", "worker")])])
             #expect(second.acknowledged == 15, "\(second.errorCodes)")
             #expect(second.last?.errorCode == "DeleteConflict")
             let remaining = try await server.iam("ListAttachedRolePolicies", ["RoleName": "worker"])
                 .result("ListAttachedRolePolicies")
-            #expect(Set(remaining.members(of: "AttachedPolicies").compactMap { $0.text("PolicyName") }) == Set((5..<10).map { "M\($0)" }))
+            #expect(
+                Set(remaining.members(of: "AttachedPolicies").compactMap { $0.text("PolicyName") })
+                    == Set((5..<10).map { "M\($0)" }))
             let after = try await server.iam("ListRolePolicies", ["RoleName": "worker"]).result("ListRolePolicies")
             #expect(Self.memberTexts("PolicyNames", in: after).isEmpty)
         }
@@ -222,11 +246,13 @@ struct IAMRaceTests {
     @Test("six CreateRole calls with one name create one role; six DeleteRole calls delete it once")
     func roleNameIsUniqueAndDeletedOnce() async throws {
         try await TestServer.run { server in
-            let create = IAMCall("CreateRole", [("RoleName", "once"), ("AssumeRolePolicyDocument", F.trust(F.userArn("alice")))])
+            let create = IAMCall(
+                "CreateRole", [("RoleName", "once"), ("AssumeRolePolicyDocument", F.trust(F.userArn("alice")))])
             let created = try await server.iamReleasedTogether(Array(repeating: create, count: 6))
             #expect(created.acknowledged == 1)
             #expect(created.errorCodes == Array(repeating: "EntityAlreadyExists", count: 5))
-            let deleted = try await server.iamReleasedTogether(Array(repeating: IAMCall("DeleteRole", [("RoleName", "once")]), count: 6))
+            let deleted = try await server.iamReleasedTogether(
+                Array(repeating: IAMCall("DeleteRole", [("RoleName", "once")]), count: 6))
             #expect(deleted.acknowledged == 1)
             #expect(deleted.errorCodes == Array(repeating: "NoSuchEntity", count: 5))
         }

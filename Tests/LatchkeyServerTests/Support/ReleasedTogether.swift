@@ -105,9 +105,13 @@ extension TestServer {
     /// A 200, or a 4xx carrying an AWS error document with a code.
     static func expectAWSAnswer(_ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) {
         if reply.status == 200 { return }
-        #expect((400..<500).contains(reply.status), "not an AWS answer: \(reply.status) \(reply.body)", sourceLocation: sourceLocation)
+        #expect(
+            (400..<500).contains(reply.status), "not an AWS answer: \(reply.status) \(reply.body)",
+            sourceLocation: sourceLocation)
         let code = try? reply.error().code
-        #expect(code?.isEmpty == false, "no AWS error code in \(reply.status): \(reply.body)", sourceLocation: sourceLocation)
+        #expect(
+            code?.isEmpty == false, "no AWS error code in \(reply.status): \(reply.body)",
+            sourceLocation: sourceLocation)
     }
 }
 
