@@ -18,6 +18,9 @@ public enum LatchkeyApplication {
         public var createdAccount: (accountId: String, accessKeyId: String, secretAccessKey: String)?
         /// Whether this start generated the master key file.
         public var createdMasterKey: Bool
+        /// The server's open connections: ``ConnectionRegistry/closeAll()`` closes every one (the end of a shutdown
+        /// grace period), ``ConnectionRegistry/closeIdle()`` those waiting for a request.
+        public var connections: ConnectionRegistry?
     }
 
     /// The SQLite file inside the data folder.
@@ -113,6 +116,7 @@ public enum LatchkeyApplication {
             logger.debug("connection limit", metadata: ["max-connections": "\(connectionLimit)"])
         }
         let connections = ConnectionRegistry(limit: connectionLimit)
+        report.connections = connections
         let application = Application(
             router: router,
             server: LatchkeyHTTPChannel.builder(

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import LatchkeyServer
 
@@ -26,6 +27,12 @@ struct ConnectionLimitsTests {
 
     static func port(_ server: TestServer) throws -> Int {
         try #require(server.client.port)
+    }
+
+    /// The test client's own connection (opened in the background at start) answered once, so that it is
+    /// registered, and idle, before the test opens its connections: the oldest idle connection, closed first.
+    static func settleTestClient(_ server: TestServer) async throws {
+        _ = try await server.client.execute(uri: "/", method: .get, headers: [:], body: nil)
     }
 
     // MARK: Timeouts
@@ -194,6 +201,7 @@ struct ConnectionLimitsTests {
         let limit = 20
         try await TestServer.run(connections: Self.settings(maxConnections: limit)) { server in
             let port = try Self.port(server)
+            try await Self.settleTestClient(server)
             var idle: [RawConnection] = []
             for _ in 0..<limit {
                 let connection = try await RawConnection(port: port)
@@ -205,13 +213,68 @@ struct ConnectionLimitsTests {
             let newcomer = try await RawConnection(port: port)
             await newcomer.send(Self.request)
             #expect(try await newcomer.readResponse().status == 403)
-            // The oldest idle connection made room ...
+            // The oldest idle connection made room (the test client's went for the 20th) ...
             #expect(await idle[0].waitForClose() == .closed)
             // ... and every other one still serves requests (no further connection was opened meanwhile).
             for (index, connection) in idle.enumerated().dropFirst() {
                 await connection.send(Self.request)
                 let response = try? await connection.readResponse(within: .seconds(30))
                 #expect(response?.status == 403, "connection \(index) was closed")
+            }
+        }
+    }
+
+    @Test("at the limit with every connection reading a body, the new connection is closed; busy ones are never evicted")
+    func limitNeverEvictsBusy() async throws {
+        try await TestServer.run(connections: Self.settings(maxConnections: 2)) { server in
+            let port = try Self.port(server)
+            try await Self.settleTestClient(server)
+            var busy: [RawConnection] = []
+            for _ in 0..<2 {
+                let connection = try await RawConnection(port: port)
+                // A body that never completes: the connection is busy, not idle.
+                await connection.send(
+                    "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 100\r\n\r\nAction=")
+                busy.append(connection)
+            }
+            // Wait (up to 30 s) until the server has read both heads.
+            let registry = try #require(server.report.connections)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while registry.busyCount < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(registry.busyCount == 2)
+            let newcomer = try await RawConnection(port: port)
+            await newcomer.send(Self.request)
+            let (bytes, end) = await newcomer.read(within: .seconds(30)) { RawResponse(bytes: $0) != nil }
+            #expect(end == .closed && bytes.isEmpty, "a connection beyond the limit was served while every other one was busy")
+            // The busy connections were not closed: their requests complete.
+            for connection in busy {
+                await connection.send(String(repeating: "x", count: 93))
+                #expect(try await connection.readResponse().status == 400)
+            }
+        }
+    }
+
+    @Test("closeAll closes every connection, idle or busy")
+    func closeAllClosesEverything() async throws {
+        try await TestServer.run { server in
+            let port = try Self.port(server)
+            let idle = try await RawConnection(port: port)
+            await idle.send(Self.request)
+            #expect(try await idle.readResponse().status == 403)
+            let stalled = try await RawConnection(port: port)
+            await stalled.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\nAction=")
+            let silent = try await RawConnection(port: port)
+            // Every connection is registered once one made after them is answered.
+            let probe = try await RawConnection(port: port)
+            await probe.send(Self.request)
+            #expect(try await probe.readResponse().status == 403)
+            let registry = try #require(server.report.connections)
+            registry.closeAll()
+            for connection in [idle, stalled, silent, probe] {
+                #expect(await connection.waitForClose() == .closed)
             }
         }
     }

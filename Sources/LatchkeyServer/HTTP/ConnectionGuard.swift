@@ -190,13 +190,18 @@ final class ConnectionGuard {
             (next, start) = (.waiting(fresh: false), lastResponseAt)
         }
         guard next != phase || timer == nil else { return }
+        let previous = phase
         phase = next
         phaseStart = start
+        // The registry orders idle and header-reading connections by age; busy ones only need their class.
         if let id {
             switch next {
             case .waiting: registry.update(id, activity: .idle, since: start)
             case .readingHeader: registry.update(id, activity: .readingHeader, since: start)
-            case .readingBody, .responding, .closing: registry.update(id, activity: .busy, since: start)
+            case .readingBody, .responding, .closing:
+                if previous != .readingBody, previous != .responding {
+                    registry.update(id, activity: .busy, since: start)
+                }
             }
         }
         schedule()

@@ -50,6 +50,9 @@ public final class ConnectionRegistry: Sendable {
     /// The number of open connections.
     public var count: Int { state.withLock { $0.entries.count } }
 
+    /// The number of connections reading a body or waiting for their response (never closed to make room).
+    public var busyCount: Int { state.withLock { $0.entries.values.count { $0.activity == .busy } } }
+
     /// Adds a new connection. Returns its ID, or nil when it must be closed at once (the server is closing every
     /// connection, or the limit is reached and no other connection can make room). Connections closed to make
     /// room are closed here.
