@@ -118,7 +118,7 @@ extension IAMRaceTests {
         try await TestServer.run { server in
             for trial in 0..<Self.trials {
                 try await server.createUser("dave\(trial)")
-                let keys = Self.raceTagKeys(trial)
+                let keys = Self.raceTagKeys(trial, count: 8)
                 let calls =
                     [IAMCall("UpdateUser", [("UserName", "dave\(trial)"), ("NewUserName", "erin\(trial)")])]
                     + keys.map { Self.tagUser("dave\(trial)", $0) }
