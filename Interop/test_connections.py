@@ -76,15 +76,15 @@ def attack() -> Iterator[list[socket.socket]]:
 @pytest.mark.parametrize(
     "flags",
     [
-        # Idle connections are closed after the header timeout ...
-        ["--header-timeout", "1s"],
+        # Connections that send nothing are closed after the idle timeout ...
+        ["--idle-timeout", "1s"],
         # ... and, while they are held, the limit closes the oldest for each new one.
-        ["--header-timeout", "60s"],
+        ["--idle-timeout", "60s"],
         # A limit the descriptors cannot hold is lowered to what they can (else accept fails with EMFILE, and
         # SwiftNIO retries it in a busy loop).
-        ["--header-timeout", "60s", "--max-connections", "1000"],
+        ["--idle-timeout", "60s", "--max-connections", "1000"],
     ],
-    ids=["header-timeout", "limit", "limit-above-descriptors"],
+    ids=["idle-timeout", "limit", "limit-above-descriptors"],
 )
 def test_idle_connections_beyond_the_descriptor_limit_lock_no_one_out(
     tmp_path: Path, attack: list[socket.socket], flags: list[str]

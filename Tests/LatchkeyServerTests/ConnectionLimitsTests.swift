@@ -60,9 +60,9 @@ struct ConnectionLimitsTests {
         }
     }
 
-    @Test("a new connection that sends nothing is closed after the header timeout")
+    @Test("a new connection that sends nothing is closed after the idle timeout")
     func silentConnectionClosed() async throws {
-        try await TestServer.run(connections: Self.settings(header: .milliseconds(300))) { server in
+        try await TestServer.run(connections: Self.settings(idle: .milliseconds(300))) { server in
             let connection = try await RawConnection(port: try Self.port(server))
             let (bytes, end) = await connection.read(within: .seconds(30))
             #expect(end == .closed)

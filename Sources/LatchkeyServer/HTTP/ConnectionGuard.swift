@@ -9,14 +9,14 @@ import NIOHTTP1
 /// keeps the ``ConnectionRegistry`` informed of what the connection is doing.
 ///
 /// Two handlers share it: ``RawBytes`` at the front of the pipeline sees the first byte of a request (the header
-/// timer starts there, or at accept for a new connection) and writes the timeout answer; ``Messages`` after the
-/// HTTP decoder sees request heads and ends, and response ends.
+/// timer starts there) and writes the timeout answer; ``Messages`` after the HTTP decoder sees request heads and
+/// ends, and response ends.
 ///
 /// | phase | timer | when it fires |
 /// |---|---|---|
-/// | new, no byte yet | header timeout from accept | close |
+/// | new, no byte yet | idle timeout from accept | close |
 /// | kept alive, no byte yet | idle timeout from the last response | close |
-/// | header being read | header timeout from its first byte (accept for the first request) | 408 `RequestTimeout`, close |
+/// | header being read | header timeout from its first byte | 408 `RequestTimeout`, close |
 /// | body being read | body timeout from the header | 408 `RequestTimeout` through the endpoint, close |
 /// | waiting for the response | none | |
 /// | closing | linger (2 s), or 5 s for an answer still to be written | close |
@@ -63,7 +63,7 @@ final class ConnectionGuard {
 
     private let acceptedAt = NIODeadline.now()
     private var phase: Phase = .waiting(fresh: true)
-    /// When the current phase began (the header phase: when its first byte arrived, or accept for the first).
+    /// When the current phase began.
     private var phaseStart = NIODeadline.now()
     private var headsSeen = 0
     private var endsSeen = 0
@@ -107,7 +107,7 @@ final class ConnectionGuard {
     private func bytesArrived() {
         if !headerBytesPending, headsSeen == endsSeen {
             headerBytesPending = true
-            headerStartedAt = headsSeen == 0 ? acceptedAt : .now()
+            headerStartedAt = .now()
             update()
         }
     }
@@ -212,8 +212,7 @@ final class ConnectionGuard {
         timer = nil
         let deadline: NIODeadline
         switch phase {
-        case .waiting(fresh: true): deadline = phaseStart + limits.headerTimeout
-        case .waiting(fresh: false): deadline = phaseStart + limits.idleTimeout
+        case .waiting: deadline = phaseStart + limits.idleTimeout
         case .readingHeader: deadline = phaseStart + limits.headerTimeout
         case .readingBody: deadline = phaseStart + limits.bodyTimeout
         case .responding: return

@@ -65,6 +65,10 @@ struct TestServer: Sendable {
               - {accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}
         """
 
+    /// The server's connection settings in tests: the defaults, but a 10-minute idle timeout, since the test client
+    /// holds one connection for the whole test and does not reconnect (a slow test may pause over a minute).
+    static let connections = ConnectionSettings(idleTimeout: .seconds(600))
+
     let client: any TestClientProtocol
     let clock: TestClock
     let dataDirectory: String
@@ -78,7 +82,7 @@ struct TestServer: Sendable {
         dataDirectory: String? = nil,
         masterKey: String? = nil,
         configuration: String = TestServer.configurationText,
-        connections: ConnectionSettings = ConnectionSettings(),
+        connections: ConnectionSettings = TestServer.connections,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let file = try ConfigurationFile.parse(configuration)
