@@ -6,7 +6,8 @@ bench.py issuer DIR                 run an HTTPS OIDC issuer on loopback (CA in 
 bench.py table RESULTS              print the results table (RESULTS: lines "scenario connections WRK_RESULT ...")
 bench.py resign ENDPOINT OUT_DIR    sign the requests of an earlier `prepare` in OUT_DIR again (for runs longer than
                                     the 15 minutes a SigV4 signature replays), without creating anything
-bench.py mixed OUT_DIR              write OUT_DIR/mixed.lua: the prepared requests in turn, one per wrk request
+bench.py mixed OUT_DIR [close]      write OUT_DIR/mixed.lua: the prepared requests in turn, one per wrk request
+                                    (with `close`, each on a new connection)
 """
 
 from __future__ import annotations
@@ -193,9 +194,10 @@ def resign(endpoint: str, out: Path) -> None:
         (out / f"{name}.curl").write_text(curl_config(headers, body))
 
 
-def mixed(out: Path) -> None:
+def mixed(out: Path, close: bool = False) -> None:
     """A wrk script that sends the prepared requests in turn (GetCallerIdentity with a long-term key and with a
-    session, AssumeRole), each with its own headers and body."""
+    session, AssumeRole), each with its own headers and body; with `close`, each on a new connection
+    (`Connection: close`)."""
     requests = []
     for name in ("long-term", "temporary", "assume-role"):
         path = out / f"{name}.lua"
@@ -209,6 +211,8 @@ def mixed(out: Path) -> None:
             elif line.startswith("wrk.headers["):
                 name_part, value_part = line[len("wrk.headers["):].split("] = ", 1)
                 headers[json.loads(name_part)] = json.loads(value_part)
+        if close:
+            headers["Connection"] = "close"
         requests.append((headers, body))
     lines = ["local requests = {}"]
     for index, (headers, body) in enumerate(requests, start=1):
@@ -257,6 +261,8 @@ def main(arguments: list[str]) -> int:
             resign(endpoint, Path(out))
         case ["mixed", out]:
             mixed(Path(out))
+        case ["mixed", out, "close"]:
+            mixed(Path(out), close=True)
         case _:
             print(__doc__, file=sys.stderr)
             return 2

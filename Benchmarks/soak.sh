@@ -11,7 +11,8 @@
 # segments, at least one) and at the end, and the growth per 10 minutes over the first and the second half of the
 # rest, so a leak (steady growth) can be told from a cache filling up (growth that slows to nothing).
 #
-# Environment: SOAK_CONNECTIONS (default 32), SOAK_SEGMENT (60), SOAK_OUT (a directory to keep the table in),
+# Environment: SOAK_CONNECTIONS (default 32), SOAK_SEGMENT (60), SOAK_NEW_CONNECTIONS=1 (every request on a new
+# connection, `Connection: close`, to soak the accepting and closing of connections), SOAK_OUT (a directory to keep the table in),
 # SOAK_NICE (default 10: the server and wrk run niced, so a shared machine stays usable), LATCHKEY_BIN (a latchkey
 # binary to use instead of building one in release into .build-release).
 set -euo pipefail
@@ -63,7 +64,9 @@ done
 echo "==> latchkey $("$latchkey" --version) on $url, pid $server_pid; $minutes minutes, $connections connections"
 
 "$python" "$root/Benchmarks/bench.py" prepare "$url" "$work/requests"
-"$python" "$root/Benchmarks/bench.py" mixed "$work/requests"
+mixed_mode=()
+if [[ ${SOAK_NEW_CONNECTIONS:-0} == 1 ]]; then mixed_mode=(close); fi
+"$python" "$root/Benchmarks/bench.py" mixed "$work/requests" "${mixed_mode[@]}"
 
 calc() { awk "BEGIN { print $1 }"; }
 
@@ -87,7 +90,7 @@ total_errors=0
 for ((index = 1; index <= segments; index++)); do
     if ((SECONDS - last_signed >= 600)); then
         "$python" "$root/Benchmarks/bench.py" resign "$url" "$work/requests"
-        "$python" "$root/Benchmarks/bench.py" mixed "$work/requests"
+        "$python" "$root/Benchmarks/bench.py" mixed "$work/requests" "${mixed_mode[@]}"
         last_signed=$SECONDS
     fi
     threads_wrk=2
