@@ -142,9 +142,6 @@ extension IAMRaceTests {
         }
     }
 
-    /// Rounds of a quota race: a store that counts before it inserts lets a round through now and then.
-    static let quotaRounds = 3
-
     @Test(
         "from 95 OIDC providers, twenty CreateOpenIDConnectProvider calls at once: exactly five succeed and the account holds 100"
     )

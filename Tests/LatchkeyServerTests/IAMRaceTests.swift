@@ -21,6 +21,8 @@ struct IAMRaceTests {
     static let tagCallsPerTrial = 4
     /// Calls in a burst of one operation with distinct arguments.
     static let burst = 20
+    /// Rounds of a quota race: a store that checks a quota before it writes lets one round through now and then.
+    static let quotaRounds = 3
 
     // MARK: Parameters and readers
 
