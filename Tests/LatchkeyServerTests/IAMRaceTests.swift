@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeyQuery
 import LatchkeySigV4
+import Synchronization
 import Testing
 
 private typealias F = RoleFixtures
@@ -258,5 +259,40 @@ struct IAMRaceTests {
             #expect(deleted.acknowledged == 1)
             #expect(deleted.errorCodes == Array(repeating: "NoSuchEntity", count: 5))
         }
+    }
+}
+
+/// The barrier behind ``TestServer/releasedTogether(_:sourceLocation:)``.
+@Suite(.timeLimit(.minutes(1)))
+struct BarrierTests {
+    /// How many parties have arrived.
+    final class Arrivals: Sendable {
+        let count = Mutex(0)
+    }
+
+    @Test("no party passes the barrier before every party has arrived")
+    func nobodyPassesEarly() async throws {
+        let parties = 8
+        let barrier = Barrier(parties: parties)
+        let arrivals = Arrivals()
+        let seen = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<parties {
+                group.addTask {
+                    arrivals.count.withLock { $0 += 1 }
+                    try await barrier.arriveAndWait()
+                    return arrivals.count.withLock { $0 }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(seen == Array(repeating: parties, count: parties))
+    }
+
+    @Test("a waiting party that is cancelled leaves with CancellationError instead of waiting for ever")
+    func cancelledPartyLeaves() async throws {
+        let barrier = Barrier(parties: 2)
+        let waiter = Task { try await barrier.arriveAndWait() }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
     }
 }
