@@ -153,6 +153,20 @@ struct ConnectionLimitsTests {
         }
     }
 
+    @Test("pipelined requests, the last with Connection: close: each is answered, then the connection closed")
+    func pipelinedCloseAnswersEveryRequest() async throws {
+        try await TestServer.run { server in
+            let connection = try await RawConnection(port: try Self.port(server))
+            let last = "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            await connection.send(Self.request + Self.request + last)
+            let (bytes, end) = await connection.read(within: .seconds(30))
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(text.components(separatedBy: "<Code>MissingAuthenticationToken</Code>").count - 1 == 3, "\(text)")
+            #expect(text.components(separatedBy: "HTTP/1.1 403").count - 1 == 3)
+            #expect(end == .closed)
+        }
+    }
+
     /// Requests the HTTP decoder rejects.
     enum Rejected: String, CaseIterable, Sendable {
         case twoThousandHeaders, eightyKilobyteHeaderLine, binaryGarbage

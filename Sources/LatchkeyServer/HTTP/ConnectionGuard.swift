@@ -74,8 +74,8 @@ final class ConnectionGuard {
     /// Bytes of a header arrived that the decoder has not turned into a request head yet.
     private var headerBytesPending = false
     private var headerStartedAt = NIODeadline.now()
-    /// Close once the current response has been written.
-    private var closeAfterResponse = false
+    /// The number of the response (1 for the connection's first) after which the connection closes, if any.
+    private var lastResponse: Int?
     /// Closing: input is dropped, the output shut (or about to be).
     private var closing = false
     private var answerPending = false
@@ -117,11 +117,11 @@ final class ConnectionGuard {
         headerBytesPending = false
         lastHeadAt = .now()
         if !head.isKeepAlive {
-            closeAfterResponse = true
+            closeAfterRequest(headsSeen)
         }
         if let declared = head.headers.first(name: "content-length").flatMap({ Int($0) }), declared > limits.maxBodyBytes {
             // The endpoint refuses it before the body arrives; the body is not read.
-            closeAfterResponse = true
+            closeAfterRequest(headsSeen)
         }
         update()
     }
@@ -135,18 +135,23 @@ final class ConnectionGuard {
     private func responseHead(_ head: inout HTTPResponseHead) {
         responseHeadsWritten += 1
         if endsSeen < responseHeadsWritten {
-            closeAfterResponse = true
+            closeAfterRequest(responseHeadsWritten)
         }
-        if closeAfterResponse || closing {
+        if let lastResponse, responseHeadsWritten >= lastResponse {
             head.headers.replaceOrAdd(name: "connection", value: "close")
         }
+    }
+
+    /// The connection closes after the response to request number `request` (earlier ones are still answered).
+    private func closeAfterRequest(_ request: Int) {
+        lastResponse = min(lastResponse ?? request, request)
     }
 
     /// A response was written out: close if it was the last one, else wait for the next request.
     private func responseWritten() {
         responsesEnded += 1
         lastResponseAt = .now()
-        if closeAfterResponse || answerPending {
+        if let lastResponse, responsesEnded >= lastResponse {
             startClosing()
         } else {
             update()
@@ -157,7 +162,7 @@ final class ConnectionGuard {
     /// 400; otherwise the guard answers (after the response in progress, if any, which is then the last) and the
     /// error stops here. Returns whether the error goes on.
     private func parseFailed(_ error: HTTPParserError) -> Bool {
-        closeAfterResponse = true
+        closeAfterRequest(headsSeen)
         if headsSeen > endsSeen {
             awaitAnswer()
             return true
@@ -236,7 +241,7 @@ final class ConnectionGuard {
         case .readingBody:
             logger.debug("request body not received within the body timeout")
             // The endpoint is reading the body: it gets the error and answers 408; then the connection closes.
-            closeAfterResponse = true
+            closeAfterRequest(headsSeen)
             awaitAnswer()
             messageContext?.fireErrorCaught(BodyTimeout())
         case .responding:

@@ -28,6 +28,9 @@ struct LatchkeyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             // Registering may close older idle connections to make room; nil means no room (or shutting down).
             let id = registry.register(channel)
+            if let id {
+                channel.closeFuture.whenComplete { _ in registry.remove(id) }
+            }
             let guardian = ConnectionGuard(limits: limits, registry: registry, id: id, logger: logger)
             var decoderLimits = NIOHTTPDecoderLimitConfiguration()
             decoderLimits.maxHeaderFieldSize = ProtocolFaults.maxHeaderFieldSize
