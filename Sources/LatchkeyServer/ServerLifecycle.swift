@@ -23,7 +23,11 @@ public enum ServerLifecycle {
     /// How long cancellation may take before the process exits regardless.
     public static let hardStop: Duration = .seconds(5)
 
-    public static func run(_ application: some ApplicationProtocol, grace: Duration, logger: Logger) async throws {
+    /// `connections` (the registry the application registers its connections in) is closed explicitly when the
+    /// grace period ends or a second signal arrives, besides the cancellation of the connections' tasks.
+    public static func run(
+        _ application: some ApplicationProtocol, grace: Duration, connections: ConnectionRegistry?, logger: Logger
+    ) async throws {
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = grace
@@ -31,7 +35,12 @@ public enum ServerLifecycle {
         // ServiceLifecycle does not let a signal both start a graceful shutdown and cancel: the second signal is
         // counted here and cancels the group's task.
         let running = Task { try await group.run() }
-        let watchdog = Task { await watch(grace: grace, logger: logger, cancel: { running.cancel() }) }
+        let watchdog = Task {
+            await watch(grace: grace, logger: logger) {
+                connections?.closeAll()
+                running.cancel()
+            }
+        }
         defer { watchdog.cancel() }
         try await withTaskCancellationHandler {
             try await running.value
@@ -40,8 +49,9 @@ public enum ServerLifecycle {
         }
     }
 
-    /// Counts SIGTERM and SIGINT besides the service group: from the moment cancellation begins (a second signal, or
-    /// the grace period after the first), the process gets ``hardStop`` to end before it is ended with status 1.
+    /// Counts SIGTERM and SIGINT besides the service group: when the grace period after the first ends, or at a second
+    /// signal, `cancel` closes every connection and cancels the group; from then on the process gets ``hardStop`` to
+    /// end before it is ended with status 1.
     private static func watch(grace: Duration, logger: Logger, cancel: @escaping @Sendable () -> Void) async {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         var count = 0
@@ -53,6 +63,8 @@ public enum ServerLifecycle {
                 deadline = Task {
                     try? await Task.sleep(for: grace)
                     if Task.isCancelled { return }
+                    logger.notice("the shutdown grace period is over: closing every connection")
+                    cancel()
                     await hardStopAfterCancellation(logger: logger)
                 }
             } else {

@@ -138,7 +138,8 @@ extension Latchkey {
                     })
             }
             let connections = configuration.connections
-            let limit = ConnectionRegistry.effectiveLimit(configured: connections.maxConnections).limit
+            let limit =
+                report.connections?.limit ?? ConnectionRegistry.effectiveLimit(configured: connections.maxConnections).limit
             let source = connections.maxConnections == nil ? " (from the descriptor limit)" : ""
             let format = ConnectionSettings.format
             logger.info(
@@ -156,7 +157,9 @@ extension Latchkey {
                     """)
             }
             do {
-                try await ServerLifecycle.run(application, grace: configuration.connections.shutdownGrace, logger: logger)
+                try await ServerLifecycle.run(
+                    application, grace: configuration.connections.shutdownGrace, connections: report.connections,
+                    logger: logger)
             } catch {
                 // The port checked free before startup was taken in between: name it rather than show the raw bind.
                 if let startup = StartupError.bindFailure(error, host: configuration.host, port: configuration.port) {
