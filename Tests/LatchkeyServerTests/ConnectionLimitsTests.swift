@@ -167,6 +167,18 @@ struct ConnectionLimitsTests {
         }
     }
 
+    @Test("garbage pipelined after a request: the request is answered, then the connection closed")
+    func garbageAfterRequest() async throws {
+        try await TestServer.run { server in
+            let connection = try await RawConnection(port: try Self.port(server))
+            await connection.send(Array(Self.request.utf8) + [0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a])
+            let (bytes, end) = await connection.read(within: .seconds(30))
+            let response = try #require(RawResponse(bytes: bytes), "\(String(decoding: bytes, as: UTF8.self))")
+            #expect(response.status == 403)
+            #expect(end == .closed)
+        }
+    }
+
     /// Requests the HTTP decoder rejects.
     enum Rejected: String, CaseIterable, Sendable {
         case twoThousandHeaders, eightyKilobyteHeaderLine, binaryGarbage

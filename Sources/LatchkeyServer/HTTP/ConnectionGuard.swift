@@ -79,6 +79,8 @@ final class ConnectionGuard {
     /// Closing: input is dropped, the output shut (or about to be).
     private var closing = false
     private var answerPending = false
+    /// Input after a parse error is dropped while the responses in progress are finished.
+    private var discardingInput = false
     private var timer: Scheduled<Void>?
     private var rawContext: ChannelHandlerContext?
     private var messageContext: ChannelHandlerContext?
@@ -168,7 +170,8 @@ final class ConnectionGuard {
             return true
         }
         if responsesEnded < headsSeen {
-            awaitAnswer()
+            // The response being prepared is the last; it takes the time it takes (no grace timer).
+            discardingInput = true
         } else {
             answer(ProtocolFaults.error(for: error))
         }
@@ -329,7 +332,7 @@ final class ConnectionGuard {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             // A closing connection reads nothing more: no request after the last answer, no unbounded body.
-            guard !owner.closing, !owner.answerPending else { return }
+            guard !owner.closing, !owner.answerPending, !owner.discardingInput else { return }
             owner.bytesArrived()
             context.fireChannelRead(data)
         }
