@@ -82,6 +82,8 @@ final class ConnectionGuard {
     /// Input after a parse error is dropped while the responses in progress are finished.
     private var discardingInput = false
     private var timer: Scheduled<Void>?
+    /// When `timer` fires.
+    private var timerDeadline = NIODeadline.distantFuture
     private var rawContext: ChannelHandlerContext?
     private var messageContext: ChannelHandlerContext?
 
@@ -215,18 +217,32 @@ final class ConnectionGuard {
         schedule()
     }
 
+    /// Arms the timer for the current phase's deadline. A timer already set to fire no later is kept: when it fires,
+    /// ``timerFired()`` finds the deadline not reached yet and sets the timer again. So the common path of a request
+    /// (header, body, response, wait) moves the deadline without cancelling and rescheduling a timer each time (a
+    /// scheduled task and often a `timerfd` update per reschedule); only a deadline earlier than the armed one (the
+    /// header timeout after an idle wait) reschedules.
     private func schedule() {
+        guard let deadline = currentDeadline() else { return }
+        if timer != nil, timerDeadline <= deadline { return }
         timer?.cancel()
-        timer = nil
-        let deadline: NIODeadline
+        arm(at: deadline)
+    }
+
+    /// When the current phase ends by timeout; nil while a response is being prepared (no timeout).
+    private func currentDeadline() -> NIODeadline? {
         switch phase {
-        case .waiting: deadline = phaseStart + limits.idleTimeout
-        case .readingHeader: deadline = phaseStart + limits.headerTimeout
-        case .readingBody: deadline = phaseStart + limits.bodyTimeout
-        case .responding: return
-        case .closing: deadline = phaseStart + (answerPending ? limits.answerGrace : limits.linger)
+        case .waiting: phaseStart + limits.idleTimeout
+        case .readingHeader: phaseStart + limits.headerTimeout
+        case .readingBody: phaseStart + limits.bodyTimeout
+        case .responding: nil
+        case .closing: phaseStart + (answerPending ? limits.answerGrace : limits.linger)
         }
+    }
+
+    private func arm(at deadline: NIODeadline) {
         guard let context = rawContext ?? messageContext else { return }
+        timerDeadline = deadline
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             timer = nil
             timerFired()
@@ -234,6 +250,12 @@ final class ConnectionGuard {
     }
 
     private func timerFired() {
+        guard let deadline = currentDeadline() else { return }
+        if deadline > .now() {
+            // Armed for an earlier phase's deadline: the current phase has time left.
+            arm(at: deadline)
+            return
+        }
         switch phase {
         case .waiting:
             logger.trace("closing a connection: no request within the timeout")
