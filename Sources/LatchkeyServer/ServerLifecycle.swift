@@ -74,6 +74,8 @@ public enum ServerLifecycle {
                 deadline = Task { await hardStopAfterCancellation(logger: logger) }
             }
         }
+        // The server ended (the watch is cancelled): no timer may outlive it.
+        deadline?.cancel()
     }
 
     private static func hardStopAfterCancellation(logger: Logger) async {
