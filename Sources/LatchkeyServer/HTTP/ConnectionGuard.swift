@@ -303,13 +303,18 @@ final class ConnectionGuard {
     /// Shuts the output (the peer reads to the end of the answer), drops further input, and closes after the
     /// linger time or when the peer closes.
     private func startClosing() {
+        beginLinger()
+        if let id { registry.update(id, activity: .idle, since: .distantPast) }
+        rawContext?.close(mode: .output, promise: nil)
+    }
+
+    /// Enters the closing phase: no more input, the linger timer running.
+    private func beginLinger() {
         closing = true
         answerPending = false
         phase = .closing
         phaseStart = .now()
-        if let id { registry.update(id, activity: .idle, since: .distantPast) }
         schedule()
-        rawContext?.close(mode: .output, promise: nil)
     }
 
     private func closeNow() {
@@ -362,11 +367,7 @@ final class ConnectionGuard {
         func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
             if mode == .output, !owner.closing {
                 // The request loop finished (the peer closed its side, or the last response was written).
-                owner.closing = true
-                owner.answerPending = false
-                owner.phase = .closing
-                owner.phaseStart = .now()
-                owner.schedule()
+                owner.beginLinger()
             }
             context.close(mode: mode, promise: promise)
         }
