@@ -1,4 +1,4 @@
-import LatchkeyQuery
+import LatchkeyBase
 import Testing
 
 #if canImport(FoundationEssentials)
