@@ -253,12 +253,14 @@ def init_lines(members: list[Member], indent: str) -> list[str]:
         lines.append(f"{indent}public init() {{}}")
         return lines
     lines.append(f"{indent}public init(")
-    for index, member in enumerate(members):
+    # Required members first (each group in model order), so that callers name what they must before what they may.
+    ordered = [member for member in members if not member.optional] + [member for member in members if member.optional]
+    for index, member in enumerate(ordered):
         default = " = nil" if member.optional else ""
         comma = "," if index < len(members) - 1 else ""
         lines.append(f"{indent}    {bare(member.swift_name)}: {member.declared_type}{default}{comma}")
     lines.append(f"{indent}) {{")
-    for member in members:
+    for member in ordered:
         lines.append(f"{indent}    self.{bare(member.swift_name)} = {member.swift_name}")
     lines.append(f"{indent}}}")
     return lines
@@ -374,9 +376,11 @@ def operation_lines(service: Service, operation: str) -> list[str]:
     return lines
 
 
-def output_members(service: Service, operation: str) -> list[Member]:
+def output_members(service: Service, operation: str, wire_order: bool = False) -> list[Member]:
+    """The output's members in model order, or with `wire_order` in the order the response writes them (the model's
+    unless `outputMemberOrder` says otherwise)."""
     shape = service.output_shape(operation)
-    order = service.config.get("outputMemberOrder", {}).get(f"{service.key}.{shape}")
+    order = service.config.get("outputMemberOrder", {}).get(f"{service.key}.{shape}") if wire_order else None
     return service.members(shape, all_optional=True, order=order)
 
 
@@ -548,7 +552,7 @@ def response_lines(service: Service, operation: str) -> list[str]:
     if members:
         lines.append("    public var responseNode: ResponseNode? {")
         lines.append("        let children: [ResponseNode?] = [")
-        lines += children_lines(service, members, "            ")
+        lines += children_lines(service, output_members(service, operation, wire_order=True), "            ")
         lines.append("        ]")
         lines.append("        return .result(children)")
         lines.append("    }")

@@ -70,20 +70,20 @@ extension IAM {
 
         /// Creates the value.
         public init(
-            path: String? = nil,
-            userName: String? = nil,
             userId: String,
             arn: String,
             createDate: Date,
+            path: String? = nil,
+            userName: String? = nil,
             passwordLastUsed: Date? = nil,
             permissionsBoundary: IAM.AttachedPermissionsBoundary? = nil,
             tags: [IAM.Tag]? = nil
         ) {
-            self.path = path
-            self.userName = userName
             self.userId = userId
             self.arn = arn
             self.createDate = createDate
+            self.path = path
+            self.userName = userName
             self.passwordLastUsed = passwordLastUsed
             self.permissionsBoundary = permissionsBoundary
             self.tags = tags
@@ -122,16 +122,16 @@ extension IAM {
 
         /// Creates the value.
         public init(
-            userName: String? = nil,
             accessKeyId: String,
             status: String,
             secretAccessKey: String,
+            userName: String? = nil,
             createDate: Date? = nil
         ) {
-            self.userName = userName
             self.accessKeyId = accessKeyId
             self.status = status
             self.secretAccessKey = secretAccessKey
+            self.userName = userName
             self.createDate = createDate
         }
 
@@ -183,13 +183,13 @@ extension IAM {
 
         /// Creates the value.
         public init(
-            lastUsedDate: Date? = nil,
             serviceName: String,
-            region: String
+            region: String,
+            lastUsedDate: Date? = nil
         ) {
-            self.lastUsedDate = lastUsedDate
             self.serviceName = serviceName
             self.region = region
+            self.lastUsedDate = lastUsedDate
         }
     }
 
@@ -249,12 +249,12 @@ extension IAM {
 
         /// Creates the value.
         public init(
-            userName: String? = nil,
             serialNumber: String,
+            userName: String? = nil,
             enableDate: Date? = nil
         ) {
-            self.userName = userName
             self.serialNumber = serialNumber
+            self.userName = userName
             self.enableDate = enableDate
         }
     }
@@ -481,8 +481,8 @@ extension IAM {
         /// Creates the value.
         public init(
             evalActionName: String,
-            evalResourceName: String? = nil,
             evalDecision: String,
+            evalResourceName: String? = nil,
             matchedStatements: [IAM.Statement]? = nil,
             missingContextValues: [String]? = nil,
             organizationsDecisionDetail: IAM.OrganizationsDecisionDetail? = nil,
@@ -491,8 +491,8 @@ extension IAM {
             resourceSpecificResults: [IAM.ResourceSpecificResult]? = nil
         ) {
             self.evalActionName = evalActionName
-            self.evalResourceName = evalResourceName
             self.evalDecision = evalDecision
+            self.evalResourceName = evalResourceName
             self.matchedStatements = matchedStatements
             self.missingContextValues = missingContextValues
             self.organizationsDecisionDetail = organizationsDecisionDetail

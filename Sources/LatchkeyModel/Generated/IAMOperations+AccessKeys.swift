@@ -109,13 +109,13 @@ public struct UpdateAccessKeyInput: OperationInput {
 
     /// Creates the value.
     public init(
-        userName: String? = nil,
         accessKeyId: String,
-        status: String
+        status: String,
+        userName: String? = nil
     ) {
-        self.userName = userName
         self.accessKeyId = accessKeyId
         self.status = status
+        self.userName = userName
     }
 
     public init(decoding input: QueryInput) throws(STSError) {
@@ -150,11 +150,11 @@ public struct DeleteAccessKeyInput: OperationInput {
 
     /// Creates the value.
     public init(
-        userName: String? = nil,
-        accessKeyId: String
+        accessKeyId: String,
+        userName: String? = nil
     ) {
-        self.userName = userName
         self.accessKeyId = accessKeyId
+        self.userName = userName
     }
 
     public init(decoding input: QueryInput) throws(STSError) {

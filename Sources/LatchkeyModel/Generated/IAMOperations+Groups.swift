@@ -11,11 +11,11 @@ public struct CreateGroupInput: OperationInput {
 
     /// Creates the value.
     public init(
-        path: String? = nil,
-        groupName: String
+        groupName: String,
+        path: String? = nil
     ) {
-        self.path = path
         self.groupName = groupName
+        self.path = path
     }
 
     public init(decoding input: QueryInput) throws(STSError) {

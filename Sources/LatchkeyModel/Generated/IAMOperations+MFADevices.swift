@@ -13,12 +13,12 @@ public struct CreateVirtualMFADeviceInput: OperationInput {
 
     /// Creates the value.
     public init(
-        path: String? = nil,
         virtualMFADeviceName: String,
+        path: String? = nil,
         tags: [IAM.Tag]? = nil
     ) {
-        self.path = path
         self.virtualMFADeviceName = virtualMFADeviceName
+        self.path = path
         self.tags = tags
     }
 
@@ -120,11 +120,11 @@ public struct DeactivateMFADeviceInput: OperationInput {
 
     /// Creates the value.
     public init(
-        userName: String? = nil,
-        serialNumber: String
+        serialNumber: String,
+        userName: String? = nil
     ) {
-        self.userName = userName
         self.serialNumber = serialNumber
+        self.userName = userName
     }
 
     public init(decoding input: QueryInput) throws(STSError) {

@@ -18,14 +18,14 @@ public struct CreatePolicyInput: OperationInput {
     /// Creates the value.
     public init(
         policyName: String,
-        path: String? = nil,
         policyDocument: String,
+        path: String? = nil,
         description: String? = nil,
         tags: [IAM.Tag]? = nil
     ) {
         self.policyName = policyName
-        self.path = path
         self.policyDocument = policyDocument
+        self.path = path
         self.description = description
         self.tags = tags
     }

@@ -21,17 +21,17 @@ public struct CreateRoleInput: OperationInput {
 
     /// Creates the value.
     public init(
-        path: String? = nil,
         roleName: String,
         assumeRolePolicyDocument: String,
+        path: String? = nil,
         description: String? = nil,
         maxSessionDuration: Int? = nil,
         permissionsBoundary: String? = nil,
         tags: [IAM.Tag]? = nil
     ) {
-        self.path = path
         self.roleName = roleName
         self.assumeRolePolicyDocument = assumeRolePolicyDocument
+        self.path = path
         self.description = description
         self.maxSessionDuration = maxSessionDuration
         self.permissionsBoundary = permissionsBoundary

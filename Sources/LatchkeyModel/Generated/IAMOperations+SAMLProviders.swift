@@ -100,14 +100,14 @@ public struct UpdateSAMLProviderInput: OperationInput, CustomStringConvertible {
 
     /// Creates the value.
     public init(
-        samlMetadataDocument: String? = nil,
         samlProviderArn: String,
+        samlMetadataDocument: String? = nil,
         assertionEncryptionMode: String? = nil,
         addPrivateKey: String? = nil,
         removePrivateKey: String? = nil
     ) {
-        self.samlMetadataDocument = samlMetadataDocument
         self.samlProviderArn = samlProviderArn
+        self.samlMetadataDocument = samlMetadataDocument
         self.assertionEncryptionMode = assertionEncryptionMode
         self.addPrivateKey = addPrivateKey
         self.removePrivateKey = removePrivateKey

@@ -32,9 +32,9 @@ public struct SimulatePrincipalPolicyInput: OperationInput {
     /// Creates the value.
     public init(
         policySourceArn: String,
+        actionNames: [String],
         policyInputList: [String]? = nil,
         permissionsBoundaryPolicyInputList: [String]? = nil,
-        actionNames: [String],
         resourceArns: [String]? = nil,
         resourcePolicy: String? = nil,
         resourceOwner: String? = nil,
@@ -45,9 +45,9 @@ public struct SimulatePrincipalPolicyInput: OperationInput {
         marker: String? = nil
     ) {
         self.policySourceArn = policySourceArn
+        self.actionNames = actionNames
         self.policyInputList = policyInputList
         self.permissionsBoundaryPolicyInputList = permissionsBoundaryPolicyInputList
-        self.actionNames = actionNames
         self.resourceArns = resourceArns
         self.resourcePolicy = resourcePolicy
         self.resourceOwner = resourceOwner

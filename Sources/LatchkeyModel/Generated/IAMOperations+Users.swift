@@ -15,13 +15,13 @@ public struct CreateUserInput: OperationInput {
 
     /// Creates the value.
     public init(
-        path: String? = nil,
         userName: String,
+        path: String? = nil,
         permissionsBoundary: String? = nil,
         tags: [IAM.Tag]? = nil
     ) {
-        self.path = path
         self.userName = userName
+        self.path = path
         self.permissionsBoundary = permissionsBoundary
         self.tags = tags
     }

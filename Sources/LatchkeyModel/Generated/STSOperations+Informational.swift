@@ -92,21 +92,21 @@ public struct GetCallerIdentityInput: OperationInput {
 
 /// The output of `GetCallerIdentity` (the model's `GetCallerIdentityResponse`).
 public struct GetCallerIdentityOutput: OperationOutput {
-    /// `Arn`.
-    public var arn: String?
     /// `UserId`.
     public var userId: String?
     /// `Account`.
     public var account: String?
+    /// `Arn`.
+    public var arn: String?
 
     /// Creates the value.
     public init(
-        arn: String? = nil,
         userId: String? = nil,
-        account: String? = nil
+        account: String? = nil,
+        arn: String? = nil
     ) {
-        self.arn = arn
         self.userId = userId
         self.account = account
+        self.arn = arn
     }
 }

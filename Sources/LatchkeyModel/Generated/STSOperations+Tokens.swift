@@ -204,13 +204,13 @@ public struct GetWebIdentityTokenInput: OperationInput {
     /// Creates the value.
     public init(
         audience: [String],
-        durationSeconds: Int? = nil,
         signingAlgorithm: String,
+        durationSeconds: Int? = nil,
         tags: [Tag]? = nil
     ) {
         self.audience = audience
-        self.durationSeconds = durationSeconds
         self.signingAlgorithm = signingAlgorithm
+        self.durationSeconds = durationSeconds
         self.tags = tags
     }
 

@@ -45,8 +45,8 @@ extension GetCallerIdentityOutput: ResponseEncodable, ResponseDecodable {
     public init(result: XMLReader.Element?) throws(ResponseDecodingError) {
         let reader = ResponseReader(result)
         self.init()
-        self.arn = reader.string("Arn")
         self.userId = reader.string("UserId")
         self.account = reader.string("Account")
+        self.arn = reader.string("Arn")
     }
 }
