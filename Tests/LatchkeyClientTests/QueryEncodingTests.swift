@@ -70,7 +70,7 @@ import Testing
 
     @Test("Descriptions of secrets and tokens are redacted")
     func descriptionsRedactSecrets() {
-        let credentials = Credentials(accessKeyId: "ASIAX", secretAccessKey: "very-secret", sessionToken: "tok-123", expiration: .init(timeIntervalSince1970: 0))
+        let credentials = LatchkeyClient.Credentials(accessKeyId: "ASIAX", secretAccessKey: "very-secret", sessionToken: "tok-123", expiration: .init(timeIntervalSince1970: 0))
         #expect(!"\(credentials)".contains("very-secret"))
         #expect(!"\(credentials)".contains("tok-123"))
         let web = AssumeRoleWithWebIdentityRequest(roleArn: "arn:aws:iam::1:role/r", roleSessionName: "s", webIdentityToken: "jwt-secret")
