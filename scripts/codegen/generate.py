@@ -458,7 +458,16 @@ def model_shape_files(service: Service) -> dict[str, str]:
 
 
 def registry_file(services: list[Service]) -> tuple[str, str]:
-    body = ["extension OperationDeclaration {"]
+    body = ["extension OperationSchema {"]
+    for service in services:
+        body.append(f"    /// Every {service.key} operation Latchkey serves, in `scripts/codegen/operations.json` order.")
+        body.append(f"    public static let all{service.key}: [OperationSchema] = [")
+        for operation in service.operations:
+            body.append(f"        .{lower_first(operation)},")
+        body.append("    ]")
+        if service is not services[-1]:
+            body.append("")
+    body += ["}", "", "extension OperationDeclaration {"]
     for service in services:
         body.append(f"    /// The input type of every {service.key} operation Latchkey declares, in "
                     f"`OperationSchema.all{service.key}` order.")
@@ -471,6 +480,170 @@ def registry_file(services: list[Service]) -> tuple[str, str]:
     body.append("}")
     path = os.path.join(MODEL_OUT, "OperationDeclaration+Registry.swift")
     return path, render([service.model_file for service in services], body, foundation=False)
+
+
+# MARK: - Constraint tables (OperationSchema)
+
+
+def swift_raw_string(text: str) -> str:
+    hashes = "#"
+    while f'"{hashes}' in text:
+        hashes += "#"
+    return f'{hashes}"{text}"{hashes}'
+
+
+class SchemaWriter:
+    """The constraint tables of one service: `OperationSchema.<operation>` for every served operation, and the
+    shapes their inputs use as `<Service>Shapes.<shape>` constants (shared, as the model shares them)."""
+
+    def __init__(self, service: Service):
+        self.service = service
+        self.enum = f"{service.key}Shapes"
+        redacted = service.config.get("redactedShapes", {})
+        self.redacted = {key.split(".", 1)[1]: reason for key, reason in redacted.items()
+                         if key.split(".", 1)[0] == service.key}
+        documented = service.config.get("documentedMaxItems", {}).get("members", {})
+        self.documented = {key.split(".", 1)[1]: value for key, value in documented.items()
+                           if key.split(".", 1)[0] == service.key}
+        self.constants: OrderedDict = OrderedDict()  # shape name -> constant name
+        for operation in service.operations:
+            shape = service.input_shape(operation)
+            if shape:
+                for spec in service.shapes[shape]["members"].values():
+                    self.collect(spec["shape"])
+        for name in self.redacted:
+            if name not in self.constants:
+                raise GeneratorError(f"redactedShapes: {service.key}.{name} is not a shape of a served input")
+        for key in self.documented:
+            structure, member = key.split(".")
+            operation_inputs = {service.input_shape(operation) for operation in service.operations}
+            if structure not in operation_inputs or member not in service.shapes[structure]["members"]:
+                raise GeneratorError(f"documentedMaxItems: {service.key}.{key} is no member of a served input")
+
+    def collect(self, shape_name: str):
+        if shape_name in self.constants:
+            return
+        shape = self.service.shapes[shape_name]
+        if shape["type"] == "list":
+            self.collect(shape["member"]["shape"])
+        elif shape["type"] == "structure":
+            for spec in shape["members"].values():
+                self.collect(spec["shape"])
+        elif shape["type"] == "map":
+            raise GeneratorError(f"input shape {shape_name}: maps are not supported")
+        constant = swift_property_name(shape_name)
+        if constant in self.constants.values():
+            raise GeneratorError(f"two shapes would both be {self.enum}.{constant}")
+        self.constants[shape_name] = constant
+
+    def reference(self, shape_name: str) -> str:
+        return f"{self.enum}.{self.constants[shape_name]}"
+
+    def member_lines(self, structure_name: str, indent: str) -> list[str]:
+        shape = self.service.shapes[structure_name]
+        required = set(shape.get("required", []))
+        lines = []
+        for wire, spec in shape["members"].items():
+            arguments = [f'"{wire}"', self.reference(spec["shape"])]
+            if wire in required:
+                arguments.append("required: true")
+            if spec.get("sensitive"):
+                arguments.append("sensitive: true")
+            documented = self.documented.get(f"{structure_name}.{wire}")
+            if documented is not None:
+                arguments.append(f"documentedMaxItems: {documented}")
+            lines.append(f"{indent}MemberSchema({', '.join(arguments)}),")
+        return lines
+
+    def shape_lines(self, shape_name: str) -> list[str]:
+        shape = self.service.shapes[shape_name]
+        kind = shape["type"]
+        constant = self.constants[shape_name]
+        lines = []
+        reason = self.redacted.get(shape_name)
+        if reason:
+            lines.append(f"    /// {reason}")
+        common = []
+        if "min" in shape:
+            common.append(f"min: {shape['min']}")
+        if "max" in shape:
+            common.append(f"max: {shape['max']}")
+        if kind == "string":
+            arguments = [f'"{shape_name}"'] + common
+            if "pattern" in shape:
+                arguments.append(f"pattern: {swift_raw_string(shape['pattern'])}")
+            if "enum" in shape:
+                arguments.append("enumValues: [" + ", ".join(f'"{value}"' for value in shape["enum"]) + "]")
+            if shape.get("sensitive"):
+                arguments.append("sensitive: true")
+            if reason:
+                arguments.append("redacted: true")
+            lines.append(f"    static let {constant} = ShapeSchema.string({', '.join(arguments)})")
+        elif kind == "integer":
+            lines.append(f"    static let {constant} = ShapeSchema.integer({', '.join([repr_swift(shape_name)] + common)})")
+        elif kind == "boolean":
+            lines.append(f"    static let {constant} = ShapeSchema.boolean({repr_swift(shape_name)})")
+        elif kind in ("timestamp", "blob"):
+            arguments = [f"name: {repr_swift(shape_name)}", f"kind: .{kind}"] + common
+            if shape.get("sensitive"):
+                arguments.append("sensitive: true")
+            lines.append(f"    static let {constant} = ShapeSchema({', '.join(arguments)})")
+        elif kind == "list":
+            arguments = [repr_swift(shape_name), f"of: {self.reference(shape['member']['shape'])}"] + common
+            lines.append(f"    static let {constant} = ShapeSchema.list({', '.join(arguments)})")
+        elif kind == "structure":
+            lines.append(f"    static let {constant} = ShapeSchema.structure(")
+            lines.append(f"        {repr_swift(shape_name)},")
+            lines.append("        [")
+            lines += self.member_lines(shape_name, "            ")
+            lines.append("        ])")
+        else:
+            raise GeneratorError(f"input shape {shape_name}: unsupported type {kind}")
+        if kind not in ("string", "list", "structure", "timestamp", "blob") and reason:
+            raise GeneratorError(f"redactedShapes: {shape_name} is not a string")
+        return lines
+
+    def shapes_file(self) -> tuple[str, str]:
+        body = [
+            f"/// The shapes the inputs of the {self.service.key} operations Latchkey serves use, as declared in",
+            f"/// `{self.service.model_file}`, shared as the model shares them.",
+            f"enum {self.enum} {{",
+        ]
+        for index, shape_name in enumerate(self.constants):
+            if index > 0 and (self.service.shapes[shape_name]["type"] == "structure" or self.redacted.get(shape_name)):
+                body.append("")
+            body += self.shape_lines(shape_name)
+        body.append("}")
+        path = os.path.join(MODEL_OUT, f"{self.service.key}SchemaShapes.swift")
+        return path, render([self.service.model_file], body, foundation=False)
+
+    def operations_file(self, area: str, operations: list[str]) -> tuple[str, str]:
+        body = ["extension OperationSchema {"]
+        for index, operation in enumerate(operations):
+            if index > 0:
+                body.append("")
+            input_shape = self.service.input_shape(operation) or f"{operation}Request"
+            service = f".{self.service.key.lower()}"
+            body.append(f"    /// {self.service.key} `{operation}` (`{input_shape}`).")
+            members = self.member_lines(input_shape, "                ") if self.service.input_shape(operation) else []
+            if members:
+                body.append(f"    public static let {lower_first(operation)} = OperationSchema(")
+                body.append(f"        {service}, \"{operation}\",")
+                body.append("        input: .structure(")
+                body.append(f"            \"{input_shape}\",")
+                body.append("            [")
+                body += members
+                body.append("            ]))")
+            else:
+                body.append(f"    public static let {lower_first(operation)} = OperationSchema(")
+                body.append(f"        {service}, \"{operation}\", input: .structure(\"{input_shape}\", []))")
+        body.append("}")
+        path = os.path.join(MODEL_OUT, f"{self.service.key}Schemas+{area}.swift")
+        return path, render([self.service.model_file], body, foundation=False)
+
+
+def repr_swift(text: str) -> str:
+    return f'"{text}"'
 
 
 # MARK: - LatchkeyQuery
@@ -646,6 +819,12 @@ def generate(models_dir: str) -> dict[str, str]:
             areas.setdefault(spec["area"], []).append(operation)
         files.update(model_files(service, areas))
         files.update(model_shape_files(service))
+        schemas = SchemaWriter(service)
+        path, text = schemas.shapes_file()
+        files[path] = text
+        for area, operations in areas.items():
+            path, text = schemas.operations_file(area, operations)
+            files[path] = text
         files.update(query_files(service, areas))
     path, text = registry_file(services)
     files[path] = text

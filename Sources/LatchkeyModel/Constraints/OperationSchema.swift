@@ -49,48 +49,8 @@ extension OperationSchema {
     /// The IAM operation with this `Action` name, if it is one Latchkey serves.
     public static func iam(action: String) -> OperationSchema? { iamByName[action] }
 
-    /// Every STS operation, in model order.
-    public static let allSTS: [OperationSchema] = [
-        .assumeRole, .assumeRoleWithSAML, .assumeRoleWithWebIdentity, .assumeRoot, .decodeAuthorizationMessage,
-        .getAccessKeyInfo, .getCallerIdentity, .getDelegatedAccessToken, .getFederationToken, .getSessionToken,
-        .getWebIdentityToken,
-    ]
-
-    /// Every IAM operation Latchkey serves.
-    public static let allIAM: [OperationSchema] = [
-        .createUser, .getUser, .listUsers, .updateUser, .deleteUser, .tagUser, .untagUser, .listUserTags,
-        .createAccessKey, .listAccessKeys, .updateAccessKey, .deleteAccessKey, .getAccessKeyLastUsed,
-        .createVirtualMFADevice, .enableMFADevice, .deactivateMFADevice, .listMFADevices,
-        .listVirtualMFADevices, .deleteVirtualMFADevice,
-        // Roles
-        .createRole, .getRole, .listRoles, .updateRole, .updateRoleDescription, .updateAssumeRolePolicy, .deleteRole,
-        .tagRole, .untagRole, .listRoleTags, .putRolePermissionsBoundary, .deleteRolePermissionsBoundary,
-        // Managed policies and their versions
-        .createPolicy, .getPolicy, .getPolicyVersion, .deletePolicy, .listPolicies, .createPolicyVersion,
-        .deletePolicyVersion, .setDefaultPolicyVersion, .listPolicyVersions, .tagPolicy, .untagPolicy, .listPolicyTags,
-        // Inline and attached policies of roles, users and groups
-        .putRolePolicy, .getRolePolicy, .deleteRolePolicy, .listRolePolicies, .attachRolePolicy, .detachRolePolicy,
-        .listAttachedRolePolicies,
-        .putUserPolicy, .getUserPolicy, .deleteUserPolicy, .listUserPolicies, .attachUserPolicy, .detachUserPolicy,
-        .listAttachedUserPolicies, .putUserPermissionsBoundary, .deleteUserPermissionsBoundary,
-        .putGroupPolicy, .getGroupPolicy, .deleteGroupPolicy, .listGroupPolicies, .attachGroupPolicy,
-        .detachGroupPolicy, .listAttachedGroupPolicies,
-        // Groups
-        .createGroup, .getGroup, .listGroups, .updateGroup, .deleteGroup, .addUserToGroup, .removeUserFromGroup,
-        .listGroupsForUser,
-        // Policy simulation
-        .simulatePrincipalPolicy,
-        // OpenID Connect and SAML identity providers
-        .createOpenIDConnectProvider, .getOpenIDConnectProvider, .deleteOpenIDConnectProvider,
-        .listOpenIDConnectProviders, .addClientIDToOpenIDConnectProvider, .removeClientIDFromOpenIDConnectProvider,
-        .updateOpenIDConnectProviderThumbprint, .tagOpenIDConnectProvider, .untagOpenIDConnectProvider,
-        .listOpenIDConnectProviderTags,
-        .createSAMLProvider, .updateSAMLProvider, .getSAMLProvider, .deleteSAMLProvider, .listSAMLProviders,
-        .tagSAMLProvider, .untagSAMLProvider, .listSAMLProviderTags,
-        // Outbound web identity federation (GetWebIdentityToken)
-        .enableOutboundWebIdentityFederation, .disableOutboundWebIdentityFederation,
-        .getOutboundWebIdentityFederationInfo,
-    ]
+    // `allSTS` and `allIAM`, and every table, are generated from the models and `scripts/codegen/operations.json`
+    // (`Sources/LatchkeyModel/Generated/`).
 
     /// Every operation with a table: STS, then IAM.
     public static let all: [OperationSchema] = allSTS + allIAM
