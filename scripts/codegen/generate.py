@@ -27,6 +27,7 @@ import difflib
 import json
 import os
 import sys
+import textwrap
 from collections import OrderedDict
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -331,6 +332,8 @@ def operation_lines(service: Service, operation: str) -> list[str]:
     unsigned = ", isUnsigned: true" if spec.get("unsigned") else ""
     source = f"the model's `{input_shape}`" if input_shape else "the model declares no input"
     lines = [f"/// The input of `{operation}` ({source})."]
+    if len(lines[0]) > 120:
+        lines = [f"/// The input of `{operation}`", f"/// ({source})."]
     needs_description = any(member.redacted for member in inputs)
     if needs_description and any(bare(member.swift_name) == "description" for member in inputs):
         raise GeneratorError(f"{operation}Input: a member named description clashes with the redacting description")
@@ -363,7 +366,7 @@ def operation_lines(service: Service, operation: str) -> list[str]:
     lines.append("}")
     lines.append("")
     if output_shape is None:
-        lines.append(f"/// The output of `{operation}`: the model declares none, so the response has no result element.")
+        lines.append(f"/// The output of `{operation}`: none in the model, so the response has no result element.")
         lines.append(f"public struct {operation}Output: OperationOutput {{")
         lines.append("    /// Creates the value.")
         lines.append("    public init() {}")
@@ -437,8 +440,8 @@ def model_shape_files(service: Service) -> dict[str, str]:
         if service.key == "IAM":
             if index == 0:
                 body += [
-                    "/// IAM's nested shapes (`IAM.Role`, `IAM.Tag`, …), in a namespace so that they do not clash with",
-                    "/// the domain's entities (`AttachedPolicy`, `PolicyVersion`).",
+                    "/// IAM's nested shapes (`IAM.Role`, `IAM.Tag`, …), in a namespace so that they do not clash",
+                    "/// with the domain's entities (`AttachedPolicy`, `PolicyVersion`).",
                     "public enum IAM {}",
                     "",
                 ]
@@ -460,7 +463,7 @@ def model_shape_files(service: Service) -> dict[str, str]:
 def registry_file(services: list[Service]) -> tuple[str, str]:
     body = ["extension OperationSchema {"]
     for service in services:
-        body.append(f"    /// Every {service.key} operation Latchkey serves, in `scripts/codegen/operations.json` order.")
+        body.append(f"    /// Every {service.key} operation Latchkey serves, in `operations.json` order.")
         body.append(f"    public static let all{service.key}: [OperationSchema] = [")
         for operation in service.operations:
             body.append(f"        .{lower_first(operation)},")
@@ -562,7 +565,7 @@ class SchemaWriter:
         lines = []
         reason = self.redacted.get(shape_name)
         if reason:
-            lines.append(f"    /// {reason}")
+            lines += textwrap.wrap(reason, width=120, initial_indent="    /// ", subsequent_indent="    /// ")
         common = []
         if "min" in shape:
             common.append(f"min: {shape['min']}")
@@ -572,25 +575,36 @@ class SchemaWriter:
             arguments = [f'"{shape_name}"'] + common
             if "pattern" in shape:
                 arguments.append(f"pattern: {swift_raw_string(shape['pattern'])}")
-            if "enum" in shape:
-                arguments.append("enumValues: [" + ", ".join(f'"{value}"' for value in shape["enum"]) + "]")
+            enum_values = [f'"{value}"' for value in shape.get("enum", [])]
+            if enum_values and len("enumValues: [" + ", ".join(enum_values) + "]") > 100:
+                # A long list of values: one argument per line, the values packed within 120 columns.
+                lines += [f"    static let {constant} = ShapeSchema.string(", f"        {repr_swift(shape_name)},",
+                          "        enumValues: ["]
+                lines += textwrap.wrap(", ".join(enum_values) + ",", width=120, initial_indent=" " * 12,
+                                       subsequent_indent=" " * 12, break_long_words=False, break_on_hyphens=False)
+                lines.append("        ])")
+                if common or "pattern" in shape or shape.get("sensitive") or reason:
+                    raise GeneratorError(f"{shape_name}: a long enum with other traits is not supported")
+                return lines
+            if enum_values:
+                arguments.append("enumValues: [" + ", ".join(enum_values) + "]")
             if shape.get("sensitive"):
                 arguments.append("sensitive: true")
             if reason:
                 arguments.append("redacted: true")
-            lines.append(f"    static let {constant} = ShapeSchema.string({', '.join(arguments)})")
+            lines += wrapped_call(f"static let {constant} = ShapeSchema.string", arguments)
         elif kind == "integer":
-            lines.append(f"    static let {constant} = ShapeSchema.integer({', '.join([repr_swift(shape_name)] + common)})")
+            lines += wrapped_call(f"static let {constant} = ShapeSchema.integer", [repr_swift(shape_name)] + common)
         elif kind == "boolean":
             lines.append(f"    static let {constant} = ShapeSchema.boolean({repr_swift(shape_name)})")
         elif kind in ("timestamp", "blob"):
             arguments = [f"name: {repr_swift(shape_name)}", f"kind: .{kind}"] + common
             if shape.get("sensitive"):
                 arguments.append("sensitive: true")
-            lines.append(f"    static let {constant} = ShapeSchema({', '.join(arguments)})")
+            lines += wrapped_call(f"static let {constant} = ShapeSchema", arguments)
         elif kind == "list":
             arguments = [repr_swift(shape_name), f"of: {self.reference(shape['member']['shape'])}"] + common
-            lines.append(f"    static let {constant} = ShapeSchema.list({', '.join(arguments)})")
+            lines += wrapped_call(f"static let {constant} = ShapeSchema.list", arguments)
         elif kind == "structure":
             lines.append(f"    static let {constant} = ShapeSchema.structure(")
             lines.append(f"        {repr_swift(shape_name)},")
@@ -635,11 +649,32 @@ class SchemaWriter:
                 body += members
                 body.append("            ]))")
             else:
-                body.append(f"    public static let {lower_first(operation)} = OperationSchema(")
-                body.append(f"        {service}, \"{operation}\", input: .structure(\"{input_shape}\", []))")
+                body += wrapped_call(
+                    f"public static let {lower_first(operation)} = OperationSchema",
+                    [service, f'"{operation}"', f'input: .structure("{input_shape}", [])'])
         body.append("}")
         path = os.path.join(MODEL_OUT, f"{self.service.key}Schemas+{area}.swift")
         return path, render([self.service.model_file], body, foundation=False)
+
+
+def wrapped_call(prefix: str, arguments: list[str], indent: str = "    ") -> list[str]:
+    """`prefix(arguments)` on one line when it fits in 120 columns, else the arguments on lines of their own, packed."""
+    line = f"{indent}{prefix}({', '.join(arguments)})"
+    if len(line) <= 120:
+        return [line]
+    lines = [f"{indent}{prefix}("]
+    current = ""
+    inner = indent + "    "
+    for index, argument in enumerate(arguments):
+        piece = argument + ("," if index < len(arguments) - 1 else ")")
+        candidate = f"{current} {piece}" if current else piece
+        if current and len(inner) + len(candidate) > 120:
+            lines.append(inner + current)
+            current = piece
+        else:
+            current = candidate
+    lines.append(inner + current)
+    return lines
 
 
 def repr_swift(text: str) -> str:
@@ -747,7 +782,8 @@ def response_lines(service: Service, operation: str) -> list[str]:
 def response_shape_lines(service: Service, shape_name: str) -> list[str]:
     type_name = service.struct_name(shape_name)
     members = service.members(shape_name)
-    lines = [f"extension {type_name}: ResponseStructure {{", "    func responseChildren() -> [ResponseNode?] {", "        ["]
+    lines = [f"extension {type_name}: ResponseStructure {{", "    func responseChildren() -> [ResponseNode?] {"]
+    lines.append("        [")
     lines += children_lines(service, members, "            ")
     lines.append("        ]")
     lines.append("    }")

@@ -6,8 +6,8 @@
     public import Foundation
 #endif
 
-/// IAM's nested shapes (`IAM.Role`, `IAM.Tag`, …), in a namespace so that they do not clash with
-/// the domain's entities (`AttachedPolicy`, `PolicyVersion`).
+/// IAM's nested shapes (`IAM.Role`, `IAM.Tag`, …), in a namespace so that they do not clash
+/// with the domain's entities (`AttachedPolicy`, `PolicyVersion`).
 public enum IAM {}
 
 extension IAM {

@@ -133,7 +133,7 @@ public struct UpdateAccessKeyInput: OperationInput {
     }
 }
 
-/// The output of `UpdateAccessKey`: the model declares none, so the response has no result element.
+/// The output of `UpdateAccessKey`: none in the model, so the response has no result element.
 public struct UpdateAccessKeyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -170,7 +170,7 @@ public struct DeleteAccessKeyInput: OperationInput {
     }
 }
 
-/// The output of `DeleteAccessKey`: the model declares none, so the response has no result element.
+/// The output of `DeleteAccessKey`: none in the model, so the response has no result element.
 public struct DeleteAccessKeyOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -37,7 +37,7 @@ public struct PutGroupPolicyInput: OperationInput {
     }
 }
 
-/// The output of `PutGroupPolicy`: the model declares none, so the response has no result element.
+/// The output of `PutGroupPolicy`: none in the model, so the response has no result element.
 public struct PutGroupPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -126,7 +126,7 @@ public struct DeleteGroupPolicyInput: OperationInput {
     }
 }
 
-/// The output of `DeleteGroupPolicy`: the model declares none, so the response has no result element.
+/// The output of `DeleteGroupPolicy`: none in the model, so the response has no result element.
 public struct DeleteGroupPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -221,7 +221,7 @@ public struct AttachGroupPolicyInput: OperationInput {
     }
 }
 
-/// The output of `AttachGroupPolicy`: the model declares none, so the response has no result element.
+/// The output of `AttachGroupPolicy`: none in the model, so the response has no result element.
 public struct AttachGroupPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -258,7 +258,7 @@ public struct DetachGroupPolicyInput: OperationInput {
     }
 }
 
-/// The output of `DetachGroupPolicy`: the model declares none, so the response has no result element.
+/// The output of `DetachGroupPolicy`: none in the model, so the response has no result element.
 public struct DetachGroupPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}

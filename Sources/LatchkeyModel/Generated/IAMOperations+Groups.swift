@@ -201,7 +201,7 @@ public struct UpdateGroupInput: OperationInput {
     }
 }
 
-/// The output of `UpdateGroup`: the model declares none, so the response has no result element.
+/// The output of `UpdateGroup`: none in the model, so the response has no result element.
 public struct UpdateGroupOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -232,7 +232,7 @@ public struct DeleteGroupInput: OperationInput {
     }
 }
 
-/// The output of `DeleteGroup`: the model declares none, so the response has no result element.
+/// The output of `DeleteGroup`: none in the model, so the response has no result element.
 public struct DeleteGroupOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -269,7 +269,7 @@ public struct AddUserToGroupInput: OperationInput {
     }
 }
 
-/// The output of `AddUserToGroup`: the model declares none, so the response has no result element.
+/// The output of `AddUserToGroup`: none in the model, so the response has no result element.
 public struct AddUserToGroupOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -306,7 +306,7 @@ public struct RemoveUserFromGroupInput: OperationInput {
     }
 }
 
-/// The output of `RemoveUserFromGroup`: the model declares none, so the response has no result element.
+/// The output of `RemoveUserFromGroup`: none in the model, so the response has no result element.
 public struct RemoveUserFromGroupOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -103,7 +103,7 @@ public struct EnableMFADeviceInput: OperationInput, CustomStringConvertible {
     }
 }
 
-/// The output of `EnableMFADevice`: the model declares none, so the response has no result element.
+/// The output of `EnableMFADevice`: none in the model, so the response has no result element.
 public struct EnableMFADeviceOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -140,7 +140,7 @@ public struct DeactivateMFADeviceInput: OperationInput {
     }
 }
 
-/// The output of `DeactivateMFADevice`: the model declares none, so the response has no result element.
+/// The output of `DeactivateMFADevice`: none in the model, so the response has no result element.
 public struct DeactivateMFADeviceOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -287,7 +287,7 @@ public struct DeleteVirtualMFADeviceInput: OperationInput {
     }
 }
 
-/// The output of `DeleteVirtualMFADevice`: the model declares none, so the response has no result element.
+/// The output of `DeleteVirtualMFADevice`: none in the model, so the response has no result element.
 public struct DeleteVirtualMFADeviceOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -169,7 +169,7 @@ public struct DeletePolicyInput: OperationInput {
     }
 }
 
-/// The output of `DeletePolicy`: the model declares none, so the response has no result element.
+/// The output of `DeletePolicy`: none in the model, so the response has no result element.
 public struct DeletePolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -332,7 +332,7 @@ public struct DeletePolicyVersionInput: OperationInput {
     }
 }
 
-/// The output of `DeletePolicyVersion`: the model declares none, so the response has no result element.
+/// The output of `DeletePolicyVersion`: none in the model, so the response has no result element.
 public struct DeletePolicyVersionOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -369,7 +369,7 @@ public struct SetDefaultPolicyVersionInput: OperationInput {
     }
 }
 
-/// The output of `SetDefaultPolicyVersion`: the model declares none, so the response has no result element.
+/// The output of `SetDefaultPolicyVersion`: none in the model, so the response has no result element.
 public struct SetDefaultPolicyVersionOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -464,7 +464,7 @@ public struct TagPolicyInput: OperationInput {
     }
 }
 
-/// The output of `TagPolicy`: the model declares none, so the response has no result element.
+/// The output of `TagPolicy`: none in the model, so the response has no result element.
 public struct TagPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -501,7 +501,7 @@ public struct UntagPolicyInput: OperationInput {
     }
 }
 
-/// The output of `UntagPolicy`: the model declares none, so the response has no result element.
+/// The output of `UntagPolicy`: none in the model, so the response has no result element.
 public struct UntagPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}

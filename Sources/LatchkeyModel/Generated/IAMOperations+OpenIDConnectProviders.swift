@@ -145,7 +145,7 @@ public struct DeleteOpenIDConnectProviderInput: OperationInput {
     }
 }
 
-/// The output of `DeleteOpenIDConnectProvider`: the model declares none, so the response has no result element.
+/// The output of `DeleteOpenIDConnectProvider`: none in the model, so the response has no result element.
 public struct DeleteOpenIDConnectProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -209,13 +209,14 @@ public struct AddClientIDToOpenIDConnectProviderInput: OperationInput {
     }
 }
 
-/// The output of `AddClientIDToOpenIDConnectProvider`: the model declares none, so the response has no result element.
+/// The output of `AddClientIDToOpenIDConnectProvider`: none in the model, so the response has no result element.
 public struct AddClientIDToOpenIDConnectProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}
 }
 
-/// The input of `RemoveClientIDFromOpenIDConnectProvider` (the model's `RemoveClientIDFromOpenIDConnectProviderRequest`).
+/// The input of `RemoveClientIDFromOpenIDConnectProvider`
+/// (the model's `RemoveClientIDFromOpenIDConnectProviderRequest`).
 public struct RemoveClientIDFromOpenIDConnectProviderInput: OperationInput {
     public typealias Output = RemoveClientIDFromOpenIDConnectProviderOutput
     public static let operation = OperationDeclaration(.removeClientIDFromOpenIDConnectProvider, access: .write)
@@ -246,7 +247,7 @@ public struct RemoveClientIDFromOpenIDConnectProviderInput: OperationInput {
     }
 }
 
-/// The output of `RemoveClientIDFromOpenIDConnectProvider`: the model declares none, so the response has no result element.
+/// The output of `RemoveClientIDFromOpenIDConnectProvider`: none in the model, so the response has no result element.
 public struct RemoveClientIDFromOpenIDConnectProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -283,7 +284,7 @@ public struct UpdateOpenIDConnectProviderThumbprintInput: OperationInput {
     }
 }
 
-/// The output of `UpdateOpenIDConnectProviderThumbprint`: the model declares none, so the response has no result element.
+/// The output of `UpdateOpenIDConnectProviderThumbprint`: none in the model, so the response has no result element.
 public struct UpdateOpenIDConnectProviderThumbprintOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -320,7 +321,7 @@ public struct TagOpenIDConnectProviderInput: OperationInput {
     }
 }
 
-/// The output of `TagOpenIDConnectProvider`: the model declares none, so the response has no result element.
+/// The output of `TagOpenIDConnectProvider`: none in the model, so the response has no result element.
 public struct TagOpenIDConnectProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -357,7 +358,7 @@ public struct UntagOpenIDConnectProviderInput: OperationInput {
     }
 }
 
-/// The output of `UntagOpenIDConnectProvider`: the model declares none, so the response has no result element.
+/// The output of `UntagOpenIDConnectProvider`: none in the model, so the response has no result element.
 public struct UntagOpenIDConnectProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -41,7 +41,7 @@ public struct DisableOutboundWebIdentityFederationInput: OperationInput {
     public var queryParameters: [(name: String, value: String)] { [] }
 }
 
-/// The output of `DisableOutboundWebIdentityFederation`: the model declares none, so the response has no result element.
+/// The output of `DisableOutboundWebIdentityFederation`: none in the model, so the response has no result element.
 public struct DisableOutboundWebIdentityFederationOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -37,7 +37,7 @@ public struct PutRolePolicyInput: OperationInput {
     }
 }
 
-/// The output of `PutRolePolicy`: the model declares none, so the response has no result element.
+/// The output of `PutRolePolicy`: none in the model, so the response has no result element.
 public struct PutRolePolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -126,7 +126,7 @@ public struct DeleteRolePolicyInput: OperationInput {
     }
 }
 
-/// The output of `DeleteRolePolicy`: the model declares none, so the response has no result element.
+/// The output of `DeleteRolePolicy`: none in the model, so the response has no result element.
 public struct DeleteRolePolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -221,7 +221,7 @@ public struct AttachRolePolicyInput: OperationInput {
     }
 }
 
-/// The output of `AttachRolePolicy`: the model declares none, so the response has no result element.
+/// The output of `AttachRolePolicy`: none in the model, so the response has no result element.
 public struct AttachRolePolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -258,7 +258,7 @@ public struct DetachRolePolicyInput: OperationInput {
     }
 }
 
-/// The output of `DetachRolePolicy`: the model declares none, so the response has no result element.
+/// The output of `DetachRolePolicy`: none in the model, so the response has no result element.
 public struct DetachRolePolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -289,7 +289,7 @@ public struct UpdateAssumeRolePolicyInput: OperationInput {
     }
 }
 
-/// The output of `UpdateAssumeRolePolicy`: the model declares none, so the response has no result element.
+/// The output of `UpdateAssumeRolePolicy`: none in the model, so the response has no result element.
 public struct UpdateAssumeRolePolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -320,7 +320,7 @@ public struct DeleteRoleInput: OperationInput {
     }
 }
 
-/// The output of `DeleteRole`: the model declares none, so the response has no result element.
+/// The output of `DeleteRole`: none in the model, so the response has no result element.
 public struct DeleteRoleOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -357,7 +357,7 @@ public struct TagRoleInput: OperationInput {
     }
 }
 
-/// The output of `TagRole`: the model declares none, so the response has no result element.
+/// The output of `TagRole`: none in the model, so the response has no result element.
 public struct TagRoleOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -394,7 +394,7 @@ public struct UntagRoleInput: OperationInput {
     }
 }
 
-/// The output of `UntagRole`: the model declares none, so the response has no result element.
+/// The output of `UntagRole`: none in the model, so the response has no result element.
 public struct UntagRoleOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -489,7 +489,7 @@ public struct PutRolePermissionsBoundaryInput: OperationInput {
     }
 }
 
-/// The output of `PutRolePermissionsBoundary`: the model declares none, so the response has no result element.
+/// The output of `PutRolePermissionsBoundary`: none in the model, so the response has no result element.
 public struct PutRolePermissionsBoundaryOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -520,7 +520,7 @@ public struct DeleteRolePermissionsBoundaryInput: OperationInput {
     }
 }
 
-/// The output of `DeleteRolePermissionsBoundary`: the model declares none, so the response has no result element.
+/// The output of `DeleteRolePermissionsBoundary`: none in the model, so the response has no result element.
 public struct DeleteRolePermissionsBoundaryOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -243,7 +243,7 @@ public struct DeleteSAMLProviderInput: OperationInput {
     }
 }
 
-/// The output of `DeleteSAMLProvider`: the model declares none, so the response has no result element.
+/// The output of `DeleteSAMLProvider`: none in the model, so the response has no result element.
 public struct DeleteSAMLProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -307,7 +307,7 @@ public struct TagSAMLProviderInput: OperationInput {
     }
 }
 
-/// The output of `TagSAMLProvider`: the model declares none, so the response has no result element.
+/// The output of `TagSAMLProvider`: none in the model, so the response has no result element.
 public struct TagSAMLProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -344,7 +344,7 @@ public struct UntagSAMLProviderInput: OperationInput {
     }
 }
 
-/// The output of `UntagSAMLProvider`: the model declares none, so the response has no result element.
+/// The output of `UntagSAMLProvider`: none in the model, so the response has no result element.
 public struct UntagSAMLProviderOutput: OperationOutput {
     /// Creates the value.
     public init() {}

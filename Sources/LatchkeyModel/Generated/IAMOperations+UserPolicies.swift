@@ -37,7 +37,7 @@ public struct PutUserPolicyInput: OperationInput {
     }
 }
 
-/// The output of `PutUserPolicy`: the model declares none, so the response has no result element.
+/// The output of `PutUserPolicy`: none in the model, so the response has no result element.
 public struct PutUserPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -126,7 +126,7 @@ public struct DeleteUserPolicyInput: OperationInput {
     }
 }
 
-/// The output of `DeleteUserPolicy`: the model declares none, so the response has no result element.
+/// The output of `DeleteUserPolicy`: none in the model, so the response has no result element.
 public struct DeleteUserPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -221,7 +221,7 @@ public struct AttachUserPolicyInput: OperationInput {
     }
 }
 
-/// The output of `AttachUserPolicy`: the model declares none, so the response has no result element.
+/// The output of `AttachUserPolicy`: none in the model, so the response has no result element.
 public struct AttachUserPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -258,7 +258,7 @@ public struct DetachUserPolicyInput: OperationInput {
     }
 }
 
-/// The output of `DetachUserPolicy`: the model declares none, so the response has no result element.
+/// The output of `DetachUserPolicy`: none in the model, so the response has no result element.
 public struct DetachUserPolicyOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -359,7 +359,7 @@ public struct PutUserPermissionsBoundaryInput: OperationInput {
     }
 }
 
-/// The output of `PutUserPermissionsBoundary`: the model declares none, so the response has no result element.
+/// The output of `PutUserPermissionsBoundary`: none in the model, so the response has no result element.
 public struct PutUserPermissionsBoundaryOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -390,7 +390,7 @@ public struct DeleteUserPermissionsBoundaryInput: OperationInput {
     }
 }
 
-/// The output of `DeleteUserPermissionsBoundary`: the model declares none, so the response has no result element.
+/// The output of `DeleteUserPermissionsBoundary`: none in the model, so the response has no result element.
 public struct DeleteUserPermissionsBoundaryOutput: OperationOutput {
     /// Creates the value.
     public init() {}

@@ -189,7 +189,7 @@ public struct UpdateUserInput: OperationInput {
     }
 }
 
-/// The output of `UpdateUser`: the model declares none, so the response has no result element.
+/// The output of `UpdateUser`: none in the model, so the response has no result element.
 public struct UpdateUserOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -220,7 +220,7 @@ public struct DeleteUserInput: OperationInput {
     }
 }
 
-/// The output of `DeleteUser`: the model declares none, so the response has no result element.
+/// The output of `DeleteUser`: none in the model, so the response has no result element.
 public struct DeleteUserOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -257,7 +257,7 @@ public struct TagUserInput: OperationInput {
     }
 }
 
-/// The output of `TagUser`: the model declares none, so the response has no result element.
+/// The output of `TagUser`: none in the model, so the response has no result element.
 public struct TagUserOutput: OperationOutput {
     /// Creates the value.
     public init() {}
@@ -294,7 +294,7 @@ public struct UntagUserInput: OperationInput {
     }
 }
 
-/// The output of `UntagUser`: the model declares none, so the response has no result element.
+/// The output of `UntagUser`: none in the model, so the response has no result element.
 public struct UntagUserOutput: OperationOutput {
     /// Creates the value.
     public init() {}

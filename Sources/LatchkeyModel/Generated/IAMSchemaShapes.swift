@@ -3,11 +3,13 @@
 /// The shapes the inputs of the IAM operations Latchkey serves use, as declared in
 /// `iam-2010-05-08.json`, shared as the model shares them.
 enum IAMShapes {
-    static let pathType = ShapeSchema.string("pathType", min: 1, max: 512, pattern: #"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"#)
+    static let pathType = ShapeSchema.string(
+        "pathType", min: 1, max: 512, pattern: #"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"#)
     static let userNameType = ShapeSchema.string("userNameType", min: 1, max: 64, pattern: #"[\w+=,.@-]+"#)
     static let arnType = ShapeSchema.string("arnType", min: 20, max: 2048)
     static let tagKeyType = ShapeSchema.string("tagKeyType", min: 1, max: 128, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"#)
-    static let tagValueType = ShapeSchema.string("tagValueType", min: 0, max: 256, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#)
+    static let tagValueType = ShapeSchema.string(
+        "tagValueType", min: 0, max: 256, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#)
 
     static let tag = ShapeSchema.structure(
         "Tag",
@@ -16,8 +18,10 @@ enum IAMShapes {
             MemberSchema("Value", IAMShapes.tagValueType, required: true),
         ])
     static let tagListType = ShapeSchema.list("tagListType", of: IAMShapes.tag, max: 50)
-    static let existingUserNameType = ShapeSchema.string("existingUserNameType", min: 1, max: 128, pattern: #"[\w+=,.@-]+"#)
-    static let pathPrefixType = ShapeSchema.string("pathPrefixType", min: 1, max: 512, pattern: #"\u002F[\u0021-\u007F]*"#)
+    static let existingUserNameType = ShapeSchema.string(
+        "existingUserNameType", min: 1, max: 128, pattern: #"[\w+=,.@-]+"#)
+    static let pathPrefixType = ShapeSchema.string(
+        "pathPrefixType", min: 1, max: 512, pattern: #"\u002F[\u0021-\u007F]*"#)
     static let markerType = ShapeSchema.string("markerType", min: 1, max: 320, pattern: #"[\u0020-\u00FF]+"#)
     static let maxItemsType = ShapeSchema.integer("maxItemsType", min: 1, max: 1000)
     static let tagKeyListType = ShapeSchema.list("tagKeyListType", of: IAMShapes.tagKeyType, max: 50)
@@ -27,21 +31,29 @@ enum IAMShapes {
     static let serialNumberType = ShapeSchema.string("serialNumberType", min: 9, max: 256, pattern: #"[\w+=/:,.@-]+"#)
 
     /// A one-time MFA code: not `sensitive` in the model, redacted by Latchkey.
-    static let authenticationCodeType = ShapeSchema.string("authenticationCodeType", min: 6, max: 6, pattern: #"[\d]+"#, redacted: true)
-    static let assignmentStatusType = ShapeSchema.string("assignmentStatusType", enumValues: ["Assigned", "Unassigned", "Any"])
+    static let authenticationCodeType = ShapeSchema.string(
+        "authenticationCodeType", min: 6, max: 6, pattern: #"[\d]+"#, redacted: true)
+    static let assignmentStatusType = ShapeSchema.string(
+        "assignmentStatusType", enumValues: ["Assigned", "Unassigned", "Any"])
     static let roleNameType = ShapeSchema.string("roleNameType", min: 1, max: 64, pattern: #"[\w+=,.@-]+"#)
 
-    /// Permission, trust and resource policies: not `sensitive` in the model, redacted by Latchkey (they describe permissions), like the STS session policies.
-    static let policyDocumentType = ShapeSchema.string("policyDocumentType", min: 1, max: 131072, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, redacted: true)
-    static let roleDescriptionType = ShapeSchema.string("roleDescriptionType", max: 1000, pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"#)
+    /// Permission, trust and resource policies: not `sensitive` in the model, redacted by Latchkey (they describe
+    /// permissions), like the STS session policies.
+    static let policyDocumentType = ShapeSchema.string(
+        "policyDocumentType", min: 1, max: 131072, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, redacted: true)
+    static let roleDescriptionType = ShapeSchema.string(
+        "roleDescriptionType", max: 1000, pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"#)
     static let roleMaxSessionDurationType = ShapeSchema.integer("roleMaxSessionDurationType", min: 3600, max: 43200)
     static let policyNameType = ShapeSchema.string("policyNameType", min: 1, max: 128, pattern: #"[\w+=,.@-]+"#)
-    static let policyPathType = ShapeSchema.string("policyPathType", min: 1, max: 512, pattern: #"((/[A-Za-z0-9\.,\+@=_-]+)*)/"#)
+    static let policyPathType = ShapeSchema.string(
+        "policyPathType", min: 1, max: 512, pattern: #"((/[A-Za-z0-9\.,\+@=_-]+)*)/"#)
     static let policyDescriptionType = ShapeSchema.string("policyDescriptionType", max: 1000)
-    static let policyVersionIdType = ShapeSchema.string("policyVersionIdType", pattern: #"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"#)
+    static let policyVersionIdType = ShapeSchema.string(
+        "policyVersionIdType", pattern: #"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"#)
     static let policyScopeType = ShapeSchema.string("policyScopeType", enumValues: ["All", "AWS", "Local"])
     static let booleanType = ShapeSchema.boolean("booleanType")
-    static let policyUsageType = ShapeSchema.string("PolicyUsageType", enumValues: ["PermissionsPolicy", "PermissionsBoundary"])
+    static let policyUsageType = ShapeSchema.string(
+        "PolicyUsageType", enumValues: ["PermissionsPolicy", "PermissionsBoundary"])
     static let groupNameType = ShapeSchema.string("groupNameType", min: 1, max: 128, pattern: #"[\w+=,.@-]+"#)
     static let simulationPolicyListType = ShapeSchema.list("SimulationPolicyListType", of: IAMShapes.policyDocumentType)
     static let actionNameType = ShapeSchema.string("ActionNameType", min: 3, max: 128)
@@ -51,7 +63,12 @@ enum IAMShapes {
     static let contextKeyNameType = ShapeSchema.string("ContextKeyNameType", min: 5, max: 256)
     static let contextKeyValueType = ShapeSchema.string("ContextKeyValueType")
     static let contextKeyValueListType = ShapeSchema.list("ContextKeyValueListType", of: IAMShapes.contextKeyValueType)
-    static let contextKeyTypeEnum = ShapeSchema.string("ContextKeyTypeEnum", enumValues: ["string", "stringList", "numeric", "numericList", "boolean", "booleanList", "ip", "ipList", "binary", "binaryList", "date", "dateList"])
+    static let contextKeyTypeEnum = ShapeSchema.string(
+        "ContextKeyTypeEnum",
+        enumValues: [
+            "string", "stringList", "numeric", "numericList", "boolean", "booleanList", "ip", "ipList", "binary",
+            "binaryList", "date", "dateList",
+        ])
 
     static let contextEntry = ShapeSchema.structure(
         "ContextEntry",
@@ -68,8 +85,11 @@ enum IAMShapes {
     static let thumbprintType = ShapeSchema.string("thumbprintType", min: 40, max: 40)
     static let thumbprintListType = ShapeSchema.list("thumbprintListType", of: IAMShapes.thumbprintType)
     static let samlMetadataDocumentType = ShapeSchema.string("SAMLMetadataDocumentType", min: 1000, max: 10000000)
-    static let samlProviderNameType = ShapeSchema.string("SAMLProviderNameType", min: 1, max: 128, pattern: #"[\w._-]+"#)
-    static let assertionEncryptionModeType = ShapeSchema.string("assertionEncryptionModeType", enumValues: ["Required", "Allowed"])
-    static let privateKeyType = ShapeSchema.string("privateKeyType", min: 1, max: 16384, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, sensitive: true)
+    static let samlProviderNameType = ShapeSchema.string(
+        "SAMLProviderNameType", min: 1, max: 128, pattern: #"[\w._-]+"#)
+    static let assertionEncryptionModeType = ShapeSchema.string(
+        "assertionEncryptionModeType", enumValues: ["Required", "Allowed"])
+    static let privateKeyType = ShapeSchema.string(
+        "privateKeyType", min: 1, max: 16384, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, sensitive: true)
     static let privateKeyIdType = ShapeSchema.string("privateKeyIdType", min: 22, max: 64, pattern: #"[A-Z0-9]+"#)
 }

@@ -3,13 +3,16 @@
 extension OperationSchema {
     /// IAM `EnableOutboundWebIdentityFederation` (`EnableOutboundWebIdentityFederationRequest`).
     public static let enableOutboundWebIdentityFederation = OperationSchema(
-        .iam, "EnableOutboundWebIdentityFederation", input: .structure("EnableOutboundWebIdentityFederationRequest", []))
+        .iam, "EnableOutboundWebIdentityFederation",
+        input: .structure("EnableOutboundWebIdentityFederationRequest", []))
 
     /// IAM `DisableOutboundWebIdentityFederation` (`DisableOutboundWebIdentityFederationRequest`).
     public static let disableOutboundWebIdentityFederation = OperationSchema(
-        .iam, "DisableOutboundWebIdentityFederation", input: .structure("DisableOutboundWebIdentityFederationRequest", []))
+        .iam, "DisableOutboundWebIdentityFederation",
+        input: .structure("DisableOutboundWebIdentityFederationRequest", []))
 
     /// IAM `GetOutboundWebIdentityFederationInfo` (`GetOutboundWebIdentityFederationInfoRequest`).
     public static let getOutboundWebIdentityFederationInfo = OperationSchema(
-        .iam, "GetOutboundWebIdentityFederationInfo", input: .structure("GetOutboundWebIdentityFederationInfoRequest", []))
+        .iam, "GetOutboundWebIdentityFederationInfo",
+        input: .structure("GetOutboundWebIdentityFederationInfoRequest", []))
 }

@@ -3,21 +3,28 @@
 /// The shapes the inputs of the STS operations Latchkey serves use, as declared in
 /// `sts-2011-06-15.json`, shared as the model shares them.
 enum STSShapes {
-    static let arnType = ShapeSchema.string("arnType", min: 20, max: 2048, pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"#)
-    static let roleSessionNameType = ShapeSchema.string("roleSessionNameType", min: 2, max: 64, pattern: #"[\w+=,.@-]*"#)
+    static let arnType = ShapeSchema.string(
+        "arnType", min: 20, max: 2048,
+        pattern: #"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"#)
+    static let roleSessionNameType = ShapeSchema.string(
+        "roleSessionNameType", min: 2, max: 64, pattern: #"[\w+=,.@-]*"#)
 
     static let policyDescriptorType = ShapeSchema.structure(
         "PolicyDescriptorType",
         [
             MemberSchema("arn", STSShapes.arnType),
         ])
-    static let policyDescriptorListType = ShapeSchema.list("policyDescriptorListType", of: STSShapes.policyDescriptorType)
+    static let policyDescriptorListType = ShapeSchema.list(
+        "policyDescriptorListType", of: STSShapes.policyDescriptorType)
 
     /// Session policies: not `sensitive` in the model, redacted by Latchkey (they describe permissions).
-    static let unrestrictedSessionPolicyDocumentType = ShapeSchema.string("unrestrictedSessionPolicyDocumentType", min: 1, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, redacted: true)
+    static let unrestrictedSessionPolicyDocumentType = ShapeSchema.string(
+        "unrestrictedSessionPolicyDocumentType", min: 1, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#,
+        redacted: true)
     static let roleDurationSecondsType = ShapeSchema.integer("roleDurationSecondsType", min: 900, max: 43200)
     static let tagKeyType = ShapeSchema.string("tagKeyType", min: 1, max: 128, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"#)
-    static let tagValueType = ShapeSchema.string("tagValueType", min: 0, max: 256, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#)
+    static let tagValueType = ShapeSchema.string(
+        "tagValueType", min: 0, max: 256, pattern: #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#)
 
     static let tag = ShapeSchema.structure(
         "Tag",
@@ -43,11 +50,13 @@ enum STSShapes {
             MemberSchema("ProviderArn", STSShapes.arnType),
             MemberSchema("ContextAssertion", STSShapes.contextAssertionType),
         ])
-    static let providedContextsListType = ShapeSchema.list("ProvidedContextsListType", of: STSShapes.providedContext, min: 1, max: 5)
+    static let providedContextsListType = ShapeSchema.list(
+        "ProvidedContextsListType", of: STSShapes.providedContext, min: 1, max: 5)
     static let samlAssertionType = ShapeSchema.string("SAMLAssertionType", min: 4, max: 100000, sensitive: true)
 
     /// Session policies: not `sensitive` in the model, redacted by Latchkey (they describe permissions).
-    static let sessionPolicyDocumentType = ShapeSchema.string("sessionPolicyDocumentType", min: 1, max: 2048, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, redacted: true)
+    static let sessionPolicyDocumentType = ShapeSchema.string(
+        "sessionPolicyDocumentType", min: 1, max: 2048, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, redacted: true)
     static let clientTokenType = ShapeSchema.string("clientTokenType", min: 4, max: 20000, sensitive: true)
     static let urlType = ShapeSchema.string("urlType", min: 4, max: 2048)
     static let targetPrincipalType = ShapeSchema.string("TargetPrincipalType", min: 12, max: 2048)
@@ -57,8 +66,11 @@ enum STSShapes {
     static let tradeInTokenType = ShapeSchema.string("tradeInTokenType", sensitive: true)
     static let userNameType = ShapeSchema.string("userNameType", min: 2, max: 32, pattern: #"[\w+=,.@-]*"#)
     static let durationSecondsType = ShapeSchema.integer("durationSecondsType", min: 900, max: 129600)
-    static let webIdentityTokenAudienceStringType = ShapeSchema.string("webIdentityTokenAudienceStringType", min: 1, max: 1000)
-    static let webIdentityTokenAudienceListType = ShapeSchema.list("webIdentityTokenAudienceListType", of: STSShapes.webIdentityTokenAudienceStringType, min: 1, max: 10)
-    static let webIdentityTokenDurationSecondsType = ShapeSchema.integer("webIdentityTokenDurationSecondsType", min: 60, max: 3600)
+    static let webIdentityTokenAudienceStringType = ShapeSchema.string(
+        "webIdentityTokenAudienceStringType", min: 1, max: 1000)
+    static let webIdentityTokenAudienceListType = ShapeSchema.list(
+        "webIdentityTokenAudienceListType", of: STSShapes.webIdentityTokenAudienceStringType, min: 1, max: 10)
+    static let webIdentityTokenDurationSecondsType = ShapeSchema.integer(
+        "webIdentityTokenDurationSecondsType", min: 60, max: 3600)
     static let jwtAlgorithmType = ShapeSchema.string("jwtAlgorithmType", min: 5, max: 5)
 }
