@@ -132,4 +132,13 @@ enum SampleParameters {
         #expect(listPolicies.queryParameters.map { "\($0.name)=\($0.value)" } == ["OnlyAttached=false", "MaxItems=10"])
         #expect(GetCallerIdentityInput().queryParameters.isEmpty)
     }
+
+    @Test("init(validating:) validates against the operation's table, then reads")
+    func validatingInit() throws {
+        let input = try CreateRoleInput(validating: ["RoleName": "demo", "AssumeRolePolicyDocument": "{}", "Tags": ""])
+        #expect(input == CreateRoleInput(roleName: "demo", assumeRolePolicyDocument: "{}", tags: []))
+        let error = #expect(throws: STSError.self) { try CreateRoleInput(validating: ["RoleName": "a b"]) }
+        #expect(error?.code == .validationError)
+        #expect(error?.message.hasPrefix("2 validation errors detected") == true)
+    }
 }

@@ -75,6 +75,14 @@ public protocol OperationInput: Sendable, Hashable {
     var queryParameters: [(name: String, value: String)] { get }
 }
 
+extension OperationInput {
+    /// Validates flat, percent-decoded query parameters against the operation's constraint table
+    /// (``OperationSchema/decode(_:)``, with its `ValidationError` and `InvalidParameterValue` answers) and reads them.
+    public init(validating parameters: [String: String]) throws(STSError) {
+        try self.init(decoding: Self.operation.schema.decode(parameters))
+    }
+}
+
 /// The typed output of one operation (`AssumeRoleOutput`). Operations without an output in the model have an
 /// output with no members, which renders as no result element.
 public protocol OperationOutput: Sendable, Hashable {}
