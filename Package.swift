@@ -37,18 +37,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
+        // One of each helper, at the bottom of the graph: AWS timestamps and calendar arithmetic, strict Base64 and
+        // base64url, hex, constant-time comparison, UTF-8 validation, the strict JSON reader. Standard library and Date.
+        .target(name: "LatchkeyBase", swiftSettings: swiftSettings),
         // Wire model: shapes, constraint tables, error codes. Pure.
-        .target(name: "LatchkeyModel", swiftSettings: swiftSettings),
+        .target(name: "LatchkeyModel", dependencies: ["LatchkeyBase"], swiftSettings: swiftSettings),
         // awsQuery codec: strict form parser, XML writer. Pure.
-        .target(name: "LatchkeyQuery", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeyQuery", dependencies: ["LatchkeyBase", "LatchkeyModel"], swiftSettings: swiftSettings),
         // SigV4 signer and verifier. No HTTP framework.
         .target(
             name: "LatchkeySigV4",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyBase", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The IAM policy language: parsing and evaluation. Pure.
-        .target(name: "LatchkeyPolicy", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeyPolicy", dependencies: ["LatchkeyBase", "LatchkeyModel"], swiftSettings: swiftSettings),
         // QR codes as PNG images (virtual MFA device enrolment). Pure.
         .target(name: "LatchkeyQRCode", swiftSettings: swiftSettings),
         // libxmlsec1 (XML-DSig over libxml2 and OpenSSL), as a system library.
@@ -60,7 +63,7 @@ let package = Package(
         .target(
             name: "LatchkeyOIDC",
             dependencies: [
-                "LatchkeyModel", "LatchkeyPolicy",
+                "LatchkeyBase", "LatchkeyModel",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -94,7 +97,7 @@ let package = Package(
         .target(
             name: "LatchkeyClient",
             dependencies: [
-                "LatchkeyModel", "LatchkeyQuery", "LatchkeySigV4",
+                "LatchkeyBase", "LatchkeyModel", "LatchkeyQuery", "LatchkeySigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -150,13 +153,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "LatchkeyBaseTests", dependencies: ["LatchkeyBase"], swiftSettings: swiftSettings),
         .testTarget(name: "LatchkeyModelTests", dependencies: ["LatchkeyModel"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LatchkeyPolicyTests", dependencies: ["LatchkeyPolicy", "LatchkeyModel"], resources: [.copy("Fixtures")],
+            name: "LatchkeyPolicyTests", dependencies: ["LatchkeyBase", "LatchkeyPolicy", "LatchkeyModel"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LatchkeyQRCodeTests", dependencies: ["LatchkeyQRCode"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "LatchkeyQueryTests", dependencies: ["LatchkeyQuery", "LatchkeyModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LatchkeyQueryTests", dependencies: ["LatchkeyBase", "LatchkeyQuery", "LatchkeyModel"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(
             name: "LatchkeyCoreTests",
@@ -185,6 +193,7 @@ let package = Package(
             name: "LatchkeyServerTests",
             dependencies: [
                 "LatchkeyServer", "LatchkeyCore", "LatchkeySigV4", "LatchkeyModel", "LatchkeyQuery", "LatchkeySQLite",
+                "LatchkeyBase",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 extension QueryParameters {
     /// Parses an `application/x-www-form-urlencoded` POST body or a GET query string (without the `?`).
     ///
@@ -97,7 +99,7 @@ private struct FormParser {
                 scratch.append(0x20)
                 index += 1
             case UInt8(ascii: "%"):
-                guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2])
+                guard index + 2 < raw.count, let high = Hex.value(of: raw[index + 1]), let low = Hex.value(of: raw[index + 2])
                 else { throw .percentEncoding }
                 scratch.append(high << 4 | low)
                 index += 3
@@ -114,16 +116,5 @@ private struct FormParser {
     private func lengthError(limit: Int, key: String?) -> QueryDecodingError {
         if let key { return .valueLength(key, limit) }
         return .keyLength(limit)
-    }
-}
-
-/// The value of an ASCII hexadecimal digit, or nil.
-@inline(__always)
-func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte &- UInt8(ascii: "a") &+ 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte &- UInt8(ascii: "A") &+ 10
-    default: return nil
     }
 }

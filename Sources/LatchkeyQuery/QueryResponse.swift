@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// Renders awsQuery responses and error documents (XML, and the JSON form AWS serves for
 /// `Accept: application/json`), and reads them back for the client.
 ///

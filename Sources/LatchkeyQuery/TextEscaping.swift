@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// Escaping for the response writers.
 ///
 /// Each function first scans the UTF-8 bytes for anything to escape; most values (ARNs, key IDs, tokens)
@@ -114,8 +116,8 @@ enum TextEscaping {
             case 0x0C: output.append(contentsOf: #"\f"#.utf8)
             case 0x00..<0x20:
                 output.append(contentsOf: #"\u00"#.utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
+                output.append(Hex.digit(byte >> 4))
+                output.append(Hex.digit(byte & 0x0F))
             case 0xE2:
                 // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
                 if index + 1 < bytes.count, bytes[index] == 0x80, bytes[index + 1] == 0xA8 || bytes[index + 1] == 0xA9 {
@@ -131,5 +133,4 @@ enum TextEscaping {
     }
 
     private static let replacementCharacter: [UInt8] = [0xEF, 0xBF, 0xBD]
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

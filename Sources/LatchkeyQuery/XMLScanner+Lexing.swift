@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 extension XMLScanner {
     /// Parses an XML name (letters, digits, `_ : - .`, and any non-ASCII character; not starting with a
     /// digit, `-` or `.`).
@@ -95,7 +97,7 @@ extension XMLScanner {
         for byte in body {
             let digit: UInt32
             if radix == 16 {
-                guard let hex = hexValue(byte) else { return nil }
+                guard let hex = Hex.value(of: byte) else { return nil }
                 digit = UInt32(hex)
             } else {
                 guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// The byte-level parser behind ``XMLReader``: one pass, an explicit stack, no recursion.
 struct XMLScanner {
     private struct OpenElement {

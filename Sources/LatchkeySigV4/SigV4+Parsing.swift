@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 extension SigV4 {
     /// Extracts the SigV4 authentication a request carries, without checking the signature.
     ///

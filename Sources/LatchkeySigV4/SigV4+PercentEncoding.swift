@@ -1,8 +1,8 @@
+import LatchkeyBase
+
 /// RFC 3986 percent-encoding as SigV4 uses it: every byte outside the unreserved set
 /// (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with uppercase hex.
 enum PercentEncoding {
-    private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
     private static let unreservedTable: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
         for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
@@ -26,8 +26,8 @@ enum PercentEncoding {
                 output.append(byte)
             } else {
                 output.append(UInt8(ascii: "%"))
-                output.append(upperDigits[Int(byte >> 4)])
-                output.append(upperDigits[Int(byte & 0x0F)])
+                output.append(Hex.digit(byte >> 4, uppercase: true))
+                output.append(Hex.digit(byte & 0x0F, uppercase: true))
             }
         }
     }
@@ -40,16 +40,6 @@ enum PercentEncoding {
         return String(decoding: output, as: UTF8.self)
     }
 
-    @inline(__always)
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
     /// Percent-decodes `bytes[range]` into `output`. `+` stays a literal `+` (SigV4 query strings are RFC 3986,
     /// not HTML forms). Returns false on a truncated or non-hex escape.
     static func decode(_ bytes: [UInt8], _ range: Range<Int>, into output: inout [UInt8]) -> Bool {
@@ -58,8 +48,8 @@ enum PercentEncoding {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
                 guard index + 2 < range.upperBound,
-                    let high = hexValue(bytes[index + 1]),
-                    let low = hexValue(bytes[index + 2])
+                    let high = Hex.value(of: bytes[index + 1]),
+                    let low = Hex.value(of: bytes[index + 2])
                 else { return false }
                 output.append(high << 4 | low)
                 index += 3

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// The `X-Amz-*` authentication parameters of a presigned query string, decoded.
 struct PresignedQuery {
     enum Name: Int, CaseIterable {

@@ -1,4 +1,5 @@
 import Crypto
+import LatchkeyBase
 
 /// A derived SigV4 signing key for one (secret, date, region, service), safe to cache for that day.
 public struct SigV4SigningKey: Sendable {

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -5,7 +7,8 @@
 #endif
 
 /// The ISO 8601 basic timestamp SigV4 uses (`yyyyMMdd'T'HHmmss'Z'`, UTC), parsed and formatted by hand
-/// (no `DateFormatter` on the hot path). Values are whole seconds since 1970-01-01T00:00:00Z.
+/// (no `DateFormatter` on the hot path; the calendar arithmetic is `GregorianCalendar`'s). Values are whole seconds
+/// since 1970-01-01T00:00:00Z.
 enum AmzTimestamp {
     /// Seconds since 1970 for `text`, or nil unless it is exactly `YYYYMMDDTHHMMSSZ` with valid fields.
     static func parse(_ text: String) -> Int64? {
@@ -35,10 +38,11 @@ enum AmzTimestamp {
             }
             index += 1
         }
-        guard index == 16, (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+        guard index == 16, GregorianCalendar.isValidDate(year: year, month: month, day: day),
             hour < 24, minute < 60, second < 60
         else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        return GregorianCalendar.epochSeconds(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
     /// Whether `text` is exactly eight digits forming a valid `YYYYMMDD` date.
@@ -48,8 +52,8 @@ enum AmzTimestamp {
 
     /// The `YYYYMMDDTHHMMSSZ` form of `seconds` since 1970.
     static func format(_ seconds: Int64) -> String {
-        let (days, secondOfDay) = floorDivide(seconds, 86_400)
-        let (year, month, day) = civilFromDays(days)
+        let (days, secondOfDay) = GregorianCalendar.split(epochSeconds: seconds)
+        let (year, month, day) = GregorianCalendar.civil(fromDays: days)
         var output: [UInt8] = []
         output.reserveCapacity(16)
         appendDigits(year, width: 4, to: &output)
@@ -80,51 +84,5 @@ enum AmzTimestamp {
         while text.count < width { text.insert(UInt8(ascii: "0"), at: 0) }
         if value < 0 { output.append(UInt8(ascii: "-")) }
         output.append(contentsOf: text)
-    }
-
-    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        var quotient = value / divisor
-        var remainder = value % divisor
-        if remainder < 0 {
-            quotient -= 1
-            remainder += divisor
-        }
-        return (quotient, remainder)
-    }
-
-    private static func isLeapYear(_ year: Int64) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let shiftedMonth = (month + 9) % 12
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date for days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    private static func civilFromDays(_ days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

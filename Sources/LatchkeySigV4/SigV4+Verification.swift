@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
@@ -127,6 +129,6 @@ extension SigV4 {
             for: request, signedHeaders: auth.signedHeaders, normalizePath: normalizePath)
         let toSign = stringToSignBytes(canonicalRequest: canonical, timestamp: auth.timestampText, scope: auth.scope)
         let expected = signatureBytes(stringToSign: toSign, signingKey: signingKey)
-        guard constantTimeEquals(expected, Array(auth.signature.utf8)) else { throw SigV4Error.signatureDoesNotMatch }
+        guard ConstantTime.equals(expected, Array(auth.signature.utf8)) else { throw SigV4Error.signatureDoesNotMatch }
     }
 }

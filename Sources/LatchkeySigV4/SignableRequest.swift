@@ -1,4 +1,5 @@
 import Crypto
+import LatchkeyBase
 
 #if canImport(FoundationEssentials)
     public import FoundationEssentials

@@ -1,3 +1,4 @@
+import LatchkeyBase
 import Testing
 
 @testable import LatchkeyPolicy

@@ -1,4 +1,5 @@
 import Foundation
+import LatchkeyBase
 import LatchkeyModel
 import Testing
 

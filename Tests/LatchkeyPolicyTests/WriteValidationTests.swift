@@ -1,3 +1,4 @@
+import LatchkeyBase
 import LatchkeyModel
 import Testing
 

@@ -3,6 +3,7 @@
 #else
     import Foundation
 #endif
+import LatchkeyBase
 import LatchkeyQuery
 
 /// An STS request shape: its `Action` name and its members as awsQuery parameters.

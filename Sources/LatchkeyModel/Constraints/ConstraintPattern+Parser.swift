@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// The syntax tree of a supported Java pattern.
 indirect enum PatternNode: Sendable {
     case set(ScalarClass)
@@ -198,8 +200,8 @@ struct PatternParser {
             // Java: exactly four hex digits.
             var value: UInt32 = 0
             for _ in 0..<4 {
-                guard let digit = Self.hexValue(try next()) else { throw PatternSyntaxError(offset: start) }
-                value = value * 16 + digit
+                guard let digit = Hex.value(of: try next()) else { throw PatternSyntaxError(offset: start) }
+                value = value * 16 + UInt32(digit)
             }
             return .single(value)
         case "p":
@@ -219,15 +221,6 @@ struct PatternParser {
                 throw PatternSyntaxError(offset: start)
             }
             return .single(scalar.value)
-        }
-    }
-
-    private static func hexValue(_ scalar: Unicode.Scalar) -> UInt32? {
-        switch scalar.value {
-        case 0x30...0x39: scalar.value - 0x30
-        case 0x41...0x46: scalar.value - 0x41 + 10
-        case 0x61...0x66: scalar.value - 0x61 + 10
-        default: nil
         }
     }
 }

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import LatchkeyPolicy
+import LatchkeyBase
 
 /// The signature algorithms accepted on web identity tokens. `none` and every HMAC algorithm are absent on
 /// purpose: an issuer's public key must never be usable as a shared secret.

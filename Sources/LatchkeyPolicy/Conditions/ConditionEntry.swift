@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// One compiled test of a `Condition` block: an operator applied to one condition key with its policy values.
 ///
 /// A statement's entries are ANDed (several operators, and several keys under one operator); the values of one
@@ -131,7 +133,7 @@ struct ConditionEntry: Sendable {
             }
             return dates.contains { comparison.holds(date, $0) }
         case .binaries(let binaries):
-            let bytes = Base64.decode(value) ?? Array(value.utf8)
+            let bytes = Base64.decode(value, options: .allowingNonzeroTrailingBits) ?? Array(value.utf8)
             return binaries.contains { $0 == bytes }
         case .ranges(let ranges):
             guard let address = IPRange(value) else { return false }

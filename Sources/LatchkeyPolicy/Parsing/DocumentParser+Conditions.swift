@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// The `Condition` element: `{ operator: { key: value-or-values } }`.
 extension DocumentParser {
     func parseConditionBlock(_ value: JSONValue) throws(PolicyError) -> [ConditionEntry] {
@@ -94,7 +96,9 @@ extension DocumentParser {
         case .binaryEquals:
             var binaries: [[UInt8]] = []
             for text in values {
-                guard let bytes = Base64.decode(text) else { throw invalid(text, "base64") }
+                guard let bytes = Base64.decode(text, options: .allowingNonzeroTrailingBits) else {
+                    throw invalid(text, "base64")
+                }
                 binaries.append(bytes)
             }
             operands = .binaries(binaries)

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// `Action`/`NotAction`, `Resource`/`NotResource` and `Principal`/`NotPrincipal`.
 extension DocumentParser {
     /// Partitions accepted in resource and principal ARNs.

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 /// Turns policy text into a ``PolicyDocument``, enforcing the policy grammar (IAM User Guide, "Grammar of the IAM
 /// JSON policy language") and the limits. Messages are the ones IAM returns with `MalformedPolicyDocument`.
 struct DocumentParser {

@@ -1,4 +1,5 @@
 import Foundation
+import LatchkeyBase
 import LatchkeyQuery
 import LatchkeySigV4
 import Testing
