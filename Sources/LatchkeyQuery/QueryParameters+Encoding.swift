@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 extension QueryParameters {
     /// The parameters as an `application/x-www-form-urlencoded` body, in order.
     ///
@@ -20,32 +22,10 @@ extension QueryParameters {
 
     /// Appends `text` percent-encoded (unreserved characters kept, everything else `%XX` uppercase).
     public static func percentEncode(_ text: String, into output: inout String) {
-        let hex: StaticString = "0123456789ABCDEF"
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
-        hex.withUTF8Buffer { digits in
-            for byte in text.utf8 {
-                if isUnreserved(byte) {
-                    bytes.append(byte)
-                } else {
-                    bytes.append(UInt8(ascii: "%"))
-                    bytes.append(digits[Int(byte >> 4)])
-                    bytes.append(digits[Int(byte & 0x0F)])
-                }
-            }
-        }
+        PercentEncoding.append(text.utf8, to: &bytes)
         // Every byte appended is ASCII, so the decode cannot substitute anything.
         output.append(String(decoding: bytes, as: UTF8.self))
-    }
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-            UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
     }
 }

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 extension SigV4 {
     /// The canonical request for `request`, as AWS defines it for every service except S3.
     ///

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else

@@ -143,3 +143,37 @@ import Testing
         #expect(try JSONReader.read(#"["\u00E9\u00e9"]"#) == .array([.string("éé")]))
     }
 }
+
+@Suite struct PercentEncodingTests {
+    @Test("encodes everything but the RFC 3986 unreserved characters, in uppercase hex; keeps / on request")
+    func encodes() {
+        #expect(PercentEncoding.encode("AZaz09-._~") == "AZaz09-._~")
+        #expect(PercentEncoding.encode("a b+c/d=é*") == "a%20b%2Bc%2Fd%3D%C3%A9%2A")
+        var output: [UInt8] = []
+        PercentEncoding.append(Array("/a b/".utf8), to: &output, keepSlash: true)
+        #expect(String(decoding: output, as: UTF8.self) == "/a%20b/")
+        for byte in UInt8.min...UInt8.max {
+            let unreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || (byte >= 0x30 && byte <= 0x39) || [0x2D, 0x2E, 0x5F, 0x7E].contains(byte)
+            #expect(PercentEncoding.isUnreserved(byte) == unreserved)
+        }
+    }
+
+    @Test("decodes escapes in either case, keeps + literal, and refuses truncated or non-hex escapes")
+    func decodes() {
+        func decode(_ text: String) -> String? {
+            let bytes = Array(text.utf8)
+            var output: [UInt8] = []
+            guard PercentEncoding.decode(bytes, 0..<bytes.count, into: &output) else { return nil }
+            return String(decoding: output, as: UTF8.self)
+        }
+        #expect(decode("a%20b%2bc+d%C3%a9") == "a b+c+dé")
+        #expect(decode("%41") == "A")
+        #expect(decode("%4") == nil)
+        #expect(decode("%") == nil)
+        #expect(decode("%G1") == nil)
+        let bytes = Array("x%41y".utf8)
+        #expect(PercentEncoding.isCanonical(bytes, 0..<1))
+        #expect(!PercentEncoding.isCanonical(bytes, 0..<5))
+    }
+}

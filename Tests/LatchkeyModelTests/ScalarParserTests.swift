@@ -48,6 +48,15 @@ import Testing
     }
 
     @Test(
+        "blobs: padded standard base64, nonzero trailing bits accepted as before; padding inside the text refused",
+        arguments: [("aGk=", "hi"), ("aGl=", "hi"), ("", ""), ("QQ=A", nil), ("====", nil), ("aGk", nil), ("aG k=", nil)]
+            as [(String, String?)])
+    func blobSpellings(text: String, decoded: String?) {
+        let value = try? ScalarParser.parse(text, as: .blob, parameter: "P", redacted: false)
+        #expect(value == decoded.map { .blob(Data($0.utf8)) })
+    }
+
+    @Test(
         "integers follow Integer.parseInt within 32 bits",
         arguments: [
             ("0", 0), ("-2147483648", -2_147_483_648), ("2147483647", 2_147_483_647), ("+7", 7), ("007", 7),

@@ -29,7 +29,7 @@ enum ScalarParser {
             parsed = timestamp(text).map(QueryValue.timestamp)
             expected = "an ISO 8601 timestamp such as 2011-06-15T00:00:00Z"
         case .blob:
-            parsed = Data(base64Encoded: text).map(QueryValue.blob)
+            parsed = Base64.decode(text, options: .allowingNonzeroTrailingBits).map { QueryValue.blob(Data($0)) }
             expected = "base64"
         }
         guard let parsed else {

@@ -1,9 +1,8 @@
-import LatchkeyBase
-
-/// RFC 3986 percent-encoding as SigV4 uses it: every byte outside the unreserved set
-/// (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with uppercase hex.
-enum PercentEncoding {
-    private static let unreservedTable: [Bool] = {
+/// RFC 3986 percent-encoding as AWS uses it (SigV4 canonical requests, awsQuery form bodies): every byte outside the
+/// unreserved set (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with uppercase hex.
+public enum PercentEncoding {
+    @usableFromInline
+    static let unreservedTable: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
         for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
         for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
@@ -14,13 +13,15 @@ enum PercentEncoding {
         return table
     }()
 
-    @inline(__always)
-    static func isUnreserved(_ byte: UInt8) -> Bool {
+    /// Whether `byte` is an RFC 3986 unreserved character, which is never encoded.
+    @inlinable @inline(__always)
+    public static func isUnreserved(_ byte: UInt8) -> Bool {
         unreservedTable[Int(byte)]
     }
 
     /// Appends `bytes` percent-encoded; `/` is kept as is when `keepSlash` is true (paths).
-    static func append(_ bytes: some Sequence<UInt8>, to output: inout [UInt8], keepSlash: Bool = false) {
+    @inlinable
+    public static func append(_ bytes: some Sequence<UInt8>, to output: inout [UInt8], keepSlash: Bool = false) {
         for byte in bytes {
             if unreservedTable[Int(byte)] || (keepSlash && byte == UInt8(ascii: "/")) {
                 output.append(byte)
@@ -33,16 +34,17 @@ enum PercentEncoding {
     }
 
     /// The percent-encoded form of `text` as a string.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         append(text.utf8, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Percent-decodes `bytes[range]` into `output`. `+` stays a literal `+` (SigV4 query strings are RFC 3986,
-    /// not HTML forms). Returns false on a truncated or non-hex escape.
-    static func decode(_ bytes: [UInt8], _ range: Range<Int>, into output: inout [UInt8]) -> Bool {
+    /// Percent-decodes `bytes[range]` into `output`. `+` stays a literal `+` (RFC 3986, not HTML forms). Returns
+    /// false on a truncated or non-hex escape.
+    @inlinable
+    public static func decode(_ bytes: [UInt8], _ range: Range<Int>, into output: inout [UInt8]) -> Bool {
         var index = range.lowerBound
         while index < range.upperBound {
             let byte = bytes[index]
@@ -62,7 +64,8 @@ enum PercentEncoding {
     }
 
     /// Whether `bytes[range]` needs no decoding or re-encoding (all unreserved).
-    static func isCanonical(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+    @inlinable
+    public static func isCanonical(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         for index in range where !unreservedTable[Int(bytes[index])] {
             return false
         }
