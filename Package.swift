@@ -57,14 +57,33 @@ let package = Package(
         // libxmlsec1 (XML-DSig over libxml2 and OpenSSL), as a system library.
         .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
         // SAML 2.0: IdP metadata, signed responses verified with libxmlsec1, signature-wrapping defences, replays.
-        .target(name: "LatchkeySAML", dependencies: ["CXMLSec"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeySAML", dependencies: ["CXMLSec", "LatchkeySAMLModel"], swiftSettings: swiftSettings),
+        // What a verified SAML assertion and IdP metadata say, the AWS attribute rules, the replay cache and the
+        // verifier protocols the services take. No XML library.
+        .target(
+            name: "LatchkeySAMLModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // OpenID Connect: inbound (issuer discovery, JWKS over HTTPS, JWT verification) and outbound (Latchkey's own
-        // issuer: signing keys, discovery and JWKS documents, signed tokens).
+        // issuer: signing keys, discovery and JWKS documents, signed tokens). No network: the fetchers are in
+        // LatchkeyOIDCHTTP.
         .target(
             name: "LatchkeyOIDC",
             dependencies: [
                 "LatchkeyBase", "LatchkeyModel",
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTPS side of OIDC federation, for the server: discovery and JWKS fetches over AsyncHTTPClient, and
+        // the thumbprint-pinned client for issuers whose chain does not verify.
+        .target(
+            name: "LatchkeyOIDCHTTP",
+            dependencies: [
+                "LatchkeyOIDC",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -73,20 +92,28 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        // Accounts, principals, key IDs, tokens, MFA, the STS and IAM operations, the store protocol.
+        // The domain: accounts, principals, ARNs, entities and the store protocols. No crypto, network or XML.
+        .target(name: "LatchkeyDomain", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        // Token and key primitives: access key IDs, session-token sealing, key rings, the master key, TOTP.
+        .target(
+            name: "LatchkeyTokens",
+            dependencies: ["LatchkeyDomain", "LatchkeySigV4", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The STS and IAM operations over the domain, the tokens and the policy language.
         .target(
             name: "LatchkeyCore",
             dependencies: [
                 "LatchkeyModel",
+                "LatchkeyDomain",
+                "LatchkeyTokens",
                 "LatchkeySigV4",
                 "LatchkeyQRCode",
                 "LatchkeyPolicy",
-                "LatchkeySAML",
+                "LatchkeySAMLModel",
                 "LatchkeyOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,14 +135,15 @@ let package = Package(
         // SQLite persistence behind the store protocol.
         .target(
             name: "LatchkeySQLite",
-            dependencies: ["LatchkeyCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LatchkeyDomain", "LatchkeyModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // Hummingbird 2 server: routes, middleware, configuration, lifecycle.
         .target(
             name: "LatchkeyServer",
             dependencies: [
-                "LatchkeyCore", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel", "LatchkeySQLite", "LatchkeyOIDC",
+                "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel",
+                "LatchkeySQLite", "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeySAML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -167,14 +195,19 @@ let package = Package(
         ),
         .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(
+            name: "LatchkeyTokensTests",
+            dependencies: ["LatchkeyTokens", "LatchkeyDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "LatchkeyCoreTests",
-            dependencies: ["LatchkeyCore", "LatchkeyModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LatchkeyOIDCTests",
             dependencies: [
-                "LatchkeyOIDC", "LatchkeyModel",
+                "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeyModel",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -187,13 +220,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LatchkeySAMLTests", dependencies: ["LatchkeySAML", "CXMLSec"], swiftSettings: swiftSettings),
-        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeySAMLTests", dependencies: ["LatchkeySAML", "LatchkeySAMLModel", "CXMLSec"], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyDomain", "LatchkeyModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LatchkeyServerTests",
             dependencies: [
-                "LatchkeyServer", "LatchkeyCore", "LatchkeySigV4", "LatchkeyModel", "LatchkeyQuery", "LatchkeySQLite",
-                "LatchkeyBase",
+                "LatchkeyServer", "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySigV4", "LatchkeyModel",
+                "LatchkeyQuery", "LatchkeySQLite", "LatchkeyBase",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -205,7 +238,8 @@ let package = Package(
         .testTarget(
             name: "LatchkeyClientTests",
             dependencies: [
-                "LatchkeyClient", "LatchkeyServer", "LatchkeyCore", "LatchkeySigV4", "LatchkeyModel", "LatchkeyQuery",
+                "LatchkeyClient", "LatchkeyServer", "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySigV4",
+                "LatchkeyModel", "LatchkeyQuery",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LatchkeySAMLModel
 
 /// Reads and checks the fields of the signed assertion (and the Response's unsigned envelope: Status,
 /// Destination, Issuer). Never searches the document: it walks down from the assertion element only.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LatchkeySAMLModel
 
 /// Strict base64: the standard alphabet with padding; ASCII whitespace (line breaks from IdPs and form posts) is
 /// ignored, anything else is refused.

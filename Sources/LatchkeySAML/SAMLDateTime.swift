@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LatchkeySAMLModel
 
 /// Strict `xs:dateTime` parsing for SAML timestamps: `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`.
 /// A timestamp without a time zone is refused (SAML requires UTC).

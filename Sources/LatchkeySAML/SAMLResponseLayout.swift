@@ -1,3 +1,4 @@
+import LatchkeySAMLModel
 import CXMLSec
 
 /// Where the one assertion and its signatures sit in a SAML Response, after the anti-wrapping checks.

@@ -3,6 +3,7 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
+public import LatchkeySAMLModel
 
 /// Verifies a base64 SAML 2.0 Response for `AssumeRoleWithSAML`.
 ///
@@ -14,7 +15,7 @@ public import Foundation
 ///
 /// The verifier is a value and holds no state: call it from any task. The replay check is the caller's, with a
 /// ``SAMLReplayCache`` and ``VerifiedSAMLAssertion/replayExpiry``.
-public struct SAMLResponseVerifier: Sendable {
+public struct SAMLResponseVerifier: SAMLResponseVerifying {
     /// The audiences AWS accepts: `https://signin.aws.amazon.com/saml` and `urn:amazon:webservices`.
     public static let awsAudiences: Set<String> = ["https://signin.aws.amazon.com/saml", "urn:amazon:webservices"]
     /// The global AWS sign-in endpoint, accepted as Recipient and Destination.

@@ -1,3 +1,4 @@
+import LatchkeySAMLModel
 import CXMLSec
 
 /// Checks one `ds:Signature` element: its shape (one Reference to the element that contains it, allowed algorithms

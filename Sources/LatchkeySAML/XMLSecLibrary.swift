@@ -1,3 +1,4 @@
+import LatchkeySAMLModel
 import CXMLSec
 
 /// One-time, process-wide initialisation of libxml2 and libxmlsec1 (OpenSSL backend).

@@ -1,3 +1,4 @@
+import LatchkeySAMLModel
 import CXMLSec
 
 typealias XMLNodePointer = UnsafeMutablePointer<xmlNode>
@@ -160,11 +161,4 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 
     /// ``textContent`` without leading and trailing XML whitespace.
     var trimmedText: String? { textContent.map(trimXMLWhitespace) }
-}
-
-func trimXMLWhitespace(_ value: String) -> String {
-    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }
-    guard let first = value.firstIndex(where: { !isSpace($0) }), let last = value.lastIndex(where: { !isSpace($0) })
-    else { return "" }
-    return String(value[first...last])
 }

@@ -1,4 +1,4 @@
-public import LatchkeyCore
+public import LatchkeyDomain
 import GRDB
 
 extension SQLiteIdentityStore {

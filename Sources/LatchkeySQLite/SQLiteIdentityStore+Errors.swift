@@ -1,5 +1,5 @@
 import GRDB
-import LatchkeyCore
+import LatchkeyDomain
 
 /// The kind of SQLite constraint a statement violated.
 enum ConstraintViolation: Sendable {

@@ -1,4 +1,4 @@
-public import LatchkeyCore
+public import LatchkeyDomain
 import GRDB
 
 /// The parts of a customer managed policy ARN, `arn:aws:iam::ACCOUNT:policy/PATH/NAME`.

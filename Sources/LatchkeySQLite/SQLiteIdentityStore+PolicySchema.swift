@@ -1,5 +1,5 @@
 import GRDB
-import LatchkeyCore
+import LatchkeyDomain
 
 extension SQLiteIdentityStore {
     /// Schema v2: roles, customer managed policies and their versions, groups and members, inline policies and

@@ -1,5 +1,5 @@
 import GRDB
-import LatchkeyCore
+import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

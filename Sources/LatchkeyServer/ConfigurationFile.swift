@@ -1,6 +1,7 @@
 public import Foundation
 public import LatchkeyCore
 import Yams
+import LatchkeyDomain
 
 /// The YAML configuration (bootstrap) file given with `--config`.
 ///

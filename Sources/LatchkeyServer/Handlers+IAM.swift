@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 extension IAMService {
     /// The IAM admin operations by `Action`: users, keys and MFA here; roles and policies in their own files.

@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 extension IAMService {
     /// Groups, their members, and their inline and attached policies.

@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 extension IAMService {
     /// Managed policies and their versions, groups, user policies and user permissions boundaries.

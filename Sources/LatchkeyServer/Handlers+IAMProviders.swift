@@ -1,6 +1,7 @@
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 extension IAMService {
     /// OpenID Connect and SAML identity providers.

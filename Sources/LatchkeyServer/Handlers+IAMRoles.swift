@@ -1,6 +1,7 @@
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 extension IAMService {
     /// Roles, their inline and attached policies, and their permissions boundaries.

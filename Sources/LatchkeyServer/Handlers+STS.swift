@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 extension SecurityTokenService {
     /// The STS operations by `Action`. Operations Latchkey does not offer validate their parameters (the endpoint does

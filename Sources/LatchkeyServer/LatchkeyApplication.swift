@@ -8,6 +8,10 @@ import NIOSSL
 import ServiceLifecycle
 import NIOCore
 public import Logging
+import LatchkeyOIDCHTTP
+import LatchkeyTokens
+import LatchkeySAML
+public import LatchkeyDomain
 
 /// Builds the Latchkey server: opens the store under the data folder, loads (or creates) the master key, applies
 /// the bootstrap file, and wires the STS and IAM operations to one Query endpoint.
@@ -28,10 +32,14 @@ public enum LatchkeyApplication {
 
     /// Builds the application. `onListening` is called with the bound host and port once the server accepts
     /// connections (useful with port 0).
-    /// `accessKeyUsage` says when recorded access-key uses are written to the store (every minute by default).
+    /// - Parameter store: the identity store; nil opens ``databaseFileName`` (SQLite) in the data folder. The data
+    ///   folder still holds the master key and the lock that keeps a second server out.
+    /// - Parameter clock: the time every operation sees (tests pass a clock they move by hand).
+    /// - Parameter accessKeyUsage: when recorded access-key uses are written to the store (every minute by default).
     public static func build(
         configuration: ServerConfiguration,
         logger: Logger,
+        store injectedStore: (any LatchkeyStore)? = nil,
         clock: @escaping @Sendable () -> Date = { Date() },
         accessKeyUsage: AccessKeyUsageFlushing = AccessKeyUsageFlushing(),
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
@@ -44,7 +52,7 @@ public enum LatchkeyApplication {
         let dataDirectoryLock = try DataDirectoryLock.acquire(directory: configuration.dataDirectory)
         let (masterKey, createdMasterKey) = try MasterKeyLoader.load(configuration: configuration)
         let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent(databaseFileName)
-        let store = try SQLiteIdentityStore(path: databasePath)
+        let store: any LatchkeyStore = try injectedStore ?? SQLiteIdentityStore(path: databasePath)
         let secretBox = SecretBox(masterKey: masterKey)
         let activeKeyID = configuration.file?.sessionTokenKeyId ?? 1
         // Tokens sealed under the previous key ID stay valid after a rotation (they expire within 36 hours); older
@@ -83,9 +91,11 @@ public enum LatchkeyApplication {
             configuration: JWKSFetcherConfiguration(
                 additionalTrustRoots: try Self.trustedIdentityProviderCAs(configuration.file?.idpTrustedCAFile)))
         sts.webIdentity = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: fetcher))
+        sts.saml = SAMLFederation(verifier: SAMLResponseVerifier())
         var iam = IAMService(
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
         iam.outbound = outbound
+        iam.samlMetadata = SAMLMetadataParser()
         let endpoint = QueryEndpoint(
             sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, authorizer: authorizer, limits: configuration.limits,
             logger: logger, clock: clock)

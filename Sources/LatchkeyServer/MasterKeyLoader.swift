@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import LatchkeyTokens
 
 /// Finds the master key: the environment override, then the configuration file (`masterKey`, `masterKeyFile`),
 /// then `<data-dir>/master.key`, created with mode 0600 on first start.

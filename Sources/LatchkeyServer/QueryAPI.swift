@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
+import LatchkeyDomain
 
 /// The two APIs served on one endpoint, told apart by `Version`.
 enum QueryAPI: Sendable {

@@ -9,6 +9,7 @@ import LatchkeySigV4
 import Logging
 import NIOCore
 import NIOHTTP1
+import LatchkeyDomain
 
 /// The single Query-protocol endpoint: `POST /` (form body) and `GET /?...`.
 ///

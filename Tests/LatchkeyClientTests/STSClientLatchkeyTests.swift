@@ -3,6 +3,7 @@ import LatchkeyClient
 import LatchkeyCore
 import LatchkeyQuery
 import Testing
+import LatchkeyTokens
 
 /// The client against the real Latchkey server on loopback, one operation at a time.
 @Suite struct STSClientLatchkeyTests {

@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import Testing
+import LatchkeyDomain
 
 @Suite struct CoreCallerTests {
     static let account = "111122223333"

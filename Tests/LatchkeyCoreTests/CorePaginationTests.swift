@@ -2,6 +2,7 @@ import Foundation
 @testable import LatchkeyCore
 import LatchkeyModel
 import Testing
+import LatchkeyTokens
 
 @Suite struct CorePaginationTests {
     static let names = ["alice", "bob", "carol", "dave", "erin"]

@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeySAML
 import Testing
+import LatchkeySAMLModel
 
 /// The attack table for AssumeRoleWithSAML: every case is refused with the documented kind of error.
 @Suite struct SAMLAttackTests {

@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeySAML
 import Testing
+import LatchkeySAMLModel
 
 @Suite struct SAMLMetadataTests {
     static func metadata(certificates: [(use: String?, base64: String)], validUntil: String? = nil) -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeySAML
 import Testing
+import LatchkeySAMLModel
 
 @Suite struct SAMLResponseFieldsTests {
     @Test("SubjectType removes only the SAML 2.0 name-ID format prefix", arguments: [

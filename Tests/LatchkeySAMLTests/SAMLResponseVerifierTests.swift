@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeySAML
 import Testing
+import LatchkeySAMLModel
 
 @Suite struct SAMLResponseVerifierTests {
     let verifier = SAMLResponseVerifier()

@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeySAML
 import Testing
+import LatchkeySAMLModel
 
 /// The eight signature-wrapping shapes of Somorovsky et al., "On Breaking SAML: Be Whoever You Want to Be" (2012),
 /// built from a genuinely signed response: each must be refused, never read as the evil assertion.

@@ -1,5 +1,5 @@
 import Foundation
-import LatchkeyCore
+import LatchkeyDomain
 import LatchkeySQLite
 import Testing
 

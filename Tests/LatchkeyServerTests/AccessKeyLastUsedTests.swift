@@ -11,6 +11,7 @@ import LatchkeySigV4
 import Logging
 import Synchronization
 import Testing
+import LatchkeyDomain
 
 /// Drives the server's access-key-usage flusher by hand: the flusher's wait returns only when the test ticks, and
 /// `tick()` returns once the flush it allowed has finished (the flusher is waiting again). No wall-clock sleeps.

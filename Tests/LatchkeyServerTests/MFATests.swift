@@ -3,6 +3,7 @@ import LatchkeyCore
 import LatchkeyQuery
 import LatchkeySigV4
 import Testing
+import LatchkeyTokens
 
 /// A virtual MFA device as the test sees it: its serial number and a TOTP generator from the returned seed.
 struct VirtualDevice {

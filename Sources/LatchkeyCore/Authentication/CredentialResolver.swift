@@ -2,6 +2,8 @@ public import Foundation
 public import LatchkeyModel
 import LatchkeySigV4
 import Synchronization
+public import LatchkeyDomain
+public import LatchkeyTokens
 
 /// Finds the secret and the principal behind an access key ID (and session token), so the server can verify a
 /// SigV4 signature. Temporary credentials are resolved from the sealed session token alone, with no store read;

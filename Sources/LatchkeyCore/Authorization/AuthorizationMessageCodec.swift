@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+public import LatchkeyTokens
 
 /// Seals `AuthorizationFailure`s into the opaque "encoded authorization failure message" that Latchkey appends to
 /// every `AccessDenied`, and opens them for `DecodeAuthorizationMessage`. AES-256-GCM under a key derived from the

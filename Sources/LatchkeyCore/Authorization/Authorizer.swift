@@ -1,9 +1,7 @@
 public import Foundation
 public import LatchkeyModel
 public import LatchkeyPolicy
-
-/// Every store the operations need.
-public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore
+public import LatchkeyDomain
 
 /// Decides requests with AWS's evaluation logic: gathers the caller's identity policies (user, groups, role),
 /// permissions boundary and session policies, describes the caller and the request as condition keys, and asks
@@ -138,7 +136,7 @@ public struct Authorizer: Sendable {
     func identitySide(of caller: Caller) async throws(STSError)
         -> (identity: [NamedPolicy], boundary: NamedPolicy?, session: [NamedPolicy]?)
     {
-        let principal: PolicyPrincipal
+        let principal: LatchkeyDomain.PolicyPrincipal
         var session: [NamedPolicy]?
         switch caller.credentials {
         case .root:

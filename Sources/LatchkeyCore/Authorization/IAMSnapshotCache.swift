@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import LatchkeyDomain
 
 /// A short-lived memory of what AssumeRole, AssumeRoleWithWebIdentity and IAM authorization read on every request:
 /// roles, OIDC providers and the effective policies of principals. Any IAM write through this node clears it at once (`invalidateAll`); entries also expire

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+public import LatchkeyDomain
 
 extension IAMService {
     /// `PutGroupPolicy`: creates or replaces an inline policy; the document is parsed as an identity policy.

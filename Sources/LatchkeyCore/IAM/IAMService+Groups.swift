@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeyDomain
+import LatchkeyTokens
 
 extension IAMService {
     /// The most groups one user may belong to (IAM's quota).

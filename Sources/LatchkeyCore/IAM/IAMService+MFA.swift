@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyQRCode
+public import LatchkeyDomain
+import LatchkeyTokens
 
 extension IAMService {
     /// A virtual MFA device just created, with its seed (returned once).

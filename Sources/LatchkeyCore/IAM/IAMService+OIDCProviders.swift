@@ -1,6 +1,7 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyOIDC
+public import LatchkeyDomain
 
 extension IAMService {
     /// At most this many client IDs on one provider (IAM's quota).

@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+public import LatchkeyDomain
 
 extension IAMService {
     /// `EnableOutboundWebIdentityFederation`: returns the account's issuer URL.

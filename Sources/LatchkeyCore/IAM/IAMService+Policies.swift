@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeyDomain
+import LatchkeyTokens
 
 extension IAMService {
     /// `ListPolicies`' `Scope`: Latchkey has no AWS managed policies, so `AWS` lists nothing.
@@ -91,7 +93,7 @@ extension IAMService {
 
     /// `GetPolicyVersion`.
     public func getPolicyVersion(caller: Caller, policyArn: String, versionId: String) async throws(STSError)
-        -> PolicyVersion
+        -> LatchkeyDomain.PolicyVersion
     {
         try await authorize(caller, action: "GetPolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
@@ -105,7 +107,7 @@ extension IAMService {
     /// `CreatePolicyVersion`: at most five versions; with `SetAsDefault` the new version is in force at once.
     public func createPolicyVersion(
         caller: Caller, policyArn: String, document: String, setAsDefault: Bool, now: Date
-    ) async throws(STSError) -> PolicyVersion {
+    ) async throws(STSError) -> LatchkeyDomain.PolicyVersion {
         try await authorize(caller, action: "CreatePolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try Self.validatePolicyDocument(document, as: .managed)
@@ -154,7 +156,7 @@ extension IAMService {
 
     /// `ListPolicyVersions`, newest first, paginated.
     public func listPolicyVersions(caller: Caller, policyArn: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<PolicyVersion>
+        async throws(STSError) -> Page<LatchkeyDomain.PolicyVersion>
     {
         try await authorize(caller, action: "ListPolicyVersions", resource: policyArn)
         try Self.checkPolicyArn(policyArn)

@@ -1,4 +1,5 @@
 public import LatchkeyModel
+public import LatchkeyDomain
 
 extension IAMService {
     /// IAM's aggregate quota for a role's inline policies, in characters without white space.

@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeyDomain
+import LatchkeyTokens
 
 extension IAMService {
     /// `CreateRole`: the trust policy is parsed as a resource-based policy (`MalformedPolicyDocument`, or

@@ -1,6 +1,7 @@
 public import Foundation
 public import LatchkeyModel
-import LatchkeySAML
+import LatchkeySAMLModel
+public import LatchkeyDomain
 
 extension IAMService {
     /// At most this many SAML providers in one account.
@@ -14,7 +15,7 @@ extension IAMService {
         let arn = "arn:aws:iam::\(caller.accountId):saml-provider/\(name)"
         try await authorize(caller, action: "CreateSAMLProvider", resource: arn)
         try Self.checkTagKeysUnique(tags)
-        let summary = try Self.readMetadata(metadataDocument)
+        let summary = try self.readMetadata(metadataDocument)
         let provider = SAMLProvider(
             accountId: caller.accountId, name: name, uuid: UUID().uuidString.lowercased(),
             metadataDocument: metadataDocument, signingCertificates: summary.signingCertificates,
@@ -52,7 +53,7 @@ extension IAMService {
         try await authorize(caller, action: "UpdateSAMLProvider", resource: arn)
         // Read before the store's transaction (it can be megabytes), reported after the provider is found, as before.
         let summary: Result<SAMLMetadata, STSError>? = metadataDocument.map { document in
-            Result { () throws(STSError) -> SAMLMetadata in try Self.readMetadata(document) }
+            Result { () throws(STSError) -> SAMLMetadata in try self.readMetadata(document) }
         }
         return try await modifySAMLProvider(caller.accountId, arn) { provider in
             guard let metadataDocument, let summary else { return }
@@ -125,14 +126,17 @@ extension IAMService {
     }
 
     /// SAML 2.0 IdP metadata of 1,000 to 10,000,000 characters with at least one signing certificate.
-    static func readMetadata(_ document: String) throws(STSError) -> SAMLMetadata {
+    func readMetadata(_ document: String) throws(STSError) -> SAMLMetadata {
         guard SAMLMetadata.lengthRange.contains(document.count) else {
             throw STSError(
                 .invalidInput,
                 "SAMLMetadataDocument must be between \(SAMLMetadata.lengthRange.lowerBound) and \(SAMLMetadata.lengthRange.upperBound) characters long.")
         }
+        guard let samlMetadata else {
+            throw STSError(.invalidInput, "SAML providers are not enabled on this server.")
+        }
         do {
-            return try SAMLMetadata.parse(document)
+            return try samlMetadata.read(document)
         } catch {
             throw STSError(.invalidInput, error.message)
         }

@@ -1,6 +1,7 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeyDomain
 
 extension IAMService {
     /// The most managed policies attached to one user, group or role (IAM's default quota).

@@ -1,5 +1,7 @@
 public import Foundation
 public import LatchkeyModel
+public import LatchkeyDomain
+import LatchkeyTokens
 
 extension IAMService {
     /// `CreateUser`.

@@ -1,12 +1,11 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeySAMLModel
+public import LatchkeyDomain
+public import LatchkeyTokens
 
-/// The IAM admin API for users, access keys and virtual MFA devices.
-///
-/// Authorization: until the policy engine exists, only the account's root may call these operations (its
-/// long-term keys, or session credentials it obtained with MFA, as AWS requires for IAM calls made with
-/// GetSessionToken credentials). Everyone else gets `AccessDenied`.
+/// The IAM operations Latchkey serves, authorized with the caller's policies.
 public struct IAMService: Sendable {
     let store: any LatchkeyStore
     let secretBox: SecretBox
@@ -16,6 +15,9 @@ public struct IAMService: Sendable {
     let clock: @Sendable () -> Date
     /// Latchkey's own OIDC issuer, for the outbound federation operations.
     public var outbound: OutboundIssuerService?
+    /// Reads IdP metadata for the SAML provider operations (the server passes LatchkeySAML's libxmlsec1 parser);
+    /// nil refuses them.
+    public var samlMetadata: (any SAMLMetadataReading)?
 
     /// - Parameter resolver: the credential cache to invalidate when keys or users change.
     /// - Parameter mfa: the MFA verifier shared with `SecurityTokenService`.

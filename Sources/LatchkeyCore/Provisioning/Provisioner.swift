@@ -1,5 +1,7 @@
 public import Foundation
 public import LatchkeyModel
+public import LatchkeyDomain
+public import LatchkeyTokens
 
 /// What a bootstrap file declares: accounts and their root access keys.
 public struct BootstrapPlan: Sendable, Equatable {

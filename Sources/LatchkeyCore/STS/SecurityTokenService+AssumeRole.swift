@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeyDomain
+import LatchkeyTokens
 
 /// The parameters of `AssumeRole`, validated against the model's constraints already.
 public struct AssumeRoleRequest: Sendable {

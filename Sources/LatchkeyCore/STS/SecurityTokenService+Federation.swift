@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+public import LatchkeyDomain
+import LatchkeyTokens
 
 /// What `GetFederationToken` returns.
 public struct FederationTokenResult: Sendable {

@@ -3,6 +3,8 @@ import Crypto
 public import LatchkeyModel
 public import LatchkeyOIDC
 import LatchkeyPolicy
+public import LatchkeyDomain
+public import LatchkeyTokens
 
 /// Temporary credentials as STS returns them.
 public struct TemporaryCredentials: Sendable {
@@ -22,8 +24,8 @@ public struct SecurityTokenService: Sendable {
     let authorizer: Authorizer
     /// Verifies OIDC tokens for `AssumeRoleWithWebIdentity` (issuer discovery, cached JWKS); nil turns it off.
     public var webIdentity: WebIdentityTokenVerifier?
-    /// Verifies SAML responses for `AssumeRoleWithSAML` and remembers the assertions already used.
-    public var saml = SAMLFederation()
+    /// Verifies SAML responses for `AssumeRoleWithSAML` and remembers the assertions already used; nil turns it off.
+    public var saml: SAMLFederation?
     /// Latchkey's own OIDC issuer for `GetWebIdentityToken`; nil answers `OutboundWebIdentityFederationDisabled`.
     public var outbound: OutboundIssuerService?
 

@@ -1,4 +1,5 @@
 import LatchkeyModel
+import LatchkeyDomain
 
 /// AWS's rules for session tags: at most 50, keys unique case-insensitively, transitive keys a subset of the tags
 /// passed, tags inherited transitively from the calling session carried along and not overridable.

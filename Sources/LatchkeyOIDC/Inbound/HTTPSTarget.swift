@@ -1,23 +1,23 @@
 /// An `https` URL taken apart for a fetch: the host and port to connect to and the request target.
 /// Parsed byte by byte like ``OIDCProviderIdentity``; a fragment is dropped, a query kept.
-struct HTTPSTarget: Sendable, Hashable, CustomStringConvertible {
-    static let maximumLength = 2048
+package struct HTTPSTarget: Sendable, Hashable, CustomStringConvertible {
+    package static let maximumLength = 2048
 
-    let authority: OIDCProviderIdentity
+    package let authority: OIDCProviderIdentity
     /// The origin-form request target: the path (at least `/`) and the query, if any.
-    let requestTarget: String
+    package let requestTarget: String
 
-    var url: String { "https://" + authority.host + (authority.port.map { ":\($0)" } ?? "") + requestTarget }
-    var description: String { url }
+    package var url: String { "https://" + authority.host + (authority.port.map { ":\($0)" } ?? "") + requestTarget }
+    package var description: String { url }
 
     /// The discovery document of a provider.
-    init(discoveryOf provider: OIDCProviderIdentity) {
+    package init(discoveryOf provider: OIDCProviderIdentity) {
         authority = OIDCProviderIdentity(host: provider.host, port: provider.port)
         requestTarget = provider.path + "/.well-known/openid-configuration"
     }
 
     /// Parses an absolute `https` URL such as a discovery document's `jwks_uri`.
-    init?(url: String) {
+    package init?(url: String) {
         guard url.utf8.count <= Self.maximumLength else { return nil }
         var bytes = Array(url.utf8)
         guard bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
@@ -37,7 +37,7 @@ struct HTTPSTarget: Sendable, Hashable, CustomStringConvertible {
 
 extension OIDCProviderIdentity {
     /// An identity with no path, used as the connect-to authority of a URL.
-    init(host: String, port: Int?) {
+    package init(host: String, port: Int?) {
         self.init(unchecked: host, port: port, path: "")
     }
 }

@@ -5,6 +5,12 @@ import Foundation
 #endif
 import Synchronization
 
+/// Fetches an issuer's signing keys: its discovery document, then its `jwks_uri`.
+public protocol JWKSFetching: Sendable {
+    /// Returns the raw JWKS document of `provider`, or throws ``WebIdentityError/Code/communication``.
+    func fetchKeySetDocument(for provider: RegisteredOIDCProvider) async throws(WebIdentityError) -> [UInt8]
+}
+
 /// Per-issuer signing keys with a time to live, single-flight loading and a rate-limited refresh when a
 /// token names an unknown `kid`.
 ///

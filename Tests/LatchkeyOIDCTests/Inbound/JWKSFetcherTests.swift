@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyOIDC
 import NIOSSL
 import Testing
+import LatchkeyOIDCHTTP
 
 /// Against a real HTTPS issuer on loopback with certificates made at test time.
 ///

@@ -1,6 +1,8 @@
 public import Foundation
 public import LatchkeyModel
 import LatchkeyPolicy
+import LatchkeyDomain
+import LatchkeyTokens
 
 /// What every federated `AssumeRoleWith*` call returns besides its protocol's own fields.
 public struct FederatedSessionResult: Sendable {

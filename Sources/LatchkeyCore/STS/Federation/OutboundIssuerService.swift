@@ -3,6 +3,8 @@ public import LatchkeyModel
 public import LatchkeyOIDC
 import LatchkeyPolicy
 import Synchronization
+public import LatchkeyDomain
+public import LatchkeyTokens
 
 /// Latchkey as an OpenID Connect issuer: per account, `GetWebIdentityToken` signs JWTs for the calling principal,
 /// and the issuer's discovery document and JWKS are served under a configurable base URL

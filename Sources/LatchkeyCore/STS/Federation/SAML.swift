@@ -1,6 +1,7 @@
 public import Foundation
 public import LatchkeyModel
-public import LatchkeySAML
+public import LatchkeySAMLModel
+public import LatchkeyDomain
 
 /// The parameters of `AssumeRoleWithSAML`, validated against the model's constraints already.
 public struct AssumeRoleWithSAMLRequest: Sendable {
@@ -62,6 +63,9 @@ extension SecurityTokenService {
         }
         guard let provider = found, provider.arn == request.principalArn else {
             throw STSError(.invalidIdentityToken, "Specified provider doesn't exist")
+        }
+        guard let saml else {
+            throw STSError(.invalidAction, "AssumeRoleWithSAML is not enabled on this server.")
         }
         let assertion: VerifiedSAMLAssertion
         do {
@@ -134,10 +138,11 @@ extension SecurityTokenService {
 /// SAML verification shared by every copy of the service: the verifier's accepted audiences and recipients, and
 /// the cache that refuses a replayed assertion until it expires.
 public struct SAMLFederation: Sendable {
-    public var verifier: SAMLResponseVerifier
+    /// Verifies signed SAML responses (the server passes LatchkeySAML's libxmlsec1 `SAMLResponseVerifier`).
+    public var verifier: any SAMLResponseVerifying
     let replays: SAMLReplayCache
 
-    public init(verifier: SAMLResponseVerifier = SAMLResponseVerifier(), replayCapacity: Int = 100_000) {
+    public init(verifier: any SAMLResponseVerifying, replayCapacity: Int = 100_000) {
         self.verifier = verifier
         self.replays = SAMLReplayCache(capacity: replayCapacity)
     }

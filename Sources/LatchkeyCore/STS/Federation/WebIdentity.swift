@@ -1,6 +1,7 @@
 public import Foundation
 public import LatchkeyModel
 public import LatchkeyOIDC
+public import LatchkeyDomain
 
 /// The parameters of `AssumeRoleWithWebIdentity`, validated against the model's constraints already.
 public struct AssumeRoleWithWebIdentityRequest: Sendable {

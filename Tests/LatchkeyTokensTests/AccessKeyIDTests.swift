@@ -1,6 +1,6 @@
 import Testing
 
-@testable import LatchkeyCore
+@testable import LatchkeyTokens
 
 @Suite struct AccessKeyIDTests {
     @Test(

@@ -1,7 +1,7 @@
 import Crypto
 import Testing
 
-@testable import LatchkeyCore
+@testable import LatchkeyTokens
 
 @Suite struct MasterKeyTests {
     static let fixedBase64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="

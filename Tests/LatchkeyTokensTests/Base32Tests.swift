@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import LatchkeyCore
+@testable import LatchkeyTokens
 
 @Suite struct Base32Tests {
     /// RFC 4648 section 10 test vectors, padding removed on the encoded side.

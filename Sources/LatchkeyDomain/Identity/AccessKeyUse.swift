@@ -16,7 +16,7 @@ public struct AccessKeyUse: Sendable, Hashable {
     }
 
     /// The later of two uses of the same key (`other` when `self` is nil); on equal dates, `other`.
-    static func latest(_ first: AccessKeyUse?, _ other: AccessKeyUse?) -> AccessKeyUse? {
+    package static func latest(_ first: AccessKeyUse?, _ other: AccessKeyUse?) -> AccessKeyUse? {
         guard let first else { return other }
         guard let other else { return first }
         return other.date >= first.date ? other : first

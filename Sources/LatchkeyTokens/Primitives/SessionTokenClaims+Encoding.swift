@@ -1,3 +1,4 @@
+import LatchkeyDomain
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

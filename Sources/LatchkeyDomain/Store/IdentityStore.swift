@@ -37,6 +37,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { detail }
 }
 
+/// Every store the operations need: what a store implementation (SQLite, PostgreSQL, in memory) provides.
+public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore
+
 /// Persistence of accounts, IAM users, access keys and MFA devices.
 ///
 /// Every method is one atomic unit: it either changes everything it names or nothing. Names are compared as IAM

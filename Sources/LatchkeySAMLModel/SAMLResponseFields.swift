@@ -3,7 +3,8 @@ public import FoundationEssentials
 #else
 public import Foundation
 #endif
-import CXMLSec
+import Crypto
+
 
 /// The derived fields of an `AssumeRoleWithSAML` response and the `saml:` condition keys.
 public enum SAMLResponseFields {
@@ -22,13 +23,7 @@ public enum SAMLResponseFields {
     /// `NameQualifier`: `Base64(SHA1(issuer + accountID + "/" + providerName))`, where `providerName` is the friendly
     /// name (the last part of the SAML provider ARN).
     public static func nameQualifier(issuer: String, accountID: String, providerName: String) -> String {
-        let input = Array((issuer + accountID + "/" + providerName).utf8)
-        var digest = [UInt8](repeating: 0, count: 20)
-        var length: UInt32 = 0
-        let status = input.withUnsafeBufferPointer { bytes in
-            EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, EVP_sha1(), nil)
-        }
-        precondition(status == 1 && length == 20, "SHA-1 is always available in OpenSSL")
+        let digest = Insecure.SHA1.hash(data: Array((issuer + accountID + "/" + providerName).utf8))
         return Data(digest).base64EncodedString()
     }
 

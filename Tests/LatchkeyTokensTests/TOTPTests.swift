@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Testing
 
-@testable import LatchkeyCore
+@testable import LatchkeyTokens
 
 @Suite struct TOTPTests {
     /// The RFC 4226 and RFC 6238 (SHA-1) test secret.

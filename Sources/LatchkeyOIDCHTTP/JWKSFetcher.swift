@@ -7,12 +7,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 public import NIOSSL
-
-/// Fetches an issuer's signing keys: its discovery document, then its `jwks_uri`.
-public protocol JWKSFetching: Sendable {
-    /// Returns the raw JWKS document of `provider`, or throws ``WebIdentityError/Code/communication``.
-    func fetchKeySetDocument(for provider: RegisteredOIDCProvider) async throws(WebIdentityError) -> [UInt8]
-}
+public import LatchkeyOIDC
 
 /// Limits and trust for fetching OIDC discovery documents and key sets.
 public struct JWKSFetcherConfiguration: Sendable {

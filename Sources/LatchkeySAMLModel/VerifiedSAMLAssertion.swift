@@ -33,6 +33,35 @@ public struct VerifiedSAMLAssertion: Sendable, Hashable {
     /// The AWS attributes parsed from ``attributes``.
     public let aws: SAMLAWSAttributes
 
+    /// Creates a verified assertion (only a verifier should: every field must come from the signed assertion).
+    public init(
+        assertionID: String, issuer: String, subject: String, nameIDFormat: String?, audiences: [String],
+        recipient: String, destination: String?, notOnOrAfter: Date, replayExpiry: Date, sessionNotOnOrAfter: Date?,
+        attributes: [String: [String]], aws: SAMLAWSAttributes
+    ) {
+        self.assertionID = assertionID
+        self.issuer = issuer
+        self.subject = subject
+        self.nameIDFormat = nameIDFormat
+        self.audiences = audiences
+        self.recipient = recipient
+        self.destination = destination
+        self.notOnOrAfter = notOnOrAfter
+        self.replayExpiry = replayExpiry
+        self.sessionNotOnOrAfter = sessionNotOnOrAfter
+        self.attributes = attributes
+        self.aws = aws
+    }
+
     /// `SubjectType`: ``nameIDFormat`` without the `urn:oasis:names:tc:SAML:2.0:nameid-format:` prefix.
     public var subjectType: String? { nameIDFormat.map(SAMLResponseFields.subjectType(nameIDFormat:)) }
+}
+
+/// Verifies a base64 SAML response against a provider's signing certificates. The libxmlsec1 implementation is
+/// `SAMLResponseVerifier` in LatchkeySAML; the services take this protocol so they never link libxmlsec1.
+public protocol SAMLResponseVerifying: Sendable {
+    /// The verified assertion of `samlResponseBase64` (the `SAMLAssertion` parameter) at `now`, or the first
+    /// failed check. `trustedCertificates` are the provider's DER signing certificates.
+    func verify(samlResponseBase64: String, trustedCertificates: [[UInt8]], now: Date) throws(SAMLError)
+        -> VerifiedSAMLAssertion
 }

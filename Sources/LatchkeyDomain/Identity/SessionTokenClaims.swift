@@ -170,7 +170,7 @@ public struct SessionTag: Sendable, Hashable {
 
 extension Date {
     /// This date rounded down to a whole second, as AWS shows creation and expiry times.
-    var wholeSeconds: Date { Date(timeIntervalSince1970: Date.flooredEpochSeconds(self)) }
+    package var wholeSeconds: Date { Date(timeIntervalSince1970: Date.flooredEpochSeconds(self)) }
 
     /// Seconds since 1970 rounded down to a whole number, clamped to what an `Int64` holds.
     static func flooredEpochSeconds(_ date: Date) -> Double {
@@ -180,7 +180,7 @@ extension Date {
 
 extension Int64 {
     /// `seconds` rounded down, clamped to the `Int64` range; non-finite values clamp by sign, NaN becomes 0.
-    init(clampingSeconds seconds: Double) {
+    public init(clampingSeconds seconds: Double) {
         if seconds.isNaN {
             self = 0
         } else if seconds >= 9.2e18 {

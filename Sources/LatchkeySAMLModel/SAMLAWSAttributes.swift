@@ -43,7 +43,7 @@ public struct SAMLAWSAttributes: Sendable, Hashable {
     public let sourceIdentity: String?
 
     /// Reads the AWS attributes from the attribute map, in the order of `names`.
-    static func parse(_ attributes: [String: [String]], names: [String]) throws(SAMLError) -> SAMLAWSAttributes {
+    package static func parse(_ attributes: [String: [String]], names: [String]) throws(SAMLError) -> SAMLAWSAttributes {
         var roles: [SAMLRolePair] = []
         for value in attributes[prefix + "Role"] ?? [] { roles.append(try parseRole(value)) }
         var tags: [SAMLPrincipalTag] = []
@@ -88,4 +88,12 @@ public struct SAMLAWSAttributes: Sendable, Hashable {
         if isProvider(parts[0]), isRole(parts[1]) { return SAMLRolePair(roleArn: parts[1], providerArn: parts[0]) }
         throw SAMLError(.invalidAttribute, "A Role attribute value must be a role ARN and a provider ARN")
     }
+}
+
+/// `value` without leading and trailing XML whitespace (space, tab, CR, LF).
+package func trimXMLWhitespace(_ value: String) -> String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }
+    guard let first = value.firstIndex(where: { !isSpace($0) }), let last = value.lastIndex(where: { !isSpace($0) })
+    else { return "" }
+    return String(value[first...last])
 }

@@ -1,22 +1,21 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+import FoundationEssentials
 #else
-public import Foundation
+import Foundation
 #endif
 import CXMLSec
+public import LatchkeySAMLModel
 
-/// An identity provider's SAML 2.0 metadata (`CreateSAMLProvider`'s `SAMLMetadataDocument`).
-public struct SAMLMetadata: Sendable, Hashable {
-    /// `EntityDescriptor/@entityID`.
-    public let entityID: String
-    /// The DER certificates of `IDPSSODescriptor/KeyDescriptor` with `use="signing"` or no `use`, in document order.
-    public let signingCertificates: [[UInt8]]
-    /// `EntityDescriptor/@validUntil`, if present.
-    public let validUntil: Date?
+/// The libxmlsec1 reader of IdP metadata documents.
+public struct SAMLMetadataParser: SAMLMetadataReading {
+    public init() {}
 
-    /// IAM's bounds on `SAMLMetadataDocument` (characters).
-    public static let lengthRange = 1000...10_000_000
+    public func read(_ document: String) throws(SAMLError) -> SAMLMetadata {
+        try SAMLMetadata.parse(document)
+    }
+}
 
+extension SAMLMetadata {
     /// Parses a metadata document (with the same safe parser as responses: no DTD, no entities, no network).
     ///
     /// The metadata's own signature, if any, is not checked (AWS does not require one). Every signing certificate

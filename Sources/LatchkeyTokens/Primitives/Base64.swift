@@ -2,7 +2,7 @@
 ///
 /// Decoding is strict and canonical: length a multiple of 4, padding only at the end, no whitespace, and unused
 /// trailing bits zero, so every byte string has exactly one accepted spelling.
-enum Base64 {
+package enum Base64 {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8
     )
@@ -14,7 +14,7 @@ enum Base64 {
         return table
     }()
 
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>) -> String {
         if let encoded = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0) }) { return encoded }
         return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0) }
     }
@@ -51,13 +51,13 @@ enum Base64 {
     }
 
     /// Decodes canonical padded base64 text.
-    static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         var text = text
         return text.withUTF8 { decode(buffer: $0) }
     }
 
     /// Decodes canonical padded base64 from its UTF-8 bytes.
-    static func decode(_ input: [UInt8]) -> [UInt8]? {
+    package static func decode(_ input: [UInt8]) -> [UInt8]? {
         input.withUnsafeBufferPointer { decode(buffer: $0) }
     }
 

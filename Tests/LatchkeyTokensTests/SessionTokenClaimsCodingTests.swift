@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import LatchkeyDomain
 
-@testable import LatchkeyCore
+@testable import LatchkeyTokens
 
 /// The claims encoding below the cipher, where a bug in our own sealing (or a future format change) would show up.
 @Suite struct SessionTokenClaimsCodingTests {

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 import Testing
+import LatchkeyDomain
 
-@testable import LatchkeyCore
+@testable import LatchkeyTokens
 
 @Suite struct SessionTokenKeyRingTests {
     let master: MasterKey

@@ -1,3 +1,4 @@
+public import LatchkeyDomain
 public import Crypto
 
 #if canImport(FoundationEssentials)
