@@ -86,8 +86,8 @@ struct ResponseReader {
 
     func blob(_ name: String) throws(ResponseDecodingError) -> Data? {
         guard let text = string(name) else { return nil }
-        guard let value = Data(base64Encoded: Self.trimmed(text)) else { throw invalid(name, "base64") }
-        return value
+        guard let bytes = Base64.decode(Self.trimmed(text)) else { throw invalid(name, "base64") }
+        return Data(bytes)
     }
 
     func requiredBlob(_ name: String) throws(ResponseDecodingError) -> Data {

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -40,7 +42,7 @@ enum ResponseField {
 
     /// A blob, base64-encoded.
     static func blob(_ name: String, _ value: Data?) -> ResponseNode? {
-        value.map { ResponseNode.string(name, $0.base64EncodedString()) }
+        value.map { ResponseNode.string(name, Base64.encode($0)) }
     }
 
     static func strings(_ name: String, _ value: [String]?) -> ResponseNode? {
@@ -53,6 +55,8 @@ enum ResponseField {
 
     /// A list of structures; the items are `<member>` elements.
     static func structures(_ name: String, _ value: [some ResponseStructure]?) -> ResponseNode? {
-        value.map { items in ResponseNode.list(name, items.map { ResponseNode.structure("member", $0.responseChildren()) }) }
+        value.map { items in
+            ResponseNode.list(name, items.map { ResponseNode.structure("member", $0.responseChildren()) })
+        }
     }
 }

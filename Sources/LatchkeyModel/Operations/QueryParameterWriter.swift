@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -31,11 +33,11 @@ struct QueryParameterWriter {
     }
 
     mutating func add(_ name: String, _ value: Date?) {
-        if let value { pairs.append((name, Self.iso8601(value))) }
+        if let value { pairs.append((name, AWSTimestamp.string(from: value))) }
     }
 
     mutating func add(_ name: String, _ value: Data?) {
-        if let value { pairs.append((name, value.base64EncodedString())) }
+        if let value { pairs.append((name, Base64.encode(value))) }
     }
 
     mutating func add(_ name: String, strings: [String]?) {
@@ -56,28 +58,5 @@ struct QueryParameterWriter {
 
     mutating func add(_ name: String, structure: (some QueryStructureCoding)?) {
         structure?.write(into: &self, prefix: "\(name).")
-    }
-
-    /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, whole seconds (fractions are dropped, as AWS timestamps have none).
-    static func iso8601(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - days * 86_400)
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(Int64(secondOfDay / 3600), 2)):"
-            + "\(pad(Int64(secondOfDay / 60 % 60), 2)):\(pad(Int64(secondOfDay % 60), 2))Z"
     }
 }
