@@ -57,7 +57,7 @@ let package = Package(
         // libxmlsec1 (XML-DSig over libxml2 and OpenSSL), as a system library.
         .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
         // SAML 2.0: IdP metadata, signed responses verified with libxmlsec1, signature-wrapping defences, replays.
-        .target(name: "LatchkeySAML", dependencies: ["CXMLSec", "LatchkeySAMLModel"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeySAML", dependencies: ["CXMLSec", "LatchkeyBase", "LatchkeySAMLModel"], swiftSettings: swiftSettings),
         // What a verified SAML assertion and IdP metadata say, the AWS attribute rules, the replay cache and the
         // verifier protocols the services take. No XML library.
         .target(
@@ -100,13 +100,14 @@ let package = Package(
         // Token and key primitives: access key IDs, session-token sealing, key rings, the master key, TOTP.
         .target(
             name: "LatchkeyTokens",
-            dependencies: ["LatchkeyDomain", "LatchkeySigV4", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyBase", "LatchkeyDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The STS and IAM operations over the domain, the tokens and the policy language.
         .target(
             name: "LatchkeyCore",
             dependencies: [
+                "LatchkeyBase",
                 "LatchkeyModel",
                 "LatchkeyDomain",
                 "LatchkeyTokens",
@@ -143,7 +144,7 @@ let package = Package(
             name: "LatchkeyServer",
             dependencies: [
                 "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel",
-                "LatchkeySQLite", "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeySAML",
+                "LatchkeySQLite", "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeySAML", "LatchkeyBase",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -196,7 +197,7 @@ let package = Package(
         .testTarget(name: "LatchkeySigV4Tests", dependencies: ["LatchkeySigV4"], resources: [.copy("Vectors")], swiftSettings: swiftSettings),
         .testTarget(
             name: "LatchkeyTokensTests",
-            dependencies: ["LatchkeyTokens", "LatchkeyDomain", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyBase", "LatchkeyTokens", "LatchkeyDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import LatchkeyBase
 import LatchkeySAMLModel
 
 /// Reads and checks the fields of the signed assertion (and the Response's unsigned envelope: Status,
@@ -51,7 +52,7 @@ struct SAMLAssertionReader {
     /// The `IssueInstant` of the assertion or the response (`element`): valid, not in the future beyond the skew,
     /// and at most five minutes old, as AWS redeems a response whatever its `NotOnOrAfter` says.
     private func checkIssueInstant(_ text: String?, of element: String) throws(SAMLError) {
-        guard let text, let instant = SAMLDateTime.parse(text) else {
+        guard let text, let instant = ISO8601Parser.xmlSchema.parse(text)?.date else {
             throw SAMLError(.malformedResponse, "The SAML \(element) has no valid IssueInstant")
         }
         guard instant <= now.addingTimeInterval(skew) else {
@@ -203,7 +204,7 @@ struct SAMLAssertionReader {
 
     private func date(_ element: XMLNodePointer, _ attribute: String) throws(SAMLError) -> Date? {
         guard let text = element.attribute(attribute) else { return nil }
-        guard let value = SAMLDateTime.parse(text) else {
+        guard let value = ISO8601Parser.xmlSchema.parse(text)?.date else {
             throw SAMLError(.malformedResponse, "The SAML \(attribute) is not a valid UTC dateTime")
         }
         return value

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import CXMLSec
+import LatchkeyBase
 public import LatchkeySAMLModel
 
 /// The libxmlsec1 reader of IdP metadata documents.
@@ -34,7 +35,7 @@ extension SAMLMetadata {
         }
         var validUntil: Date?
         if let text = root.attribute("validUntil") {
-            guard let date = SAMLDateTime.parse(text) else {
+            guard let date = ISO8601Parser.xmlSchema.parse(text)?.date else {
                 throw SAMLError(.invalidMetadata, "The SAML metadata validUntil is not a valid dateTime")
             }
             validUntil = date

@@ -1,3 +1,4 @@
+import LatchkeyBase
 import Synchronization
 
 /// Request IDs in UUID form (`8-4-4-4-12` lowercase hex), unique per process without a syscall per request:
@@ -8,7 +9,6 @@ enum RequestID {
         return generator.next()
     }()
     private static let counter = Atomic<UInt64>(0)
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func next() -> String {
         let sequence = counter.wrappingAdd(1, ordering: .relaxed).newValue
@@ -21,7 +21,7 @@ enum RequestID {
             var index = 0
             func put(_ value: UInt64, nibbles: Int) {
                 for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
-                    buffer[index] = hex[Int((value >> UInt64(shift)) & 0xF)]
+                    buffer[index] = Hex.digit(UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF)
                     index += 1
                 }
             }

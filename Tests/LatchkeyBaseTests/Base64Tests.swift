@@ -104,3 +104,52 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Moved from LatchkeyTokensTests with the session tokens' base64 (the strict default of ``Base64``).
+@Suite struct CanonicalBase64Tests {
+    @Test("round-trips every length up to 64 bytes and matches known encodings")
+    func roundTripsAndMatchesKnownEncodings() {
+        #expect(Base64.encode(Array("foobar".utf8)) == "Zm9vYmFy")
+        #expect(Base64.encode(Array("fooba".utf8)) == "Zm9vYmE=")
+        #expect(Base64.encode(Array("foob".utf8)) == "Zm9vYg==")
+        #expect(Base64.encode([0xfb, 0xff]) == "+/8=")
+        var generator = SeededGenerator(seed: 64)
+        for length in 0...64 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            #expect(Base64.decode(Array(Base64.encode(bytes).utf8)) == bytes)
+        }
+    }
+
+    @Test(
+        "rejects text that is not canonical padded base64",
+        arguments: ["Zm9vYmE", "Zm9vYg=", "Zm9vYh==", "Zm9vYmF=", "Zm9v YmFy", "Zm9v-_Fy", "Zg==Zm9v", "====", "A==="]
+    )
+    func nonCanonicalBase64IsRejected(text: String) {
+        #expect(Base64.decode(Array(text.utf8)) == nil)
+    }
+
+    @Test("agrees with Foundation on random and mutated input, accepting only canonical spellings")
+    func agreesWithFoundation() {
+        var generator = SeededGenerator(seed: 0xba5e64)
+        let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n".utf8)
+        for round in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
+            var text = Array(Data(bytes).base64EncodedString().utf8)
+            if round % 2 == 1, !text.isEmpty {
+                let position = Int.random(in: 0..<text.count, using: &generator)
+                text[position] = characters[Int.random(in: 0..<characters.count, using: &generator)]
+            }
+            let ours = Base64.decode(text)
+            if let ours {
+                // Whatever we accept, Foundation decodes the same way, and it is the one canonical spelling.
+                #expect(Data(base64Encoded: Data(text)).map { Array($0) } == ours)
+                #expect(Array(Base64.encode(ours).utf8) == text)
+            } else {
+                #expect(text != Array(Data(bytes).base64EncodedString().utf8))
+            }
+            #expect(Base64.decode(String(decoding: text, as: UTF8.self)) == ours)
+        }
+    }
+}

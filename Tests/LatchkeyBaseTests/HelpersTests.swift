@@ -87,6 +87,17 @@ import Testing
         #expect(ConstantTime.equals(lhs[...], rhs) == equal)
     }
 
+    @Test("TOTP codes: constant-time equality agrees with ordinary equality (moved from TOTPTests)")
+    func totpCodes() {
+        #expect(ConstantTime.equals("287082", "287082"))
+        #expect(!ConstantTime.equals("287082", "287083"))
+        #expect(!ConstantTime.equals("287082", "28708"))
+        #expect(!ConstantTime.equals("", "0"))
+        #expect(ConstantTime.equals("", ""))
+        // Lengths that differ by a multiple of 256 must still differ.
+        #expect(!ConstantTime.equals("", String(repeating: "a", count: 256)))
+    }
+
     @Test("strings compare by their UTF-8 bytes, without normalization")
     func strings() {
         #expect(ConstantTime.equals("287082", "287082"))

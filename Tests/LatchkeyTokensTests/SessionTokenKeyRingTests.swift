@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LatchkeyBase
 import Testing
 import LatchkeyDomain
 

@@ -1,4 +1,5 @@
 public import Foundation
+import LatchkeyBase
 public import LatchkeyModel
 import LatchkeySigV4
 import Synchronization
@@ -117,7 +118,7 @@ public final class CredentialResolver: Sendable {
                 tokens[sessionToken] = claims
             }
         }
-        guard SigV4.constantTimeEquals(claims.accessKeyId, accessKeyId) else {
+        guard ConstantTime.equals(claims.accessKeyId, accessKeyId) else {
             throw STSError(.invalidClientTokenId, Self.invalidToken)
         }
         guard now < claims.expiresAt else {

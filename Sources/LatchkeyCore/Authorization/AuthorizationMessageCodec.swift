@@ -1,4 +1,5 @@
 public import Foundation
+import LatchkeyBase
 public import LatchkeyModel
 public import LatchkeyTokens
 
@@ -18,10 +19,7 @@ public struct AuthorizationMessageCodec: Sendable {
 
     /// The encoded message for a failure (URL-safe base64 without padding, like AWS's).
     public func encode(_ failure: AuthorizationFailure) -> String {
-        var text = Data(box.seal(Array(failure.json.utf8), context: Self.context)).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
+        Base64.encodeURL(box.seal(Array(failure.json.utf8), context: Self.context))
     }
 
     /// The JSON of an encoded message.
@@ -29,11 +27,12 @@ public struct AuthorizationMessageCodec: Sendable {
     public func decode(_ encoded: String) throws(STSError) -> String {
         let invalid = STSError(.invalidAuthorizationMessage, "The encoded authorization message is invalid.")
         guard encoded.utf8.count <= Self.maximumEncodedLength else { throw invalid }
+        // The URL-safe alphabet, padding optional; the standard alphabet is read too, as it always was.
         var text = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.utf8.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text) else { throw invalid }
+        guard let sealed = Base64.decode(text, options: .allowingNonzeroTrailingBits) else { throw invalid }
         do {
-            return String(decoding: try box.open(Array(data), context: Self.context), as: UTF8.self)
+            return String(decoding: try box.open(sealed, context: Self.context), as: UTF8.self)
         } catch {
             throw invalid
         }

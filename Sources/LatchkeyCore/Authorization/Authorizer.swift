@@ -1,4 +1,5 @@
 public import Foundation
+import LatchkeyBase
 public import LatchkeyModel
 public import LatchkeyPolicy
 public import LatchkeyDomain
@@ -98,7 +99,7 @@ public struct Authorizer: Sendable {
                 context.set("aws:username", [lastPathComponent(claims.principalArn)])
             }
             let issued = Int64(claims.issuedAt.timeIntervalSince1970)
-            context.set("aws:TokenIssueTime", [AWSDate.iso8601(issued)])
+            context.set("aws:TokenIssueTime", [AWSTimestamp.string(epochSeconds: issued)])
             context.set("aws:MultiFactorAuthPresent", [claims.mfaAuthenticated ? "true" : "false"])
             if claims.mfaAuthenticated, let at = claims.mfaAuthenticatedAt {
                 context.set("aws:MultiFactorAuthAge", [String(max(0, seconds - Int64(at.timeIntervalSince1970)))])
@@ -112,7 +113,7 @@ public struct Authorizer: Sendable {
     static func requestContext(_ request: RequestMetadata, now: Date) -> ConditionContext {
         var context = ConditionContext()
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        context.set("aws:CurrentTime", [AWSDate.iso8601(seconds)])
+        context.set("aws:CurrentTime", [AWSTimestamp.string(epochSeconds: seconds)])
         context.set("aws:EpochTime", [String(seconds)])
         context.set("aws:SecureTransport", [request.secureTransport ? "true" : "false"])
         if let ip = request.sourceIp { context.set("aws:SourceIp", [ip]) }
@@ -273,28 +274,5 @@ public struct Authorizer: Sendable {
         case .user(let user): return user.userName
         case .temporary(let claims): return claims.sessionName ?? lastPathComponent(claims.principalArn)
         }
-    }
-}
-
-/// ISO 8601 in UTC with whole seconds, as AWS writes `aws:CurrentTime`.
-enum AWSDate {
-    static func iso8601(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondsOfDay = seconds - days * 86_400
-        // Civil from days (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):\(pad(secondsOfDay % 3600 / 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
     }
 }

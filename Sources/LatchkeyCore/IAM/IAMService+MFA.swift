@@ -1,4 +1,5 @@
 public import Foundation
+import LatchkeyBase
 public import LatchkeyModel
 import LatchkeyQRCode
 public import LatchkeyDomain
@@ -69,21 +70,7 @@ extension IAMService {
 
     /// The device name percent-encoded for an otpauth label (RFC 3986 unreserved characters stay as they are).
     static func otpauthLabel(_ name: String) -> String {
-        var output = ""
-        for byte in name.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                output.unicodeScalars.append("%")
-                output.unicodeScalars.append(hex[Int(byte >> 4)])
-                output.unicodeScalars.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return output
+        PercentEncoding.encode(name)
     }
 
     /// `EnableMFADevice`: two consecutive codes, the second current (or one step either side).
@@ -105,8 +92,8 @@ extension IAMService {
         var matched: Int64?
         for first in (current - 2)...current where matched == nil {
             // Compare both codes in full for every candidate so timing does not tell which one failed.
-            let ok1 = TOTP.constantTimeEquals(totp.code(step: first), code1)
-            let ok2 = TOTP.constantTimeEquals(totp.code(step: first + 1), code2)
+            let ok1 = ConstantTime.equals(totp.code(step: first), code1)
+            let ok2 = ConstantTime.equals(totp.code(step: first + 1), code2)
             if ok1 && ok2 { matched = first + 1 }
         }
         guard let lastStep = matched else {

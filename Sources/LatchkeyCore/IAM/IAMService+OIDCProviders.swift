@@ -1,4 +1,5 @@
 public import Foundation
+import LatchkeyBase
 public import LatchkeyModel
 import LatchkeyOIDC
 public import LatchkeyDomain
@@ -176,13 +177,12 @@ extension IAMService {
 
     /// Thumbprints: at most 5, each 40 hexadecimal digits; stored lowercased, without duplicates.
     static func checkThumbprints(_ thumbprints: [String]) throws(STSError) -> [String] {
-        let hex = Set("0123456789abcdef")
         let normalized = unique(thumbprints.map { $0.lowercased() })
         guard normalized.count <= maxThumbprints else {
             // IAM's wording, although five entries are accepted.
             throw STSError(.invalidInput, "Thumbprint list must contain fewer than \(maxThumbprints) entries.")
         }
-        for thumbprint in normalized where thumbprint.count != 40 || !thumbprint.allSatisfy(hex.contains) {
+        for thumbprint in normalized where !Hex.isLowercaseHex(thumbprint, count: 40) {
             throw STSError(.invalidInput, "Thumbprint \(thumbprint) is not 40 hexadecimal digits.")
         }
         return normalized

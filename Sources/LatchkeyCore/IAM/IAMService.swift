@@ -1,5 +1,6 @@
 public import Foundation
 public import LatchkeyModel
+import LatchkeyBase
 import LatchkeyPolicy
 public import LatchkeySAMLModel
 public import LatchkeyDomain
@@ -186,29 +187,11 @@ struct PageMarkers: Sendable {
             case .after(let key): [UInt8(ascii: "k")] + Array(key.utf8)
             case .position(let index): [UInt8(ascii: "i")] + Array(String(index).utf8)
             }
-        return String(
-            Base64.encode(secretBox.seal(plaintext, context: context)).compactMap { character -> Character? in
-                switch character {
-                case "+": "-"
-                case "/": "_"
-                case "=": nil
-                default: character
-                }
-            })
+        return Base64.encodeURL(secretBox.seal(plaintext, context: context))
     }
 
     func open(_ marker: String) throws(STSError) -> Position {
-        guard !marker.contains("="), !marker.contains("+"), !marker.contains("/") else { throw Self.invalidMarker }
-        var text = String(
-            marker.map { character -> Character in
-                switch character {
-                case "-": "+"
-                case "_": "/"
-                default: character
-                }
-            })
-        text += String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
-        guard let sealed = Base64.decode(text), let plaintext = try? secretBox.open(sealed, context: context),
+        guard let sealed = Base64.decodeURL(marker), let plaintext = try? secretBox.open(sealed, context: context),
             let kind = plaintext.first, let value = String(validating: plaintext.dropFirst(), as: UTF8.self)
         else { throw Self.invalidMarker }
         switch kind {

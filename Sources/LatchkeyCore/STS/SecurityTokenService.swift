@@ -1,5 +1,6 @@
 public import Foundation
 import Crypto
+import LatchkeyBase
 public import LatchkeyModel
 public import LatchkeyOIDC
 import LatchkeyPolicy
@@ -167,6 +168,6 @@ public struct SecurityTokenService: Sendable {
     /// A 40-character secret access key from 30 random bytes, in the base64 alphabet AWS's secrets use.
     public static func generateSecretAccessKey() -> String {
         // BoringSSL's CSPRNG (one call) rather than a getrandom system call per byte.
-        SymmetricKey(size: SymmetricKeySize(bitCount: 240)).withUnsafeBytes { Data($0).base64EncodedString() }
+        SymmetricKey(size: SymmetricKeySize(bitCount: 240)).withUnsafeBytes { Base64.encode($0) }
     }
 }

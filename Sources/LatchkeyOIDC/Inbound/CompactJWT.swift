@@ -89,26 +89,18 @@ struct CompactJWT: Sendable {
     }
 
     static func base64URLDecode(_ part: ArraySlice<UInt8>, what: String) throws(WebIdentityError) -> Data {
-        guard part.count % 4 != 1 else { throw .invalidToken("The token \(what) is not valid base64url") }
-        var standard = part.map { byte -> UInt8 in
-            switch byte {
-            case UInt8(ascii: "-"): UInt8(ascii: "+")
-            case UInt8(ascii: "_"): UInt8(ascii: "/")
-            default: byte
-            }
-        }
-        while standard.count % 4 != 0 { standard.append(UInt8(ascii: "=")) }
-        guard let data = Data(base64Encoded: Data(standard)) else {
+        // Unpadded base64url; nonzero unused bits in the last character are tolerated, as they always were.
+        guard let bytes = Base64.decodeURL(part, options: .allowingNonzeroTrailingBits) else {
             throw .invalidToken("The token \(what) is not valid base64url")
         }
-        return data
+        return Data(bytes)
     }
 
     private static func decodeObject(
         _ part: ArraySlice<UInt8>, what: String
     ) throws(WebIdentityError) -> [String: JSONClaimValue] {
         let data = try base64URLDecode(part, what: what)
-        guard data.first == UInt8(ascii: "{"), let text = String(validatingUTF8: data) else {
+        guard data.first == UInt8(ascii: "{"), let text = UTF8Validation.string(data) else {
             throw .invalidToken("The token \(what) is not a JSON object")
         }
         // The policy language's strict reader: linear, bounded, duplicate members refused.
@@ -151,12 +143,5 @@ extension JSONClaimValue {
             }
             self = .object(fields)
         }
-    }
-}
-
-extension String {
-    fileprivate init?(validatingUTF8 data: Data) {
-        guard let text = String(validating: data, as: UTF8.self) else { return nil }
-        self = text
     }
 }

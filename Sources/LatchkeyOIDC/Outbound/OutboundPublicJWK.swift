@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LatchkeyBase
 
 /// The public half of an ``OutboundSigningKey`` as a JSON Web Key (RFC 7517), as published in the JWKS.
 ///
@@ -21,14 +22,14 @@ public struct OutboundPublicJWK: Sendable, Hashable, Codable {
     public let y: String?
 
     init(rsaModulus modulus: Data, exponent: Data) {
-        let n = Base64URL.encode(Self.strippingLeadingZeros(modulus))
-        let e = Base64URL.encode(Self.strippingLeadingZeros(exponent))
+        let n = Base64.encodeURL(Self.strippingLeadingZeros(modulus))
+        let e = Base64.encodeURL(Self.strippingLeadingZeros(exponent))
         self.init(kty: "RSA", alg: OutboundSigningAlgorithm.rs256.rawValue, n: n, e: e, crv: nil, x: nil, y: nil)
     }
 
     init(p384Raw raw: Data) {
-        let x = Base64URL.encode(raw.prefix(48))
-        let y = Base64URL.encode(raw.dropFirst(48))
+        let x = Base64.encodeURL(raw.prefix(48))
+        let y = Base64.encodeURL(raw.dropFirst(48))
         self.init(kty: "EC", alg: OutboundSigningAlgorithm.es384.rawValue, n: nil, e: nil, crv: "P-384", x: x, y: y)
     }
 
@@ -58,21 +59,11 @@ public struct OutboundPublicJWK: Sendable, Hashable, Codable {
             kty == "RSA"
             ? #"{"e":"\#(e ?? "")","kty":"RSA","n":"\#(n ?? "")"}"#
             : #"{"crv":"\#(crv ?? "")","kty":"\#(kty)","x":"\#(x ?? "")","y":"\#(y ?? "")"}"#
-        return Base64URL.encode(Data(SHA256.hash(data: Data(canonical.utf8))))
+        return Base64.encodeURL(Data(SHA256.hash(data: Data(canonical.utf8))))
     }
 
     private static func strippingLeadingZeros(_ bytes: Data) -> Data {
         let trimmed = bytes.drop { $0 == 0 }
         return trimmed.isEmpty ? Data([0]) : Data(trimmed)
-    }
-}
-
-/// Base64url without padding (RFC 4648 section 5), as JOSE uses it.
-enum Base64URL {
-    static func encode(_ data: some DataProtocol) -> String {
-        var text = Data(data).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
     }
 }

@@ -1,4 +1,5 @@
 public import Crypto
+import LatchkeyBase
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

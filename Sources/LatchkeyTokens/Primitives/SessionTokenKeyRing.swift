@@ -1,5 +1,6 @@
 public import LatchkeyDomain
 public import Crypto
+import LatchkeyBase
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,5 +1,4 @@
 import Crypto
-import LatchkeySigV4
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -80,11 +79,6 @@ public struct TOTP: Sendable {
             if equal, match == nil { match = step }
         }
         return match
-    }
-
-    /// Whether two codes are equal, in time that depends only on their lengths.
-    public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        SigV4.constantTimeEquals(lhs, rhs)
     }
 
     /// Parses exactly six ASCII digits, touching every byte.
