@@ -17,7 +17,10 @@ GENERATED = [Path("Sources/LatchkeyModel/Generated"), Path("Sources/LatchkeyQuer
 def run_check(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(root / "scripts" / "codegen" / "generate.py"), "--check"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -87,7 +90,8 @@ def test_every_generated_file_says_it_is_generated() -> None:
 
 def test_property_names_lower_a_leading_acronym() -> None:
     spec = importlib.util.spec_from_file_location("latchkey_codegen", GENERATOR)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     names = {

@@ -37,11 +37,60 @@ MODEL_OUT = os.path.join("Sources", "LatchkeyModel", "Generated")
 QUERY_OUT = os.path.join("Sources", "LatchkeyQuery", "Generated")
 
 SWIFT_KEYWORDS = {
-    "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",
-    "internal", "let", "open", "operator", "private", "protocol", "public", "rethrows", "static", "struct",
-    "subscript", "typealias", "var", "break", "case", "continue", "default", "defer", "do", "else", "fallthrough",
-    "for", "guard", "if", "in", "repeat", "return", "switch", "where", "while", "as", "catch", "false", "is", "nil",
-    "super", "self", "Self", "throw", "throws", "true", "try", "Any", "Type",
+    "associatedtype",
+    "class",
+    "deinit",
+    "enum",
+    "extension",
+    "fileprivate",
+    "func",
+    "import",
+    "init",
+    "inout",
+    "internal",
+    "let",
+    "open",
+    "operator",
+    "private",
+    "protocol",
+    "public",
+    "rethrows",
+    "static",
+    "struct",
+    "subscript",
+    "typealias",
+    "var",
+    "break",
+    "case",
+    "continue",
+    "default",
+    "defer",
+    "do",
+    "else",
+    "fallthrough",
+    "for",
+    "guard",
+    "if",
+    "in",
+    "repeat",
+    "return",
+    "switch",
+    "where",
+    "while",
+    "as",
+    "catch",
+    "false",
+    "is",
+    "nil",
+    "super",
+    "self",
+    "Self",
+    "throw",
+    "throws",
+    "true",
+    "try",
+    "Any",
+    "Type",
 }
 
 FOUNDATION_IMPORT = """#if canImport(FoundationEssentials)
@@ -68,7 +117,7 @@ def swift_property_name(wire: str) -> str:
         name = wire[:run].lower() + wire[run:]
     elif wire[run].isalpha():
         # `SAMLAssertion`: the last capital starts the next word.
-        name = wire[: run - 1].lower() + wire[run - 1:]
+        name = wire[: run - 1].lower() + wire[run - 1 :]
     else:
         # `QRCode2`: an acronym followed by a digit or underscore.
         name = wire[:run].lower() + wire[run:]
@@ -157,7 +206,8 @@ class Service:
             redacted = bool(spec.get("sensitive") or target.get("sensitive")) or key in redacted_overrides
             swift_name = names.get(key) or swift_property_name(wire)
             result.append(
-                Member(wire, spec["shape"], swift_name, self.swift_type(spec["shape"]), optional, redacted, target))
+                Member(wire, spec["shape"], swift_name, self.swift_type(spec["shape"]), optional, redacted, target)
+            )
         for key in optional_overrides | redacted_overrides | set(names):
             service, shape_name, wire = key.split(".")
             if service == self.key and shape_name == structure_name and wire not in shape["members"]:
@@ -212,8 +262,9 @@ def doc_line(member: Member, indent: str) -> str:
 # MARK: - LatchkeyModel
 
 
-def model_struct(service: Service, type_name: str, members: list[Member], doc: str, conformances: str,
-                 indent: str) -> list[str]:
+def model_struct(
+    service: Service, type_name: str, members: list[Member], doc: str, conformances: str, indent: str
+) -> list[str]:
     """A public struct with its members, memberwise init and, when a member is redacted, `description`."""
     needs_description = any(member.redacted for member in members)
     if needs_description and any(bare(member.swift_name) == "description" for member in members):
@@ -237,13 +288,13 @@ def description_lines(type_name: str, members: list[Member], indent: str) -> lis
     for member in members:
         name = bare(member.swift_name)
         if member.redacted:
-            lines.append(f"{indent}        \"{name}: <redacted>\",")
+            lines.append(f'{indent}        "{name}: <redacted>",')
         elif member.optional:
-            lines.append(f"{indent}        \"{name}: \\(DescriptionText.optional({member.swift_name}))\",")
+            lines.append(f'{indent}        "{name}: \\(DescriptionText.optional({member.swift_name}))",')
         else:
-            lines.append(f"{indent}        \"{name}: \\({member.swift_name})\",")
+            lines.append(f'{indent}        "{name}: \\({member.swift_name})",')
     lines.append(f"{indent}    ]")
-    lines.append(f"{indent}    return \"{type_name}(\" + members.joined(separator: \", \") + \")\"")
+    lines.append(f'{indent}    return "{type_name}(" + members.joined(separator: ", ") + ")"')
     lines.append(f"{indent}}}")
     return lines
 
@@ -271,30 +322,34 @@ def decode_expression(service: Service, member: Member) -> str:
     kind = member.shape["type"]
     wire = member.wire
     required = not member.optional
-    scalar = {"string": "string", "integer": "int", "long": "int", "boolean": "bool", "timestamp": "timestamp",
-              "blob": "blob"}
+    scalar = {
+        "string": "string",
+        "integer": "int",
+        "long": "int",
+        "boolean": "bool",
+        "timestamp": "timestamp",
+        "blob": "blob",
+    }
     if kind in scalar:
         accessor = scalar[kind]
         if required:
-            return f"try input.required{accessor[0].upper() + accessor[1:]}(\"{wire}\")"
-        return f"input.{accessor}(\"{wire}\")"
+            return f'try input.required{accessor[0].upper() + accessor[1:]}("{wire}")'
+        return f'input.{accessor}("{wire}")'
     if kind == "list":
         element = service.shapes[member.shape["member"]["shape"]]["type"]
         if element == "string":
-            return f"try input.requiredStringList(\"{wire}\")" if required else f"input.stringList(\"{wire}\")"
+            return f'try input.requiredStringList("{wire}")' if required else f'input.stringList("{wire}")'
         if element == "structure":
-            return (f"try input.requiredStructureList(\"{wire}\")" if required
-                    else f"try input.structureList(\"{wire}\")")
+            return f'try input.requiredStructureList("{wire}")' if required else f'try input.structureList("{wire}")'
         raise GeneratorError(f"input list {member.shape_name} of {element} is not supported")
     if kind == "structure":
-        return (f"try input.requiredStructureMember(\"{wire}\")" if required
-                else f"try input.structureMember(\"{wire}\")")
+        return f'try input.requiredStructureMember("{wire}")' if required else f'try input.structureMember("{wire}")'
     raise GeneratorError(f"input member {wire} of type {kind} is not supported")
 
 
 def write_statement(service: Service, member: Member, prefix: str) -> str:
     kind = member.shape["type"]
-    key = f"{prefix}\"{member.wire}\""
+    key = f'{prefix}"{member.wire}"'
     if kind == "list":
         element = service.shapes[member.shape["member"]["shape"]]["type"]
         label = "strings" if element == "string" else "structures"
@@ -306,9 +361,12 @@ def write_statement(service: Service, member: Member, prefix: str) -> str:
 
 def query_coding_lines(service: Service, type_name: str, members: list[Member]) -> list[str]:
     """`init(decoding:)` and `write(into:prefix:)` of a nested structure that requests carry."""
-    lines = ["", f"extension {type_name}: QueryStructureCoding {{",
-             "    /// Reads the structure from its validated members.",
-             "    public init(decoding input: QueryInput) throws(STSError) {"]
+    lines = [
+        "",
+        f"extension {type_name}: QueryStructureCoding {{",
+        "    /// Reads the structure from its validated members.",
+        "    public init(decoding input: QueryInput) throws(STSError) {",
+    ]
     for member in members:
         lines.append(f"        self.{bare(member.swift_name)} = {decode_expression(service, member)}")
     lines.append("    }")
@@ -340,8 +398,10 @@ def operation_lines(service: Service, operation: str) -> list[str]:
     conformance = "OperationInput" + (", CustomStringConvertible" if needs_description else "")
     lines.append(f"public struct {operation}Input: {conformance} {{")
     lines.append(f"    public typealias Output = {operation}Output")
-    lines.append(f"    public static let operation = OperationDeclaration(.{lower_first(operation)}, "
-                 f"access: .{access}{unsigned})")
+    lines.append(
+        f"    public static let operation = OperationDeclaration(.{lower_first(operation)}, "
+        f"access: .{access}{unsigned})"
+    )
     for member in inputs:
         lines.append(doc_line(member, "    "))
         lines.append(f"    public var {member.swift_name}: {member.declared_type}")
@@ -373,8 +433,14 @@ def operation_lines(service: Service, operation: str) -> list[str]:
         lines.append("}")
     else:
         outputs = output_members(service, operation)
-        lines += model_struct(service, f"{operation}Output", outputs,
-                              f"The output of `{operation}` (the model's `{output_shape}`).", "OperationOutput", "")
+        lines += model_struct(
+            service,
+            f"{operation}Output",
+            outputs,
+            f"The output of `{operation}` (the model's `{output_shape}`).",
+            "OperationOutput",
+            "",
+        )
         lines.append("}")
     return lines
 
@@ -405,7 +471,8 @@ def model_files(service: Service, areas: OrderedDict) -> dict[str, str]:
                 body.append("")
             body += operation_lines(service, operation)
         files[os.path.join(MODEL_OUT, f"{service.key}Operations+{area}.swift")] = render(
-            [service.model_file], body, foundation=uses_foundation(body))
+            [service.model_file], body, foundation=uses_foundation(body)
+        )
     return files
 
 
@@ -426,8 +493,14 @@ def model_shape_files(service: Service) -> dict[str, str]:
     chunks: list[list[str]] = [[]]
     for shape_name in every:
         members = service.members(shape_name)
-        lines = model_struct(service, service.struct_name(shape_name), members, f"The model's `{shape_name}`.",
-                             "Sendable, Hashable", indent)
+        lines = model_struct(
+            service,
+            service.struct_name(shape_name),
+            members,
+            f"The model's `{shape_name}`.",
+            "Sendable, Hashable",
+            indent,
+        )
         lines.append(f"{indent}}}")
         if chunks[-1] and len(chunks[-1]) + len(lines) > 500:
             chunks.append([])
@@ -472,8 +545,10 @@ def registry_file(services: list[Service]) -> tuple[str, str]:
             body.append("")
     body += ["}", "", "extension OperationDeclaration {"]
     for service in services:
-        body.append(f"    /// The input type of every {service.key} operation Latchkey declares, in "
-                    f"`OperationSchema.all{service.key}` order.")
+        body.append(
+            f"    /// The input type of every {service.key} operation Latchkey declares, in "
+            f"`OperationSchema.all{service.key}` order."
+        )
         body.append(f"    public static let {service.key.lower()}InputTypes: [any OperationInput.Type] = [")
         for operation in service.operations:
             body.append(f"        {operation}Input.self,")
@@ -503,11 +578,13 @@ class SchemaWriter:
         self.service = service
         self.enum = f"{service.key}Shapes"
         redacted = service.config.get("redactedShapes", {})
-        self.redacted = {key.split(".", 1)[1]: reason for key, reason in redacted.items()
-                         if key.split(".", 1)[0] == service.key}
+        self.redacted = {
+            key.split(".", 1)[1]: reason for key, reason in redacted.items() if key.split(".", 1)[0] == service.key
+        }
         documented = service.config.get("documentedMaxItems", {}).get("members", {})
-        self.documented = {key.split(".", 1)[1]: value for key, value in documented.items()
-                           if key.split(".", 1)[0] == service.key}
+        self.documented = {
+            key.split(".", 1)[1]: value for key, value in documented.items() if key.split(".", 1)[0] == service.key
+        }
         self.constants: OrderedDict = OrderedDict()  # shape name -> constant name
         for operation in service.operations:
             shape = service.input_shape(operation)
@@ -578,10 +655,19 @@ class SchemaWriter:
             enum_values = [f'"{value}"' for value in shape.get("enum", [])]
             if enum_values and len("enumValues: [" + ", ".join(enum_values) + "]") > 100:
                 # A long list of values: one argument per line, the values packed within 120 columns.
-                lines += [f"    static let {constant} = ShapeSchema.string(", f"        {repr_swift(shape_name)},",
-                          "        enumValues: ["]
-                lines += textwrap.wrap(", ".join(enum_values) + ",", width=120, initial_indent=" " * 12,
-                                       subsequent_indent=" " * 12, break_long_words=False, break_on_hyphens=False)
+                lines += [
+                    f"    static let {constant} = ShapeSchema.string(",
+                    f"        {repr_swift(shape_name)},",
+                    "        enumValues: [",
+                ]
+                lines += textwrap.wrap(
+                    ", ".join(enum_values) + ",",
+                    width=120,
+                    initial_indent=" " * 12,
+                    subsequent_indent=" " * 12,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
                 lines.append("        ])")
                 if common or "pattern" in shape or shape.get("sensitive") or reason:
                     raise GeneratorError(f"{shape_name}: a long enum with other traits is not supported")
@@ -642,16 +728,17 @@ class SchemaWriter:
             members = self.member_lines(input_shape, "                ") if self.service.input_shape(operation) else []
             if members:
                 body.append(f"    public static let {lower_first(operation)} = OperationSchema(")
-                body.append(f"        {service}, \"{operation}\",")
+                body.append(f'        {service}, "{operation}",')
                 body.append("        input: .structure(")
-                body.append(f"            \"{input_shape}\",")
+                body.append(f'            "{input_shape}",')
                 body.append("            [")
                 body += members
                 body.append("            ]))")
             else:
                 body += wrapped_call(
                     f"public static let {lower_first(operation)} = OperationSchema",
-                    [service, f'"{operation}"', f'input: .structure("{input_shape}", [])'])
+                    [service, f'"{operation}"', f'input: .structure("{input_shape}", [])'],
+                )
         body.append("}")
         path = os.path.join(MODEL_OUT, f"{self.service.key}Schemas+{area}.swift")
         return path, render([self.service.model_file], body, foundation=False)
@@ -689,23 +776,23 @@ def encode_expression(service: Service, member: Member) -> str | None:
     wire = member.wire
     value = member.swift_name
     if kind == "string":
-        return f"ResponseField.string(\"{wire}\", {value})"
+        return f'ResponseField.string("{wire}", {value})'
     if kind in ("integer", "long"):
-        return f"ResponseField.integer(\"{wire}\", {value})"
+        return f'ResponseField.integer("{wire}", {value})'
     if kind == "boolean":
-        return f"ResponseField.boolean(\"{wire}\", {value})"
+        return f'ResponseField.boolean("{wire}", {value})'
     if kind == "timestamp":
-        return f"ResponseField.timestamp(\"{wire}\", {value})"
+        return f'ResponseField.timestamp("{wire}", {value})'
     if kind == "blob":
-        return f"ResponseField.blob(\"{wire}\", {value})"
+        return f'ResponseField.blob("{wire}", {value})'
     if kind == "structure":
-        return f"ResponseField.structure(\"{wire}\", {value})"
+        return f'ResponseField.structure("{wire}", {value})'
     if kind == "list":
         element = service.shapes[member.shape["member"]["shape"]]["type"]
         if element == "string":
-            return f"ResponseField.strings(\"{wire}\", {value})"
+            return f'ResponseField.strings("{wire}", {value})'
         if element == "structure":
-            return f"ResponseField.structures(\"{wire}\", {value})"
+            return f'ResponseField.structures("{wire}", {value})'
         raise GeneratorError(f"output list {member.shape_name} of {element} is not supported")
     if kind == "map":
         return None  # ResponseNode cannot render a map (`<entry><key/><value/></entry>`) yet.
@@ -716,18 +803,26 @@ def read_expression(service: Service, member: Member) -> str:
     kind = member.shape["type"]
     wire = member.wire
     required = not member.optional
-    scalar = {"string": "string", "integer": "int", "long": "int", "boolean": "bool", "timestamp": "date",
-              "blob": "blob", "structure": "structure", "map": "map"}
+    scalar = {
+        "string": "string",
+        "integer": "int",
+        "long": "int",
+        "boolean": "bool",
+        "timestamp": "date",
+        "blob": "blob",
+        "structure": "structure",
+        "map": "map",
+    }
     if kind == "list":
         element = service.shapes[member.shape["member"]["shape"]]["type"]
         accessor = "strings" if element == "string" else "structures"
     else:
         accessor = scalar[kind]
     if required:
-        return f"try reader.required{accessor[0].upper() + accessor[1:]}(\"{wire}\")"
+        return f'try reader.required{accessor[0].upper() + accessor[1:]}("{wire}")'
     if accessor in ("string", "strings", "map"):
-        return f"reader.{accessor}(\"{wire}\")"
-    return f"try reader.{accessor}(\"{wire}\")"
+        return f'reader.{accessor}("{wire}")'
+    return f'try reader.{accessor}("{wire}")'
 
 
 def children_lines(service: Service, members: list[Member], indent: str) -> list[str]:
@@ -814,7 +909,8 @@ def query_files(service: Service, areas: OrderedDict) -> dict[str, str]:
                 body.append("")
             body += response_lines(service, operation)
         files[os.path.join(QUERY_OUT, f"{service.key}Responses+{area}.swift")] = render(
-            [service.model_file], body, foundation=False, imports=["public import LatchkeyModel"])
+            [service.model_file], body, foundation=False, imports=["public import LatchkeyModel"]
+        )
     _, _, from_outputs = shapes_in_use(service)
     every, _, _ = shapes_in_use(service)
     body = []
@@ -825,7 +921,8 @@ def query_files(service: Service, areas: OrderedDict) -> dict[str, str]:
             body.append("")
         body += response_shape_lines(service, shape_name)
     files[os.path.join(QUERY_OUT, f"{service.key}ResponseShapes.swift")] = render(
-        [service.model_file], body, foundation=False, imports=["public import LatchkeyModel"])
+        [service.model_file], body, foundation=False, imports=["public import LatchkeyModel"]
+    )
     return files
 
 
@@ -882,10 +979,21 @@ def existing_files() -> set[str]:
     return found
 
 
+def read_text(path: str):
+    """The file's text, or None when it does not exist."""
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 and print a diff when the generated files are not up to date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 and print a diff when the generated files are not up to date",
+    )
     parser.add_argument("--models", default=MODELS, help="directory holding the botocore model files")
     arguments = parser.parse_args()
     try:
@@ -898,24 +1006,32 @@ def main() -> int:
         differences = 0
         for path in sorted(files):
             absolute = os.path.join(ROOT, path)
-            current = open(absolute, encoding="utf-8").read() if os.path.exists(absolute) else ""
+            current = read_text(absolute) or ""
             if current != files[path]:
                 differences += 1
-                sys.stdout.writelines(difflib.unified_diff(
-                    current.splitlines(keepends=True), files[path].splitlines(keepends=True),
-                    fromfile=f"a/{path}", tofile=f"b/{path}"))
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        current.splitlines(keepends=True),
+                        files[path].splitlines(keepends=True),
+                        fromfile=f"a/{path}",
+                        tofile=f"b/{path}",
+                    )
+                )
         for path in stale:
             differences += 1
             print(f"{path}: not generated any more (delete it)")
         if differences:
-            print(f"generate.py --check: {differences} generated file(s) out of date; "
-                  "run python3 scripts/codegen/generate.py", file=sys.stderr)
+            print(
+                f"generate.py --check: {differences} generated file(s) out of date; "
+                "run python3 scripts/codegen/generate.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     for path, text in files.items():
         absolute = os.path.join(ROOT, path)
         os.makedirs(os.path.dirname(absolute), exist_ok=True)
-        current = open(absolute, encoding="utf-8").read() if os.path.exists(absolute) else None
+        current = read_text(absolute)
         if current != text:
             with open(absolute, "w", encoding="utf-8") as handle:
                 handle.write(text)
