@@ -11,6 +11,7 @@ public import Logging
 import LatchkeyOIDCHTTP
 import LatchkeyTokens
 import LatchkeySAML
+import LatchkeyModel
 public import LatchkeyDomain
 
 /// Builds the Latchkey server: opens the store under the data folder, loads (or creates) the master key, applies
@@ -97,7 +98,7 @@ public enum LatchkeyApplication {
         iam.outbound = outbound
         iam.samlMetadata = SAMLMetadataParser()
         let endpoint = QueryEndpoint(
-            sts: sts.handlers(), iam: iam.handlers(), resolver: resolver, authorizer: authorizer, limits: configuration.limits,
+            operations: Self.operations(sts: sts, iam: iam), resolver: resolver, authorizer: authorizer, limits: configuration.limits,
             logger: logger, clock: clock)
 
         let router = Router(context: LatchkeyRequestContext.self)
@@ -146,6 +147,15 @@ public enum LatchkeyApplication {
             logger: logger
         )
         return (application, report)
+    }
+
+    /// Every STS and IAM operation the endpoint serves.
+    static func operations(sts: SecurityTokenService, iam: IAMService) -> OperationRegistry {
+        var registry = OperationRegistry()
+        registry.legacy(.sts, sts.handlers())
+        registry.legacy(.iam, iam.handlers())
+        registry.notOffered()
+        return registry
     }
 
     /// The certificates of `idpTrustedCAFile`, trusted besides the system roots for OIDC issuers.

@@ -39,10 +39,11 @@ enum QueryAPI: Sendable {
         }
     }
 
-    func schema(for action: String) -> OperationSchema? {
+    /// The service whose operations the API serves.
+    var service: OperationSchema.Service {
         switch self {
-        case .sts: OperationSchema.sts(action: action)
-        case .iam: OperationSchema.iam(action: action)
+        case .sts: .sts
+        case .iam: .iam
         }
     }
 }

@@ -18,8 +18,8 @@ import LatchkeyDomain
 /// match the API) → validate every parameter against the operation's constraint table → run the operation →
 /// render XML (or JSON when the client asks for it).
 struct QueryEndpoint: Sendable {
-    let sts: [String: OperationHandler]
-    let iam: [String: OperationHandler]
+    /// Every STS and IAM operation, by service and `Action`.
+    let operations: OperationRegistry
     let resolver: CredentialResolver
     /// Cleared after every IAM write, so cached roles and policies never outlive a change made through this node.
     let authorizer: Authorizer?
@@ -28,8 +28,6 @@ struct QueryEndpoint: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    /// Operations AWS serves without a signature.
-    static let unsignedSTSActions: Set<String> = ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"]
     static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
 
     func respond(to request: Request, context: LatchkeyRequestContext) async -> Response {
@@ -53,23 +51,25 @@ struct QueryEndpoint: Sendable {
                 throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
             }
             api = selected
-            let handlers = api == .sts ? sts : iam
-            guard let handler = handlers[actionName], let schema = api.schema(for: actionName) else {
+            guard let operation = operations.entry(api.service, action: actionName) else {
                 throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
             }
+            let declaration = operation.declaration
             action = actionName  // only known names reach the logs
             let now = clock()
             let caller = try await authenticate(
-                request: request, body: body, api: api, action: actionName, now: now, sourceIp: context.sourceIp)
-            let input = try schema.decode(parameters.dictionary)
+                request: request, body: body, api: api, isUnsigned: declaration.isUnsigned, now: now,
+                sourceIp: context.sourceIp)
+            let input = try declaration.schema.decode(parameters.dictionary)
             defer {
-                if api == .iam, !actionName.hasPrefix("Get"), !actionName.hasPrefix("List") { authorizer?.invalidate() }
+                // A write changes IAM state: cached roles and policies must not outlive it.
+                if declaration.access == .write { authorizer?.invalidate() }
             }
             let metadata =
                 caller?.request
                 ?? RequestMetadata(sourceIp: context.sourceIp, userAgent: request.headers[.userAgent], secureTransport: false)
-            let result = try await handler(
-                OperationRequest(caller: caller, input: input, now: now, requestId: requestId, metadata: metadata))
+            let result = try await operation.run(
+                input, OperationContext(caller: caller, now: now, requestId: requestId, metadata: metadata))
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
         } catch let error as STSError {
             log(error, action: action, requestId: requestId)
@@ -136,7 +136,7 @@ struct QueryEndpoint: Sendable {
 
     /// Verifies the SigV4 signature and resolves the caller. Returns nil for the unsigned federation calls.
     private func authenticate(
-        request: Request, body: ByteBuffer, api: QueryAPI, action: String, now: Date, sourceIp: String?
+        request: Request, body: ByteBuffer, api: QueryAPI, isUnsigned: Bool, now: Date, sourceIp: String?
     ) async throws(STSError) -> Caller?
     {
         let signable = Self.signableRequest(request, body: body)
@@ -147,7 +147,7 @@ struct QueryEndpoint: Sendable {
             throw STSError(error)
         }
         guard let authorization else {
-            if api == .sts, Self.unsignedSTSActions.contains(action) { return nil }
+            if isUnsigned { return nil }
             throw STSError(.missingAuthenticationToken, "Request is missing Authentication Token")
         }
         let resolved = try await resolver.resolve(
