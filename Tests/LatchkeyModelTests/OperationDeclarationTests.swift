@@ -17,7 +17,8 @@ import Testing
                 // The declaration's table is the one the endpoint validates with.
                 let schema = type.operation.schema
                 #expect(schema.name == type.operation.name)
-                #expect(OperationSchema.all.filter { $0.service == schema.service && $0.name == schema.name }.count == 1)
+                #expect(
+                    OperationSchema.all.filter { $0.service == schema.service && $0.name == schema.name }.count == 1)
                 #expect(String(describing: type) == "\(schema.name)Input")
             }
         }
@@ -27,7 +28,8 @@ import Testing
     @Test("IAM writes are the operations that change state: not Get*, List* or SimulatePrincipalPolicy; STS only reads")
     func accessOfEachOperation() {
         for operation in OperationDeclaration.allIAM {
-            let reads = operation.name.hasPrefix("Get") || operation.name.hasPrefix("List")
+            let reads =
+                operation.name.hasPrefix("Get") || operation.name.hasPrefix("List")
                 || operation.name == "SimulatePrincipalPolicy"
             #expect(operation.access == (reads ? .read : .write), "\(operation)")
         }

@@ -13,7 +13,9 @@ enum SampleParameters {
         return parameters
     }
 
-    private static func add(_ member: MemberSchema, shape: ShapeSchema, key: String, into parameters: inout [String: String]) {
+    private static func add(
+        _ member: MemberSchema, shape: ShapeSchema, key: String, into parameters: inout [String: String]
+    ) {
         switch shape.kind {
         case .list:
             guard let element = shape.element else { return }
@@ -64,7 +66,9 @@ enum SampleParameters {
 @Suite struct OperationInputRoundTripTests {
     static let inputTypes = OperationDeclaration.stsInputTypes + OperationDeclaration.iamInputTypes
 
-    @Test("parameters → schema.decode → init(decoding:) → queryParameters gives back the same parameters and value, for every operation with every member set")
+    @Test(
+        "parameters → schema.decode → init(decoding:) → queryParameters gives back the same parameters and value, for every operation with every member set"
+    )
     func everyOperationRoundTrips() throws {
         for type in Self.inputTypes {
             try roundTrip(type)
@@ -94,7 +98,8 @@ enum SampleParameters {
         }
         #expect(seen == memberOrder.filter(seen.contains), "\(Input.self): parameters are not in model order")
         #expect(seen.count == memberOrder.count, "\(Input.self): not every member was written")
-        let again = try Input(decoding: try schema.decode(Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })))
+        let again = try Input(
+            decoding: try schema.decode(Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })))
         #expect(again == value, "\(Input.self)")
     }
 
@@ -106,7 +111,8 @@ enum SampleParameters {
         #expect(pairs.map(\.name) == ["RoleArn", "RoleSessionName", "Tags", "TransitiveTagKeys"])
         #expect(pairs.map(\.value) == ["arn:aws:iam::123456789012:role/demo", "session", "", ""])
         let decoded = try AssumeRoleInput(
-            decoding: try OperationSchema.assumeRole.decode(Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })))
+            decoding: try OperationSchema.assumeRole.decode(
+                Dictionary(uniqueKeysWithValues: pairs.map { ($0.name, $0.value) })))
         #expect(decoded == empty)
         #expect(decoded.tags == [])
         #expect(decoded.policyArns == nil)
@@ -118,15 +124,22 @@ enum SampleParameters {
             roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s",
             policyArns: [PolicyDescriptorType(arn: "arn:aws:iam::aws:policy/ReadOnlyAccess")], durationSeconds: 900,
             tags: [Tag(key: "Project", value: "Unicorn"), Tag(key: "Cost Center", value: "12+3")],
-            providedContexts: [ProvidedContext(providerArn: "arn:aws:iam::aws:contextProvider/IdentityCenter", contextAssertion: "abcd")])
-        #expect(assumeRole.queryParameters.map { "\($0.name)=\($0.value)" } == [
-            "RoleArn=arn:aws:iam::123456789012:role/demo", "RoleSessionName=s",
-            "PolicyArns.member.1.arn=arn:aws:iam::aws:policy/ReadOnlyAccess", "DurationSeconds=900",
-            "Tags.member.1.Key=Project", "Tags.member.1.Value=Unicorn", "Tags.member.2.Key=Cost Center",
-            "Tags.member.2.Value=12+3", "ProvidedContexts.member.1.ProviderArn=arn:aws:iam::aws:contextProvider/IdentityCenter",
-            "ProvidedContexts.member.1.ContextAssertion=abcd",
-        ])
-        let root = AssumeRootInput(targetPrincipal: "111122223333", taskPolicyArn: PolicyDescriptorType(arn: "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"))
+            providedContexts: [
+                ProvidedContext(
+                    providerArn: "arn:aws:iam::aws:contextProvider/IdentityCenter", contextAssertion: "abcd")
+            ])
+        #expect(
+            assumeRole.queryParameters.map { "\($0.name)=\($0.value)" } == [
+                "RoleArn=arn:aws:iam::123456789012:role/demo", "RoleSessionName=s",
+                "PolicyArns.member.1.arn=arn:aws:iam::aws:policy/ReadOnlyAccess", "DurationSeconds=900",
+                "Tags.member.1.Key=Project", "Tags.member.1.Value=Unicorn", "Tags.member.2.Key=Cost Center",
+                "Tags.member.2.Value=12+3",
+                "ProvidedContexts.member.1.ProviderArn=arn:aws:iam::aws:contextProvider/IdentityCenter",
+                "ProvidedContexts.member.1.ContextAssertion=abcd",
+            ])
+        let root = AssumeRootInput(
+            targetPrincipal: "111122223333",
+            taskPolicyArn: PolicyDescriptorType(arn: "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"))
         #expect(root.queryParameters.map(\.name) == ["TargetPrincipal", "TaskPolicyArn.arn"])
         let listPolicies = ListPoliciesInput(onlyAttached: false, maxItems: 10)
         #expect(listPolicies.queryParameters.map { "\($0.name)=\($0.value)" } == ["OnlyAttached=false", "MaxItems=10"])

@@ -6,7 +6,8 @@ import Testing
 @Suite struct OperationResponseTests {
     static let expiration = Date(timeIntervalSince1970: 1_796_000_000)  // 2026-11-30T00:53:20Z
     static let credentials = Credentials(
-        accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG", sessionToken: "FwoGZXIvYXdzEXAMPLE",
+        accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG",
+        sessionToken: "FwoGZXIvYXdzEXAMPLE",
         expiration: expiration)
     static let assumedRoleUser = AssumedRoleUser(
         assumedRoleId: "AROAEXAMPLE:session", arn: "arn:aws:sts::123456789012:assumed-role/demo/session")
@@ -53,14 +54,18 @@ import Testing
     func absentMembersAreLeftOut() {
         let output = AssumeRoleOutput(credentials: Self.credentials, assumedRoleUser: Self.assumedRoleUser)
         let expected = ResponseNode.result([
-            .structure("Credentials", [
-                .string("AccessKeyId", "ASIAEXAMPLEEXAMPLE"), .string("SecretAccessKey", "wJalrXUtnFEMI/K7MDENG"),
-                .string("SessionToken", "FwoGZXIvYXdzEXAMPLE"), .timestamp("Expiration", Self.expiration),
-            ]),
-            .structure("AssumedRoleUser", [
-                .string("AssumedRoleId", "AROAEXAMPLE:session"),
-                .string("Arn", "arn:aws:sts::123456789012:assumed-role/demo/session"),
-            ]),
+            .structure(
+                "Credentials",
+                [
+                    .string("AccessKeyId", "ASIAEXAMPLEEXAMPLE"), .string("SecretAccessKey", "wJalrXUtnFEMI/K7MDENG"),
+                    .string("SessionToken", "FwoGZXIvYXdzEXAMPLE"), .timestamp("Expiration", Self.expiration),
+                ]),
+            .structure(
+                "AssumedRoleUser",
+                [
+                    .string("AssumedRoleId", "AROAEXAMPLE:session"),
+                    .string("Arn", "arn:aws:sts::123456789012:assumed-role/demo/session"),
+                ]),
         ])
         #expect(output.responseNode == expected)
     }
@@ -78,7 +83,9 @@ import Testing
                 </Tags><IsTruncated>true</IsTruncated><Marker>m1</Marker></ListRoleTagsResult><ResponseMetadata>\
                 <RequestId>req-1</RequestId></ResponseMetadata></ListRoleTagsResponse>
                 """)
-        #expect(ListRolePoliciesOutput(policyNames: ["a", "b"]).responseNode == .result([.list("PolicyNames", strings: ["a", "b"])]))
+        #expect(
+            ListRolePoliciesOutput(policyNames: ["a", "b"]).responseNode
+                == .result([.list("PolicyNames", strings: ["a", "b"])]))
         // An empty list is written (GetPolicy answers Tags even when there are none); an absent one is not.
         #expect(GetOpenIDConnectProviderOutput(tags: []).responseNode == .result([.list("Tags", [])]))
         #expect(GetOpenIDConnectProviderOutput().responseNode == .result([]))
@@ -128,14 +135,17 @@ import Testing
         #expect(
             CreateVirtualMFADeviceOutput(virtualMFADevice: device).responseNode
                 == .result([
-                    .structure("VirtualMFADevice", [
-                        .string("SerialNumber", "arn:aws:iam::123456789012:mfa/phone"),
-                        .string("Base32StringSeed", Data("JBSWY3DPEHPK3PXP".utf8).base64EncodedString()),
-                    ])
+                    .structure(
+                        "VirtualMFADevice",
+                        [
+                            .string("SerialNumber", "arn:aws:iam::123456789012:mfa/phone"),
+                            .string("Base32StringSeed", Data("JBSWY3DPEHPK3PXP".utf8).base64EncodedString()),
+                        ])
                 ]))
         #expect(
             GetOutboundWebIdentityFederationInfoOutput(issuerIdentifier: "https://x", jwtVendingEnabled: false)
-                .responseNode == .result([.string("IssuerIdentifier", "https://x"), .boolean("JwtVendingEnabled", false)]))
+                .responseNode
+                == .result([.string("IssuerIdentifier", "https://x"), .boolean("JwtVendingEnabled", false)]))
     }
 
     @Test("every STS output reads back equal to what was rendered, with every member set")
@@ -145,11 +155,15 @@ import Testing
         #expect(
             try Self.roundTrip(
                 "AssumeRole",
-                AssumeRoleOutput(credentials: credentials, assumedRoleUser: user, packedPolicySize: 6, sourceIdentity: "me"))
-                == AssumeRoleOutput(credentials: credentials, assumedRoleUser: user, packedPolicySize: 6, sourceIdentity: "me"))
+                AssumeRoleOutput(
+                    credentials: credentials, assumedRoleUser: user, packedPolicySize: 6, sourceIdentity: "me"))
+                == AssumeRoleOutput(
+                    credentials: credentials, assumedRoleUser: user, packedPolicySize: 6, sourceIdentity: "me"))
         let saml = AssumeRoleWithSAMLOutput(
-            credentials: credentials, assumedRoleUser: user, packedPolicySize: 1, subject: "s", subjectType: "persistent",
-            issuer: "https://idp", audience: "https://signin.aws.amazon.com/saml", nameQualifier: "q", sourceIdentity: "i")
+            credentials: credentials, assumedRoleUser: user, packedPolicySize: 1, subject: "s",
+            subjectType: "persistent",
+            issuer: "https://idp", audience: "https://signin.aws.amazon.com/saml", nameQualifier: "q",
+            sourceIdentity: "i")
         #expect(try Self.roundTrip("AssumeRoleWithSAML", saml) == saml)
         let web = AssumeRoleWithWebIdentityOutput(
             credentials: credentials, subjectFromWebIdentityToken: "sub", assumedRoleUser: user, packedPolicySize: 2,
@@ -161,13 +175,16 @@ import Testing
         #expect(try Self.roundTrip("DecodeAuthorizationMessage", decoded) == decoded)
         let info = GetAccessKeyInfoOutput(account: "123456789012")
         #expect(try Self.roundTrip("GetAccessKeyInfo", info) == info)
-        let identity = GetCallerIdentityOutput(userId: "AIDA", account: "123456789012", arn: "arn:aws:iam::123456789012:user/a")
+        let identity = GetCallerIdentityOutput(
+            userId: "AIDA", account: "123456789012", arn: "arn:aws:iam::123456789012:user/a")
         #expect(try Self.roundTrip("GetCallerIdentity", identity) == identity)
-        let delegated = GetDelegatedAccessTokenOutput(credentials: credentials, packedPolicySize: 3, assumedPrincipal: "p")
+        let delegated = GetDelegatedAccessTokenOutput(
+            credentials: credentials, packedPolicySize: 3, assumedPrincipal: "p")
         #expect(try Self.roundTrip("GetDelegatedAccessToken", delegated) == delegated)
         let federation = GetFederationTokenOutput(
             credentials: credentials,
-            federatedUser: FederatedUser(federatedUserId: "123456789012:bob", arn: "arn:aws:sts::123456789012:federated-user/bob"),
+            federatedUser: FederatedUser(
+                federatedUserId: "123456789012:bob", arn: "arn:aws:sts::123456789012:federated-user/bob"),
             packedPolicySize: 4)
         #expect(try Self.roundTrip("GetFederationToken", federation) == federation)
         let session = GetSessionTokenOutput(credentials: credentials)
@@ -177,7 +194,9 @@ import Testing
         #expect(try Self.roundTrip("GetCallerIdentity", GetCallerIdentityOutput()) == GetCallerIdentityOutput())
     }
 
-    @Test("IAM outputs read back too: lists, nested structures, blobs, booleans, an absent required member allowed by Latchkey")
+    @Test(
+        "IAM outputs read back too: lists, nested structures, blobs, booleans, an absent required member allowed by Latchkey"
+    )
     func iamOutputsRoundTrip() throws {
         let namespace = QueryResponse.iamNamespace
         let root = GetUserOutput(
@@ -196,7 +215,8 @@ import Testing
                 qrCodePNG: Data([0x89, 0x50, 0x4E, 0x47]), tags: []))
         #expect(try Self.roundTrip("CreateVirtualMFADevice", device, namespace: namespace) == device)
         let saml = GetSAMLProviderOutput(
-            samlProviderUUID: "u", samlMetadataDocument: "<md/>", createDate: Self.expiration, validUntil: Self.expiration,
+            samlProviderUUID: "u", samlMetadataDocument: "<md/>", createDate: Self.expiration,
+            validUntil: Self.expiration,
             tags: [], assertionEncryptionMode: "Allowed", privateKeyList: [])
         #expect(try Self.roundTrip("GetSAMLProvider", saml, namespace: namespace) == saml)
         let policy = GetPolicyOutput(
@@ -207,7 +227,9 @@ import Testing
         #expect(try Self.roundTrip("UpdateRole", UpdateRoleOutput(), namespace: namespace) == UpdateRoleOutput())
     }
 
-    @Test("reading is as strict as the client's: a malformed or missing required member throws, absent optional members are nil")
+    @Test(
+        "reading is as strict as the client's: a malformed or missing required member throws, absent optional members are nil"
+    )
     func decodingStrictness() throws {
         func result(_ inner: String, action: String = "AssumeRole") throws -> XMLReader.Element? {
             let text = """
@@ -225,11 +247,13 @@ import Testing
             try AssumeRoleOutput(result: try result("<PackedPolicySize>six</PackedPolicySize>"))
         }
         #expect(throws: ResponseDecodingError.self) {
-            try GetWebIdentityTokenOutput(result: try result("<Expiration>yesterday</Expiration>", action: "GetWebIdentityToken"))
+            try GetWebIdentityTokenOutput(
+                result: try result("<Expiration>yesterday</Expiration>", action: "GetWebIdentityToken"))
         }
         #expect(throws: ResponseDecodingError.self) {
             try GetOutboundWebIdentityFederationInfoOutput(
-                result: try result("<JwtVendingEnabled>yes</JwtVendingEnabled>", action: "GetOutboundWebIdentityFederationInfo"))
+                result: try result(
+                    "<JwtVendingEnabled>yes</JwtVendingEnabled>", action: "GetOutboundWebIdentityFederationInfo"))
         }
         #expect(throws: ResponseDecodingError.self) {
             try CreateVirtualMFADeviceOutput(
@@ -238,7 +262,8 @@ import Testing
                     action: "CreateVirtualMFADevice"))
         }
         // Whitespace around numbers and timestamps is tolerated, as the client does today.
-        let padded = try AssumeRoleOutput(result: try result("<PackedPolicySize> 6\n</PackedPolicySize><Unknown>x</Unknown>"))
+        let padded = try AssumeRoleOutput(
+            result: try result("<PackedPolicySize> 6\n</PackedPolicySize><Unknown>x</Unknown>"))
         #expect(padded == AssumeRoleOutput(packedPolicySize: 6))
         #expect(try AssumeRoleOutput(result: nil) == AssumeRoleOutput())
     }

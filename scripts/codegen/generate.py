@@ -929,7 +929,21 @@ def query_files(service: Service, areas: OrderedDict) -> dict[str, str]:
 # MARK: - Driver
 
 
+def without_lone_trailing_commas(body: list[str]) -> list[str]:
+    """A multi-line collection literal with one element takes no trailing comma (swift-format's TrailingComma)."""
+    result = list(body)
+    for index in range(1, len(result) - 1):
+        if (
+            result[index - 1].endswith("[")
+            and result[index].endswith(",")
+            and result[index + 1].lstrip().startswith("]")
+        ):
+            result[index] = result[index][:-1]
+    return result
+
+
 def render(model_names: list[str], body: list[str], foundation: bool, imports=()) -> str:
+    body = without_lone_trailing_commas(body)
     text = header(model_names)
     if foundation or imports:
         text += "\n"

@@ -7,7 +7,7 @@ extension OperationSchema {
         input: .structure(
             "CreateAccessKeyRequest",
             [
-                MemberSchema("UserName", IAMShapes.existingUserNameType),
+                MemberSchema("UserName", IAMShapes.existingUserNameType)
             ]))
 
     /// IAM `ListAccessKeys` (`ListAccessKeysRequest`).
@@ -48,6 +48,6 @@ extension OperationSchema {
         input: .structure(
             "GetAccessKeyLastUsedRequest",
             [
-                MemberSchema("AccessKeyId", IAMShapes.accessKeyIdType, required: true),
+                MemberSchema("AccessKeyId", IAMShapes.accessKeyIdType, required: true)
             ]))
 }

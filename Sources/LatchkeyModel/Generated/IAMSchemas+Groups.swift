@@ -50,7 +50,7 @@ extension OperationSchema {
         input: .structure(
             "DeleteGroupRequest",
             [
-                MemberSchema("GroupName", IAMShapes.groupNameType, required: true),
+                MemberSchema("GroupName", IAMShapes.groupNameType, required: true)
             ]))
 
     /// IAM `AddUserToGroup` (`AddUserToGroupRequest`).

@@ -62,6 +62,6 @@ extension OperationSchema {
         input: .structure(
             "DeleteVirtualMFADeviceRequest",
             [
-                MemberSchema("SerialNumber", IAMShapes.serialNumberType, required: true),
+                MemberSchema("SerialNumber", IAMShapes.serialNumberType, required: true)
             ]))
 }

@@ -20,7 +20,7 @@ extension OperationSchema {
         input: .structure(
             "GetPolicyRequest",
             [
-                MemberSchema("PolicyArn", IAMShapes.arnType, required: true),
+                MemberSchema("PolicyArn", IAMShapes.arnType, required: true)
             ]))
 
     /// IAM `GetPolicyVersion` (`GetPolicyVersionRequest`).
@@ -39,7 +39,7 @@ extension OperationSchema {
         input: .structure(
             "DeletePolicyRequest",
             [
-                MemberSchema("PolicyArn", IAMShapes.arnType, required: true),
+                MemberSchema("PolicyArn", IAMShapes.arnType, required: true)
             ]))
 
     /// IAM `ListPolicies` (`ListPoliciesRequest`).

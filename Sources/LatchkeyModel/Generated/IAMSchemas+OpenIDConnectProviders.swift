@@ -19,7 +19,7 @@ extension OperationSchema {
         input: .structure(
             "GetOpenIDConnectProviderRequest",
             [
-                MemberSchema("OpenIDConnectProviderArn", IAMShapes.arnType, required: true),
+                MemberSchema("OpenIDConnectProviderArn", IAMShapes.arnType, required: true)
             ]))
 
     /// IAM `DeleteOpenIDConnectProvider` (`DeleteOpenIDConnectProviderRequest`).
@@ -28,7 +28,7 @@ extension OperationSchema {
         input: .structure(
             "DeleteOpenIDConnectProviderRequest",
             [
-                MemberSchema("OpenIDConnectProviderArn", IAMShapes.arnType, required: true),
+                MemberSchema("OpenIDConnectProviderArn", IAMShapes.arnType, required: true)
             ]))
 
     /// IAM `ListOpenIDConnectProviders` (`ListOpenIDConnectProvidersRequest`).

@@ -22,7 +22,7 @@ extension OperationSchema {
         input: .structure(
             "GetRoleRequest",
             [
-                MemberSchema("RoleName", IAMShapes.roleNameType, required: true),
+                MemberSchema("RoleName", IAMShapes.roleNameType, required: true)
             ]))
 
     /// IAM `ListRoles` (`ListRolesRequest`).
@@ -73,7 +73,7 @@ extension OperationSchema {
         input: .structure(
             "DeleteRoleRequest",
             [
-                MemberSchema("RoleName", IAMShapes.roleNameType, required: true),
+                MemberSchema("RoleName", IAMShapes.roleNameType, required: true)
             ]))
 
     /// IAM `TagRole` (`TagRoleRequest`).
@@ -123,6 +123,6 @@ extension OperationSchema {
         input: .structure(
             "DeleteRolePermissionsBoundaryRequest",
             [
-                MemberSchema("RoleName", IAMShapes.roleNameType, required: true),
+                MemberSchema("RoleName", IAMShapes.roleNameType, required: true)
             ]))
 }

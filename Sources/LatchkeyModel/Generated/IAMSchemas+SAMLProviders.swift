@@ -33,7 +33,7 @@ extension OperationSchema {
         input: .structure(
             "GetSAMLProviderRequest",
             [
-                MemberSchema("SAMLProviderArn", IAMShapes.arnType, required: true),
+                MemberSchema("SAMLProviderArn", IAMShapes.arnType, required: true)
             ]))
 
     /// IAM `DeleteSAMLProvider` (`DeleteSAMLProviderRequest`).
@@ -42,7 +42,7 @@ extension OperationSchema {
         input: .structure(
             "DeleteSAMLProviderRequest",
             [
-                MemberSchema("SAMLProviderArn", IAMShapes.arnType, required: true),
+                MemberSchema("SAMLProviderArn", IAMShapes.arnType, required: true)
             ]))
 
     /// IAM `ListSAMLProviders` (`ListSAMLProvidersRequest`).

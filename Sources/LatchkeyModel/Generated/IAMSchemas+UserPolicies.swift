@@ -91,6 +91,6 @@ extension OperationSchema {
         input: .structure(
             "DeleteUserPermissionsBoundaryRequest",
             [
-                MemberSchema("UserName", IAMShapes.userNameType, required: true),
+                MemberSchema("UserName", IAMShapes.userNameType, required: true)
             ]))
 }

@@ -19,7 +19,7 @@ extension OperationSchema {
         input: .structure(
             "GetUserRequest",
             [
-                MemberSchema("UserName", IAMShapes.existingUserNameType),
+                MemberSchema("UserName", IAMShapes.existingUserNameType)
             ]))
 
     /// IAM `ListUsers` (`ListUsersRequest`).
@@ -50,7 +50,7 @@ extension OperationSchema {
         input: .structure(
             "DeleteUserRequest",
             [
-                MemberSchema("UserName", IAMShapes.existingUserNameType, required: true),
+                MemberSchema("UserName", IAMShapes.existingUserNameType, required: true)
             ]))
 
     /// IAM `TagUser` (`TagUserRequest`).

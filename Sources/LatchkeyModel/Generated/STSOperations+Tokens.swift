@@ -32,7 +32,7 @@ public struct GetDelegatedAccessTokenInput: OperationInput, CustomStringConverti
 
     public var description: String {
         let members: [String] = [
-            "tradeInToken: <redacted>",
+            "tradeInToken: <redacted>"
         ]
         return "GetDelegatedAccessTokenInput(" + members.joined(separator: ", ") + ")"
     }

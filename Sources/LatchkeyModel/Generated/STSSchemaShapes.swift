@@ -12,7 +12,7 @@ enum STSShapes {
     static let policyDescriptorType = ShapeSchema.structure(
         "PolicyDescriptorType",
         [
-            MemberSchema("arn", STSShapes.arnType),
+            MemberSchema("arn", STSShapes.arnType)
         ])
     static let policyDescriptorListType = ShapeSchema.list(
         "policyDescriptorListType", of: STSShapes.policyDescriptorType)

@@ -7,7 +7,7 @@ extension OperationSchema {
         input: .structure(
             "DecodeAuthorizationMessageRequest",
             [
-                MemberSchema("EncodedMessage", STSShapes.encodedMessageType, required: true),
+                MemberSchema("EncodedMessage", STSShapes.encodedMessageType, required: true)
             ]))
 
     /// STS `GetAccessKeyInfo` (`GetAccessKeyInfoRequest`).
@@ -16,7 +16,7 @@ extension OperationSchema {
         input: .structure(
             "GetAccessKeyInfoRequest",
             [
-                MemberSchema("AccessKeyId", STSShapes.accessKeyIdType, required: true),
+                MemberSchema("AccessKeyId", STSShapes.accessKeyIdType, required: true)
             ]))
 
     /// STS `GetCallerIdentity` (`GetCallerIdentityRequest`).

@@ -7,7 +7,7 @@ extension OperationSchema {
         input: .structure(
             "GetDelegatedAccessTokenRequest",
             [
-                MemberSchema("TradeInToken", STSShapes.tradeInTokenType, required: true),
+                MemberSchema("TradeInToken", STSShapes.tradeInTokenType, required: true)
             ]))
 
     /// STS `GetFederationToken` (`GetFederationTokenRequest`).

@@ -360,7 +360,7 @@ extension IAM.Position: ResponseStructure {
 extension IAM.OrganizationsDecisionDetail: ResponseStructure {
     func responseChildren() -> [ResponseNode?] {
         [
-            ResponseField.boolean("AllowedByOrganizations", allowedByOrganizations),
+            ResponseField.boolean("AllowedByOrganizations", allowedByOrganizations)
         ]
     }
 
@@ -373,7 +373,7 @@ extension IAM.OrganizationsDecisionDetail: ResponseStructure {
 extension IAM.PermissionsBoundaryDecisionDetail: ResponseStructure {
     func responseChildren() -> [ResponseNode?] {
         [
-            ResponseField.boolean("AllowedByPermissionsBoundary", allowedByPermissionsBoundary),
+            ResponseField.boolean("AllowedByPermissionsBoundary", allowedByPermissionsBoundary)
         ]
     }
 
@@ -409,7 +409,7 @@ extension IAM.ResourceSpecificResult: ResponseStructure {
 extension IAM.OpenIDConnectProviderListEntry: ResponseStructure {
     func responseChildren() -> [ResponseNode?] {
         [
-            ResponseField.string("Arn", arn),
+            ResponseField.string("Arn", arn)
         ]
     }
 

@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension CreateAccessKeyOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("AccessKey", accessKey),
+            ResponseField.structure("AccessKey", accessKey)
         ]
         return .result(children)
     }

@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension CreateGroupOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Group", group),
+            ResponseField.structure("Group", group)
         ]
         return .result(children)
     }

@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension CreateVirtualMFADeviceOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("VirtualMFADevice", virtualMFADevice),
+            ResponseField.structure("VirtualMFADevice", virtualMFADevice)
         ]
         return .result(children)
     }

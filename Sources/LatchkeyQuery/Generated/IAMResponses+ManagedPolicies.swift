@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension CreatePolicyOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Policy", policy),
+            ResponseField.structure("Policy", policy)
         ]
         return .result(children)
     }
@@ -20,7 +20,7 @@ extension CreatePolicyOutput: ResponseEncodable, ResponseDecodable {
 extension GetPolicyOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Policy", policy),
+            ResponseField.structure("Policy", policy)
         ]
         return .result(children)
     }
@@ -35,7 +35,7 @@ extension GetPolicyOutput: ResponseEncodable, ResponseDecodable {
 extension GetPolicyVersionOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("PolicyVersion", policyVersion),
+            ResponseField.structure("PolicyVersion", policyVersion)
         ]
         return .result(children)
     }
@@ -78,7 +78,7 @@ extension ListPoliciesOutput: ResponseEncodable, ResponseDecodable {
 extension CreatePolicyVersionOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("PolicyVersion", policyVersion),
+            ResponseField.structure("PolicyVersion", policyVersion)
         ]
         return .result(children)
     }

@@ -54,7 +54,7 @@ extension DeleteOpenIDConnectProviderOutput: ResponseEncodable, ResponseDecodabl
 extension ListOpenIDConnectProvidersOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structures("OpenIDConnectProviderList", openIDConnectProviderList),
+            ResponseField.structures("OpenIDConnectProviderList", openIDConnectProviderList)
         ]
         return .result(children)
     }

@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension EnableOutboundWebIdentityFederationOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.string("IssuerIdentifier", issuerIdentifier),
+            ResponseField.string("IssuerIdentifier", issuerIdentifier)
         ]
         return .result(children)
     }

@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension CreateRoleOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Role", role),
+            ResponseField.structure("Role", role)
         ]
         return .result(children)
     }
@@ -20,7 +20,7 @@ extension CreateRoleOutput: ResponseEncodable, ResponseDecodable {
 extension GetRoleOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Role", role),
+            ResponseField.structure("Role", role)
         ]
         return .result(children)
     }
@@ -63,7 +63,7 @@ extension UpdateRoleOutput: ResponseEncodable, ResponseDecodable {
 extension UpdateRoleDescriptionOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Role", role),
+            ResponseField.structure("Role", role)
         ]
         return .result(children)
     }

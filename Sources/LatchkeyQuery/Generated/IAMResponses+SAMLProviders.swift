@@ -22,7 +22,7 @@ extension CreateSAMLProviderOutput: ResponseEncodable, ResponseDecodable {
 extension UpdateSAMLProviderOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.string("SAMLProviderArn", samlProviderArn),
+            ResponseField.string("SAMLProviderArn", samlProviderArn)
         ]
         return .result(children)
     }
@@ -73,7 +73,7 @@ extension DeleteSAMLProviderOutput: ResponseEncodable, ResponseDecodable {
 extension ListSAMLProvidersOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structures("SAMLProviderList", samlProviderList),
+            ResponseField.structures("SAMLProviderList", samlProviderList)
         ]
         return .result(children)
     }

@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension CreateUserOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("User", user),
+            ResponseField.structure("User", user)
         ]
         return .result(children)
     }
@@ -20,7 +20,7 @@ extension CreateUserOutput: ResponseEncodable, ResponseDecodable {
 extension GetUserOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("User", user),
+            ResponseField.structure("User", user)
         ]
         return .result(children)
     }

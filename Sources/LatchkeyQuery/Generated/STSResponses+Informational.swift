@@ -5,7 +5,7 @@ public import LatchkeyModel
 extension DecodeAuthorizationMessageOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.string("DecodedMessage", decodedMessage),
+            ResponseField.string("DecodedMessage", decodedMessage)
         ]
         return .result(children)
     }
@@ -20,7 +20,7 @@ extension DecodeAuthorizationMessageOutput: ResponseEncodable, ResponseDecodable
 extension GetAccessKeyInfoOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.string("Account", account),
+            ResponseField.string("Account", account)
         ]
         return .result(children)
     }

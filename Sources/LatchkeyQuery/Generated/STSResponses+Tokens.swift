@@ -43,7 +43,7 @@ extension GetFederationTokenOutput: ResponseEncodable, ResponseDecodable {
 extension GetSessionTokenOutput: ResponseEncodable, ResponseDecodable {
     public var responseNode: ResponseNode? {
         let children: [ResponseNode?] = [
-            ResponseField.structure("Credentials", credentials),
+            ResponseField.structure("Credentials", credentials)
         ]
         return .result(children)
     }
