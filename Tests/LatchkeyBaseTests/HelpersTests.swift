@@ -188,3 +188,13 @@ import Testing
         #expect(!PercentEncoding.isCanonical(bytes, 0..<5))
     }
 }
+
+@Suite struct JSONQuotingTests {
+    @Test("quoted escapes quotes, backslashes and control characters, and reads back to the same text")
+    func quoted() throws {
+        #expect(JSONValue.quoted("a\"b\\c\nd\re\tf\u{1}g\u{1F}é/") == #""a\"b\\c\nd\re\tf\u0001g\u001fé/""#)
+        for text in ["", "plain", "\u{0}\u{8}\u{C}\u{7F}", "😀 \u{2028}"] {
+            #expect(try JSONReader.read("[\(JSONValue.quoted(text))]") == .array([.string(text)]))
+        }
+    }
+}

@@ -53,6 +53,14 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped (`\n`, `\r`, `\t`,
+    /// otherwise `\u00XX`), everything else as it is.
+    public static func quoted(_ text: String) -> String {
+        var out = ""
+        writeString(text, into: &out)
+        return out
+    }
+
     private static func writeString(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {

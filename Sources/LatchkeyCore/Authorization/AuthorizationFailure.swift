@@ -1,4 +1,5 @@
 public import Foundation
+import LatchkeyBase
 
 /// Why a request was denied, as `DecodeAuthorizationMessage` tells it: the decision, the statements that decided,
 /// and the request's context. Rendered in AWS's JSON shape (with its `items` wrappers).
@@ -55,44 +56,23 @@ public struct AuthorizationFailure: Sendable, Equatable {
         out += "\"allowed\":\(allowed),\"explicitDeny\":\(explicitDeny),"
         out += "\"matchedStatements\":{\"items\":["
         out += matchedStatements.map { statement in
-            var item = "{\"statementId\":\(JSONText.string(statement.sid ?? "")),\"effect\":\(JSONText.string(statement.effect))"
-            item += ",\"principals\":{\"items\":[{\"value\":\(JSONText.string(principalId))}]}"
-            item += ",\"source\":{\"policy\":{\"id\":\(JSONText.string(statement.policyId))}}}"
+            var item = "{\"statementId\":\(JSONValue.quoted(statement.sid ?? "")),\"effect\":\(JSONValue.quoted(statement.effect))"
+            item += ",\"principals\":{\"items\":[{\"value\":\(JSONValue.quoted(principalId))}]}"
+            item += ",\"source\":{\"policy\":{\"id\":\(JSONValue.quoted(statement.policyId))}}}"
             return item
         }.joined(separator: ",")
         out += "]},\"failures\":{\"items\":["
-        out += failures.map(JSONText.string).joined(separator: ",")
-        out += "]},\"context\":{\"principal\":{\"id\":\(JSONText.string(principalId))"
-        if let principalName { out += ",\"name\":\(JSONText.string(principalName))" }
-        out += ",\"arn\":\(JSONText.string(principalArn))}"
-        out += ",\"action\":\(JSONText.string(action)),\"resource\":\(JSONText.string(resource))"
+        out += failures.map(JSONValue.quoted).joined(separator: ",")
+        out += "]},\"context\":{\"principal\":{\"id\":\(JSONValue.quoted(principalId))"
+        if let principalName { out += ",\"name\":\(JSONValue.quoted(principalName))" }
+        out += ",\"arn\":\(JSONValue.quoted(principalArn))}"
+        out += ",\"action\":\(JSONValue.quoted(action)),\"resource\":\(JSONValue.quoted(resource))"
         out += ",\"conditions\":{\"items\":["
         out += conditions.map { condition in
-            "{\"key\":\(JSONText.string(condition.key)),\"values\":{\"items\":["
-                + condition.values.map { "{\"value\":\(JSONText.string($0))}" }.joined(separator: ",") + "]}}"
+            "{\"key\":\(JSONValue.quoted(condition.key)),\"values\":{\"items\":["
+                + condition.values.map { "{\"value\":\(JSONValue.quoted($0))}" }.joined(separator: ",") + "]}}"
         }.joined(separator: ",")
         out += "]}}}"
         return out
-    }
-}
-
-/// Minimal JSON text output.
-enum JSONText {
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
