@@ -10,6 +10,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
+import LatchkeyBase
 
 /// `read(2)`, under a name that the `read` methods below do not shadow.
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int)
@@ -52,7 +53,7 @@ enum BoundedFile {
     /// The file at `path` as UTF-8 text, `nil` when it does not exist.
     static func readText(_ path: String, limit: Int) throws -> String? {
         guard let bytes = try read(path, limit: limit) else { return nil }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = UTF8Validation.string(bytes) else {
             throw CredentialProviderError(.unreadableFile, "\(path) is not UTF-8 text")
         }
         return text

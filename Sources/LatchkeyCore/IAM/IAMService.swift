@@ -192,7 +192,7 @@ struct PageMarkers: Sendable {
 
     func open(_ marker: String) throws(STSError) -> Position {
         guard let sealed = Base64.decodeURL(marker), let plaintext = try? secretBox.open(sealed, context: context),
-            let kind = plaintext.first, let value = String(validating: plaintext.dropFirst(), as: UTF8.self)
+            let kind = plaintext.first, let value = UTF8Validation.string(plaintext.dropFirst())
         else { throw Self.invalidMarker }
         switch kind {
         case UInt8(ascii: "k"): return .after(value)

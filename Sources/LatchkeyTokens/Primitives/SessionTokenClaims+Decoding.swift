@@ -1,3 +1,4 @@
+import LatchkeyBase
 import LatchkeyDomain
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -130,7 +131,7 @@ struct SessionTokenDecoder {
     }
 
     private func string(_ range: Range<Int>) throws(SessionTokenError) -> String {
-        guard let value = String(validating: bytes[range], as: UTF8.self) else { throw Self.malformed }
+        guard let value = UTF8Validation.string(bytes[range]) else { throw Self.malformed }
         return value
     }
 
