@@ -152,7 +152,7 @@ public enum LatchkeyApplication {
     /// Every STS and IAM operation the endpoint serves.
     static func operations(sts: SecurityTokenService, iam: IAMService) -> OperationRegistry {
         var registry = OperationRegistry()
-        registry.legacy(.sts, sts.handlers())
+        sts.registerOperations(in: &registry)
         registry.legacy(.iam, iam.handlers())
         registry.notOffered()
         return registry

@@ -4,69 +4,33 @@ import LatchkeyPolicy
 public import LatchkeyDomain
 import LatchkeyTokens
 
-/// The parameters of `AssumeRole`, validated against the model's constraints already.
-public struct AssumeRoleRequest: Sendable {
-    public var roleArn: String
-    public var roleSessionName: String
-    public var durationSeconds: Int?
-    public var externalId: String?
-    public var policy: String?
-    public var policyArns: [String]
-    public var tags: [SessionTag]
-    public var transitiveTagKeys: [String]
-    public var sourceIdentity: String?
-    public var serialNumber: String?
-    public var tokenCode: String?
-
-    public init(
-        roleArn: String, roleSessionName: String, durationSeconds: Int? = nil, externalId: String? = nil,
-        policy: String? = nil, policyArns: [String] = [], tags: [SessionTag] = [], transitiveTagKeys: [String] = [],
-        sourceIdentity: String? = nil, serialNumber: String? = nil, tokenCode: String? = nil
-    ) {
-        self.roleArn = roleArn
-        self.roleSessionName = roleSessionName
-        self.durationSeconds = durationSeconds
-        self.externalId = externalId
-        self.policy = policy
-        self.policyArns = policyArns
-        self.tags = tags
-        self.transitiveTagKeys = transitiveTagKeys
-        self.sourceIdentity = sourceIdentity
-        self.serialNumber = serialNumber
-        self.tokenCode = tokenCode
-    }
-}
-
-/// What `AssumeRole` returns.
-public struct AssumeRoleResult: Sendable {
-    public var credentials: TemporaryCredentials
-    public var assumedRoleArn: String
-    public var assumedRoleId: String
-    /// Present when the request passed session policies or tags.
-    public var packedPolicySize: Int?
-    public var sourceIdentity: String?
-}
-
 extension SecurityTokenService {
     /// `AssumeRole` with AWS's semantics: the role's trust policy is a resource policy; a same-account principal it
     /// names directly needs no identity policy, one trusted through the account needs an identity policy allowing
     /// `sts:AssumeRole`; across accounts both sides must allow. Tags need `sts:TagSession`, a source identity
     /// `sts:SetSourceIdentity`. Role chaining caps sessions at one hour and carries transitive tags and the source
     /// identity. Session policies travel in the token and limit the new session.
-    public func assumeRole(caller: Caller, _ request: AssumeRoleRequest, now: Date) async throws(STSError) -> AssumeRoleResult {
+    ///
+    /// `ProvidedContexts` is accepted (validated) and not used: Latchkey has no trusted context providers.
+    public func assumeRole(_ input: AssumeRoleInput, caller: Caller, now: Date) async throws(STSError)
+        -> AssumeRoleOutput
+    {
         if caller.isRoot {
             throw STSError(.accessDenied, "Roles may not be assumed by root accounts.")
         }
         try Self.checkSessionRestrictions(caller, action: "AssumeRole")
+        let requestedTags = (input.tags ?? []).map(SessionTag.init)
+        let transitiveTagKeys = input.transitiveTagKeys ?? []
+        let policyArns = input.policyArns?.compactMap(\.arn) ?? []
         let denied = STSError(
-            .accessDenied, "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(request.roleArn)")
-        guard let (roleAccount, roleName) = Self.parseRoleArn(request.roleArn) else {
+            .accessDenied, "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(input.roleArn)")
+        guard let (roleAccount, roleName) = Self.parseRoleArn(input.roleArn) else {
             throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
         let role: IAMRole
         do {
             guard let found = try await authorizer.role(accountId: roleAccount, roleName: roleName),
-                found.arn == request.roleArn
+                found.arn == input.roleArn
             else { throw denied }
             role = found
         } catch let error as STSError {
@@ -77,7 +41,7 @@ extension SecurityTokenService {
 
         let callerClaims = caller.sessionClaims
         let isChained = callerClaims?.kind == .assumedRole
-        let duration = request.durationSeconds ?? 3600
+        let duration = input.durationSeconds ?? 3600
         if isChained && duration > 3600 {
             throw STSError(
                 .validationError, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
@@ -89,8 +53,8 @@ extension SecurityTokenService {
         // MFA: a code now, or a caller session that was MFA-authenticated.
         var mfaAuthenticated = callerClaims?.mfaAuthenticated ?? false
         var mfaAt = callerClaims?.mfaAuthenticatedAt
-        if request.serialNumber != nil || request.tokenCode != nil {
-            guard let serial = request.serialNumber, let code = request.tokenCode else {
+        if input.serialNumber != nil || input.tokenCode != nil {
+            guard let serial = input.serialNumber, let code = input.tokenCode else {
                 throw STSError(.accessDenied, MFAVerifier.unableToValidate)
             }
             let userName: String? = if case .user(let user) = caller.credentials { user.userName } else { nil }
@@ -102,26 +66,26 @@ extension SecurityTokenService {
 
         // Session tags and source identity.
         let tags = try SessionTagRules.combine(
-            requested: request.tags, transitiveKeys: request.transitiveTagKeys, inherited: callerClaims)
-        if let existing = callerClaims?.sourceIdentity, let requested = request.sourceIdentity, existing != requested {
+            requested: requestedTags, transitiveKeys: transitiveTagKeys, inherited: callerClaims)
+        if let existing = callerClaims?.sourceIdentity, let requested = input.sourceIdentity, existing != requested {
             throw STSError(
                 .invalidParameterValue,
                 "The source identity cannot be changed: the calling session's source identity is \(existing).")
         }
-        let sourceIdentity = callerClaims?.sourceIdentity ?? request.sourceIdentity
+        let sourceIdentity = callerClaims?.sourceIdentity ?? input.sourceIdentity
 
         let packed = try await checkSessionPolicies(
-            policy: request.policy, policyArns: request.policyArns, tags: request.tags, account: roleAccount)
+            policy: input.policy, policyArns: policyArns, tags: requestedTags, account: roleAccount)
 
         // Authorization: the trust policy and the caller's identity side.
-        var extra: [String: [String]] = ["sts:RoleSessionName": [request.roleSessionName]]
-        if let externalId = request.externalId { extra["sts:ExternalId"] = [externalId] }
-        if let requested = request.sourceIdentity { extra["sts:SourceIdentity"] = [requested] }
-        if !request.tags.isEmpty {
-            for tag in request.tags { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
-            extra["aws:TagKeys"] = request.tags.map(\.key)
+        var extra: [String: [String]] = ["sts:RoleSessionName": [input.roleSessionName]]
+        if let externalId = input.externalId { extra["sts:ExternalId"] = [externalId] }
+        if let requested = input.sourceIdentity { extra["sts:SourceIdentity"] = [requested] }
+        if !requestedTags.isEmpty {
+            for tag in requestedTags { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
+            extra["aws:TagKeys"] = requestedTags.map(\.key)
         }
-        if !request.transitiveTagKeys.isEmpty { extra["sts:TransitiveTagKeys"] = request.transitiveTagKeys }
+        if !transitiveTagKeys.isEmpty { extra["sts:TransitiveTagKeys"] = transitiveTagKeys }
         if mfaAuthenticated {
             extra["aws:MultiFactorAuthPresent"] = ["true"]
             if let mfaAt {
@@ -131,8 +95,8 @@ extension SecurityTokenService {
         let trust = NamedPolicy(
             id: "\(role.arn) (trust policy)", document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
         var actions = ["sts:AssumeRole"]
-        if !request.tags.isEmpty || !request.transitiveTagKeys.isEmpty { actions.append("sts:TagSession") }
-        if request.sourceIdentity != nil && callerClaims?.sourceIdentity == nil { actions.append("sts:SetSourceIdentity") }
+        if !requestedTags.isEmpty || !transitiveTagKeys.isEmpty { actions.append("sts:TagSession") }
+        if input.sourceIdentity != nil && callerClaims?.sourceIdentity == nil { actions.append("sts:SetSourceIdentity") }
         for action in actions {
             let (decision, context) = try await authorizer.decide(
                 caller: caller, action: action, resource: role.arn, resourceAccount: role.accountId,
@@ -146,8 +110,8 @@ extension SecurityTokenService {
 
         // The session: role tags overridden by session tags become the principal tags.
         let issued = now.wholeSeconds
-        let sessionArn = "arn:aws:sts::\(role.accountId):assumed-role/\(role.roleName)/\(request.roleSessionName)"
-        let sessionId = "\(role.roleId):\(request.roleSessionName)"
+        let sessionArn = "arn:aws:sts::\(role.accountId):assumed-role/\(role.roleName)/\(input.roleSessionName)"
+        let sessionId = "\(role.roleId):\(input.roleSessionName)"
         var claims = SessionTokenClaims(
             accessKeyId: AccessKeyID.generate(kind: .temporary, account: role.accountId),
             secretAccessKey: Self.generateSecretAccessKey(),
@@ -156,17 +120,17 @@ extension SecurityTokenService {
         claims.mfaAuthenticated = mfaAuthenticated
         claims.mfaAuthenticatedAt = mfaAuthenticated ? mfaAt : nil
         claims.sourceIdentity = sourceIdentity
-        claims.sessionPolicy = request.policy
-        claims.policyArns = request.policyArns
+        claims.sessionPolicy = input.policy
+        claims.policyArns = policyArns
         claims.tags = SessionTagRules.principalTags(roleTags: role.tags, sessionTags: tags.tags)
         claims.transitiveTagKeys = tags.transitiveKeys
         claims.isChained = isChained
         claims.roleArn = role.arn
         claims.roleId = role.roleId
-        claims.sessionName = request.roleSessionName
-        let passedSomething = request.policy != nil || !request.policyArns.isEmpty || !request.tags.isEmpty
-        return AssumeRoleResult(
-            credentials: try seal(claims), assumedRoleArn: sessionArn, assumedRoleId: sessionId,
+        claims.sessionName = input.roleSessionName
+        let passedSomething = input.policy != nil || !policyArns.isEmpty || !requestedTags.isEmpty
+        return AssumeRoleOutput(
+            credentials: try seal(claims), assumedRoleUser: AssumedRoleUser(assumedRoleId: sessionId, arn: sessionArn),
             packedPolicySize: passedSomething ? packed : nil, sourceIdentity: sourceIdentity)
     }
 

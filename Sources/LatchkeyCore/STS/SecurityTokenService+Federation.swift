@@ -4,27 +4,22 @@ import LatchkeyPolicy
 public import LatchkeyDomain
 import LatchkeyTokens
 
-/// What `GetFederationToken` returns.
-public struct FederationTokenResult: Sendable {
-    public var credentials: TemporaryCredentials
-    public var federatedUserArn: String
-    public var federatedUserId: String
-    public var packedPolicySize: Int?
-}
-
 extension SecurityTokenService {
     /// `GetFederationToken`: long-term credentials of an IAM user (or, as AWS allows, the root: at most one hour),
     /// 900...129600 s, default 43200. The federated user's permissions are the intersection of the user's policies
     /// and the session policies passed: without session policies it may do nothing. Its credentials may call only
     /// GetCallerIdentity in STS and nothing in IAM.
-    public func getFederationToken(
-        caller: Caller, name: String, durationSeconds: Int?, policy: String?, policyArns: [String], tags: [SessionTag],
-        now: Date
-    ) async throws(STSError) -> FederationTokenResult {
+    public func getFederationToken(_ input: GetFederationTokenInput, caller: Caller, now: Date) async throws(STSError)
+        -> GetFederationTokenOutput
+    {
         if caller.sessionClaims != nil {
             throw STSError(.accessDenied, "Cannot call GetFederationToken with session credentials")
         }
-        let duration = caller.isRoot ? min(durationSeconds ?? 3600, 3600) : durationSeconds ?? 43200
+        let name = input.name
+        let policy = input.policy
+        let policyArns = input.policyArns?.compactMap(\.arn) ?? []
+        let tags = (input.tags ?? []).map(SessionTag.init)
+        let duration = caller.isRoot ? min(input.durationSeconds ?? 3600, 3600) : input.durationSeconds ?? 43200
         let combined = try SessionTagRules.combine(requested: tags, transitiveKeys: [], inherited: nil)
         let packed = try await checkSessionPolicies(
             policy: policy, policyArns: policyArns, tags: tags, account: caller.accountId)
@@ -55,8 +50,9 @@ extension SecurityTokenService {
         claims.tags = SessionTagRules.principalTags(roleTags: userTags, sessionTags: combined.tags)
         claims.sessionName = name
         // AWS returns PackedPolicySize for every federation token, 0 when nothing was passed.
-        return FederationTokenResult(
-            credentials: try seal(claims), federatedUserArn: federatedArn, federatedUserId: "\(caller.accountId):\(name)",
+        return GetFederationTokenOutput(
+            credentials: try seal(claims),
+            federatedUser: FederatedUser(federatedUserId: "\(caller.accountId):\(name)", arn: federatedArn),
             packedPolicySize: packed)
     }
 }

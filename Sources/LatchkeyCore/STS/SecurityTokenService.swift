@@ -7,15 +7,9 @@ import LatchkeyPolicy
 public import LatchkeyDomain
 public import LatchkeyTokens
 
-/// Temporary credentials as STS returns them.
-public struct TemporaryCredentials: Sendable {
-    public var accessKeyId: String
-    public var secretAccessKey: String
-    public var sessionToken: String
-    public var expiration: Date
-}
-
-/// The STS operations. Transport-free: the server hands in an authenticated `Caller` and validated values.
+/// The STS operations. Transport-free: the server hands in an authenticated `Caller` (or, for the unsigned
+/// federation calls, the request's metadata) and the operation's typed input, already validated against its
+/// declaration; each operation returns exactly the output that goes on the wire.
 public struct SecurityTokenService: Sendable {
     let store: any LatchkeyStore
     let secretBox: SecretBox
@@ -49,28 +43,29 @@ public struct SecurityTokenService: Sendable {
 
     /// `DecodeAuthorizationMessage`: the JSON behind an "Encoded authorization failure message" of this deployment.
     /// The caller needs `sts:DecodeAuthorizationMessage` (the root always has it).
-    public func decodeAuthorizationMessage(caller: Caller, encodedMessage: String, now: Date) async throws(STSError) -> String {
+    public func decodeAuthorizationMessage(_ input: DecodeAuthorizationMessageInput, caller: Caller, now: Date)
+        async throws(STSError) -> DecodeAuthorizationMessageOutput
+    {
         try Self.checkSessionRestrictions(caller, action: "DecodeAuthorizationMessage")
         let action = "sts:DecodeAuthorizationMessage"
-        let (decision, context) = try await authorizer.decide(
+        let (decision, _) = try await authorizer.decide(
             caller: caller, action: action, resource: "*", resourceAccount: caller.accountId, now: now)
         guard decision.isAllowed else {
             // No encoded message here: decoding one must not need another.
             throw STSError(
                 .accessDenied, "User: \(caller.arn) is not authorized to perform: \(action) \(decision.reason)")
         }
-        _ = context
         guard let messages else {
             throw STSError(.invalidAuthorizationMessage, "The encoded authorization message is invalid.")
         }
-        return try messages.decode(encodedMessage)
+        return DecodeAuthorizationMessageOutput(decodedMessage: try messages.decode(input.encodedMessage))
     }
 
     // MARK: GetCallerIdentity
 
     /// `GetCallerIdentity`: needs no permission and is never denied.
-    public func getCallerIdentity(caller: Caller) -> (arn: String, userId: String, account: String) {
-        (caller.arn, caller.userId, caller.accountId)
+    public func getCallerIdentity(_ input: GetCallerIdentityInput, caller: Caller) -> GetCallerIdentityOutput {
+        GetCallerIdentityOutput(userId: caller.userId, account: caller.accountId, arn: caller.arn)
     }
 
     // MARK: GetAccessKeyInfo
@@ -78,15 +73,18 @@ public struct SecurityTokenService: Sendable {
     /// `GetAccessKeyInfo`: the account of any access key ID. Keys this server stores answer with their account
     /// (a bootstrap file may declare keys that do not encode it); any other well-formed ID is decoded as AWS
     /// encodes accounts into key IDs.
-    public func getAccessKeyInfo(caller: Caller, accessKeyId: String) async throws(STSError) -> String {
+    public func getAccessKeyInfo(_ input: GetAccessKeyInfoInput, caller: Caller) async throws(STSError)
+        -> GetAccessKeyInfoOutput
+    {
         try Self.checkSessionRestrictions(caller, action: "GetAccessKeyInfo")
+        let accessKeyId = input.accessKeyId
         if accessKeyId.hasPrefix("AKIA"), let record = try? await store.accessKey(id: accessKeyId) {
-            return record.accountId
+            return GetAccessKeyInfoOutput(account: record.accountId)
         }
         guard let account = AccessKeyID.account(of: accessKeyId) else {
             throw STSError(.invalidParameterValue, "The access key ID '\(accessKeyId)' is not well formed.")
         }
-        return account
+        return GetAccessKeyInfoOutput(account: account)
     }
 
     // MARK: GetSessionToken
@@ -94,21 +92,21 @@ public struct SecurityTokenService: Sendable {
     /// `GetSessionToken`: long-term credentials only; users get 900...129600 s (default 43200), the root at most
     /// 3600 s (longer requests are shortened to one hour, as AWS does). With `SerialNumber` and `TokenCode`, the
     /// code must come from the caller's enabled MFA device and the session is marked MFA-authenticated.
-    public func getSessionToken(
-        caller: Caller, durationSeconds: Int?, serialNumber: String?, tokenCode: String?, now: Date
-    ) async throws(STSError) -> TemporaryCredentials {
+    public func getSessionToken(_ input: GetSessionTokenInput, caller: Caller, now: Date) async throws(STSError)
+        -> GetSessionTokenOutput
+    {
         if caller.sessionClaims != nil {
             throw STSError(.accessDenied, "Cannot call GetSessionToken with session credentials")
         }
         let duration: Int
         if caller.isRoot {
-            duration = min(durationSeconds ?? 3600, 3600)
+            duration = min(input.durationSeconds ?? 3600, 3600)
         } else {
-            duration = durationSeconds ?? 43200
+            duration = input.durationSeconds ?? 43200
         }
         var mfaAuthenticated = false
-        if serialNumber != nil || tokenCode != nil {
-            guard let serialNumber, let tokenCode else {
+        if input.serialNumber != nil || input.tokenCode != nil {
+            guard let serialNumber = input.serialNumber, let tokenCode = input.tokenCode else {
                 throw STSError(.accessDenied, MFAVerifier.unableToValidate)
             }
             let userName: String?
@@ -131,17 +129,18 @@ public struct SecurityTokenService: Sendable {
         claims.sourcePrincipalArn = caller.arn
         claims.mfaAuthenticated = mfaAuthenticated
         claims.mfaAuthenticatedAt = mfaAuthenticated ? issued : nil
-        return try seal(claims)
+        return GetSessionTokenOutput(credentials: try seal(claims))
     }
 
-    func seal(_ claims: SessionTokenClaims) throws(STSError) -> TemporaryCredentials {
+    /// The claims sealed into a session token, as the `Credentials` STS returns.
+    func seal(_ claims: SessionTokenClaims) throws(STSError) -> Credentials {
         let token: String
         do {
             token = try keyRing.seal(claims)
         } catch {
             throw STSError(.packedPolicyTooLarge, "The session policies and tags are too large to pack into a session token.", cause: error)
         }
-        return TemporaryCredentials(
+        return Credentials(
             accessKeyId: claims.accessKeyId, secretAccessKey: claims.secretAccessKey, sessionToken: token,
             expiration: claims.expiresAt)
     }

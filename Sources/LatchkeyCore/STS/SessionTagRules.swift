@@ -1,6 +1,13 @@
 import LatchkeyModel
 import LatchkeyDomain
 
+extension SessionTag {
+    /// A tag passed in a request (`Tags.member.N`), as the session carries it.
+    init(_ tag: Tag) {
+        self.init(key: tag.key, value: tag.value)
+    }
+}
+
 /// AWS's rules for session tags: at most 50, keys unique case-insensitively, transitive keys a subset of the tags
 /// passed, tags inherited transitively from the calling session carried along and not overridable.
 enum SessionTagRules {

@@ -5,13 +5,12 @@ import LatchkeyDomain
 import LatchkeyTokens
 
 /// What every federated `AssumeRoleWith*` call returns besides its protocol's own fields.
-public struct FederatedSessionResult: Sendable {
-    public var credentials: TemporaryCredentials
-    public var assumedRoleArn: String
-    public var assumedRoleId: String
+struct FederatedSessionResult {
+    var credentials: Credentials
+    var assumedRoleUser: AssumedRoleUser
     /// Present when the request or the identity provider passed session policies or tags.
-    public var packedPolicySize: Int?
-    public var sourceIdentity: String?
+    var packedPolicySize: Int?
+    var sourceIdentity: String?
 }
 
 /// A role session asked for by a federated principal (an OIDC or SAML provider), after its token or assertion was
@@ -110,7 +109,7 @@ extension SecurityTokenService {
         claims.sessionName = request.sessionName
         let passedSomething = request.policy != nil || !request.policyArns.isEmpty || !request.tags.isEmpty
         return FederatedSessionResult(
-            credentials: try seal(claims), assumedRoleArn: sessionArn, assumedRoleId: sessionId,
+            credentials: try seal(claims), assumedRoleUser: AssumedRoleUser(assumedRoleId: sessionId, arn: sessionArn),
             packedPolicySize: passedSomething ? packed : nil, sourceIdentity: request.sourceIdentity)
     }
 }

@@ -281,15 +281,15 @@ final class KeyRingCache: Sendable {
 extension SecurityTokenService {
     /// `GetWebIdentityToken`: a JWT for the caller from the account's outbound issuer. The caller needs
     /// `sts:GetWebIdentityToken` (the root always has it); `aws:RequestTag/*` describe the tags passed.
-    public func getWebIdentityToken(
-        caller: Caller, audiences: [String], durationSeconds: Int?, signingAlgorithm: String?, tags: [SessionTag],
-        now: Date
-    ) async throws(STSError) -> OutboundSignedToken {
+    public func getWebIdentityToken(_ input: GetWebIdentityTokenInput, caller: Caller, now: Date) async throws(STSError)
+        -> GetWebIdentityTokenOutput
+    {
         try Self.checkSessionRestrictions(caller, action: "GetWebIdentityToken")
         guard let outbound else {
             throw STSError(
                 .outboundWebIdentityFederationDisabled, "Outbound web identity federation is not configured on this server.")
         }
+        let tags = input.tags ?? []
         var extra: [String: [String]] = [:]
         if !tags.isEmpty {
             for tag in tags { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
@@ -303,8 +303,9 @@ extension SecurityTokenService {
         }
         var requestTags: [String: String] = [:]
         for tag in tags { requestTags[tag.key] = tag.value }
-        return try await outbound.sign(
-            caller: caller, audiences: audiences, durationSeconds: durationSeconds, algorithm: signingAlgorithm,
-            requestTags: requestTags, now: now)
+        let token = try await outbound.sign(
+            caller: caller, audiences: input.audience, durationSeconds: input.durationSeconds,
+            algorithm: input.signingAlgorithm, requestTags: requestTags, now: now)
+        return GetWebIdentityTokenOutput(webIdentityToken: token.token, expiration: token.expiration)
     }
 }

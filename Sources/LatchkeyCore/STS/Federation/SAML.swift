@@ -3,52 +3,20 @@ public import LatchkeyModel
 public import LatchkeySAMLModel
 public import LatchkeyDomain
 
-/// The parameters of `AssumeRoleWithSAML`, validated against the model's constraints already.
-public struct AssumeRoleWithSAMLRequest: Sendable {
-    public var roleArn: String
-    public var principalArn: String
-    public var samlAssertion: String
-    public var durationSeconds: Int?
-    public var policy: String?
-    public var policyArns: [String]
-
-    public init(
-        roleArn: String, principalArn: String, samlAssertion: String, durationSeconds: Int? = nil, policy: String? = nil,
-        policyArns: [String] = []
-    ) {
-        self.roleArn = roleArn
-        self.principalArn = principalArn
-        self.samlAssertion = samlAssertion
-        self.durationSeconds = durationSeconds
-        self.policy = policy
-        self.policyArns = policyArns
-    }
-}
-
-/// What `AssumeRoleWithSAML` returns.
-public struct AssumeRoleWithSAMLResult: Sendable {
-    public var session: FederatedSessionResult
-    public var issuer: String
-    public var subject: String
-    public var subjectType: String?
-    public var audience: String
-    public var nameQualifier: String
-}
-
 extension SecurityTokenService {
     /// `AssumeRoleWithSAML` (an unsigned call): the assertion must verify against the provider named by
     /// `PrincipalArn`, list the role and provider pair in its `Role` attribute, carry a `RoleSessionName`, and the
     /// role's trust policy must allow the provider to perform `sts:AssumeRoleWithSAML` with the `saml:*` keys.
     /// The session lasts the shortest of DurationSeconds (default 3600), the `SessionDuration` attribute, the time
     /// until `SessionNotOnOrAfter`, and the role's maximum.
-    public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest, metadata: RequestMetadata, now: Date)
-        async throws(STSError) -> AssumeRoleWithSAMLResult
+    public func assumeRoleWithSAML(_ input: AssumeRoleWithSAMLInput, metadata: RequestMetadata, now: Date)
+        async throws(STSError) -> AssumeRoleWithSAMLOutput
     {
         let action = "sts:AssumeRoleWithSAML"
-        guard let (account, name) = Self.parseSAMLProviderArn(request.principalArn) else {
-            throw STSError(.validationError, "\(request.principalArn) is not a valid SAML provider ARN.")
+        guard let (account, name) = Self.parseSAMLProviderArn(input.principalArn) else {
+            throw STSError(.validationError, "\(input.principalArn) is not a valid SAML provider ARN.")
         }
-        guard let (roleAccount, roleName) = Self.parseRoleArn(request.roleArn) else {
+        guard let (roleAccount, roleName) = Self.parseRoleArn(input.roleArn) else {
             throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
         // A SAML provider vouches only for roles of its own account.
@@ -61,7 +29,7 @@ extension SecurityTokenService {
         } catch {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }
-        guard let provider = found, provider.arn == request.principalArn else {
+        guard let provider = found, provider.arn == input.principalArn else {
             throw STSError(.invalidIdentityToken, "Specified provider doesn't exist")
         }
         guard let saml else {
@@ -70,7 +38,7 @@ extension SecurityTokenService {
         let assertion: VerifiedSAMLAssertion
         do {
             assertion = try saml.verifier.verify(
-                samlResponseBase64: request.samlAssertion, trustedCertificates: provider.signingCertificates, now: now)
+                samlResponseBase64: input.samlAssertion, trustedCertificates: provider.signingCertificates, now: now)
         } catch {
             throw error.stsError
         }
@@ -81,7 +49,7 @@ extension SecurityTokenService {
         }
 
         // The Role attribute must pair this role with this provider.
-        guard assertion.aws.roles.contains(SAMLRolePair(roleArn: request.roleArn, providerArn: request.principalArn)) else {
+        guard assertion.aws.roles.contains(SAMLRolePair(roleArn: input.roleArn, providerArn: input.principalArn)) else {
             throw STSError(.accessDenied, "Not authorized to perform \(action)")
         }
         guard let sessionName = assertion.aws.roleSessionName else {
@@ -90,14 +58,14 @@ extension SecurityTokenService {
         guard (2...64).contains(sessionName.count), sessionName.allSatisfy(Self.isSessionNameCharacter) else {
             throw STSError(.invalidIdentityToken, "RoleSessionName in AuthnResponse must satisfy [\\w+=,.@-]{2,64}")
         }
-        let role = try await federatedRole(request.roleArn, account: roleAccount, name: roleName, action: action)
-        if let requested = request.durationSeconds, requested > role.maxSessionDuration {
+        let role = try await federatedRole(input.roleArn, account: roleAccount, name: roleName, action: action)
+        if let requested = input.durationSeconds, requested > role.maxSessionDuration {
             throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
         let duration: Int
         do {
             duration = try SAMLResponseFields.sessionDuration(
-                requestedSeconds: request.durationSeconds, roleMaximumSeconds: role.maxSessionDuration,
+                requestedSeconds: input.durationSeconds, roleMaximumSeconds: role.maxSessionDuration,
                 assertion: assertion, now: now)
         } catch {
             throw error.stsError
@@ -105,17 +73,19 @@ extension SecurityTokenService {
         let session = try await federatedSession(
             FederatedSessionRequest(
                 role: role, action: action, providerArn: provider.arn, sessionName: sessionName,
-                durationSeconds: duration, policy: request.policy, policyArns: request.policyArns,
+                durationSeconds: duration, policy: input.policy, policyArns: input.policyArns?.compactMap(\.arn) ?? [],
                 tags: assertion.aws.principalTags.map { SessionTag(key: $0.key, value: $0.value) },
                 transitiveTagKeys: assertion.aws.transitiveTagKeys, sourceIdentity: assertion.aws.sourceIdentity,
                 conditionKeys: SAMLResponseFields.conditionKeys(for: assertion, accountID: account, providerName: provider.name),
                 request: metadata),
             now: now)
-        return AssumeRoleWithSAMLResult(
-            session: session, issuer: assertion.issuer, subject: assertion.subject, subjectType: assertion.subjectType,
-            audience: assertion.recipient,
+        return AssumeRoleWithSAMLOutput(
+            credentials: session.credentials, assumedRoleUser: session.assumedRoleUser,
+            packedPolicySize: session.packedPolicySize, subject: assertion.subject, subjectType: assertion.subjectType,
+            issuer: assertion.issuer, audience: assertion.recipient,
             nameQualifier: SAMLResponseFields.nameQualifier(
-                issuer: assertion.issuer, accountID: account, providerName: provider.name))
+                issuer: assertion.issuer, accountID: account, providerName: provider.name),
+            sourceIdentity: session.sourceIdentity)
     }
 
     /// `arn:aws:iam::ACCOUNT:saml-provider/NAME` → (ACCOUNT, NAME).

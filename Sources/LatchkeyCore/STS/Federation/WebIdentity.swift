@@ -3,63 +3,30 @@ public import LatchkeyModel
 public import LatchkeyOIDC
 public import LatchkeyDomain
 
-/// The parameters of `AssumeRoleWithWebIdentity`, validated against the model's constraints already.
-public struct AssumeRoleWithWebIdentityRequest: Sendable {
-    public var roleArn: String
-    public var roleSessionName: String
-    public var webIdentityToken: String
-    public var providerId: String?
-    public var durationSeconds: Int?
-    public var policy: String?
-    public var policyArns: [String]
-
-    public init(
-        roleArn: String, roleSessionName: String, webIdentityToken: String, providerId: String? = nil,
-        durationSeconds: Int? = nil, policy: String? = nil, policyArns: [String] = []
-    ) {
-        self.roleArn = roleArn
-        self.roleSessionName = roleSessionName
-        self.webIdentityToken = webIdentityToken
-        self.providerId = providerId
-        self.durationSeconds = durationSeconds
-        self.policy = policy
-        self.policyArns = policyArns
-    }
-}
-
-/// What `AssumeRoleWithWebIdentity` returns.
-public struct AssumeRoleWithWebIdentityResult: Sendable {
-    public var session: FederatedSessionResult
-    public var subjectFromWebIdentityToken: String
-    public var audience: String
-    /// The token's `iss`, as the API reference describes `Provider`.
-    public var provider: String
-}
-
 extension SecurityTokenService {
     /// `AssumeRoleWithWebIdentity` (an unsigned call): the token's issuer must be registered as an OIDC provider in
     /// the role's account, the token must verify against it, and the role's trust policy must allow the provider
     /// (`Federated`) to perform `sts:AssumeRoleWithWebIdentity` with the token's claims as condition keys
     /// (`IDENTITY:aud`, `IDENTITY:sub`, `IDENTITY:amr`, `IDENTITY:oaud`, `aws:FederatedProvider`).
     public func assumeRoleWithWebIdentity(
-        _ request: AssumeRoleWithWebIdentityRequest, metadata: RequestMetadata, now: Date
-    ) async throws(STSError) -> AssumeRoleWithWebIdentityResult {
+        _ input: AssumeRoleWithWebIdentityInput, metadata: RequestMetadata, now: Date
+    ) async throws(STSError) -> AssumeRoleWithWebIdentityOutput {
         let action = "sts:AssumeRoleWithWebIdentity"
         guard let verifier = webIdentity else {
             throw STSError(.invalidAction, "AssumeRoleWithWebIdentity is not enabled on this server.")
         }
-        if let providerId = request.providerId {
+        if let providerId = input.providerId {
             throw STSError(
                 .invalidParameterValue,
                 "ProviderId \(providerId) is not supported: Latchkey verifies OpenID Connect ID tokens only, not OAuth 2.0 access tokens.")
         }
-        guard let (account, roleName) = Self.parseRoleArn(request.roleArn) else {
+        guard let (account, roleName) = Self.parseRoleArn(input.roleArn) else {
             throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
         let verified: VerifiedWebIdentity
         let provider: OIDCProvider
         do {
-            let token = try WebIdentityTokenVerifier.parse(request.webIdentityToken)
+            let token = try WebIdentityTokenVerifier.parse(input.webIdentityToken)
             guard let identity = OIDCProviderIdentity(tokenIssuer: token.issuer),
                 let found = try await authorizer.oidcProvider(accountId: account, identity: identity.identity)
             else { throw WebIdentityError.unknownProvider(issuer: token.issuer) }
@@ -76,19 +43,20 @@ extension SecurityTokenService {
         } catch {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }
-        let role = try await federatedRole(request.roleArn, account: account, name: roleName, action: action)
+        let role = try await federatedRole(input.roleArn, account: account, name: roleName, action: action)
         let session = try await federatedSession(
             FederatedSessionRequest(
-                role: role, action: action, providerArn: provider.arn, sessionName: request.roleSessionName,
-                durationSeconds: request.durationSeconds ?? 3600, policy: request.policy, policyArns: request.policyArns,
+                role: role, action: action, providerArn: provider.arn, sessionName: input.roleSessionName,
+                durationSeconds: input.durationSeconds ?? 3600, policy: input.policy, policyArns: input.policyArns?.compactMap(\.arn) ?? [],
                 tags: verified.sessionTags?.tags.map { SessionTag(key: $0.key, value: $0.value) } ?? [],
                 transitiveTagKeys: verified.sessionTags?.transitiveTagKeys ?? [],
                 sourceIdentity: verified.claims["https://aws.amazon.com/source_identity"]?.stringValue,
                 conditionKeys: verified.conditionKeys(providerARN: provider.arn), request: metadata),
             now: now)
-        return AssumeRoleWithWebIdentityResult(
-            session: session, subjectFromWebIdentityToken: verified.subject, audience: verified.audience,
-            provider: verified.issuer)
+        return AssumeRoleWithWebIdentityOutput(
+            credentials: session.credentials, subjectFromWebIdentityToken: verified.subject,
+            assumedRoleUser: session.assumedRoleUser, packedPolicySize: session.packedPolicySize,
+            provider: verified.issuer, audience: verified.audience, sourceIdentity: session.sourceIdentity)
     }
 
 }
