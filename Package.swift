@@ -139,6 +139,8 @@ let package = Package(
             dependencies: ["LatchkeyDomain", "LatchkeyModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // A store held in memory, with the SQLite store's behaviour (the store-contract tests run on both).
+        .target(name: "LatchkeyMemoryStore", dependencies: ["LatchkeyDomain"], swiftSettings: swiftSettings),
         // Hummingbird 2 server: routes, middleware, configuration, lifecycle.
         .target(
             name: "LatchkeyServer",
@@ -159,6 +161,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // For test targets only: the test clock, temporary folders, the services over a store without HTTP.
+        .target(
+            name: "LatchkeyTestSupport",
+            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -202,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LatchkeyCoreTests",
-            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeyTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
