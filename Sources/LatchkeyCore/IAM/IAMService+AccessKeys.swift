@@ -4,12 +4,6 @@ public import LatchkeyDomain
 import LatchkeyTokens
 
 extension IAMService {
-    /// A new access key with its secret, returned once by `CreateAccessKey`.
-    public struct NewAccessKey: Sendable {
-        public var record: AccessKeyRecord
-        public var secretAccessKey: String
-    }
-
     /// Resolves `UserName` for the access-key and MFA operations: the named user (which must exist), or the caller's
     /// own identity when omitted: the root (nil), the calling user, or the user behind GetSessionToken credentials.
     func keyOwner(caller: Caller, userName: String?) async throws(STSError) -> String? {
@@ -53,8 +47,11 @@ extension IAMService {
         return caller.arn
     }
 
-    /// `CreateAccessKey`: at most two keys per user (or root).
-    public func createAccessKey(caller: Caller, userName: String?, now: Date) async throws(STSError) -> NewAccessKey {
+    /// `CreateAccessKey`: at most two keys per user (or root); the secret is returned this once.
+    public func createAccessKey(_ input: CreateAccessKeyInput, caller: Caller, now: Date) async throws(STSError)
+        -> CreateAccessKeyOutput
+    {
+        let userName = input.userName
         try await authorize(caller, action: "CreateAccessKey", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let id = AccessKeyID.generate(kind: .longTerm, account: caller.accountId)
@@ -71,50 +68,55 @@ extension IAMService {
             default: return nil
             }
         }
-        return NewAccessKey(record: record, secretAccessKey: secret)
+        return CreateAccessKeyOutput(accessKey: record.wire(secretAccessKey: secret))
     }
 
-    /// `ListAccessKeys`.
-    public func listAccessKeys(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<AccessKeyRecord>
-    {
-        try await authorize(caller, action: "ListAccessKeys", resource: try ownerArn(caller, userName))
-        let owner = try await keyOwner(caller: caller, userName: userName)
+    /// `ListAccessKeys`: the named user's keys, or the caller's own.
+    public func listAccessKeys(_ input: ListAccessKeysInput, caller: Caller) async throws(STSError) -> ListAccessKeysOutput {
+        try await authorize(caller, action: "ListAccessKeys", resource: try ownerArn(caller, input.userName))
+        let owner = try await keyOwner(caller: caller, userName: input.userName)
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
-        return try page(keys, listing: "ListAccessKeys", key: { $0.accessKeyId }, marker: marker, maxItems: maxItems)
+        let page = try page(keys, listing: "ListAccessKeys", key: { $0.accessKeyId }, marker: input.marker, maxItems: input.maxItems)
+        return ListAccessKeysOutput(
+            accessKeyMetadata: page.items.map(\.wireMetadata), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `UpdateAccessKey` (Active/Inactive). An inactive key is refused at once on this node.
-    public func updateAccessKey(caller: Caller, userName: String?, accessKeyId: String, status: AccessKeyStatus)
-        async throws(STSError)
+    public func updateAccessKey(_ input: UpdateAccessKeyInput, caller: Caller) async throws(STSError)
+        -> UpdateAccessKeyOutput
     {
-        try await authorize(caller, action: "UpdateAccessKey", resource: try ownerArn(caller, userName))
-        let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
+        guard let status = AccessKeyStatus(rawValue: input.status) else {
+            throw STSError(.invalidInput, "Status must be Active or Inactive, not \(input.status).")
+        }
+        try await authorize(caller, action: "UpdateAccessKey", resource: try ownerArn(caller, input.userName))
+        let key = try await ownedKey(caller: caller, userName: input.userName, accessKeyId: input.accessKeyId)
         try await storeCall({ try await store.updateAccessKeyStatus(id: key.accessKeyId, status: status) }) { error in
-            error.code == .notFound ? noSuchKey(accessKeyId) : nil
+            error.code == .notFound ? noSuchKey(input.accessKeyId) : nil
         }
         resolver?.invalidate(accessKeyId: key.accessKeyId)
+        return UpdateAccessKeyOutput()
     }
 
     /// `DeleteAccessKey`.
-    public func deleteAccessKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) {
-        try await authorize(caller, action: "DeleteAccessKey", resource: try ownerArn(caller, userName))
-        let key = try await ownedKey(caller: caller, userName: userName, accessKeyId: accessKeyId)
+    public func deleteAccessKey(_ input: DeleteAccessKeyInput, caller: Caller) async throws(STSError)
+        -> DeleteAccessKeyOutput
+    {
+        try await authorize(caller, action: "DeleteAccessKey", resource: try ownerArn(caller, input.userName))
+        let key = try await ownedKey(caller: caller, userName: input.userName, accessKeyId: input.accessKeyId)
         try await storeCall({ try await store.deleteAccessKey(id: key.accessKeyId) }) { error in
-            error.code == .notFound ? noSuchKey(accessKeyId) : nil
+            error.code == .notFound ? noSuchKey(input.accessKeyId) : nil
         }
         resolver?.invalidate(accessKeyId: key.accessKeyId)
+        return DeleteAccessKeyOutput()
     }
 
-    /// What `GetAccessKeyLastUsed` answers: the key (for its owner's name) and its last use, nil if never used.
-    public struct AccessKeyLastUsed: Sendable {
-        public var key: AccessKeyRecord
-        public var lastUse: AccessKeyUse?
-    }
-
-    /// `GetAccessKeyLastUsed`: the latest recorded use of the key (the store's, merged with a use not yet flushed
-    /// by the server's usage recorder), or none (`N/A`) for a key never used.
-    public func getAccessKeyLastUsed(caller: Caller, accessKeyId: String) async throws(STSError) -> AccessKeyLastUsed {
+    /// `GetAccessKeyLastUsed`: the key's owner (none for the root's keys) and the latest recorded use of the key
+    /// (the store's, merged with a use not yet flushed by the server's usage recorder), or none (`N/A`) for a key
+    /// never used.
+    public func getAccessKeyLastUsed(_ input: GetAccessKeyLastUsedInput, caller: Caller) async throws(STSError)
+        -> GetAccessKeyLastUsedOutput
+    {
+        let accessKeyId = input.accessKeyId
         try await authorize(caller, action: "GetAccessKeyLastUsed", resource: "arn:aws:iam::\(caller.accountId):user/")
         guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
             key.accountId == caller.accountId
@@ -127,7 +129,7 @@ extension IAMService {
         } else {
             lastUse = try await storeCall({ try await store.accessKeyLastUse(id: key.accessKeyId) })
         }
-        return AccessKeyLastUsed(key: key, lastUse: lastUse)
+        return GetAccessKeyLastUsedOutput(userName: key.userName, accessKeyLastUsed: IAM.AccessKeyLastUsed(lastUse))
     }
 
     private func ownedKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {

@@ -1,59 +1,72 @@
-public import Foundation
 public import LatchkeyModel
 public import LatchkeyDomain
 
 extension IAMService {
     /// `PutGroupPolicy`: creates or replaces an inline policy; the document is parsed as an identity policy.
-    public func putGroupPolicy(caller: Caller, groupName: String, policyName: String, document: String)
-        async throws(STSError)
-    {
-        try await authorize(caller, action: "PutGroupPolicy", resource: groupArn(caller.accountId, groupName))
+    public func putGroupPolicy(_ input: PutGroupPolicyInput, caller: Caller) async throws(STSError) -> PutGroupPolicyOutput {
+        try await authorize(caller, action: "PutGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
         try await putOwnedInlinePolicy(
-            caller: caller, owner: .group(groupName), policyName: policyName, document: document,
-            maxTotalSize: Self.maxGroupInlinePolicySize)
+            caller: caller, owner: .group(input.groupName), policyName: input.policyName,
+            document: input.policyDocument, maxTotalSize: Self.maxGroupInlinePolicySize)
+        return PutGroupPolicyOutput()
     }
 
-    /// `GetGroupPolicy`.
-    public func getGroupPolicy(caller: Caller, groupName: String, policyName: String) async throws(STSError)
-        -> InlinePolicy
-    {
-        try await authorize(caller, action: "GetGroupPolicy", resource: groupArn(caller.accountId, groupName))
-        return try await ownedInlinePolicy(caller: caller, owner: .group(groupName), policyName: policyName)
+    /// `GetGroupPolicy`: the document as stored (as the caller gave it), URL-encoded as IAM sends it.
+    public func getGroupPolicy(_ input: GetGroupPolicyInput, caller: Caller) async throws(STSError) -> GetGroupPolicyOutput {
+        try await authorize(caller, action: "GetGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        let policy = try await ownedInlinePolicy(caller: caller, owner: .group(input.groupName), policyName: input.policyName)
+        return GetGroupPolicyOutput(
+            groupName: policy.owner.name, policyName: policy.policyName,
+            policyDocument: PolicyDocumentEncoding.encode(policy.document))
     }
 
     /// `DeleteGroupPolicy`.
-    public func deleteGroupPolicy(caller: Caller, groupName: String, policyName: String) async throws(STSError) {
-        try await authorize(caller, action: "DeleteGroupPolicy", resource: groupArn(caller.accountId, groupName))
-        try await deleteOwnedInlinePolicy(caller: caller, owner: .group(groupName), policyName: policyName)
+    public func deleteGroupPolicy(_ input: DeleteGroupPolicyInput, caller: Caller) async throws(STSError)
+        -> DeleteGroupPolicyOutput
+    {
+        try await authorize(caller, action: "DeleteGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await deleteOwnedInlinePolicy(caller: caller, owner: .group(input.groupName), policyName: input.policyName)
+        return DeleteGroupPolicyOutput()
     }
 
     /// `ListGroupPolicies`: inline policy names, ordered, paginated.
-    public func listGroupPolicies(caller: Caller, groupName: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<String>
+    public func listGroupPolicies(_ input: ListGroupPoliciesInput, caller: Caller) async throws(STSError)
+        -> ListGroupPoliciesOutput
     {
-        try await authorize(caller, action: "ListGroupPolicies", resource: groupArn(caller.accountId, groupName))
-        return try await ownedInlinePolicyNames(
-            caller: caller, owner: .group(groupName), marker: marker, maxItems: maxItems)
+        try await authorize(caller, action: "ListGroupPolicies", resource: groupArn(caller.accountId, input.groupName))
+        let page = try await ownedInlinePolicyNames(
+            caller: caller, owner: .group(input.groupName), marker: input.marker, maxItems: input.maxItems)
+        return ListGroupPoliciesOutput(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `AttachGroupPolicy`: at most 10 managed policies per group.
-    public func attachGroupPolicy(caller: Caller, groupName: String, policyArn: String) async throws(STSError) {
-        try await authorize(caller, action: "AttachGroupPolicy", resource: groupArn(caller.accountId, groupName))
-        try await attachOwnedPolicy(caller: caller, owner: .group(groupName), policyArn: policyArn)
+    public func attachGroupPolicy(_ input: AttachGroupPolicyInput, caller: Caller) async throws(STSError)
+        -> AttachGroupPolicyOutput
+    {
+        try await authorize(caller, action: "AttachGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await attachOwnedPolicy(caller: caller, owner: .group(input.groupName), policyArn: input.policyArn)
+        return AttachGroupPolicyOutput()
     }
 
     /// `DetachGroupPolicy`.
-    public func detachGroupPolicy(caller: Caller, groupName: String, policyArn: String) async throws(STSError) {
-        try await authorize(caller, action: "DetachGroupPolicy", resource: groupArn(caller.accountId, groupName))
-        try await detachOwnedPolicy(caller: caller, owner: .group(groupName), policyArn: policyArn)
+    public func detachGroupPolicy(_ input: DetachGroupPolicyInput, caller: Caller) async throws(STSError)
+        -> DetachGroupPolicyOutput
+    {
+        try await authorize(caller, action: "DetachGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await detachOwnedPolicy(caller: caller, owner: .group(input.groupName), policyArn: input.policyArn)
+        return DetachGroupPolicyOutput()
     }
 
     /// `ListAttachedGroupPolicies`, ordered by policy name, filtered by the policies' path.
-    public func listAttachedGroupPolicies(
-        caller: Caller, groupName: String, pathPrefix: String?, marker: String?, maxItems: Int?
-    ) async throws(STSError) -> Page<AttachedPolicy> {
-        try await authorize(caller, action: "ListAttachedGroupPolicies", resource: groupArn(caller.accountId, groupName))
-        return try await ownedAttachedPolicies(
-            caller: caller, owner: .group(groupName), pathPrefix: pathPrefix, marker: marker, maxItems: maxItems)
+    public func listAttachedGroupPolicies(_ input: ListAttachedGroupPoliciesInput, caller: Caller)
+        async throws(STSError) -> ListAttachedGroupPoliciesOutput
+    {
+        try await authorize(
+            caller, action: "ListAttachedGroupPolicies", resource: groupArn(caller.accountId, input.groupName))
+        let page = try await ownedAttachedPolicies(
+            caller: caller, owner: .group(input.groupName), pathPrefix: input.pathPrefix, marker: input.marker,
+            maxItems: input.maxItems)
+        return ListAttachedGroupPoliciesOutput(
+            attachedPolicies: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 }

@@ -15,8 +15,9 @@ extension IAMService {
     }
 
     /// `CreateGroup`.
-    public func createGroup(caller: Caller, groupName: String, path: String?, now: Date) async throws(STSError) -> IAMGroup {
-        let path = path ?? "/"
+    public func createGroup(_ input: CreateGroupInput, caller: Caller, now: Date) async throws(STSError) -> CreateGroupOutput {
+        let groupName = input.groupName
+        let path = input.path ?? "/"
         try await authorize(caller, action: "CreateGroup", resource: groupArn(caller.accountId, groupName, path: path))
         let group = IAMGroup(
             accountId: caller.accountId, groupName: groupName,
@@ -26,34 +27,38 @@ extension IAMService {
             error.code == .alreadyExists
                 ? STSError(.entityAlreadyExists, "Group with name \(groupName) already exists.") : nil
         }
-        return group
+        return CreateGroupOutput(group: group.wire)
     }
 
     /// `GetGroup`: the group and a page of its members.
-    public func getGroup(caller: Caller, groupName: String, marker: String?, maxItems: Int?) async throws(STSError)
-        -> (group: IAMGroup, users: Page<IAMUser>)
-    {
+    public func getGroup(_ input: GetGroupInput, caller: Caller) async throws(STSError) -> GetGroupOutput {
+        let groupName = input.groupName
         try await authorize(caller, action: "GetGroup", resource: groupArn(caller.accountId, groupName))
         let group = try await requireGroup(caller.accountId, groupName)
         let users = try await storeCall({ try await store.usersInGroup(accountId: caller.accountId, groupName: groupName) }) {
             error in error.code == .notFound ? Self.noSuchOwner(.group(groupName)) : nil
         }
-        return (group, try page(users, listing: "GetGroup", key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems))
+        let page = try page(
+            users, listing: "GetGroup", key: { $0.userName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+        return GetGroupOutput(
+            group: group.wire, users: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated,
+            marker: page.marker)
     }
 
     /// `ListGroups`, ordered by name, paginated.
-    public func listGroups(caller: Caller, pathPrefix: String?, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<IAMGroup>
-    {
+    public func listGroups(_ input: ListGroupsInput, caller: Caller) async throws(STSError) -> ListGroupsOutput {
         try await authorize(caller, action: "ListGroups", resource: "arn:aws:iam::\(caller.accountId):group/")
-        let groups = try await storeCall({ try await store.groups(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
-        return try page(groups, listing: "ListGroups", key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
+        let groups = try await storeCall({
+            try await store.groups(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
+        })
+        let page = try page(
+            groups, listing: "ListGroups", key: { $0.groupName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+        return ListGroupsOutput(groups: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `UpdateGroup`: renames the group and/or changes its path; members and policies follow.
-    public func updateGroup(caller: Caller, groupName: String, newGroupName: String?, newPath: String?)
-        async throws(STSError)
-    {
+    public func updateGroup(_ input: UpdateGroupInput, caller: Caller) async throws(STSError) -> UpdateGroupOutput {
+        let (groupName, newGroupName, newPath) = (input.groupName, input.newGroupName, input.newPath)
         try await authorize(caller, action: "UpdateGroup", resource: groupArn(caller.accountId, groupName))
         try await storeCall({
             try await store.updateGroup(
@@ -66,10 +71,12 @@ extension IAMService {
             default: return nil
             }
         }
+        return UpdateGroupOutput()
     }
 
     /// `DeleteGroup`: refused while it has members, attached policies or inline policies.
-    public func deleteGroup(caller: Caller, groupName: String) async throws(STSError) {
+    public func deleteGroup(_ input: DeleteGroupInput, caller: Caller) async throws(STSError) -> DeleteGroupOutput {
+        let groupName = input.groupName
         try await authorize(caller, action: "DeleteGroup", resource: groupArn(caller.accountId, groupName))
         var policiesRemain = false
         do {
@@ -94,10 +101,12 @@ extension IAMService {
             }
             throw error
         }
+        return DeleteGroupOutput()
     }
 
     /// `AddUserToGroup`: adding a member again changes nothing; a user may be in at most 10 groups.
-    public func addUserToGroup(caller: Caller, groupName: String, userName: String) async throws(STSError) {
+    public func addUserToGroup(_ input: AddUserToGroupInput, caller: Caller) async throws(STSError) -> AddUserToGroupOutput {
+        let (groupName, userName) = (input.groupName, input.userName)
         try await authorize(caller, action: "AddUserToGroup", resource: groupArn(caller.accountId, groupName))
         try await storeCall({
             try await store.addUserToGroup(
@@ -111,11 +120,15 @@ extension IAMService {
             default: return nil
             }
         }
+        return AddUserToGroupOutput()
     }
 
     /// `RemoveUserFromGroup`: the group and the user must exist; a user that is not a member is no error (IAM answers
     /// 200).
-    public func removeUserFromGroup(caller: Caller, groupName: String, userName: String) async throws(STSError) {
+    public func removeUserFromGroup(_ input: RemoveUserFromGroupInput, caller: Caller) async throws(STSError)
+        -> RemoveUserFromGroupOutput
+    {
+        let (groupName, userName) = (input.groupName, input.userName)
         try await authorize(caller, action: "RemoveUserFromGroup", resource: groupArn(caller.accountId, groupName))
         let accountId = caller.accountId
         try await storeCall({
@@ -126,17 +139,22 @@ extension IAMService {
             guard error.code == .notFound else { return nil }
             return error.detail.hasPrefix("group") ? Self.noSuchOwner(.group(groupName)) : noSuchUser(userName)
         }
+        return RemoveUserFromGroupOutput()
     }
 
     /// `ListGroupsForUser`, ordered by name, paginated.
-    public func listGroupsForUser(caller: Caller, userName: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<IAMGroup>
+    public func listGroupsForUser(_ input: ListGroupsForUserInput, caller: Caller) async throws(STSError)
+        -> ListGroupsForUserOutput
     {
+        let userName = input.userName
         try await authorize(caller, action: "ListGroupsForUser", resource: userArn(caller.accountId, userName))
         let groups = try await storeCall({ try await store.groupsForUser(accountId: caller.accountId, userName: userName) }) {
             error in error.code == .notFound ? noSuchUser(userName) : nil
         }
-        return try page(groups, listing: "ListGroupsForUser", key: { $0.groupName.lowercased() }, marker: marker, maxItems: maxItems)
+        let page = try page(
+            groups, listing: "ListGroupsForUser", key: { $0.groupName.lowercased() }, marker: input.marker,
+            maxItems: input.maxItems)
+        return ListGroupsForUserOutput(groups: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// Loads a group of the account or throws `NoSuchEntity`.

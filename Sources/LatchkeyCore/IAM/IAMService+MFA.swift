@@ -6,15 +6,6 @@ public import LatchkeyDomain
 import LatchkeyTokens
 
 extension IAMService {
-    /// A virtual MFA device just created, with its seed (returned once).
-    public struct NewVirtualMFADevice: Sendable {
-        public var record: MFADeviceRecord
-        /// The seed in Base32, as authenticator apps take it.
-        public var base32Seed: String
-        /// A PNG of the QR code of `otpauth://totp/NAME@ACCOUNT?secret=SEED`, AWS's enrolment format.
-        public var qrCodePNG: [UInt8]
-    }
-
     /// Which devices `ListVirtualMFADevices` returns.
     public enum AssignmentStatus: String, Sendable {
         case assigned = "Assigned"
@@ -30,11 +21,15 @@ extension IAMService {
         STSError(.noSuchEntity, "MFA Device with serial number \(serial) does not exist.")
     }
 
-    /// `CreateVirtualMFADevice`: a fresh 160-bit seed, sealed at rest.
-    public func createVirtualMFADevice(caller: Caller, path: String?, name: String, tags: [ResourceTag], now: Date)
-        async throws(STSError) -> NewVirtualMFADevice
+    /// `CreateVirtualMFADevice`: a fresh 160-bit seed, sealed at rest, returned this once in Base32 (as authenticator
+    /// apps take it) and as the PNG of the QR code of `otpauth://totp/NAME@ACCOUNT?secret=SEED`, AWS's enrolment
+    /// format.
+    public func createVirtualMFADevice(_ input: CreateVirtualMFADeviceInput, caller: Caller, now: Date)
+        async throws(STSError) -> CreateVirtualMFADeviceOutput
     {
-        let path = path ?? "/"
+        let name = input.virtualMFADeviceName
+        let path = input.path ?? "/"
+        let tags = (input.tags ?? []).map(ResourceTag.init)
         let serial = mfaArn(caller.accountId, path: path, name: name)
         try await authorize(caller, action: "CreateVirtualMFADevice", resource: serial)
         // The serial number must fit the 256 characters every MFA operation accepts (AWS caps names at 226).
@@ -65,7 +60,12 @@ extension IAMService {
             // A 226-character name always fits (QR holds 2953 bytes); keep going without an image rather than fail.
             png = []
         }
-        return NewVirtualMFADevice(record: record, base32Seed: base32Seed, qrCodePNG: png)
+        return CreateVirtualMFADeviceOutput(
+            virtualMFADevice: IAM.VirtualMFADevice(
+                serialNumber: record.serialNumber,
+                // Base32StringSeed is a blob: the Base32 text (base64-encoded on the wire).
+                base32StringSeed: Data(base32Seed.utf8), qrCodePNG: png.isEmpty ? nil : Data(png),
+                tags: record.tags.isEmpty ? nil : record.tags.map(IAM.Tag.init)))
     }
 
     /// The device name percent-encoded for an otpauth label (RFC 3986 unreserved characters stay as they are).
@@ -74,9 +74,11 @@ extension IAMService {
     }
 
     /// `EnableMFADevice`: two consecutive codes, the second current (or one step either side).
-    public func enableMFADevice(
-        caller: Caller, userName: String, serialNumber: String, code1: String, code2: String, now: Date
-    ) async throws(STSError) {
+    public func enableMFADevice(_ input: EnableMFADeviceInput, caller: Caller, now: Date) async throws(STSError)
+        -> EnableMFADeviceOutput
+    {
+        let (userName, serialNumber) = (input.userName, input.serialNumber)
+        let (code1, code2) = (input.authenticationCode1, input.authenticationCode2)
         try await authorize(caller, action: "EnableMFADevice", resource: userArn(caller.accountId, userName))
         let user = try await requireUser(caller.accountId, userName)
         guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) })
@@ -112,10 +114,14 @@ extension IAMService {
             default: return nil
             }
         }
+        return EnableMFADeviceOutput()
     }
 
-    /// `DeactivateMFADevice`: the device must be enabled for the named user.
-    public func deactivateMFADevice(caller: Caller, userName: String?, serialNumber: String) async throws(STSError) {
+    /// `DeactivateMFADevice`: the device must be enabled for the named user (the caller when omitted).
+    public func deactivateMFADevice(_ input: DeactivateMFADeviceInput, caller: Caller) async throws(STSError)
+        -> DeactivateMFADeviceOutput
+    {
+        let (userName, serialNumber) = (input.userName, input.serialNumber)
         try await authorize(caller, action: "DeactivateMFADevice", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) }),
@@ -124,12 +130,12 @@ extension IAMService {
         try await storeCall({ try await store.deactivateMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
             error in error.code == .notFound ? noSuchDevice(serialNumber) : nil
         }
+        return DeactivateMFADeviceOutput()
     }
 
     /// `ListMFADevices`: the devices enabled for a user (the caller when omitted).
-    public func listMFADevices(caller: Caller, userName: String?, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<MFADeviceRecord>
-    {
+    public func listMFADevices(_ input: ListMFADevicesInput, caller: Caller) async throws(STSError) -> ListMFADevicesOutput {
+        let userName = input.userName
         try await authorize(caller, action: "ListMFADevices", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
@@ -137,13 +143,17 @@ extension IAMService {
             guard let enabledFor = device.userName, let owner else { return false }
             return enabledFor.lowercased() == owner.lowercased()
         }
-        return try page(mine, listing: "ListMFADevices", key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
+        let page = try page(
+            mine, listing: "ListMFADevices", key: { $0.serialNumber }, marker: input.marker, maxItems: input.maxItems)
+        return ListMFADevicesOutput(mfaDevices: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
-    /// `ListVirtualMFADevices`.
-    public func listVirtualMFADevices(
-        caller: Caller, assignmentStatus: AssignmentStatus, marker: String?, maxItems: Int?
-    ) async throws(STSError) -> Page<MFADeviceRecord> {
+    /// `ListVirtualMFADevices`: each device with the user it is enabled for, when the caller may `iam:GetUser` that
+    /// user (without the user otherwise).
+    public func listVirtualMFADevices(_ input: ListVirtualMFADevicesInput, caller: Caller) async throws(STSError)
+        -> ListVirtualMFADevicesOutput
+    {
+        let assignmentStatus = input.assignmentStatus.flatMap(AssignmentStatus.init(rawValue:)) ?? .any
         try await authorize(caller, action: "ListVirtualMFADevices", resource: "arn:aws:iam::\(caller.accountId):mfa/")
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let selected = all.filter { device in
@@ -153,11 +163,25 @@ extension IAMService {
             case .unassigned: return device.userName == nil
             }
         }
-        return try page(selected, listing: "ListVirtualMFADevices", key: { $0.serialNumber }, marker: marker, maxItems: maxItems)
+        let page = try page(
+            selected, listing: "ListVirtualMFADevices", key: { $0.serialNumber }, marker: input.marker,
+            maxItems: input.maxItems)
+        var devices: [IAM.VirtualMFADevice] = []
+        for device in page.items {
+            var user: IAM.User?
+            if let name = device.userName, let owner = try? await authorizedUser(caller, name) {
+                user = owner.wire(.listing)
+            }
+            devices.append(IAM.VirtualMFADevice(serialNumber: device.serialNumber, user: user, enableDate: device.enableDate))
+        }
+        return ListVirtualMFADevicesOutput(virtualMFADevices: devices, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `DeleteVirtualMFADevice`: refused while the device is enabled.
-    public func deleteVirtualMFADevice(caller: Caller, serialNumber: String) async throws(STSError) {
+    public func deleteVirtualMFADevice(_ input: DeleteVirtualMFADeviceInput, caller: Caller) async throws(STSError)
+        -> DeleteVirtualMFADeviceOutput
+    {
+        let serialNumber = input.serialNumber
         try await authorize(caller, action: "DeleteVirtualMFADevice", resource: serialNumber)
         try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
             error in
@@ -167,5 +191,6 @@ extension IAMService {
             default: return nil
             }
         }
+        return DeleteVirtualMFADeviceOutput()
     }
 }

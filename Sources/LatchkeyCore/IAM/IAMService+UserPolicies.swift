@@ -10,60 +10,77 @@ extension IAMService {
     static let maxUserInlinePolicySize = 2048
 
     /// `PutUserPolicy`: creates or replaces an inline policy; the document is parsed as an identity policy.
-    public func putUserPolicy(caller: Caller, userName: String, policyName: String, document: String)
-        async throws(STSError)
-    {
-        try await authorize(caller, action: "PutUserPolicy", resource: userArn(caller.accountId, userName))
+    public func putUserPolicy(_ input: PutUserPolicyInput, caller: Caller) async throws(STSError) -> PutUserPolicyOutput {
+        try await authorize(caller, action: "PutUserPolicy", resource: userArn(caller.accountId, input.userName))
         try await putOwnedInlinePolicy(
-            caller: caller, owner: .user(userName), policyName: policyName, document: document,
+            caller: caller, owner: .user(input.userName), policyName: input.policyName, document: input.policyDocument,
             maxTotalSize: Self.maxUserInlinePolicySize)
+        return PutUserPolicyOutput()
     }
 
-    /// `GetUserPolicy`: the inline policy as stored (the document as the caller gave it).
-    public func getUserPolicy(caller: Caller, userName: String, policyName: String) async throws(STSError)
-        -> InlinePolicy
-    {
-        try await authorize(caller, action: "GetUserPolicy", resource: userArn(caller.accountId, userName))
-        return try await ownedInlinePolicy(caller: caller, owner: .user(userName), policyName: policyName)
+    /// `GetUserPolicy`: the document as stored (as the caller gave it), URL-encoded as IAM sends it.
+    public func getUserPolicy(_ input: GetUserPolicyInput, caller: Caller) async throws(STSError) -> GetUserPolicyOutput {
+        try await authorize(caller, action: "GetUserPolicy", resource: userArn(caller.accountId, input.userName))
+        let policy = try await ownedInlinePolicy(caller: caller, owner: .user(input.userName), policyName: input.policyName)
+        return GetUserPolicyOutput(
+            userName: policy.owner.name, policyName: policy.policyName,
+            policyDocument: PolicyDocumentEncoding.encode(policy.document))
     }
 
     /// `DeleteUserPolicy`.
-    public func deleteUserPolicy(caller: Caller, userName: String, policyName: String) async throws(STSError) {
-        try await authorize(caller, action: "DeleteUserPolicy", resource: userArn(caller.accountId, userName))
-        try await deleteOwnedInlinePolicy(caller: caller, owner: .user(userName), policyName: policyName)
+    public func deleteUserPolicy(_ input: DeleteUserPolicyInput, caller: Caller) async throws(STSError)
+        -> DeleteUserPolicyOutput
+    {
+        try await authorize(caller, action: "DeleteUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await deleteOwnedInlinePolicy(caller: caller, owner: .user(input.userName), policyName: input.policyName)
+        return DeleteUserPolicyOutput()
     }
 
     /// `ListUserPolicies`: inline policy names, ordered, paginated.
-    public func listUserPolicies(caller: Caller, userName: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<String>
+    public func listUserPolicies(_ input: ListUserPoliciesInput, caller: Caller) async throws(STSError)
+        -> ListUserPoliciesOutput
     {
-        try await authorize(caller, action: "ListUserPolicies", resource: userArn(caller.accountId, userName))
-        return try await ownedInlinePolicyNames(caller: caller, owner: .user(userName), marker: marker, maxItems: maxItems)
+        try await authorize(caller, action: "ListUserPolicies", resource: userArn(caller.accountId, input.userName))
+        let page = try await ownedInlinePolicyNames(
+            caller: caller, owner: .user(input.userName), marker: input.marker, maxItems: input.maxItems)
+        return ListUserPoliciesOutput(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `AttachUserPolicy`: at most 10 managed policies per user.
-    public func attachUserPolicy(caller: Caller, userName: String, policyArn: String) async throws(STSError) {
-        try await authorize(caller, action: "AttachUserPolicy", resource: userArn(caller.accountId, userName))
-        try await attachOwnedPolicy(caller: caller, owner: .user(userName), policyArn: policyArn)
+    public func attachUserPolicy(_ input: AttachUserPolicyInput, caller: Caller) async throws(STSError)
+        -> AttachUserPolicyOutput
+    {
+        try await authorize(caller, action: "AttachUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await attachOwnedPolicy(caller: caller, owner: .user(input.userName), policyArn: input.policyArn)
+        return AttachUserPolicyOutput()
     }
 
     /// `DetachUserPolicy`.
-    public func detachUserPolicy(caller: Caller, userName: String, policyArn: String) async throws(STSError) {
-        try await authorize(caller, action: "DetachUserPolicy", resource: userArn(caller.accountId, userName))
-        try await detachOwnedPolicy(caller: caller, owner: .user(userName), policyArn: policyArn)
+    public func detachUserPolicy(_ input: DetachUserPolicyInput, caller: Caller) async throws(STSError)
+        -> DetachUserPolicyOutput
+    {
+        try await authorize(caller, action: "DetachUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await detachOwnedPolicy(caller: caller, owner: .user(input.userName), policyArn: input.policyArn)
+        return DetachUserPolicyOutput()
     }
 
     /// `ListAttachedUserPolicies`, ordered by policy name, filtered by the policies' path.
-    public func listAttachedUserPolicies(
-        caller: Caller, userName: String, pathPrefix: String?, marker: String?, maxItems: Int?
-    ) async throws(STSError) -> Page<AttachedPolicy> {
-        try await authorize(caller, action: "ListAttachedUserPolicies", resource: userArn(caller.accountId, userName))
-        return try await ownedAttachedPolicies(
-            caller: caller, owner: .user(userName), pathPrefix: pathPrefix, marker: marker, maxItems: maxItems)
+    public func listAttachedUserPolicies(_ input: ListAttachedUserPoliciesInput, caller: Caller)
+        async throws(STSError) -> ListAttachedUserPoliciesOutput
+    {
+        try await authorize(caller, action: "ListAttachedUserPolicies", resource: userArn(caller.accountId, input.userName))
+        let page = try await ownedAttachedPolicies(
+            caller: caller, owner: .user(input.userName), pathPrefix: input.pathPrefix, marker: input.marker,
+            maxItems: input.maxItems)
+        return ListAttachedUserPoliciesOutput(
+            attachedPolicies: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `PutUserPermissionsBoundary`: the policy must exist in the account.
-    public func putUserPermissionsBoundary(caller: Caller, userName: String, policyArn: String) async throws(STSError) {
+    public func putUserPermissionsBoundary(_ input: PutUserPermissionsBoundaryInput, caller: Caller)
+        async throws(STSError) -> PutUserPermissionsBoundaryOutput
+    {
+        let (userName, policyArn) = (input.userName, input.permissionsBoundary)
         try await authorize(caller, action: "PutUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
         try Self.checkPolicyArn(policyArn)
         try await storeCall({
@@ -72,10 +89,14 @@ extension IAMService {
             error.code == .notFound ? Self.ownedPolicyError(error, owner: .user(userName), policyArn: policyArn) : nil
         }
         resolver?.invalidateAll()
+        return PutUserPermissionsBoundaryOutput()
     }
 
     /// `DeleteUserPermissionsBoundary`: removing a boundary the user does not have changes nothing.
-    public func deleteUserPermissionsBoundary(caller: Caller, userName: String) async throws(STSError) {
+    public func deleteUserPermissionsBoundary(_ input: DeleteUserPermissionsBoundaryInput, caller: Caller)
+        async throws(STSError) -> DeleteUserPermissionsBoundaryOutput
+    {
+        let userName = input.userName
         try await authorize(caller, action: "DeleteUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
         try await storeCall({
             try await store.setPermissionsBoundary(accountId: caller.accountId, principal: .user(userName), policyArn: nil)
@@ -83,6 +104,7 @@ extension IAMService {
             error.code == .notFound ? noSuchUser(userName) : nil
         }
         resolver?.invalidateAll()
+        return DeleteUserPermissionsBoundaryOutput()
     }
 
     // MARK: Policies of users, groups and roles

@@ -5,66 +5,68 @@ import LatchkeyTokens
 
 extension IAMService {
     /// `CreateUser`.
-    public func createUser(
-        caller: Caller, userName: String, path: String?, permissionsBoundary: String?, tags: [ResourceTag], now: Date
-    ) async throws(STSError) -> IAMUser {
-        let path = path ?? "/"
+    public func createUser(_ input: CreateUserInput, caller: Caller, now: Date) async throws(STSError) -> CreateUserOutput {
+        let userName = input.userName
+        let path = input.path ?? "/"
+        let tags = (input.tags ?? []).map(ResourceTag.init)
         try await authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
         try Self.checkTagKeysUnique(tags)
-        if let permissionsBoundary { try Self.checkPolicyArn(permissionsBoundary) }
+        if let permissionsBoundary = input.permissionsBoundary { try Self.checkPolicyArn(permissionsBoundary) }
         let user = IAMUser(
             accountId: caller.accountId, userName: userName,
             userId: UniqueID.generate(prefix: "AIDA", account: caller.accountId),
-            path: path, createDate: now.wholeSeconds, tags: tags, permissionsBoundaryArn: permissionsBoundary
+            path: path, createDate: now.wholeSeconds, tags: tags, permissionsBoundaryArn: input.permissionsBoundary
         )
         try await storeCall({ try await store.insertUser(user) }) { error in
             error.code == .alreadyExists
                 ? STSError(.entityAlreadyExists, "User with name \(userName) already exists.") : nil
         }
-        return user
+        return CreateUserOutput(user: user.wire(.detailed))
     }
 
-    /// The result of `GetUser`: a user, or the root when called without a name by the root.
-    public enum GetUserResult: Sendable {
-        case user(IAMUser)
-        case root(accountId: String, createDate: Date)
-    }
-
-    /// `GetUser`: without a name, the caller itself.
-    public func getUser(caller: Caller, userName: String?) async throws(STSError) -> GetUserResult {
-        guard let userName else {
+    /// `GetUser`: without a name, the caller itself (the root answers with its account's ID and creation date).
+    public func getUser(_ input: GetUserInput, caller: Caller) async throws(STSError) -> GetUserOutput {
+        guard let userName = input.userName else {
             // Without a name, the caller itself; the caller still needs iam:GetUser on itself.
             try await authorize(caller, action: "GetUser", resource: caller.arn)
             switch caller.credentials {
             case .user(let user):
-                return .user(user)
+                return GetUserOutput(user: user.wire(.detailed))
             case .root:
-                return try await rootResult(caller.accountId)
+                return GetUserOutput(user: try await rootUser(caller.accountId))
             case .temporary(let claims):
-                if claims.kind == .rootSession { return try await rootResult(caller.accountId) }
+                if claims.kind == .rootSession { return GetUserOutput(user: try await rootUser(caller.accountId)) }
                 throw STSError(.validationError, "Must specify userName when calling with non-User credentials")
             }
         }
-        try await authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
-        return .user(try await requireUser(caller.accountId, userName))
+        return GetUserOutput(user: try await authorizedUser(caller, userName).wire(.detailed))
     }
 
-    private func rootResult(_ accountId: String) async throws(STSError) -> GetUserResult {
+    /// A named user, which the caller must be allowed to `iam:GetUser`.
+    func authorizedUser(_ caller: Caller, _ userName: String) async throws(STSError) -> IAMUser {
+        try await authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
+        return try await requireUser(caller.accountId, userName)
+    }
+
+    private func rootUser(_ accountId: String) async throws(STSError) -> IAM.User {
         let account = try await storeCall({ try await store.account(id: accountId) })
-        return .root(accountId: accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
+        return IAMUser.rootWire(accountId: accountId, createDate: account?.createDate ?? Date(timeIntervalSince1970: 0))
     }
 
     /// `ListUsers`, ordered by name, paginated.
-    public func listUsers(caller: Caller, pathPrefix: String?, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<IAMUser>
-    {
+    public func listUsers(_ input: ListUsersInput, caller: Caller) async throws(STSError) -> ListUsersOutput {
         try await authorize(caller, action: "ListUsers", resource: "arn:aws:iam::\(caller.accountId):user/")
-        let users = try await storeCall({ try await store.users(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
-        return try page(users, listing: "ListUsers", key: { $0.userName.lowercased() }, marker: marker, maxItems: maxItems)
+        let users = try await storeCall({
+            try await store.users(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
+        })
+        let page = try page(
+            users, listing: "ListUsers", key: { $0.userName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+        return ListUsersOutput(users: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated, marker: page.marker)
     }
 
-    /// `DeleteUser`: refused while the user has access keys or an enabled MFA device.
-    public func deleteUser(caller: Caller, userName: String) async throws(STSError) {
+    /// `DeleteUser`: refused while the user has access keys, MFA devices, policies or groups.
+    public func deleteUser(_ input: DeleteUserInput, caller: Caller) async throws(STSError) -> DeleteUserOutput {
+        let userName = input.userName
         try await authorize(caller, action: "DeleteUser", resource: userArn(caller.accountId, userName))
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: userName) })
         try await storeCall({ try await store.deleteUser(accountId: caller.accountId, userName: userName) }) { error in
@@ -83,6 +85,7 @@ extension IAMService {
             return nil
         }
         for key in keys { resolver?.invalidate(accessKeyId: key.accessKeyId) }
+        return DeleteUserOutput()
     }
 
     /// `UpdateUser`: renames the user and/or moves it to another path. The user keeps its user ID, access keys,
@@ -95,9 +98,10 @@ extension IAMService {
     /// `user/NAME`, authorized before the `NoSuchEntity` so that existence is never told to an unauthorized
     /// caller. Credentials already issued keep working: long-term keys resolve to the renamed user at once (the
     /// credential cache is dropped), and session tokens are self-contained and keep the ARN they were issued with.
-    public func updateUser(caller: Caller, userName: String, newUserName: String?, newPath: String?)
-        async throws(STSError) -> IAMUser
-    {
+    public func updateUser(_ input: UpdateUserInput, caller: Caller) async throws(STSError) -> UpdateUserOutput {
+        let userName = input.userName
+        let newUserName = input.newUserName
+        let newPath = input.newPath
         let existing = try await storeCall({ try await store.user(accountId: caller.accountId, userName: userName) })
         let source = existing?.arn ?? userArn(caller.accountId, userName)
         try await authorize(caller, action: "UpdateUser", resource: source)
@@ -106,7 +110,7 @@ extension IAMService {
         if target != source {
             try await authorize(caller, action: "UpdateUser", resource: target)
         }
-        let renamed = try await storeCall({
+        _ = try await storeCall({
             try await store.renameUser(
                 accountId: caller.accountId, userName: existing.userName, newUserName: newUserName, newPath: newPath)
         }) { error in
@@ -119,52 +123,7 @@ extension IAMService {
         // Cached callers carry the user (its name and ARN), and cached effective policies are keyed by user name.
         resolver?.invalidateAll()
         authorizer.invalidate()
-        return renamed
-    }
-
-    /// `TagUser`: adds or replaces tags (keys case-insensitive); at most 50 tags on a user.
-    public func tagUser(caller: Caller, userName: String, tags: [ResourceTag]) async throws(STSError) {
-        try await authorize(caller, action: "TagUser", resource: userArn(caller.accountId, userName))
-        try Self.checkTagKeysUnique(tags)
-        try await modifyUser(caller.accountId, userName) { user in
-            // Counted against the tags actually stored, inside the store's transaction.
-            let merged = Self.merge(user.tags, with: tags)
-            guard merged.count <= 50 else {
-                throw Self.tooManyTags
-            }
-            user.tags = merged
-        }
-    }
-
-    /// `UntagUser`: removes the named keys (case-insensitively); absent keys are ignored.
-    public func untagUser(caller: Caller, userName: String, tagKeys: [String]) async throws(STSError) {
-        try await authorize(caller, action: "UntagUser", resource: userArn(caller.accountId, userName))
-        let removed = Set(tagKeys.map { $0.lowercased() })
-        try await modifyUser(caller.accountId, userName) { user in
-            user.tags.removeAll { removed.contains($0.key.lowercased()) }
-        }
-    }
-
-    /// `ListUserTags`.
-    public func listUserTags(caller: Caller, userName: String, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<ResourceTag>
-    {
-        try await authorize(caller, action: "ListUserTags", resource: userArn(caller.accountId, userName))
-        let user = try await requireUser(caller.accountId, userName)
-        let sorted = user.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try page(sorted, listing: "ListUserTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
-    }
-
-    /// Changes the user's tags atomically (read, `change`, write in one store transaction, so concurrent updates
-    /// are not lost); an `STSError` thrown by `change` comes back as it is, a missing user is `NoSuchEntity`.
-    private func modifyUser(
-        _ accountId: String, _ userName: String, _ change: @escaping @Sendable (inout IAMUser) throws -> Void
-    ) async throws(STSError) {
-        _ = try await storeCall({ try await store.modifyUser(accountId: accountId, userName: userName, change) }) { error in
-            error.code == .notFound ? noSuchUser(userName) : nil
-        }
-        // Cached callers carry the user (its tags); drop them.
-        resolver?.invalidateAll()
+        return UpdateUserOutput()
     }
 
     /// `arn:aws:iam::ACCOUNT:policy/...` or `arn:aws:iam::aws:policy/...`.
