@@ -166,7 +166,7 @@ extension Latchkey.Creds {
         func run() async throws {
             var code = tokenCode
             if let serialNumber, code == nil { code = try await promptForCode(serialNumber) }
-            let request = AssumeRoleRequest(
+            let request = AssumeRoleInput(
                 roleArn: roleArn,
                 roleSessionName: roleSessionName ?? defaultSessionName(at: Date()),
                 policy: policy, durationSeconds: durationSeconds, externalId: externalId, serialNumber: serialNumber,
@@ -194,7 +194,7 @@ extension Latchkey.Creds {
         func run() async throws {
             var code = tokenCode
             if let serialNumber, code == nil { code = try await promptForCode(serialNumber) }
-            let request = GetSessionTokenRequest(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code)
+            let request = GetSessionTokenInput(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code)
             let response = try await options.withClient { try await $0.getSessionToken(request) }
             try options.print(response.credentials)
         }
@@ -221,7 +221,7 @@ extension Latchkey.Creds {
 
         func run() async throws {
             let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-            let request = AssumeRoleWithWebIdentityRequest(
+            let request = AssumeRoleWithWebIdentityInput(
                 roleArn: roleArn,
                 roleSessionName: roleSessionName ?? defaultSessionName(at: Date()),
                 webIdentityToken: token, durationSeconds: durationSeconds)
@@ -237,7 +237,7 @@ extension Latchkey.Creds {
         @OptionGroup var options: ClientOptions
 
         func run() async throws {
-            let identity = try await options.withClient { try await $0.getCallerIdentity(GetCallerIdentityRequest()) }
+            let identity = try await options.withClient { try await $0.getCallerIdentity(GetCallerIdentityInput()) }
             print(
                 CredentialsOutput.json([
                     ("UserId", .text(identity.userId ?? "")), ("Account", .text(identity.account ?? "")),

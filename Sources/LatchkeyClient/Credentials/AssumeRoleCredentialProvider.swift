@@ -3,6 +3,7 @@
 #else
     public import Foundation
 #endif
+public import LatchkeyModel
 
 /// Credentials of a role, from STS AssumeRole signed with a source provider's credentials, renewed before
 /// they expire (see `RefreshingCredentialProvider`).
@@ -85,7 +86,7 @@ public struct AssumeRoleCredentialProvider: AWSCredentialProvider, CustomStringC
     }
 
     /// The request the next renewal sends (asking the token-code callback when MFA is configured).
-    public func makeRequest() async throws -> AssumeRoleRequest {
+    public func makeRequest() async throws -> AssumeRoleInput {
         try await Self.requestBuilder(
             parameters: parameters, tokenCodeProvider: tokenCodeProvider, now: now)()
     }
@@ -100,14 +101,14 @@ public struct AssumeRoleCredentialProvider: AWSCredentialProvider, CustomStringC
     private static func requestBuilder(
         parameters: Parameters, tokenCodeProvider: MFATokenCodeProvider?,
         now: @escaping @Sendable () -> Date
-    ) -> @Sendable () async throws -> AssumeRoleRequest {
+    ) -> @Sendable () async throws -> AssumeRoleInput {
         {
             var tokenCode: String?
             if let serial = parameters.serialNumber {
                 tokenCode = try await askTokenCode(
                     serial, tokenCodeProvider, context: "AssumeRole \(parameters.roleArn)")
             }
-            return AssumeRoleRequest(
+            return AssumeRoleInput(
                 roleArn: parameters.roleArn,
                 roleSessionName: parameters.roleSessionName ?? defaultSessionName(at: now()),
                 policyArns: parameters.policyArns?.map { PolicyDescriptorType(arn: $0) },

@@ -5,6 +5,7 @@ public import AsyncHTTPClient
 #else
     public import Foundation
 #endif
+public import LatchkeyModel
 
 /// Where the STS calls of a credential provider go: a region and an endpoint, each `nil` to let `STSClient`
 /// resolve it from the environment (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`, ...).
@@ -27,18 +28,18 @@ public struct STSCredentialCalls: Sendable {
     /// Calls AssumeRole signed with `source`'s credentials.
     public typealias AssumeRole =
         @Sendable (
-            _ request: AssumeRoleRequest, _ source: any AWSCredentialProvider, _ target: STSTarget
-        ) async throws -> AssumeRoleResponse
+            _ request: AssumeRoleInput, _ source: any AWSCredentialProvider, _ target: STSTarget
+        ) async throws -> STSResponse<AssumeRoleOutput>
     /// Calls AssumeRoleWithWebIdentity (unsigned).
     public typealias AssumeRoleWithWebIdentity =
         @Sendable (
-            _ request: AssumeRoleWithWebIdentityRequest, _ target: STSTarget
-        ) async throws -> AssumeRoleWithWebIdentityResponse
+            _ request: AssumeRoleWithWebIdentityInput, _ target: STSTarget
+        ) async throws -> STSResponse<AssumeRoleWithWebIdentityOutput>
     /// Calls GetSessionToken signed with `source`'s credentials.
     public typealias GetSessionToken =
         @Sendable (
-            _ request: GetSessionTokenRequest, _ source: any AWSCredentialProvider, _ target: STSTarget
-        ) async throws -> GetSessionTokenResponse
+            _ request: GetSessionTokenInput, _ source: any AWSCredentialProvider, _ target: STSTarget
+        ) async throws -> STSResponse<GetSessionTokenOutput>
 
     /// AssumeRole.
     public var assumeRole: AssumeRole

@@ -3,6 +3,7 @@
 #else
     public import Foundation
 #endif
+public import LatchkeyModel
 
 /// Temporary credentials from STS GetSessionToken, signed with long-term source credentials, optionally
 /// MFA-authenticated, renewed before they expire (see `RefreshingCredentialProvider`).
@@ -49,7 +50,7 @@ public struct SessionTokenCredentialProvider: AWSCredentialProvider, CustomStrin
     }
 
     /// The request the next renewal sends (asking the token-code callback when MFA is configured).
-    public func makeRequest() async throws -> GetSessionTokenRequest {
+    public func makeRequest() async throws -> GetSessionTokenInput {
         try await Self.requestBuilder(durationSeconds, serialNumber, tokenCodeProvider)()
     }
 
@@ -62,14 +63,14 @@ public struct SessionTokenCredentialProvider: AWSCredentialProvider, CustomStrin
 
     private static func requestBuilder(
         _ durationSeconds: Int?, _ serialNumber: String?, _ tokenCodeProvider: MFATokenCodeProvider?
-    ) -> @Sendable () async throws -> GetSessionTokenRequest {
+    ) -> @Sendable () async throws -> GetSessionTokenInput {
         {
             var tokenCode: String?
             if let serialNumber {
                 tokenCode = try await askTokenCode(
                     serialNumber, tokenCodeProvider, context: "GetSessionToken")
             }
-            return GetSessionTokenRequest(
+            return GetSessionTokenInput(
                 durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: tokenCode)
         }
     }

@@ -3,6 +3,7 @@
 #else
     public import Foundation
 #endif
+public import LatchkeyModel
 
 /// Credentials of a role from STS AssumeRoleWithWebIdentity, with the token read from a file on every
 /// renewal, so a token that Kubernetes rotates in place is picked up. Renewed before expiry (see
@@ -70,7 +71,7 @@ public struct WebIdentityCredentialProvider: AWSCredentialProvider, CustomString
     }
 
     /// The request the next renewal sends, with the token file read now.
-    public func makeRequest() throws -> AssumeRoleWithWebIdentityRequest {
+    public func makeRequest() throws -> AssumeRoleWithWebIdentityInput {
         try Self.requestBuilder(roleArn, tokenFile, roleSessionName, durationSeconds, now)()
     }
 
@@ -84,7 +85,7 @@ public struct WebIdentityCredentialProvider: AWSCredentialProvider, CustomString
     private static func requestBuilder(
         _ roleArn: String, _ tokenFile: String, _ roleSessionName: String?, _ durationSeconds: Int?,
         _ now: @escaping @Sendable () -> Date
-    ) -> @Sendable () throws -> AssumeRoleWithWebIdentityRequest {
+    ) -> @Sendable () throws -> AssumeRoleWithWebIdentityInput {
         {
             guard let text = try BoundedFile.readText(tokenFile, limit: tokenSizeLimit) else {
                 throw CredentialProviderError(
@@ -95,7 +96,7 @@ public struct WebIdentityCredentialProvider: AWSCredentialProvider, CustomString
                 throw CredentialProviderError(
                     .missingCredentials, "the web identity token file \(tokenFile) is empty")
             }
-            return AssumeRoleWithWebIdentityRequest(
+            return AssumeRoleWithWebIdentityInput(
                 roleArn: roleArn, roleSessionName: roleSessionName ?? defaultSessionName(at: now()),
                 webIdentityToken: token, durationSeconds: durationSeconds)
         }

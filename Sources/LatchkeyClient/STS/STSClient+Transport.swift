@@ -31,10 +31,9 @@ enum AttemptOutcome {
 
 extension STSClient {
     /// Validates, sends (with retries) and decodes one operation.
-    func perform<Request: STSOperationRequest, Response>(
-        _ input: Request,
-        decode: (ResultReader, String?) throws -> Response
-    ) async throws -> Response {
+    func perform<Input: STSOperationRequest>(
+        _ input: Input
+    ) async throws -> STSResponse<Input.Output> where Input.Output: ResponseDecodable {
         try validate(input)
         let endpoint = try STSEndpoint(parsing: resolvedEndpoint)
         let body = input.formEncodedBody
@@ -42,12 +41,13 @@ extension STSClient {
         var attempt = 0
         while true {
             attempt += 1
-            let outcome = try await attemptOnce(Request.self, body: body, endpoint: endpoint, attempt: attempt)
+            let outcome = try await attemptOnce(Input.self, body: body, endpoint: endpoint, attempt: attempt)
             switch outcome {
             case .success(let document, let raw):
-                do {
-                    return try decode(ResultReader(document.result), document.requestId ?? raw.requestIdHeader)
-                } catch let error as ResponseShapeError {
+                do throws(ResponseDecodingError) {
+                    let output = try Input.Output(result: document.result)
+                    return STSResponse(output, requestId: document.requestId ?? raw.requestIdHeader)
+                } catch {
                     throw raw.malformed(error.reason)
                 }
             case .failure(let error, let retryable):
@@ -57,30 +57,30 @@ extension STSClient {
         }
     }
 
-    /// Runs the server's own validation on the parameters, so a bad input fails as AWS would word it.
-    func validate<Request: STSOperationRequest>(_ input: Request) throws(STSClientError) {
-        guard let schema = OperationSchema.sts(action: Request.action) else { return }
+    /// Runs the server's own validation on the parameters (the operation's constraint table), so a bad input fails
+    /// as AWS would word it.
+    func validate<Input: STSOperationRequest>(_ input: Input) throws(STSClientError) {
         var parameters: [String: String] = [:]
         for pair in input.queryParameters { parameters[pair.name] = pair.value }
         do throws(STSError) {
-            _ = try schema.decode(parameters)
+            _ = try Input.operation.schema.decode(parameters)
         } catch {
             throw .invalidRequest(code: STSServiceError.Code(rawValue: error.code.wireCode), message: error.message)
         }
     }
 
     /// One signed (or unsigned) POST, bounded by the timeout, interpreted.
-    func attemptOnce<Request: STSOperationRequest>(
-        _: Request.Type, body: String, endpoint: STSEndpoint, attempt: Int
+    func attemptOnce<Input: STSOperationRequest>(
+        _: Input.Type, body: String, endpoint: STSEndpoint, attempt: Int
     ) async throws -> AttemptOutcome {
         var headers: [SignableRequest.Header] = [
             .init(name: "Host", value: endpoint.hostHeader),
             .init(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
         ]
-        if !Request.isUnsigned {
+        if !Input.isUnsigned {
             guard let provider = configuration.credentialProvider else {
                 throw STSClientError.missingCredentials(
-                    "\(Request.action) must be signed, and the configuration has no credential provider")
+                    "\(Input.operation.name) must be signed, and the configuration has no credential provider")
             }
             let credentials = try await provider.credentials()
             let signer = SigV4Signer(
@@ -104,7 +104,7 @@ extension STSClient {
         request.body = .bytes(ByteBuffer(string: body))
         do {
             let raw = try await execute(request)
-            return interpret(raw, action: Request.action)
+            return interpret(raw, action: Input.operation.name)
         } catch let failure as TransportFailureSignal {
             try Task.checkCancellation()
             return .failure(

@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
-
 public import Foundation
+public import LatchkeyModel
 
 /// An AWS STS client: one async method per operation of `sts-2011-06-15`, over AsyncHTTPClient.
 ///
@@ -89,67 +89,73 @@ public struct STSClient: Sendable {
 
 extension STSClient {
     /// `AssumeRole`: temporary credentials for a role.
-    public func assumeRole(_ input: AssumeRoleRequest) async throws -> AssumeRoleResponse {
-        try await perform(input) { try AssumeRoleResponse(reading: $0, requestId: $1) }
+    public func assumeRole(_ input: AssumeRoleInput) async throws -> STSResponse<AssumeRoleOutput> {
+        try await perform(input)
     }
 
     /// `AssumeRoleWithWebIdentity`, sent unsigned: temporary credentials for an OIDC token.
     public func assumeRoleWithWebIdentity(
-        _ input: AssumeRoleWithWebIdentityRequest
-    ) async throws -> AssumeRoleWithWebIdentityResponse {
-        try await perform(input) { try AssumeRoleWithWebIdentityResponse(reading: $0, requestId: $1) }
+        _ input: AssumeRoleWithWebIdentityInput
+    ) async throws -> STSResponse<AssumeRoleWithWebIdentityOutput> {
+        try await perform(input)
     }
 
     /// `AssumeRoleWithSAML`, sent unsigned: temporary credentials for a SAML assertion.
-    public func assumeRoleWithSAML(_ input: AssumeRoleWithSAMLRequest) async throws -> AssumeRoleWithSAMLResponse {
-        try await perform(input) { try AssumeRoleWithSAMLResponse(reading: $0, requestId: $1) }
+    public func assumeRoleWithSAML(
+        _ input: AssumeRoleWithSAMLInput
+    ) async throws -> STSResponse<AssumeRoleWithSAMLOutput> {
+        try await perform(input)
     }
 
     /// `AssumeRoot`: a privileged root session on a member account.
-    public func assumeRoot(_ input: AssumeRootRequest) async throws -> AssumeRootResponse {
-        try await perform(input) { try AssumeRootResponse(reading: $0, requestId: $1) }
+    public func assumeRoot(_ input: AssumeRootInput) async throws -> STSResponse<AssumeRootOutput> {
+        try await perform(input)
     }
 
     /// `GetSessionToken`: temporary credentials for the caller, optionally with MFA.
-    public func getSessionToken(_ input: GetSessionTokenRequest = GetSessionTokenRequest()) async throws
-        -> GetSessionTokenResponse
-    {
-        try await perform(input) { try GetSessionTokenResponse(reading: $0, requestId: $1) }
+    public func getSessionToken(
+        _ input: GetSessionTokenInput = GetSessionTokenInput()
+    ) async throws -> STSResponse<GetSessionTokenOutput> {
+        try await perform(input)
     }
 
     /// `GetFederationToken`: temporary credentials for a federated user.
-    public func getFederationToken(_ input: GetFederationTokenRequest) async throws -> GetFederationTokenResponse {
-        try await perform(input) { try GetFederationTokenResponse(reading: $0, requestId: $1) }
+    public func getFederationToken(
+        _ input: GetFederationTokenInput
+    ) async throws -> STSResponse<GetFederationTokenOutput> {
+        try await perform(input)
     }
 
     /// `GetCallerIdentity`: who the credentials belong to.
-    public func getCallerIdentity(_ input: GetCallerIdentityRequest = GetCallerIdentityRequest()) async throws
-        -> GetCallerIdentityResponse
-    {
-        try await perform(input) { GetCallerIdentityResponse(reading: $0, requestId: $1) }
+    public func getCallerIdentity(
+        _ input: GetCallerIdentityInput = GetCallerIdentityInput()
+    ) async throws -> STSResponse<GetCallerIdentityOutput> {
+        try await perform(input)
     }
 
     /// `GetAccessKeyInfo`: the account that owns an access key.
-    public func getAccessKeyInfo(_ input: GetAccessKeyInfoRequest) async throws -> GetAccessKeyInfoResponse {
-        try await perform(input) { GetAccessKeyInfoResponse(reading: $0, requestId: $1) }
+    public func getAccessKeyInfo(_ input: GetAccessKeyInfoInput) async throws -> STSResponse<GetAccessKeyInfoOutput> {
+        try await perform(input)
     }
 
     /// `DecodeAuthorizationMessage`: the JSON behind an encoded authorization failure message.
     public func decodeAuthorizationMessage(
-        _ input: DecodeAuthorizationMessageRequest
-    ) async throws -> DecodeAuthorizationMessageResponse {
-        try await perform(input) { DecodeAuthorizationMessageResponse(reading: $0, requestId: $1) }
+        _ input: DecodeAuthorizationMessageInput
+    ) async throws -> STSResponse<DecodeAuthorizationMessageOutput> {
+        try await perform(input)
     }
 
     /// `GetWebIdentityToken`: a JWT for an outbound web identity federation.
-    public func getWebIdentityToken(_ input: GetWebIdentityTokenRequest) async throws -> GetWebIdentityTokenResponse {
-        try await perform(input) { try GetWebIdentityTokenResponse(reading: $0, requestId: $1) }
+    public func getWebIdentityToken(
+        _ input: GetWebIdentityTokenInput
+    ) async throws -> STSResponse<GetWebIdentityTokenOutput> {
+        try await perform(input)
     }
 
     /// `GetDelegatedAccessToken`: credentials for a trade-in token.
     public func getDelegatedAccessToken(
-        _ input: GetDelegatedAccessTokenRequest
-    ) async throws -> GetDelegatedAccessTokenResponse {
-        try await perform(input) { try GetDelegatedAccessTokenResponse(reading: $0, requestId: $1) }
+        _ input: GetDelegatedAccessTokenInput
+    ) async throws -> STSResponse<GetDelegatedAccessTokenOutput> {
+        try await perform(input)
     }
 }

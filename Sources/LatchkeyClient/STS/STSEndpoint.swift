@@ -95,3 +95,14 @@ public struct STSEndpoint: Sendable, Hashable, CustomStringConvertible {
         return "us-east-1"
     }
 }
+
+extension String {
+    /// The text without leading and trailing spaces, tabs and line breaks.
+    var trimmingASCIIWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
