@@ -1,9 +1,10 @@
+public import LatchkeyModel
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-public import LatchkeyModel
 
 // The client's own request and response shapes before the operations were generated in LatchkeyModel (issue 11).
 // Kept for one release: the requests are the generated inputs under their old names; each response is an

@@ -5,7 +5,8 @@ import LatchkeyClient
 enum DocumentationSamples {
     /// README, "The Swift client and `latchkey creds`".
     static func readme() async throws {
-        let provider = try ProfileCredentialProvider(profileName: "deploy")  // role_arn, source_profile, mfa_serial, ...
+        // role_arn, source_profile, mfa_serial, ...
+        let provider = try ProfileCredentialProvider(profileName: "deploy")
         let configuration = STSClient.Configuration(endpoint: "http://127.0.0.1:8080", credentialProvider: provider)
         let identity = try await STSClient.withSTSClient(configuration: configuration) { sts in
             try await sts.getCallerIdentity()

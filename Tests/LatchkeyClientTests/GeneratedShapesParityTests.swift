@@ -60,7 +60,9 @@ import Testing
             ])
         let sessionToken = GetSessionTokenInput(durationSeconds: 900, serialNumber: "arn:mfa", tokenCode: "123456")
         #expect(
-            Self.pairs(sessionToken.queryParameters) == ["DurationSeconds=900", "SerialNumber=arn:mfa", "TokenCode=123456"])
+            Self.pairs(sessionToken.queryParameters) == [
+                "DurationSeconds=900", "SerialNumber=arn:mfa", "TokenCode=123456",
+            ])
         let federation = GetFederationTokenInput(
             name: "bob", policy: "{}", policyArns: Self.arns, durationSeconds: 900, tags: Self.tags)
         #expect(

@@ -14,7 +14,8 @@ import Testing
         var response = STSResponse(
             AssumeRoleOutput(
                 credentials: Self.credentials,
-                assumedRoleUser: AssumedRoleUser(assumedRoleId: "AROAEXAMPLE:s", arn: "arn:aws:sts::1:assumed-role/r/s"),
+                assumedRoleUser: AssumedRoleUser(
+                    assumedRoleId: "AROAEXAMPLE:s", arn: "arn:aws:sts::1:assumed-role/r/s"),
                 packedPolicySize: 6),
             requestId: "req-1")
         #expect(response.credentials == Self.credentials)
@@ -37,7 +38,8 @@ import Testing
         #expect(!"\(assumed)".contains("very-secret"))
         #expect(!"\(assumed)".contains("tok-123"))
         #expect("\(assumed)".hasSuffix(" [request req-1]"))
-        let token = STSResponse(GetWebIdentityTokenOutput(webIdentityToken: "eyJ.secret.jwt", expiration: Self.expiration))
+        let token = STSResponse(
+            GetWebIdentityTokenOutput(webIdentityToken: "eyJ.secret.jwt", expiration: Self.expiration))
         #expect(!"\(token)".contains("eyJ.secret.jwt"))
         #expect(!"\(token)".contains("[request"))
     }
@@ -65,7 +67,8 @@ import Testing
     func oldResponseNamesBuildTheSameResponses() {
         let user = AssumedRoleUser(assumedRoleId: "AROAEXAMPLE:s", arn: "arn:aws:sts::1:assumed-role/r/s")
         #expect(
-            AssumeRoleResponse(credentials: Self.credentials, assumedRoleUser: user, packedPolicySize: 6, requestId: "r")
+            AssumeRoleResponse(
+                credentials: Self.credentials, assumedRoleUser: user, packedPolicySize: 6, requestId: "r")
                 == STSResponse(
                     AssumeRoleOutput(credentials: Self.credentials, assumedRoleUser: user, packedPolicySize: 6),
                     requestId: "r"))
@@ -80,7 +83,8 @@ import Testing
         #expect(
             AssumeRoleWithSAMLResponse(subject: "alice", subjectType: "persistent", issuer: "idp", nameQualifier: "q")
                 == STSResponse(
-                    AssumeRoleWithSAMLOutput(subject: "alice", subjectType: "persistent", issuer: "idp", nameQualifier: "q")))
+                    AssumeRoleWithSAMLOutput(
+                        subject: "alice", subjectType: "persistent", issuer: "idp", nameQualifier: "q")))
         #expect(
             AssumeRootResponse(sourceIdentity: "me", requestId: "r")
                 == STSResponse(AssumeRootOutput(sourceIdentity: "me"), requestId: "r"))

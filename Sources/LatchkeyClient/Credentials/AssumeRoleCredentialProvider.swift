@@ -1,9 +1,10 @@
+public import LatchkeyModel
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-public import LatchkeyModel
 
 /// Credentials of a role, from STS AssumeRole signed with a source provider's credentials, renewed before
 /// they expire (see `RefreshingCredentialProvider`).

@@ -1,11 +1,12 @@
 public import AsyncHTTPClient
 
+public import LatchkeyModel
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-public import LatchkeyModel
 
 /// Where the STS calls of a credential provider go: a region and an endpoint, each `nil` to let `STSClient`
 /// resolve it from the environment (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`, ...).

@@ -1,9 +1,10 @@
+public import LatchkeyModel
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-public import LatchkeyModel
 
 /// Temporary credentials from STS GetSessionToken, signed with long-term source credentials, optionally
 /// MFA-authenticated, renewed before they expire (see `RefreshingCredentialProvider`).

@@ -1,9 +1,10 @@
+public import LatchkeyModel
+
 #if canImport(FoundationEssentials)
     public import FoundationEssentials
 #else
     public import Foundation
 #endif
-public import LatchkeyModel
 
 /// Credentials of a role from STS AssumeRoleWithWebIdentity, with the token read from a file on every
 /// renewal, so a token that Kubernetes rotates in place is picked up. Renewed before expiry (see

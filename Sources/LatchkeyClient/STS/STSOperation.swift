@@ -13,7 +13,8 @@ extension STSOperationRequest {
     /// The request body: `Action=…&Version=2011-06-15&…`, percent-encoded as the SDKs send it (RFC 3986
     /// unreserved characters kept, everything else `%XX`).
     public var formEncodedBody: String {
-        let pairs = [("Action", Self.operation.name), ("Version", STSClient.apiVersion)]
+        let pairs =
+            [("Action", Self.operation.name), ("Version", STSClient.apiVersion)]
             + queryParameters.map { ($0.name, $0.value) }
         var output = ""
         for (index, pair) in pairs.enumerated() {
