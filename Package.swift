@@ -210,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LatchkeyCoreTests",
-            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeyTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeyTestSupport", "LatchkeySAML", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -153,7 +153,9 @@ public enum LatchkeyApplication {
     static func operations(sts: SecurityTokenService, iam: IAMService) -> OperationRegistry {
         var registry = OperationRegistry()
         sts.registerOperations(in: &registry)
-        registry.legacy(.iam, iam.handlers())
+        iam.registerUserAndGroupOperations(in: &registry)
+        iam.registerProviderOperations(in: &registry)
+        iam.registerTaggingOperations(in: &registry)
         registry.notOffered()
         return registry
     }

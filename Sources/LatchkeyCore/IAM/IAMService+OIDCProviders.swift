@@ -15,14 +15,15 @@ extension IAMService {
     /// `CreateOpenIDConnectProvider`: `https://HOST[:PORT][/PATH]`, no query or fragment; the ARN keeps the port
     /// (`oidc-provider/HOST:PORT/PATH`). Thumbprints are optional (the issuer's TLS chain is verified first), at most 5,
     /// each 40 hex digits.
-    public func createOpenIDConnectProvider(
-        caller: Caller, url: String, clientIDs: [String], thumbprints: [String], tags: [ResourceTag], now: Date
-    ) async throws(STSError) -> OIDCProvider {
-        let identity = try Self.oidcIdentity(url)
+    public func createOpenIDConnectProvider(_ input: CreateOpenIDConnectProviderInput, caller: Caller, now: Date)
+        async throws(STSError) -> CreateOpenIDConnectProviderOutput
+    {
+        let identity = try Self.oidcIdentity(input.url)
+        let tags = (input.tags ?? []).map(ResourceTag.init)
         let provider = OIDCProvider(
             accountId: caller.accountId, identity: identity, url: "https://\(identity)",
-            clientIDs: Self.unique(clientIDs), thumbprints: try Self.checkThumbprints(thumbprints), tags: tags,
-            createDate: now.wholeSeconds)
+            clientIDs: Self.unique(input.clientIDList ?? []),
+            thumbprints: try Self.checkThumbprints(input.thumbprintList ?? []), tags: tags, createDate: now.wholeSeconds)
         try await authorize(caller, action: "CreateOpenIDConnectProvider", resource: provider.arn)
         try Self.checkTagKeysUnique(tags)
         guard provider.clientIDs.count <= Self.maxClientIDs else {
@@ -38,24 +39,35 @@ extension IAMService {
             default: nil
             }
         }
-        return provider
+        return CreateOpenIDConnectProviderOutput(
+            openIDConnectProviderArn: provider.arn, tags: tags.isEmpty ? nil : tags.map(IAM.Tag.init))
     }
 
-    /// `GetOpenIDConnectProvider`.
-    public func getOpenIDConnectProvider(caller: Caller, arn: String) async throws(STSError) -> OIDCProvider {
+    /// `GetOpenIDConnectProvider`: the URL without its scheme, as IAM answers.
+    public func getOpenIDConnectProvider(_ input: GetOpenIDConnectProviderInput, caller: Caller) async throws(STSError)
+        -> GetOpenIDConnectProviderOutput
+    {
+        let arn = input.openIDConnectProviderArn
         try await authorize(caller, action: "GetOpenIDConnectProvider", resource: arn)
-        return try await requireOIDCProvider(caller.accountId, arn)
+        return GetOpenIDConnectProviderOutput(try await requireOIDCProvider(caller.accountId, arn))
     }
 
     /// `ListOpenIDConnectProviders`: every provider of the account, ordered by identity.
-    public func listOpenIDConnectProviders(caller: Caller) async throws(STSError) -> [OIDCProvider] {
+    public func listOpenIDConnectProviders(_ input: ListOpenIDConnectProvidersInput, caller: Caller)
+        async throws(STSError) -> ListOpenIDConnectProvidersOutput
+    {
         try await authorize(caller, action: "ListOpenIDConnectProviders", resource: "*")
-        return try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
+        let providers = try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
+        return ListOpenIDConnectProvidersOutput(
+            openIDConnectProviderList: providers.map { IAM.OpenIDConnectProviderListEntry(arn: $0.arn) })
     }
 
     /// `DeleteOpenIDConnectProvider`: a provider that does not exist is `NoSuchEntity` 404, as IAM answers (its
     /// documentation calls the operation idempotent; the answers recorded from AWS in 2026 are not).
-    public func deleteOpenIDConnectProvider(caller: Caller, arn: String) async throws(STSError) {
+    public func deleteOpenIDConnectProvider(_ input: DeleteOpenIDConnectProviderInput, caller: Caller)
+        async throws(STSError) -> DeleteOpenIDConnectProviderOutput
+    {
+        let arn = input.openIDConnectProviderArn
         try await authorize(caller, action: "DeleteOpenIDConnectProvider", resource: arn)
         guard let identity = Self.oidcIdentity(arn: arn, account: caller.accountId) else {
             throw Self.noSuchOIDCProviderToDelete(arn)
@@ -64,10 +76,14 @@ extension IAMService {
         try await storeCall({ try await store.deleteOIDCProvider(accountId: accountId, identity: identity) }) { error in
             error.code == .notFound ? Self.noSuchOIDCProviderToDelete(arn) : nil
         }
+        return DeleteOpenIDConnectProviderOutput()
     }
 
-    /// `AddClientIDToOpenIDConnectProvider`: adding a client ID that is already there changes nothing.
-    public func addClientIDToOpenIDConnectProvider(caller: Caller, arn: String, clientID: String) async throws(STSError) {
+    /// `AddClientIDToOpenIDConnectProvider`: adding a client ID that is already there changes nothing; at most 100.
+    public func addClientIDToOpenIDConnectProvider(_ input: AddClientIDToOpenIDConnectProviderInput, caller: Caller)
+        async throws(STSError) -> AddClientIDToOpenIDConnectProviderOutput
+    {
+        let (arn, clientID) = (input.openIDConnectProviderArn, input.clientID)
         try await authorize(caller, action: "AddClientIDToOpenIDConnectProvider", resource: arn)
         try await modifyOIDCProvider(caller.accountId, arn) { provider in
             // Checked against the client IDs actually stored, inside the store's transaction.
@@ -77,58 +93,32 @@ extension IAMService {
             }
             provider.clientIDs.append(clientID)
         }
+        return AddClientIDToOpenIDConnectProviderOutput()
     }
 
     /// `RemoveClientIDFromOpenIDConnectProvider`: removing a client ID that is not there changes nothing.
-    public func removeClientIDFromOpenIDConnectProvider(caller: Caller, arn: String, clientID: String) async throws(STSError) {
+    public func removeClientIDFromOpenIDConnectProvider(
+        _ input: RemoveClientIDFromOpenIDConnectProviderInput, caller: Caller
+    ) async throws(STSError) -> RemoveClientIDFromOpenIDConnectProviderOutput {
+        let (arn, clientID) = (input.openIDConnectProviderArn, input.clientID)
         try await authorize(caller, action: "RemoveClientIDFromOpenIDConnectProvider", resource: arn)
         try await modifyOIDCProvider(caller.accountId, arn) { provider in
             provider.clientIDs.removeAll { $0 == clientID }
         }
+        return RemoveClientIDFromOpenIDConnectProviderOutput()
     }
 
     /// `UpdateOpenIDConnectProviderThumbprint`: replaces the whole list.
-    public func updateOpenIDConnectProviderThumbprint(caller: Caller, arn: String, thumbprints: [String]) async throws(STSError) {
+    public func updateOpenIDConnectProviderThumbprint(
+        _ input: UpdateOpenIDConnectProviderThumbprintInput, caller: Caller
+    ) async throws(STSError) -> UpdateOpenIDConnectProviderThumbprintOutput {
+        let (arn, thumbprints) = (input.openIDConnectProviderArn, input.thumbprintList)
         try await authorize(caller, action: "UpdateOpenIDConnectProviderThumbprint", resource: arn)
         try await modifyOIDCProvider(caller.accountId, arn) { provider in
             // Checked after the provider is found, as before (a missing provider is NoSuchEntity whatever the list).
             provider.thumbprints = try Self.checkThumbprints(thumbprints)
         }
-    }
-
-    /// `TagOpenIDConnectProvider`: adds or replaces tags; at most 50.
-    public func tagOpenIDConnectProvider(caller: Caller, arn: String, tags: [ResourceTag]) async throws(STSError) {
-        try await authorize(caller, action: "TagOpenIDConnectProvider", resource: arn)
-        try Self.checkTagKeysUnique(tags)
-        try await modifyOIDCProvider(caller.accountId, arn) { provider in
-            // Counted against the tags actually stored, inside the store's transaction.
-            let merged = Self.merge(provider.tags, with: tags)
-            guard merged.count <= 50 else {
-                throw Self.tooManyTags
-            }
-            provider.tags = merged
-        }
-    }
-
-    /// `UntagOpenIDConnectProvider`: removes the named keys (case-insensitively).
-    public func untagOpenIDConnectProvider(caller: Caller, arn: String, tagKeys: [String]) async throws(STSError) {
-        try await authorize(caller, action: "UntagOpenIDConnectProvider", resource: arn)
-        let removed = Set(tagKeys.map { $0.lowercased() })
-        try await modifyOIDCProvider(caller.accountId, arn) { provider in
-            provider.tags.removeAll { removed.contains($0.key.lowercased()) }
-        }
-    }
-
-    /// `ListOpenIDConnectProviderTags`: sorted by key, paginated.
-    public func listOpenIDConnectProviderTags(caller: Caller, arn: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<ResourceTag>
-    {
-        try await authorize(caller, action: "ListOpenIDConnectProviderTags", resource: arn)
-        let tags = try await requireOIDCProvider(caller.accountId, arn).tags
-        let sorted = tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try page(
-            sorted, listing: "ListOpenIDConnectProviderTags", key: { $0.key.lowercased() }, marker: marker,
-            maxItems: maxItems)
+        return UpdateOpenIDConnectProviderThumbprintOutput()
     }
 
     // MARK: Helpers

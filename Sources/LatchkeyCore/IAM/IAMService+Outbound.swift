@@ -4,21 +4,30 @@ public import LatchkeyDomain
 
 extension IAMService {
     /// `EnableOutboundWebIdentityFederation`: returns the account's issuer URL.
-    public func enableOutboundWebIdentityFederation(caller: Caller, now: Date) async throws(STSError) -> String {
+    public func enableOutboundWebIdentityFederation(
+        _ input: EnableOutboundWebIdentityFederationInput, caller: Caller, now: Date
+    ) async throws(STSError) -> EnableOutboundWebIdentityFederationOutput {
         try await authorize(caller, action: "EnableOutboundWebIdentityFederation", resource: "*")
-        return try await outboundService().enable(accountId: caller.accountId, now: now)
+        let issuer = try await outboundService().enable(accountId: caller.accountId, now: now)
+        return EnableOutboundWebIdentityFederationOutput(issuerIdentifier: issuer)
     }
 
     /// `DisableOutboundWebIdentityFederation`.
-    public func disableOutboundWebIdentityFederation(caller: Caller) async throws(STSError) {
+    public func disableOutboundWebIdentityFederation(_ input: DisableOutboundWebIdentityFederationInput, caller: Caller)
+        async throws(STSError) -> DisableOutboundWebIdentityFederationOutput
+    {
         try await authorize(caller, action: "DisableOutboundWebIdentityFederation", resource: "*")
         try await outboundService().disable(accountId: caller.accountId)
+        return DisableOutboundWebIdentityFederationOutput()
     }
 
     /// `GetOutboundWebIdentityFederationInfo`: the issuer URL and whether tokens are issued.
-    public func getOutboundWebIdentityFederationInfo(caller: Caller) async throws(STSError) -> (issuer: String, enabled: Bool) {
+    public func getOutboundWebIdentityFederationInfo(
+        _ input: GetOutboundWebIdentityFederationInfoInput, caller: Caller
+    ) async throws(STSError) -> GetOutboundWebIdentityFederationInfoOutput {
         try await authorize(caller, action: "GetOutboundWebIdentityFederationInfo", resource: "*")
-        return try await outboundService().info(accountId: caller.accountId)
+        let info = try await outboundService().info(accountId: caller.accountId)
+        return GetOutboundWebIdentityFederationInfoOutput(issuerIdentifier: info.issuer, jwtVendingEnabled: info.enabled)
     }
 
     func outboundService() throws(STSError) -> OutboundIssuerService {

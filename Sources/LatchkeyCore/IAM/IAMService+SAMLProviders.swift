@@ -8,10 +8,14 @@ extension IAMService {
     static let maxSAMLProviders = 100
 
     /// `CreateSAMLProvider`: the metadata must be SAML 2.0 IdP metadata with at least one signing certificate;
-    /// the certificates are read once and stored beside the document.
-    public func createSAMLProvider(caller: Caller, name: String, metadataDocument: String, tags: [ResourceTag], now: Date)
-        async throws(STSError) -> SAMLProvider
+    /// the certificates are read once and stored beside the document. Assertion encryption and private keys are not
+    /// supported (`AssertionEncryptionMode` and `AddPrivateKey` are ignored): Latchkey accepts only unencrypted
+    /// assertions.
+    public func createSAMLProvider(_ input: CreateSAMLProviderInput, caller: Caller, now: Date)
+        async throws(STSError) -> CreateSAMLProviderOutput
     {
+        let (name, metadataDocument) = (input.name, input.samlMetadataDocument)
+        let tags = (input.tags ?? []).map(ResourceTag.init)
         let arn = "arn:aws:iam::\(caller.accountId):saml-provider/\(name)"
         try await authorize(caller, action: "CreateSAMLProvider", resource: arn)
         try Self.checkTagKeysUnique(tags)
@@ -30,32 +34,40 @@ extension IAMService {
             default: nil
             }
         }
-        return provider
+        return CreateSAMLProviderOutput(samlProviderArn: provider.arn, tags: tags.isEmpty ? nil : tags.map(IAM.Tag.init))
     }
 
     /// `GetSAMLProvider`.
-    public func getSAMLProvider(caller: Caller, arn: String) async throws(STSError) -> SAMLProvider {
+    public func getSAMLProvider(_ input: GetSAMLProviderInput, caller: Caller) async throws(STSError)
+        -> GetSAMLProviderOutput
+    {
+        let arn = input.samlProviderArn
         try await authorize(caller, action: "GetSAMLProvider", resource: arn)
-        return try await requireSAMLProvider(caller.accountId, arn)
+        return GetSAMLProviderOutput(try await requireSAMLProvider(caller.accountId, arn))
     }
 
     /// `ListSAMLProviders`: every provider of the account, ordered by name.
-    public func listSAMLProviders(caller: Caller) async throws(STSError) -> [SAMLProvider] {
+    public func listSAMLProviders(_ input: ListSAMLProvidersInput, caller: Caller) async throws(STSError)
+        -> ListSAMLProvidersOutput
+    {
         try await authorize(caller, action: "ListSAMLProviders", resource: "*")
-        return try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
+        let providers = try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
+        return ListSAMLProvidersOutput(samlProviderList: providers.map(IAM.SAMLProviderListEntry.init))
     }
 
     /// `UpdateSAMLProvider`: replaces the metadata (read again for its certificates). Assertion encryption and
-    /// private keys are not supported: Latchkey accepts only unencrypted assertions.
-    public func updateSAMLProvider(caller: Caller, arn: String, metadataDocument: String?) async throws(STSError)
-        -> SAMLProvider
+    /// private keys are not supported (`AssertionEncryptionMode`, `AddPrivateKey` and `RemovePrivateKey` are
+    /// ignored): Latchkey accepts only unencrypted assertions.
+    public func updateSAMLProvider(_ input: UpdateSAMLProviderInput, caller: Caller) async throws(STSError)
+        -> UpdateSAMLProviderOutput
     {
+        let (arn, metadataDocument) = (input.samlProviderArn, input.samlMetadataDocument)
         try await authorize(caller, action: "UpdateSAMLProvider", resource: arn)
         // Read before the store's transaction (it can be megabytes), reported after the provider is found, as before.
         let summary: Result<SAMLMetadata, STSError>? = metadataDocument.map { document in
             Result { () throws(STSError) -> SAMLMetadata in try self.readMetadata(document) }
         }
-        return try await modifySAMLProvider(caller.accountId, arn) { provider in
+        let provider = try await modifySAMLProvider(caller.accountId, arn) { provider in
             guard let metadataDocument, let summary else { return }
             let metadata = try summary.get()
             provider.metadataDocument = metadataDocument
@@ -63,10 +75,14 @@ extension IAMService {
             provider.entityId = metadata.entityID
             provider.validUntil = metadata.validUntil
         }
+        return UpdateSAMLProviderOutput(samlProviderArn: provider.arn)
     }
 
     /// `DeleteSAMLProvider`: `NoSuchEntity` when it does not exist.
-    public func deleteSAMLProvider(caller: Caller, arn: String) async throws(STSError) {
+    public func deleteSAMLProvider(_ input: DeleteSAMLProviderInput, caller: Caller) async throws(STSError)
+        -> DeleteSAMLProviderOutput
+    {
+        let arn = input.samlProviderArn
         try await authorize(caller, action: "DeleteSAMLProvider", resource: arn)
         guard let (account, name) = SecurityTokenService.parseSAMLProviderArn(arn), account == caller.accountId else {
             throw Self.noSuchSAMLProvider(arn)
@@ -74,39 +90,7 @@ extension IAMService {
         try await storeCall({ try await store.deleteSAMLProvider(accountId: account, name: name) }) { error in
             error.code == .notFound ? Self.noSuchSAMLProvider(arn) : nil
         }
-    }
-
-    /// `TagSAMLProvider`: adds or replaces tags; at most 50.
-    public func tagSAMLProvider(caller: Caller, arn: String, tags: [ResourceTag]) async throws(STSError) {
-        try await authorize(caller, action: "TagSAMLProvider", resource: arn)
-        try Self.checkTagKeysUnique(tags)
-        try await modifySAMLProvider(caller.accountId, arn) { provider in
-            // Counted against the tags actually stored, inside the store's transaction.
-            let merged = Self.merge(provider.tags, with: tags)
-            guard merged.count <= 50 else {
-                throw Self.tooManyTags
-            }
-            provider.tags = merged
-        }
-    }
-
-    /// `UntagSAMLProvider`: removes the named keys (case-insensitively).
-    public func untagSAMLProvider(caller: Caller, arn: String, tagKeys: [String]) async throws(STSError) {
-        try await authorize(caller, action: "UntagSAMLProvider", resource: arn)
-        let removed = Set(tagKeys.map { $0.lowercased() })
-        try await modifySAMLProvider(caller.accountId, arn) { provider in
-            provider.tags.removeAll { removed.contains($0.key.lowercased()) }
-        }
-    }
-
-    /// `ListSAMLProviderTags`: sorted by key, paginated.
-    public func listSAMLProviderTags(caller: Caller, arn: String, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<ResourceTag>
-    {
-        try await authorize(caller, action: "ListSAMLProviderTags", resource: arn)
-        let tags = try await requireSAMLProvider(caller.accountId, arn).tags
-        let sorted = tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try page(sorted, listing: "ListSAMLProviderTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+        return DeleteSAMLProviderOutput()
     }
 
     /// The `ValidUntil` IAM answers for a provider: the metadata's `validUntil` when it has one, else 100 years after
