@@ -4,182 +4,56 @@ import LatchkeyQuery
 import LatchkeyDomain
 
 extension IAMService {
-    /// Roles, their inline and attached policies, and their permissions boundaries.
-    func roleHandlers() -> [String: OperationHandler] {
-        roleLifecycleHandlers().merging(rolePolicyHandlers()) { first, _ in first }
-    }
-
-    /// Creating, reading, updating, tagging and deleting roles; permissions boundaries.
-    private func roleLifecycleHandlers() -> [String: OperationHandler] {
-        [
-            "CreateRole": { request in
-                let input = request.input
-                let role = try await self.createRole(
-                    caller: try request.signedCaller(), roleName: input.string("RoleName") ?? "",
-                    path: input.string("Path"), assumeRolePolicyDocument: input.string("AssumeRolePolicyDocument") ?? "",
-                    description: input.string("Description"), maxSessionDuration: input.int("MaxSessionDuration"),
-                    permissionsBoundary: input.string("PermissionsBoundary"), tags: input.tags("Tags"), now: request.now)
-                return .result([role.roleNode(name: "Role", style: .created)])
-            },
-            "GetRole": { request in
-                let role = try await self.getRole(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "")
-                return .result([role.roleNode(name: "Role", style: .withLastUsed)])
-            },
-            "ListRoles": { request in
-                let page = try await self.listRoles(
-                    caller: try request.signedCaller(), pathPrefix: request.input.string("PathPrefix"),
-                    marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
-                return .result([.list("Roles", page.items.map { $0.roleNode(name: "member", style: .listing) })] + page.trailer)
-            },
-            "UpdateRole": { request in
-                try await self.updateRole(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    description: request.input.string("Description"),
-                    maxSessionDuration: request.input.int("MaxSessionDuration"))
-                return .result([])
-            },
-            "UpdateRoleDescription": { request in
-                let role = try await self.updateRoleDescription(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    description: request.input.string("Description") ?? "")
-                return .result([role.roleNode(name: "Role", style: .descriptionUpdated)])
-            },
-            "UpdateAssumeRolePolicy": { request in
-                try await self.updateAssumeRolePolicy(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    policyDocument: request.input.string("PolicyDocument") ?? "")
-                return nil
-            },
-            "DeleteRole": { request in
-                try await self.deleteRole(caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "")
-                return nil
-            },
-            "TagRole": { request in
-                try await self.tagRole(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    tags: request.input.tags("Tags"))
-                return nil
-            },
-            "UntagRole": { request in
-                try await self.untagRole(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    tagKeys: request.input.strings("TagKeys"))
-                return nil
-            },
-            "ListRoleTags": { request in
-                let page = try await self.listRoleTags(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
-                return .result([.list("Tags", page.items.map(\.node))] + page.trailer)
-            },
-            "PutRolePermissionsBoundary": { request in
-                try await self.putRolePermissionsBoundary(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    permissionsBoundary: request.input.string("PermissionsBoundary") ?? "")
-                return nil
-            },
-            "DeleteRolePermissionsBoundary": { request in
-                try await self.deleteRolePermissionsBoundary(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "")
-                return nil
-            },
-        ]
-    }
-
-    /// A role's inline policies and attached managed policies.
-    private func rolePolicyHandlers() -> [String: OperationHandler] {
-        [
-            "PutRolePolicy": { request in
-                try await self.putRolePolicy(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    policyName: request.input.string("PolicyName") ?? "",
-                    policyDocument: request.input.string("PolicyDocument") ?? "")
-                return nil
-            },
-            "GetRolePolicy": { request in
-                let policy = try await self.getRolePolicy(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    policyName: request.input.string("PolicyName") ?? "")
-                return .result([
-                    .string("RoleName", policy.owner.name), .string("PolicyName", policy.policyName),
-                    .string("PolicyDocument", encodedRolePolicyDocument(policy.document)),
-                ])
-            },
-            "DeleteRolePolicy": { request in
-                try await self.deleteRolePolicy(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    policyName: request.input.string("PolicyName") ?? "")
-                return nil
-            },
-            "ListRolePolicies": { request in
-                let page = try await self.listRolePolicies(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    marker: request.input.string("Marker"), maxItems: request.input.int("MaxItems"))
-                return .result([.list("PolicyNames", strings: page.items)] + page.trailer)
-            },
-            "AttachRolePolicy": { request in
-                try await self.attachRolePolicy(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    policyArn: request.input.string("PolicyArn") ?? "")
-                return nil
-            },
-            "DetachRolePolicy": { request in
-                try await self.detachRolePolicy(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    policyArn: request.input.string("PolicyArn") ?? "")
-                return nil
-            },
-            "ListAttachedRolePolicies": { request in
-                let page = try await self.listAttachedRolePolicies(
-                    caller: try request.signedCaller(), roleName: request.input.string("RoleName") ?? "",
-                    pathPrefix: request.input.string("PathPrefix"), marker: request.input.string("Marker"),
-                    maxItems: request.input.int("MaxItems"))
-                let items: [ResponseNode] = page.items.map { policy in
-                    .structure("member", [.string("PolicyName", policy.policyName), .string("PolicyArn", policy.policyArn)])
-                }
-                return .result([.list("AttachedPolicies", items)] + page.trailer)
-            },
-        ]
-    }
-}
-
-/// A policy document as IAM returns it: the JSON text percent-encoded (RFC 3986 unreserved characters kept).
-private func encodedRolePolicyDocument(_ document: String) -> String {
-    var output = ""
-    QueryParameters.percentEncode(document, into: &output)
-    return output
-}
-
-/// Which members of `Role` a response carries, as IAM answers (recorded from AWS in 2026).
-private enum RoleNodeStyle {
-    /// CreateRole: no `Description` and no `MaxSessionDuration` (IAM echoes neither), the boundary and tags.
-    case created
-    /// UpdateRoleDescription: the description, no `MaxSessionDuration`, the boundary and tags.
-    case descriptionUpdated
-    /// GetRole: everything, and `RoleLastUsed` (empty: Latchkey does not record role use).
-    case withLastUsed
-    /// ListRoles: no permissions boundary, tags or last use, as IAM lists roles.
-    case listing
-}
-
-extension IAMRole {
-    /// `Role` in IAM's member order.
-    fileprivate func roleNode(name: String, style: RoleNodeStyle) -> ResponseNode {
-        let detailed = style != .listing
-        return .structure(name, [
-            .string("Path", path), .string("RoleName", roleName), .string("RoleId", roleId), .string("Arn", arn),
-            .timestamp("CreateDate", createDate),
-            .string("AssumeRolePolicyDocument", encodedRolePolicyDocument(assumeRolePolicyDocument)),
-            style == .created ? nil : description.map { .string("Description", $0) },
-            style == .created || style == .descriptionUpdated ? nil : .integer("MaxSessionDuration", maxSessionDuration),
-            (detailed ? permissionsBoundaryArn : nil).map { arn in
-                .structure("PermissionsBoundary", [
-                    .string("PermissionsBoundaryType", "PermissionsBoundaryPolicy"), .string("PermissionsBoundaryArn", arn),
-                ])
-            },
-            detailed && !tags.isEmpty ? .list("Tags", tags.map(\.node)) : nil,
-            style == .withLastUsed ? .structure("RoleLastUsed", []) : nil,
-        ])
+    /// Roles: creating, reading, updating and deleting them, their trust policies and permissions boundaries, their
+    /// inline policies and attached managed policies.
+    func registerRoleOperations(in registry: inout OperationRegistry) {
+        registry.on(CreateRoleInput.self) { input, context in
+            try await self.createRole(input, caller: try context.signedCaller(), now: context.now)
+        }
+        registry.on(GetRoleInput.self) { input, context in
+            try await self.getRole(input, caller: try context.signedCaller())
+        }
+        registry.on(ListRolesInput.self) { input, context in
+            try await self.listRoles(input, caller: try context.signedCaller())
+        }
+        registry.on(UpdateRoleInput.self) { input, context in
+            try await self.updateRole(input, caller: try context.signedCaller())
+        }
+        registry.on(UpdateRoleDescriptionInput.self) { input, context in
+            try await self.updateRoleDescription(input, caller: try context.signedCaller())
+        }
+        registry.on(UpdateAssumeRolePolicyInput.self) { input, context in
+            try await self.updateAssumeRolePolicy(input, caller: try context.signedCaller())
+        }
+        registry.on(DeleteRoleInput.self) { input, context in
+            try await self.deleteRole(input, caller: try context.signedCaller())
+        }
+        registry.on(PutRolePermissionsBoundaryInput.self) { input, context in
+            try await self.putRolePermissionsBoundary(input, caller: try context.signedCaller())
+        }
+        registry.on(DeleteRolePermissionsBoundaryInput.self) { input, context in
+            try await self.deleteRolePermissionsBoundary(input, caller: try context.signedCaller())
+        }
+        registry.on(PutRolePolicyInput.self) { input, context in
+            try await self.putRolePolicy(input, caller: try context.signedCaller())
+        }
+        registry.on(GetRolePolicyInput.self) { input, context in
+            try await self.getRolePolicy(input, caller: try context.signedCaller())
+        }
+        registry.on(DeleteRolePolicyInput.self) { input, context in
+            try await self.deleteRolePolicy(input, caller: try context.signedCaller())
+        }
+        registry.on(ListRolePoliciesInput.self) { input, context in
+            try await self.listRolePolicies(input, caller: try context.signedCaller())
+        }
+        registry.on(AttachRolePolicyInput.self) { input, context in
+            try await self.attachRolePolicy(input, caller: try context.signedCaller())
+        }
+        registry.on(DetachRolePolicyInput.self) { input, context in
+            try await self.detachRolePolicy(input, caller: try context.signedCaller())
+        }
+        registry.on(ListAttachedRolePoliciesInput.self) { input, context in
+            try await self.listAttachedRolePolicies(input, caller: try context.signedCaller())
+        }
     }
 }

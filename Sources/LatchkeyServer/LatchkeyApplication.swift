@@ -153,6 +153,8 @@ public enum LatchkeyApplication {
     static func operations(sts: SecurityTokenService, iam: IAMService) -> OperationRegistry {
         var registry = OperationRegistry()
         sts.registerOperations(in: &registry)
+        iam.registerRoleOperations(in: &registry)
+        iam.registerManagedPolicyOperations(in: &registry)
         iam.registerUserAndGroupOperations(in: &registry)
         iam.registerProviderOperations(in: &registry)
         iam.registerTaggingOperations(in: &registry)

@@ -6,14 +6,14 @@ import LatchkeyTokens
 
 extension IAMService {
     /// `ListPolicies`' `Scope`: Latchkey has no AWS managed policies, so `AWS` lists nothing.
-    public enum PolicyScope: String, Sendable {
+    enum PolicyScope: String, Sendable {
         case all = "All"
         case aws = "AWS"
         case local = "Local"
     }
 
     /// `ListPolicies`' `PolicyUsageFilter`.
-    public enum PolicyUsage: String, Sendable {
+    enum PolicyUsage: String, Sendable {
         case permissionsPolicy = "PermissionsPolicy"
         case permissionsBoundary = "PermissionsBoundary"
     }
@@ -23,11 +23,13 @@ extension IAMService {
 
     /// `CreatePolicy`: the document (parsed as an identity policy, at most 6144 characters without white space)
     /// becomes version `v1`, the default.
-    public func createPolicy(
-        caller: Caller, policyName: String, path: String?, document: String, description: String?,
-        tags: [ResourceTag], now: Date
-    ) async throws(STSError) -> ManagedPolicy {
-        let path = path ?? "/"
+    public func createPolicy(_ input: CreatePolicyInput, caller: Caller, now: Date) async throws(STSError)
+        -> CreatePolicyOutput
+    {
+        let policyName = input.policyName
+        let path = input.path ?? "/"
+        let document = input.policyDocument
+        let tags = (input.tags ?? []).map(ResourceTag.init)
         let arn = ManagedPolicy.arn(accountId: caller.accountId, path: path, policyName: policyName)
         try await authorize(caller, action: "CreatePolicy", resource: arn)
         try Self.checkTagKeysUnique(tags)
@@ -35,24 +37,25 @@ extension IAMService {
         let policy = ManagedPolicy(
             accountId: caller.accountId, policyName: policyName,
             policyId: UniqueID.generate(prefix: "ANPA", account: caller.accountId), path: path,
-            description: description, createDate: now.wholeSeconds, tags: tags)
+            description: input.description, createDate: now.wholeSeconds, tags: tags)
         try await storeCall({ try await store.insertManagedPolicy(policy, document: document) }) { error in
             error.code == .alreadyExists
                 ? STSError(
                     .entityAlreadyExists, "A policy called \(policyName) already exists. Duplicate names are not allowed.")
                 : nil
         }
-        return policy
+        return CreatePolicyOutput(policy: policy.wire(.created))
     }
 
     /// `GetPolicy`.
-    public func getPolicy(caller: Caller, policyArn: String) async throws(STSError) -> ManagedPolicy {
-        try await authorize(caller, action: "GetPolicy", resource: policyArn)
-        return try await requireManagedPolicy(policyArn)
+    public func getPolicy(_ input: GetPolicyInput, caller: Caller) async throws(STSError) -> GetPolicyOutput {
+        try await authorize(caller, action: "GetPolicy", resource: input.policyArn)
+        return GetPolicyOutput(policy: try await requireManagedPolicy(input.policyArn).wire(.get))
     }
 
     /// `DeletePolicy`: refused while the policy is attached, used as a boundary, or has non-default versions.
-    public func deletePolicy(caller: Caller, policyArn: String) async throws(STSError) {
+    public func deletePolicy(_ input: DeletePolicyInput, caller: Caller) async throws(STSError) -> DeletePolicyOutput {
+        let policyArn = input.policyArn
         try await authorize(caller, action: "DeletePolicy", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try await storeCall({ try await store.deleteManagedPolicy(arn: policyArn) }) { error in
@@ -66,52 +69,63 @@ extension IAMService {
             }
             return STSError(.deleteConflict, "Cannot delete a policy attached to entities.")
         }
+        return DeletePolicyOutput()
     }
 
     /// `ListPolicies`, ordered by name, paginated. `OnlyAttached` keeps policies attached to a user, group or role;
     /// `PolicyUsageFilter=PermissionsBoundary` keeps policies some user or role uses as its boundary (every customer
     /// managed policy can serve as a permissions policy, so `PermissionsPolicy` keeps all).
-    public func listPolicies(
-        caller: Caller, scope: PolicyScope?, onlyAttached: Bool?, pathPrefix: String?, usage: PolicyUsage?,
-        marker: String?, maxItems: Int?
-    ) async throws(STSError) -> Page<ManagedPolicy> {
+    public func listPolicies(_ input: ListPoliciesInput, caller: Caller) async throws(STSError) -> ListPoliciesOutput {
+        // The schema admits only the model's enum values.
+        let scope = input.scope.flatMap(PolicyScope.init(rawValue:))
+        let usage = input.policyUsageFilter.flatMap(PolicyUsage.init(rawValue:))
         try await authorize(caller, action: "ListPolicies", resource: "arn:aws:iam::\(caller.accountId):policy/")
         var policies: [ManagedPolicy] = []
         if scope != .aws {
             policies = try await storeCall({
                 try await store.managedPolicies(
-                    accountId: caller.accountId, pathPrefix: pathPrefix ?? "/", onlyAttached: onlyAttached ?? false)
+                    accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/",
+                    onlyAttached: input.onlyAttached ?? false)
             })
         }
         if usage == .permissionsBoundary {
             policies.removeAll { $0.permissionsBoundaryUsageCount == 0 }
         }
-        return try page(policies, listing: "ListPolicies", key: { $0.policyName.lowercased() }, marker: marker, maxItems: maxItems)
+        let page = try page(
+            policies, listing: "ListPolicies", key: { $0.policyName.lowercased() }, marker: input.marker,
+            maxItems: input.maxItems)
+        return ListPoliciesOutput(
+            policies: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     // MARK: Versions
 
     /// `GetPolicyVersion`.
-    public func getPolicyVersion(caller: Caller, policyArn: String, versionId: String) async throws(STSError)
-        -> LatchkeyDomain.PolicyVersion
+    public func getPolicyVersion(_ input: GetPolicyVersionInput, caller: Caller) async throws(STSError)
+        -> GetPolicyVersionOutput
     {
+        let policyArn = input.policyArn
+        let versionId = input.versionId
         try await authorize(caller, action: "GetPolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         let version = try await storeCall({ try await store.policyVersion(policyArn: policyArn, versionId: versionId) }) {
             error in error.code == .notFound ? Self.policyNotFound(policyArn) : nil
         }
         guard let version else { throw Self.noSuchVersion(policyArn, versionId) }
-        return version
+        return GetPolicyVersionOutput(policyVersion: version.wire(withDocument: true))
     }
 
     /// `CreatePolicyVersion`: at most five versions; with `SetAsDefault` the new version is in force at once.
-    public func createPolicyVersion(
-        caller: Caller, policyArn: String, document: String, setAsDefault: Bool, now: Date
-    ) async throws(STSError) -> LatchkeyDomain.PolicyVersion {
+    public func createPolicyVersion(_ input: CreatePolicyVersionInput, caller: Caller, now: Date) async throws(STSError)
+        -> CreatePolicyVersionOutput
+    {
+        let policyArn = input.policyArn
+        let document = input.policyDocument
+        let setAsDefault = input.setAsDefault ?? false
         try await authorize(caller, action: "CreatePolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try Self.validatePolicyDocument(document, as: .managed)
-        return try await storeCall({
+        let version = try await storeCall({
             try await store.createPolicyVersion(
                 policyArn: policyArn, document: document, setAsDefault: setAsDefault, createDate: now.wholeSeconds)
         }) { error in
@@ -125,10 +139,15 @@ extension IAMService {
             default: return nil
             }
         }
+        return CreatePolicyVersionOutput(policyVersion: version.wire(withDocument: false))
     }
 
     /// `DeletePolicyVersion`: the default version cannot be deleted.
-    public func deletePolicyVersion(caller: Caller, policyArn: String, versionId: String) async throws(STSError) {
+    public func deletePolicyVersion(_ input: DeletePolicyVersionInput, caller: Caller) async throws(STSError)
+        -> DeletePolicyVersionOutput
+    {
+        let policyArn = input.policyArn
+        let versionId = input.versionId
         try await authorize(caller, action: "DeletePolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try await storeCall({ try await store.deletePolicyVersion(policyArn: policyArn, versionId: versionId) }) { error in
@@ -140,10 +159,15 @@ extension IAMService {
             default: return nil
             }
         }
+        return DeletePolicyVersionOutput()
     }
 
     /// `SetDefaultPolicyVersion`.
-    public func setDefaultPolicyVersion(caller: Caller, policyArn: String, versionId: String) async throws(STSError) {
+    public func setDefaultPolicyVersion(_ input: SetDefaultPolicyVersionInput, caller: Caller) async throws(STSError)
+        -> SetDefaultPolicyVersionOutput
+    {
+        let policyArn = input.policyArn
+        let versionId = input.versionId
         try await authorize(caller, action: "SetDefaultPolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try await storeCall({ try await store.setDefaultPolicyVersion(policyArn: policyArn, versionId: versionId) }) {
@@ -152,71 +176,30 @@ extension IAMService {
             return error.detail.hasPrefix("version")
                 ? Self.noSuchVersion(policyArn, versionId) : Self.policyNotFound(policyArn)
         }
+        return SetDefaultPolicyVersionOutput()
     }
 
     /// `ListPolicyVersions`, newest first, paginated.
-    public func listPolicyVersions(caller: Caller, policyArn: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<LatchkeyDomain.PolicyVersion>
+    public func listPolicyVersions(_ input: ListPolicyVersionsInput, caller: Caller) async throws(STSError)
+        -> ListPolicyVersionsOutput
     {
+        let policyArn = input.policyArn
         try await authorize(caller, action: "ListPolicyVersions", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         let versions = try await storeCall({ try await store.policyVersions(policyArn: policyArn) }) { error in
             error.code == .notFound ? Self.policyNotFound(policyArn) : nil
         }
         // Newest first: the page key counts down so that it still grows along the list.
-        return try page(
-            versions, listing: "ListPolicyVersions", key: { Self.descendingKey($0.versionId) }, marker: marker, maxItems: maxItems)
-    }
-
-    // MARK: Tags
-
-    /// `TagPolicy`: adds or replaces tags (keys case-insensitive); at most 50 tags on a policy.
-    public func tagPolicy(caller: Caller, policyArn: String, tags: [ResourceTag]) async throws(STSError) {
-        try await authorize(caller, action: "TagPolicy", resource: policyArn)
-        try Self.checkTagKeysUnique(tags)
-        try await modifyManagedPolicyTags(policyArn) { stored in
-            // Counted against the tags actually stored, inside the store's transaction.
-            let merged = Self.merge(stored, with: tags)
-            guard merged.count <= Self.maxTagsPerPolicy else {
-                throw Self.tooManyTags
-            }
-            stored = merged
-        }
-    }
-
-    /// `UntagPolicy`: removes the named keys (case-insensitively); absent keys are ignored.
-    public func untagPolicy(caller: Caller, policyArn: String, tagKeys: [String]) async throws(STSError) {
-        try await authorize(caller, action: "UntagPolicy", resource: policyArn)
-        let removed = Set(tagKeys.map { $0.lowercased() })
-        try await modifyManagedPolicyTags(policyArn) { tags in
-            tags.removeAll { removed.contains($0.key.lowercased()) }
-        }
-    }
-
-    /// `ListPolicyTags`, ordered by key.
-    public func listPolicyTags(caller: Caller, policyArn: String, marker: String?, maxItems: Int?)
-        async throws(STSError) -> Page<ResourceTag>
-    {
-        try await authorize(caller, action: "ListPolicyTags", resource: policyArn)
-        let policy = try await requireManagedPolicy(policyArn)
-        let sorted = policy.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try page(sorted, listing: "ListPolicyTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+        let page = try page(
+            versions, listing: "ListPolicyVersions", key: { Self.descendingKey($0.versionId) }, marker: input.marker,
+            maxItems: input.maxItems)
+        return ListPolicyVersionsOutput(
+            versions: page.items.map { $0.wire(withDocument: false) }, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     // MARK: Helpers
 
     /// Loads a managed policy of the caller's account or throws `NoSuchEntity` (`ValidationError` for a malformed ARN).
-    /// Changes the policy's tags atomically (read, `change`, write in one store transaction); a malformed ARN is
-    /// `ValidationError`, a missing policy `NoSuchEntity`, an `STSError` thrown by `change` comes back as it is.
-    private func modifyManagedPolicyTags(
-        _ policyArn: String, _ change: @escaping @Sendable (inout [ResourceTag]) throws -> Void
-    ) async throws(STSError) {
-        try Self.checkPolicyArn(policyArn)
-        _ = try await storeCall({ try await store.modifyManagedPolicyTags(policyArn: policyArn, change) }) { error in
-            error.code == .notFound ? Self.policyNotFound(policyArn) : nil
-        }
-    }
-
     func requireManagedPolicy(_ policyArn: String) async throws(STSError) -> ManagedPolicy {
         try Self.checkPolicyArn(policyArn)
         guard let policy = try await storeCall({ try await store.managedPolicy(arn: policyArn) }) else {

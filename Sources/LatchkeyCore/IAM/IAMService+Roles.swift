@@ -8,81 +8,98 @@ extension IAMService {
     /// `CreateRole`: the trust policy is parsed as a resource-based policy (`MalformedPolicyDocument`, or
     /// `LimitExceeded` over 2,048 characters without white space); a permissions boundary must name a managed
     /// policy of the account. IDs are `AROA...`.
-    public func createRole(
-        caller: Caller, roleName: String, path: String?, assumeRolePolicyDocument: String, description: String?,
-        maxSessionDuration: Int?, permissionsBoundary: String?, tags: [ResourceTag], now: Date
-    ) async throws(STSError) -> IAMRole {
-        let path = path ?? "/"
+    public func createRole(_ input: CreateRoleInput, caller: Caller, now: Date) async throws(STSError)
+        -> CreateRoleOutput
+    {
+        let roleName = input.roleName
+        let path = input.path ?? "/"
+        let tags = (input.tags ?? []).map(ResourceTag.init)
+        let assumeRolePolicyDocument = input.assumeRolePolicyDocument
         try await authorize(caller, action: "CreateRole", resource: roleArn(caller.accountId, roleName, path: path))
         try Self.checkTagKeysUnique(tags)
         try Self.validatePolicyDocument(assumeRolePolicyDocument, as: .roleTrust)
         var boundary: String?
-        if let permissionsBoundary {
+        if let permissionsBoundary = input.permissionsBoundary {
             boundary = try await boundaryPolicyArn(caller.accountId, permissionsBoundary)
         }
         let role = IAMRole(
             accountId: caller.accountId, roleName: roleName,
             roleId: UniqueID.generate(prefix: UniqueID.rolePrefix, account: caller.accountId), path: path,
-            assumeRolePolicyDocument: assumeRolePolicyDocument, description: description.flatMap { $0.isEmpty ? nil : $0 },
-            maxSessionDuration: maxSessionDuration ?? IAMRole.defaultMaxSessionDuration,
+            assumeRolePolicyDocument: assumeRolePolicyDocument, description: input.description.flatMap { $0.isEmpty ? nil : $0 },
+            maxSessionDuration: input.maxSessionDuration ?? IAMRole.defaultMaxSessionDuration,
             permissionsBoundaryArn: boundary, tags: tags, createDate: now.wholeSeconds)
         try await storeCall({ try await store.insertRole(role) }) { error in
             error.code == .alreadyExists
                 ? STSError(.entityAlreadyExists, "Role with name \(roleName) already exists.") : nil
         }
-        return role
+        return CreateRoleOutput(role: role.wire(.created))
     }
 
     /// `GetRole`.
-    public func getRole(caller: Caller, roleName: String) async throws(STSError) -> IAMRole {
+    public func getRole(_ input: GetRoleInput, caller: Caller) async throws(STSError) -> GetRoleOutput {
+        let roleName = input.roleName
         try await authorize(caller, action: "GetRole", resource: try await roleResource(caller.accountId, roleName))
-        return try await requireRole(caller.accountId, roleName)
+        return GetRoleOutput(role: try await requireRole(caller.accountId, roleName).wire(.withLastUsed))
     }
 
     /// `ListRoles`, ordered by name, paginated.
-    public func listRoles(caller: Caller, pathPrefix: String?, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<IAMRole>
-    {
+    public func listRoles(_ input: ListRolesInput, caller: Caller) async throws(STSError) -> ListRolesOutput {
         try await authorize(caller, action: "ListRoles", resource: "arn:aws:iam::\(caller.accountId):role/")
-        let roles = try await storeCall({ try await store.roles(accountId: caller.accountId, pathPrefix: pathPrefix ?? "/") })
-        return try page(roles, listing: "ListRoles", key: { $0.roleName.lowercased() }, marker: marker, maxItems: maxItems)
+        let roles = try await storeCall({
+            try await store.roles(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
+        })
+        let page = try page(
+            roles, listing: "ListRoles", key: { $0.roleName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+        return ListRolesOutput(
+            roles: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `UpdateRole`: the description (an empty one removes it) and the maximum session duration; parameters left
     /// out keep their values.
-    public func updateRole(caller: Caller, roleName: String, description: String?, maxSessionDuration: Int?)
-        async throws(STSError)
-    {
+    public func updateRole(_ input: UpdateRoleInput, caller: Caller) async throws(STSError) -> UpdateRoleOutput {
+        let roleName = input.roleName
+        let description = input.description
+        let maxSessionDuration = input.maxSessionDuration
         try await authorize(caller, action: "UpdateRole", resource: try await roleResource(caller.accountId, roleName))
         try await modifyRole(caller.accountId, roleName) { role in
             if let description { role.description = description.isEmpty ? nil : description }
             if let maxSessionDuration { role.maxSessionDuration = maxSessionDuration }
         }
+        return UpdateRoleOutput()
     }
 
     /// `UpdateRoleDescription`: returns the updated role.
-    public func updateRoleDescription(caller: Caller, roleName: String, description: String) async throws(STSError)
-        -> IAMRole
+    public func updateRoleDescription(_ input: UpdateRoleDescriptionInput, caller: Caller) async throws(STSError)
+        -> UpdateRoleDescriptionOutput
     {
+        let roleName = input.roleName
+        let description = input.description
         try await authorize(
             caller, action: "UpdateRoleDescription", resource: try await roleResource(caller.accountId, roleName))
-        return try await modifyRole(caller.accountId, roleName) { role in
+        let role = try await modifyRole(caller.accountId, roleName) { role in
             role.description = description.isEmpty ? nil : description
         }
+        return UpdateRoleDescriptionOutput(role: role.wire(.descriptionUpdated))
     }
 
     /// `UpdateAssumeRolePolicy`: replaces the trust policy (parsed as a resource-based policy first).
-    public func updateAssumeRolePolicy(caller: Caller, roleName: String, policyDocument: String) async throws(STSError) {
+    public func updateAssumeRolePolicy(_ input: UpdateAssumeRolePolicyInput, caller: Caller) async throws(STSError)
+        -> UpdateAssumeRolePolicyOutput
+    {
+        let roleName = input.roleName
+        let policyDocument = input.policyDocument
         try await authorize(
             caller, action: "UpdateAssumeRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         try Self.validatePolicyDocument(policyDocument, as: .roleTrust)
         try await modifyRole(caller.accountId, roleName) { role in
             role.assumeRolePolicyDocument = policyDocument
         }
+        return UpdateAssumeRolePolicyOutput()
     }
 
     /// `DeleteRole`: refused while managed policies are attached or inline policies remain.
-    public func deleteRole(caller: Caller, roleName: String) async throws(STSError) {
+    public func deleteRole(_ input: DeleteRoleInput, caller: Caller) async throws(STSError) -> DeleteRoleOutput {
+        let roleName = input.roleName
         try await authorize(caller, action: "DeleteRole", resource: try await roleResource(caller.accountId, roleName))
         let accountId = caller.accountId
         let attached = try await storeCall({ try await store.attachedPolicies(accountId: accountId, owner: .role(roleName)) }) {
@@ -98,56 +115,30 @@ extension IAMService {
             }
             return nil
         }
-    }
-
-    /// `TagRole`: adds or replaces tags (keys case-insensitive); at most 50 tags on a role.
-    public func tagRole(caller: Caller, roleName: String, tags: [ResourceTag]) async throws(STSError) {
-        try await authorize(caller, action: "TagRole", resource: try await roleResource(caller.accountId, roleName))
-        try Self.checkTagKeysUnique(tags)
-        try await modifyRole(caller.accountId, roleName) { role in
-            // Counted against the tags actually stored, inside the store's transaction.
-            let merged = Self.merge(role.tags, with: tags)
-            guard merged.count <= 50 else {
-                throw Self.tooManyTags
-            }
-            role.tags = merged
-        }
-    }
-
-    /// `UntagRole`: removes the named keys (case-insensitively); absent keys are ignored.
-    public func untagRole(caller: Caller, roleName: String, tagKeys: [String]) async throws(STSError) {
-        try await authorize(caller, action: "UntagRole", resource: try await roleResource(caller.accountId, roleName))
-        let removed = Set(tagKeys.map { $0.lowercased() })
-        try await modifyRole(caller.accountId, roleName) { role in
-            role.tags.removeAll { removed.contains($0.key.lowercased()) }
-        }
-    }
-
-    /// `ListRoleTags`.
-    public func listRoleTags(caller: Caller, roleName: String, marker: String?, maxItems: Int?) async throws(STSError)
-        -> Page<ResourceTag>
-    {
-        try await authorize(caller, action: "ListRoleTags", resource: try await roleResource(caller.accountId, roleName))
-        let role = try await requireRole(caller.accountId, roleName)
-        let sorted = role.tags.sorted { $0.key.lowercased() < $1.key.lowercased() }
-        return try page(sorted, listing: "ListRoleTags", key: { $0.key.lowercased() }, marker: marker, maxItems: maxItems)
+        return DeleteRoleOutput()
     }
 
     /// `PutRolePermissionsBoundary`: the policy must be a managed policy of the account.
-    public func putRolePermissionsBoundary(caller: Caller, roleName: String, permissionsBoundary: String)
-        async throws(STSError)
+    public func putRolePermissionsBoundary(_ input: PutRolePermissionsBoundaryInput, caller: Caller)
+        async throws(STSError) -> PutRolePermissionsBoundaryOutput
     {
+        let roleName = input.roleName
         try await authorize(
             caller, action: "PutRolePermissionsBoundary", resource: try await roleResource(caller.accountId, roleName))
-        let arn = try await boundaryPolicyArn(caller.accountId, permissionsBoundary)
+        let arn = try await boundaryPolicyArn(caller.accountId, input.permissionsBoundary)
         try await setRoleBoundary(caller.accountId, roleName, arn)
+        return PutRolePermissionsBoundaryOutput()
     }
 
     /// `DeleteRolePermissionsBoundary`: removing a boundary the role does not have changes nothing.
-    public func deleteRolePermissionsBoundary(caller: Caller, roleName: String) async throws(STSError) {
+    public func deleteRolePermissionsBoundary(_ input: DeleteRolePermissionsBoundaryInput, caller: Caller)
+        async throws(STSError) -> DeleteRolePermissionsBoundaryOutput
+    {
+        let roleName = input.roleName
         try await authorize(
             caller, action: "DeleteRolePermissionsBoundary", resource: try await roleResource(caller.accountId, roleName))
         try await setRoleBoundary(caller.accountId, roleName, nil)
+        return DeleteRolePermissionsBoundaryOutput()
     }
 
     // MARK: Helpers
