@@ -1,8 +1,8 @@
 import Foundation
 import LatchkeyCore
+import LatchkeyDomain
 import LatchkeyModel
 import LatchkeyQuery
-import LatchkeyDomain
 
 extension IAMService {
     /// Customer managed policies and their versions.

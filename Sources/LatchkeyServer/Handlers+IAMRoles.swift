@@ -1,7 +1,7 @@
 import LatchkeyCore
+import LatchkeyDomain
 import LatchkeyModel
 import LatchkeyQuery
-import LatchkeyDomain
 
 extension IAMService {
     /// Roles: creating, reading, updating and deleting them, their trust policies and permissions boundaries, their

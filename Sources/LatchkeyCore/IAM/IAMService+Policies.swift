@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-public import LatchkeyDomain
 import LatchkeyTokens
 
 extension IAMService {
@@ -41,7 +41,8 @@ extension IAMService {
         try await storeCall({ try await store.insertManagedPolicy(policy, document: document) }) { error in
             error.code == .alreadyExists
                 ? STSError(
-                    .entityAlreadyExists, "A policy called \(policyName) already exists. Duplicate names are not allowed.")
+                    .entityAlreadyExists,
+                    "A policy called \(policyName) already exists. Duplicate names are not allowed.")
                 : nil
         }
         return CreatePolicyOutput(policy: policy.wire(.created))
@@ -108,7 +109,8 @@ extension IAMService {
         let versionId = input.versionId
         try await authorize(caller, action: "GetPolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
-        let version = try await storeCall({ try await store.policyVersion(policyArn: policyArn, versionId: versionId) }) {
+        let version = try await storeCall({ try await store.policyVersion(policyArn: policyArn, versionId: versionId) })
+        {
             error in error.code == .notFound ? Self.policyNotFound(policyArn) : nil
         }
         guard let version else { throw Self.noSuchVersion(policyArn, versionId) }
@@ -150,7 +152,8 @@ extension IAMService {
         let versionId = input.versionId
         try await authorize(caller, action: "DeletePolicyVersion", resource: policyArn)
         try Self.checkPolicyArn(policyArn)
-        try await storeCall({ try await store.deletePolicyVersion(policyArn: policyArn, versionId: versionId) }) { error in
+        try await storeCall({ try await store.deletePolicyVersion(policyArn: policyArn, versionId: versionId) }) {
+            error in
             switch error.code {
             case .notFound:
                 return error.detail.hasPrefix("version")
@@ -194,7 +197,8 @@ extension IAMService {
             versions, listing: "ListPolicyVersions", key: { Self.descendingKey($0.versionId) }, marker: input.marker,
             maxItems: input.maxItems)
         return ListPolicyVersionsOutput(
-            versions: page.items.map { $0.wire(withDocument: false) }, isTruncated: page.isTruncated, marker: page.marker)
+            versions: page.items.map { $0.wire(withDocument: false) }, isTruncated: page.isTruncated,
+            marker: page.marker)
     }
 
     // MARK: Helpers

@@ -1,5 +1,5 @@
-public import LatchkeyModel
 public import LatchkeyDomain
+public import LatchkeyModel
 
 extension IAMService {
     /// IAM's aggregate quota for a role's inline policies, in characters without white space.
@@ -7,9 +7,11 @@ extension IAMService {
 
     /// `PutRolePolicy`: creates or replaces an inline policy. The document is parsed as an identity-based policy
     /// first; a malformed one is `MalformedPolicyDocument` and nothing is stored.
-    public func putRolePolicy(_ input: PutRolePolicyInput, caller: Caller) async throws(STSError) -> PutRolePolicyOutput {
+    public func putRolePolicy(_ input: PutRolePolicyInput, caller: Caller) async throws(STSError) -> PutRolePolicyOutput
+    {
         let roleName = input.roleName
-        try await authorize(caller, action: "PutRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, action: "PutRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         try await putOwnedInlinePolicy(
             caller: caller, owner: .role(roleName), policyName: input.policyName, document: input.policyDocument,
             maxTotalSize: Self.maxRoleInlinePolicySize)
@@ -17,9 +19,11 @@ extension IAMService {
     }
 
     /// `GetRolePolicy`: the inline policy, with its document URL-encoded as IAM returns it.
-    public func getRolePolicy(_ input: GetRolePolicyInput, caller: Caller) async throws(STSError) -> GetRolePolicyOutput {
+    public func getRolePolicy(_ input: GetRolePolicyInput, caller: Caller) async throws(STSError) -> GetRolePolicyOutput
+    {
         let roleName = input.roleName
-        try await authorize(caller, action: "GetRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, action: "GetRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         let policy = try await ownedInlinePolicy(caller: caller, owner: .role(roleName), policyName: input.policyName)
         return policy.rolePolicyOutput
     }
@@ -29,7 +33,8 @@ extension IAMService {
         -> DeleteRolePolicyOutput
     {
         let roleName = input.roleName
-        try await authorize(caller, action: "DeleteRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, action: "DeleteRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         try await deleteOwnedInlinePolicy(caller: caller, owner: .role(roleName), policyName: input.policyName)
         return DeleteRolePolicyOutput()
     }
@@ -39,7 +44,8 @@ extension IAMService {
         -> ListRolePoliciesOutput
     {
         let roleName = input.roleName
-        try await authorize(caller, action: "ListRolePolicies", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, action: "ListRolePolicies", resource: try await roleResource(caller.accountId, roleName))
         let page = try await ownedInlinePolicyNames(
             caller: caller, owner: .role(roleName), marker: input.marker, maxItems: input.maxItems)
         return ListRolePoliciesOutput(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -51,7 +57,8 @@ extension IAMService {
         -> AttachRolePolicyOutput
     {
         let roleName = input.roleName
-        try await authorize(caller, action: "AttachRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, action: "AttachRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         try await attachOwnedPolicy(caller: caller, owner: .role(roleName), policyArn: input.policyArn)
         return AttachRolePolicyOutput()
     }
@@ -61,7 +68,8 @@ extension IAMService {
         -> DetachRolePolicyOutput
     {
         let roleName = input.roleName
-        try await authorize(caller, action: "DetachRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, action: "DetachRolePolicy", resource: try await roleResource(caller.accountId, roleName))
         try await detachOwnedPolicy(caller: caller, owner: .role(roleName), policyArn: input.policyArn)
         return DetachRolePolicyOutput()
     }

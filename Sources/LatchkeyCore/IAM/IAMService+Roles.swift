@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-public import LatchkeyDomain
 import LatchkeyTokens
 
 extension IAMService {
@@ -25,7 +25,8 @@ extension IAMService {
         let role = IAMRole(
             accountId: caller.accountId, roleName: roleName,
             roleId: UniqueID.generate(prefix: UniqueID.rolePrefix, account: caller.accountId), path: path,
-            assumeRolePolicyDocument: assumeRolePolicyDocument, description: input.description.flatMap { $0.isEmpty ? nil : $0 },
+            assumeRolePolicyDocument: assumeRolePolicyDocument,
+            description: input.description.flatMap { $0.isEmpty ? nil : $0 },
             maxSessionDuration: input.maxSessionDuration ?? IAMRole.defaultMaxSessionDuration,
             permissionsBoundaryArn: boundary, tags: tags, createDate: now.wholeSeconds)
         try await storeCall({ try await store.insertRole(role) }) { error in
@@ -49,7 +50,8 @@ extension IAMService {
             try await store.roles(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
         })
         let page = try page(
-            roles, listing: "ListRoles", key: { $0.roleName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+            roles, listing: "ListRoles", key: { $0.roleName.lowercased() }, marker: input.marker,
+            maxItems: input.maxItems)
         return ListRolesOutput(
             roles: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated, marker: page.marker)
     }
@@ -102,7 +104,9 @@ extension IAMService {
         let roleName = input.roleName
         try await authorize(caller, action: "DeleteRole", resource: try await roleResource(caller.accountId, roleName))
         let accountId = caller.accountId
-        let attached = try await storeCall({ try await store.attachedPolicies(accountId: accountId, owner: .role(roleName)) }) {
+        let attached = try await storeCall({
+            try await store.attachedPolicies(accountId: accountId, owner: .role(roleName))
+        }) {
             error in error.code == .notFound ? noSuchRole(roleName) : nil
         }
         guard attached.isEmpty else {
@@ -136,7 +140,8 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "DeleteRolePermissionsBoundary", resource: try await roleResource(caller.accountId, roleName))
+            caller, action: "DeleteRolePermissionsBoundary",
+            resource: try await roleResource(caller.accountId, roleName))
         try await setRoleBoundary(caller.accountId, roleName, nil)
         return DeleteRolePermissionsBoundaryOutput()
     }
@@ -180,7 +185,9 @@ extension IAMService {
     }
 
     private func setRoleBoundary(_ accountId: String, _ roleName: String, _ arn: String?) async throws(STSError) {
-        try await storeCall({ try await store.setPermissionsBoundary(accountId: accountId, principal: .role(roleName), policyArn: arn) }) {
+        try await storeCall({
+            try await store.setPermissionsBoundary(accountId: accountId, principal: .role(roleName), policyArn: arn)
+        }) {
             error in
             guard error.code == .notFound else { return nil }
             return error.detail.hasPrefix("policy ") ? Self.policyNotAttachable(arn ?? "") : noSuchRole(roleName)

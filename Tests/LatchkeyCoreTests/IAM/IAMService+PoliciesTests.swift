@@ -9,7 +9,8 @@ import Testing
 @Suite struct IAMServicePoliciesTests {
     typealias K = RoleTestKit
 
-    @Test("CreatePolicy answers the policy with an ANPA ID and v1 as default, without its description; GetPolicy has it")
+    @Test(
+        "CreatePolicy answers the policy with an ANPA ID and v1 as default, without its description; GetPolicy has it")
     func createPolicy() async throws {
         let f = try await ServiceFixture.make()
         let input = CreatePolicyInput(
@@ -50,20 +51,32 @@ import Testing
     func duplicateName() async throws {
         let f = try await ServiceFixture.make()
         try await K.createPolicy(f, "ReadOnly")
-        await K.expectError(.entityAlreadyExists, "A policy called readonly already exists. Duplicate names are not allowed.") {
+        await K.expectError(
+            .entityAlreadyExists, "A policy called readonly already exists. Duplicate names are not allowed."
+        ) {
             try await K.createPolicy(f, "readonly", path: "/other/")
         }
     }
 
-    @Test("a policy document IAM refuses is MalformedPolicyDocument with IAM's message, and nothing is stored", arguments: [
-        ("not json", "Syntax errors in policy."),
-        (#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#, "Policy document must be version 2012-10-17 or greater."),
-        (RoleTestKit.trust("111122223333"), "Policy document should not specify a principal."),
-        (#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#, "Policy statement must contain resources."),
-    ])
+    @Test(
+        "a policy document IAM refuses is MalformedPolicyDocument with IAM's message, and nothing is stored",
+        arguments: [
+            ("not json", "Syntax errors in policy."),
+            (
+                #"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+                "Policy document must be version 2012-10-17 or greater."
+            ),
+            (RoleTestKit.trust("111122223333"), "Policy document should not specify a principal."),
+            (
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#,
+                "Policy statement must contain resources."
+            ),
+        ])
     func malformedDocument(document: String, message: String) async throws {
         let f = try await ServiceFixture.make()
-        await K.expectError(.malformedPolicyDocument, message) { try await K.createPolicy(f, "Bad", document: document) }
+        await K.expectError(.malformedPolicyDocument, message) {
+            try await K.createPolicy(f, "Bad", document: document)
+        }
         await K.expectError(.noSuchEntity, "Policy \(K.policyArn(f, "Bad")) was not found.") {
             try await f.iam.getPolicy(GetPolicyInput(policyArn: K.policyArn(f, "Bad")), caller: f.root)
         }
@@ -80,7 +93,8 @@ import Testing
     func documentSize() async throws {
         let f = try await ServiceFixture.make()
         let resources = (0..<150).map { #""arn:aws:s3:::bucket-with-a-long-name-\#($0)/*""# }.joined(separator: ",")
-        let document = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[\#(resources)]}]}"#
+        let document =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[\#(resources)]}]}"#
         #expect(document.count > 6144)
         await K.expectError(.limitExceeded, "Cannot exceed quota for PolicySize: 6144") {
             try await K.createPolicy(f, "Big", document: document)
@@ -131,7 +145,8 @@ import Testing
             now: f.clock.now)
         #expect(third.policyVersion?.isDefaultVersion == false)
 
-        let fetched = try await f.iam.getPolicyVersion(GetPolicyVersionInput(policyArn: arn, versionId: "v2"), caller: f.root)
+        let fetched = try await f.iam.getPolicyVersion(
+            GetPolicyVersionInput(policyArn: arn, versionId: "v2"), caller: f.root)
         #expect(
             fetched.policyVersion
                 == IAM.PolicyVersion(
@@ -146,7 +161,8 @@ import Testing
         #expect(listed.versions?.map(\.versionId) == ["v3", "v2", "v1"])
         #expect(listed.versions?.map(\.isDefaultVersion) == [false, true, false])
         #expect(listed.versions?.allSatisfy { $0.document == nil } == true)
-        let firstPage = try await f.iam.listPolicyVersions(ListPolicyVersionsInput(policyArn: arn, maxItems: 2), caller: f.root)
+        let firstPage = try await f.iam.listPolicyVersions(
+            ListPolicyVersionsInput(policyArn: arn, maxItems: 2), caller: f.root)
         #expect(firstPage.versions?.map(\.versionId) == ["v3", "v2"])
         #expect(firstPage.isTruncated == true)
         let secondPage = try await f.iam.listPolicyVersions(
@@ -154,11 +170,13 @@ import Testing
         #expect(secondPage.versions?.map(\.versionId) == ["v1"])
         #expect(secondPage.isTruncated == false)
 
-        _ = try await f.iam.setDefaultPolicyVersion(SetDefaultPolicyVersionInput(policyArn: arn, versionId: "v3"), caller: f.root)
+        _ = try await f.iam.setDefaultPolicyVersion(
+            SetDefaultPolicyVersionInput(policyArn: arn, versionId: "v3"), caller: f.root)
         let after = try await f.iam.listPolicyVersions(ListPolicyVersionsInput(policyArn: arn), caller: f.root)
         #expect(after.versions?.map(\.isDefaultVersion) == [true, false, false])
         await K.expectError(.noSuchEntity, "Policy \(arn) version v7 does not exist or is not attachable.") {
-            try await f.iam.setDefaultPolicyVersion(SetDefaultPolicyVersionInput(policyArn: arn, versionId: "v7"), caller: f.root)
+            try await f.iam.setDefaultPolicyVersion(
+                SetDefaultPolicyVersionInput(policyArn: arn, versionId: "v7"), caller: f.root)
         }
         let missing = K.policyArn(f, "Missing")
         await K.expectError(.noSuchEntity, "Policy \(missing) was not found.") {
@@ -179,19 +197,23 @@ import Testing
             CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*"), setAsDefault: true),
             caller: f.root, now: f.clock.now)
         await K.expectError(.deleteConflict, "Cannot delete the default version of a policy.") {
-            try await f.iam.deletePolicyVersion(DeletePolicyVersionInput(policyArn: arn, versionId: "v2"), caller: f.root)
+            try await f.iam.deletePolicyVersion(
+                DeletePolicyVersionInput(policyArn: arn, versionId: "v2"), caller: f.root)
         }
         #expect(
-            try await f.iam.deletePolicyVersion(DeletePolicyVersionInput(policyArn: arn, versionId: "v1"), caller: f.root)
+            try await f.iam.deletePolicyVersion(
+                DeletePolicyVersionInput(policyArn: arn, versionId: "v1"), caller: f.root)
                 == DeletePolicyVersionOutput())
         await K.expectError(.noSuchEntity, "Policy \(arn) version v1 does not exist or is not attachable.") {
             try await f.iam.getPolicyVersion(GetPolicyVersionInput(policyArn: arn, versionId: "v1"), caller: f.root)
         }
         await K.expectError(.noSuchEntity, "Policy \(arn) version v1 does not exist or is not attachable.") {
-            try await f.iam.deletePolicyVersion(DeletePolicyVersionInput(policyArn: arn, versionId: "v1"), caller: f.root)
+            try await f.iam.deletePolicyVersion(
+                DeletePolicyVersionInput(policyArn: arn, versionId: "v1"), caller: f.root)
         }
         let next = try await f.iam.createPolicyVersion(
-            CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:List*")), caller: f.root, now: f.clock.now)
+            CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:List*")), caller: f.root,
+            now: f.clock.now)
         #expect(next.policyVersion?.versionId == "v3")
     }
 
@@ -201,18 +223,22 @@ import Testing
         let arn = try await K.createPolicy(f, "P")
         for _ in 2...5 {
             _ = try await f.iam.createPolicyVersion(
-                CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root, now: f.clock.now)
+                CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root,
+                now: f.clock.now)
         }
         await K.expectError(
             .limitExceeded,
             "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version."
         ) {
             try await f.iam.createPolicyVersion(
-                CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root, now: f.clock.now)
+                CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root,
+                now: f.clock.now)
         }
-        _ = try await f.iam.deletePolicyVersion(DeletePolicyVersionInput(policyArn: arn, versionId: "v3"), caller: f.root)
+        _ = try await f.iam.deletePolicyVersion(
+            DeletePolicyVersionInput(policyArn: arn, versionId: "v3"), caller: f.root)
         let sixth = try await f.iam.createPolicyVersion(
-            CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root, now: f.clock.now)
+            CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root,
+            now: f.clock.now)
         #expect(sixth.policyVersion?.versionId == "v6")
         let listed = try await f.iam.listPolicyVersions(ListPolicyVersionsInput(policyArn: arn), caller: f.root)
         #expect(listed.versions?.map(\.versionId) == ["v6", "v5", "v4", "v2", "v1"])
@@ -233,10 +259,12 @@ import Testing
         await K.expectError(.deleteConflict, "Cannot delete a policy attached to entities.") {
             try await f.iam.deletePolicy(DeletePolicyInput(policyArn: arn), caller: f.root)
         }
-        _ = try await f.iam.deleteRolePermissionsBoundary(DeleteRolePermissionsBoundaryInput(roleName: "r"), caller: f.root)
+        _ = try await f.iam.deleteRolePermissionsBoundary(
+            DeleteRolePermissionsBoundaryInput(roleName: "r"), caller: f.root)
 
         _ = try await f.iam.createPolicyVersion(
-            CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root, now: f.clock.now)
+            CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("iam:Get*")), caller: f.root,
+            now: f.clock.now)
         await K.expectError(
             .deleteConflict,
             "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. "
@@ -244,7 +272,8 @@ import Testing
         ) {
             try await f.iam.deletePolicy(DeletePolicyInput(policyArn: arn), caller: f.root)
         }
-        _ = try await f.iam.deletePolicyVersion(DeletePolicyVersionInput(policyArn: arn, versionId: "v2"), caller: f.root)
+        _ = try await f.iam.deletePolicyVersion(
+            DeletePolicyVersionInput(policyArn: arn, versionId: "v2"), caller: f.root)
 
         #expect(try await f.iam.deletePolicy(DeletePolicyInput(policyArn: arn), caller: f.root) == DeletePolicyOutput())
         await K.expectError(.noSuchEntity, "Policy \(arn) was not found.") {
@@ -255,7 +284,9 @@ import Testing
         }
     }
 
-    @Test("ListPolicies: Local and All list the account's policies, AWS none; OnlyAttached, PathPrefix and the usage filter keep some")
+    @Test(
+        "ListPolicies: Local and All list the account's policies, AWS none; OnlyAttached, PathPrefix and the usage filter keep some"
+    )
     func listPolicies() async throws {
         let f = try await ServiceFixture.make()
         let attached = try await K.createPolicy(f, "Beta", path: "/eng/")
@@ -276,7 +307,8 @@ import Testing
         #expect(try await names(ListPoliciesInput(onlyAttached: true)) == ["Beta"])
         #expect(try await names(ListPoliciesInput(pathPrefix: "/ops/")) == ["alpha"])
         #expect(try await names(ListPoliciesInput(policyUsageFilter: "PermissionsBoundary")) == ["alpha"])
-        #expect(try await names(ListPoliciesInput(policyUsageFilter: "PermissionsPolicy")) == ["alpha", "Beta", "gamma"])
+        #expect(
+            try await names(ListPoliciesInput(policyUsageFilter: "PermissionsPolicy")) == ["alpha", "Beta", "gamma"])
 
         let listed = try await f.iam.listPolicies(ListPoliciesInput(onlyAttached: true), caller: f.root)
         let member = try #require(listed.policies?.first)
@@ -312,7 +344,8 @@ import Testing
                 "User: \(K.userArn(f, "alice")) is not authorized to perform: iam:GetPolicy on resource: policy \(arn)")
                 == true
                 || denied?.message.hasPrefix(
-                    "User: \(K.userArn(f, "alice")) is not authorized to perform: iam:GetPolicy on resource: \(arn)") == true,
+                    "User: \(K.userArn(f, "alice")) is not authorized to perform: iam:GetPolicy on resource: \(arn)")
+                    == true,
             "\(denied?.message ?? "")")
         await K.expectError(.accessDenied) {
             try await f.iam.createPolicy(
@@ -320,7 +353,8 @@ import Testing
         }
         await K.expectError(.accessDenied) { try await f.iam.listPolicies(ListPoliciesInput(), caller: alice) }
 
-        try await K.grant(f, user: "alice", K.allow("iam:*Polic*", resource: "arn:aws:iam::\(f.accountId):policy/team/*"))
+        try await K.grant(
+            f, user: "alice", K.allow("iam:*Polic*", resource: "arn:aws:iam::\(f.accountId):policy/team/*"))
         #expect(try await f.iam.getPolicy(GetPolicyInput(policyArn: arn), caller: alice).policy?.arn == arn)
         _ = try await f.iam.createPolicyVersion(
             CreatePolicyVersionInput(policyArn: arn, policyDocument: K.allow("s3:Get*"), setAsDefault: true),

@@ -9,7 +9,9 @@ import Testing
 @Suite struct IAMServiceRolePoliciesTests {
     typealias K = RoleTestKit
 
-    @Test("PutRolePolicy stores or replaces an inline policy; GetRolePolicy answers it URL-encoded; ListRolePolicies pages names")
+    @Test(
+        "PutRolePolicy stores or replaces an inline policy; GetRolePolicy answers it URL-encoded; ListRolePolicies pages names"
+    )
     func inlinePolicies() async throws {
         let f = try await ServiceFixture.make()
         try await K.createRole(f, "r")
@@ -59,10 +61,12 @@ import Testing
         }
     }
 
-    @Test("a malformed inline policy is MalformedPolicyDocument with IAM's message and is not stored", arguments: [
-        (RoleTestKit.trust("111122223333"), "Policy document should not specify a principal."),
-        ("{", "Syntax errors in policy."),
-    ])
+    @Test(
+        "a malformed inline policy is MalformedPolicyDocument with IAM's message and is not stored",
+        arguments: [
+            (RoleTestKit.trust("111122223333"), "Policy document should not specify a principal."),
+            ("{", "Syntax errors in policy."),
+        ])
     func malformedInlinePolicy(document: String, message: String) async throws {
         let f = try await ServiceFixture.make()
         try await K.createRole(f, "r")
@@ -80,7 +84,8 @@ import Testing
         try await K.createRole(f, "r")
         // About 4,100 characters each: two fit, a third does not.
         let resources = (0..<90).map { #""arn:aws:s3:::bucket-with-a-long-name-\#($0)/*""# }.joined(separator: ",")
-        let document = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[\#(resources)]}]}"#
+        let document =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[\#(resources)]}]}"#
         #expect((4000..<5000).contains(document.count))
         for name in ["a", "b"] {
             _ = try await f.iam.putRolePolicy(
@@ -97,7 +102,9 @@ import Testing
         #expect(listed.policyNames == ["a", "b"])
     }
 
-    @Test("AttachRolePolicy attaches a managed policy once; ListAttachedRolePolicies orders and filters; DetachRolePolicy removes it")
+    @Test(
+        "AttachRolePolicy attaches a managed policy once; ListAttachedRolePolicies orders and filters; DetachRolePolicy removes it"
+    )
     func attachAndDetach() async throws {
         let f = try await ServiceFixture.make()
         let readOnly = try await K.createPolicy(f, "ReadOnly")
@@ -108,7 +115,8 @@ import Testing
                 try await f.iam.attachRolePolicy(AttachRolePolicyInput(roleName: "r", policyArn: arn), caller: f.root)
                     == AttachRolePolicyOutput())
         }
-        let listed = try await f.iam.listAttachedRolePolicies(ListAttachedRolePoliciesInput(roleName: "r"), caller: f.root)
+        let listed = try await f.iam.listAttachedRolePolicies(
+            ListAttachedRolePoliciesInput(roleName: "r"), caller: f.root)
         #expect(
             listed.attachedPolicies == [
                 IAM.AttachedPolicy(policyName: "Admin", policyArn: admin),
@@ -122,24 +130,29 @@ import Testing
             ListAttachedRolePoliciesInput(roleName: "r", maxItems: 1), caller: f.root)
         #expect(paged.attachedPolicies?.map(\.policyName) == ["Admin"])
         #expect(paged.isTruncated == true)
-        #expect(try await f.iam.getPolicy(GetPolicyInput(policyArn: readOnly), caller: f.root).policy?.attachmentCount == 1)
+        #expect(
+            try await f.iam.getPolicy(GetPolicyInput(policyArn: readOnly), caller: f.root).policy?.attachmentCount == 1)
 
         _ = try await f.iam.detachRolePolicy(DetachRolePolicyInput(roleName: "r", policyArn: admin), caller: f.root)
-        let after = try await f.iam.listAttachedRolePolicies(ListAttachedRolePoliciesInput(roleName: "r"), caller: f.root)
+        let after = try await f.iam.listAttachedRolePolicies(
+            ListAttachedRolePoliciesInput(roleName: "r"), caller: f.root)
         #expect(after.attachedPolicies?.map(\.policyName) == ["ReadOnly"])
         await K.expectError(.noSuchEntity, "Policy \(admin) was not found.") {
             try await f.iam.detachRolePolicy(DetachRolePolicyInput(roleName: "r", policyArn: admin), caller: f.root)
         }
     }
 
-    @Test("attaching a policy that does not exist, or to a role that does not exist, is NoSuchEntity; a non-policy ARN ValidationError")
+    @Test(
+        "attaching a policy that does not exist, or to a role that does not exist, is NoSuchEntity; a non-policy ARN ValidationError"
+    )
     func attachErrors() async throws {
         let f = try await ServiceFixture.make()
         let policy = try await K.createPolicy(f, "P")
         try await K.createRole(f, "r")
         for missing in [K.policyArn(f, "Missing"), "arn:aws:iam::aws:policy/ReadOnlyAccess"] {
             await K.expectError(.noSuchEntity, "Policy \(missing) does not exist or is not attachable.") {
-                try await f.iam.attachRolePolicy(AttachRolePolicyInput(roleName: "r", policyArn: missing), caller: f.root)
+                try await f.iam.attachRolePolicy(
+                    AttachRolePolicyInput(roleName: "r", policyArn: missing), caller: f.root)
             }
         }
         let roleArn = K.roleArn(f, "r")
@@ -147,7 +160,8 @@ import Testing
             try await f.iam.attachRolePolicy(AttachRolePolicyInput(roleName: "r", policyArn: roleArn), caller: f.root)
         }
         await K.expectError(.noSuchEntity, "The role with name ghost cannot be found.") {
-            try await f.iam.attachRolePolicy(AttachRolePolicyInput(roleName: "ghost", policyArn: policy), caller: f.root)
+            try await f.iam.attachRolePolicy(
+                AttachRolePolicyInput(roleName: "ghost", policyArn: policy), caller: f.root)
         }
         await K.expectError(.noSuchEntity, "The role with name ghost cannot be found.") {
             try await f.iam.listAttachedRolePolicies(ListAttachedRolePoliciesInput(roleName: "ghost"), caller: f.root)
@@ -188,11 +202,13 @@ import Testing
             try await f.iam.attachRolePolicy(AttachRolePolicyInput(roleName: "r", policyArn: policy), caller: alice)
         }
 
-        try await K.grant(f, user: "alice", K.allow("iam:*RolePolic*", resource: "arn:aws:iam::\(f.accountId):role/app/*"))
+        try await K.grant(
+            f, user: "alice", K.allow("iam:*RolePolic*", resource: "arn:aws:iam::\(f.accountId):role/app/*"))
         _ = try await f.iam.putRolePolicy(
             PutRolePolicyInput(roleName: "r", policyName: "p", policyDocument: K.allow("s3:*")), caller: alice)
         _ = try await f.iam.attachRolePolicy(AttachRolePolicyInput(roleName: "r", policyArn: policy), caller: alice)
-        let listed = try await f.iam.listAttachedRolePolicies(ListAttachedRolePoliciesInput(roleName: "r"), caller: alice)
+        let listed = try await f.iam.listAttachedRolePolicies(
+            ListAttachedRolePoliciesInput(roleName: "r"), caller: alice)
         #expect(listed.attachedPolicies?.map(\.policyArn) == [policy])
         // The grant names roles under /app/ only.
         try await K.createRole(f, "other")

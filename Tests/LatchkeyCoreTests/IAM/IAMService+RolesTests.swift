@@ -9,7 +9,9 @@ import Testing
 @Suite struct IAMServiceRolesTests {
     typealias K = RoleTestKit
 
-    @Test("CreateRole answers the role with an AROA ID and the encoded trust policy, echoing neither Description nor MaxSessionDuration")
+    @Test(
+        "CreateRole answers the role with an AROA ID and the encoded trust policy, echoing neither Description nor MaxSessionDuration"
+    )
     func createRole() async throws {
         let f = try await ServiceFixture.make()
         let trust = K.trust(f.accountId)
@@ -50,7 +52,8 @@ import Testing
         let input = CreateRoleInput(
             roleName: "r", assumeRolePolicyDocument: K.trust(f.accountId),
             tags: [IAM.Tag(key: "team", value: "a"), IAM.Tag(key: "TEAM", value: "b")])
-        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.") {
+        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        {
             try await f.iam.createRole(input, caller: f.root, now: f.clock.now)
         }
     }
@@ -61,12 +64,17 @@ import Testing
             RoleTestKit.trust("111122223333", action: #"["sts:AssumeRole","s3:GetObject"]"#),
             "AssumeRole policy may only specify STS AssumeRole actions."
         ),
-        (RoleTestKit.trust("111122223333", action: #""sts:*""#), "AssumeRole policy may only specify STS AssumeRole actions."),
+        (
+            RoleTestKit.trust("111122223333", action: #""sts:*""#),
+            "AssumeRole policy may only specify STS AssumeRole actions."
+        ),
         (RoleTestKit.trust("111122223333", extra: #","Resource":"*""#), "Has prohibited field Resource"),
         (RoleTestKit.allow("sts:AssumeRole"), "Missing required field Principal"),
     ]
 
-    @Test("a trust policy IAM refuses is MalformedPolicyDocument with IAM's message, and no role is created", arguments: malformedTrust)
+    @Test(
+        "a trust policy IAM refuses is MalformedPolicyDocument with IAM's message, and no role is created",
+        arguments: malformedTrust)
     func malformedTrustPolicy(document: String, message: String) async throws {
         let f = try await ServiceFixture.make()
         await K.expectError(.malformedPolicyDocument, message) {
@@ -80,7 +88,8 @@ import Testing
     @Test("a trust policy over 2,048 characters without white space is LimitExceeded")
     func trustPolicySize() async throws {
         let f = try await ServiceFixture.make()
-        let principals = (0..<60).map { #""arn:aws:iam::\#(f.accountId):user/user-number-\#($0)""# }.joined(separator: ",")
+        let principals = (0..<60).map { #""arn:aws:iam::\#(f.accountId):user/user-number-\#($0)""# }.joined(
+            separator: ",")
         let document =
             #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":[\#(principals)]},"Action":"sts:AssumeRole"}]}"#
         #expect(document.count > 2048)
@@ -88,12 +97,16 @@ import Testing
         #expect(error?.message.hasPrefix("Cannot exceed quota for ") == true)
     }
 
-    @Test("MaxSessionDuration is 3600...43200 seconds: the declaration refuses values outside", arguments: [
-        ("3599", false), ("3600", true), ("43200", true), ("43201", false),
-    ])
+    @Test(
+        "MaxSessionDuration is 3600...43200 seconds: the declaration refuses values outside",
+        arguments: [
+            ("3599", false), ("3600", true), ("43200", true), ("43201", false),
+        ])
     func maxSessionDurationBounds(value: String, accepted: Bool) async throws {
         let f = try await ServiceFixture.make()
-        let parameters = ["RoleName": "r", "AssumeRolePolicyDocument": K.trust(f.accountId), "MaxSessionDuration": value]
+        let parameters = [
+            "RoleName": "r", "AssumeRolePolicyDocument": K.trust(f.accountId), "MaxSessionDuration": value,
+        ]
         if accepted {
             let input = try CreateRoleInput(validating: parameters)
             _ = try await f.iam.createRole(input, caller: f.root, now: f.clock.now)
@@ -133,12 +146,14 @@ import Testing
         try await K.createPolicy(f, "Boundary")
         // The boundary is stored under the policy's own ARN, whatever the case given.
         let output = try await f.iam.createRole(
-            CreateRoleInput(roleName: "r", assumeRolePolicyDocument: trust, permissionsBoundary: K.policyArn(f, "boundary")),
+            CreateRoleInput(
+                roleName: "r", assumeRolePolicyDocument: trust, permissionsBoundary: K.policyArn(f, "boundary")),
             caller: f.root, now: f.clock.now)
         #expect(
             output.role?.permissionsBoundary
                 == IAM.AttachedPermissionsBoundary(
-                    permissionsBoundaryType: "PermissionsBoundaryPolicy", permissionsBoundaryArn: K.policyArn(f, "Boundary")))
+                    permissionsBoundaryType: "PermissionsBoundaryPolicy",
+                    permissionsBoundaryArn: K.policyArn(f, "Boundary")))
     }
 
     @Test("GetRole finds a role case-insensitively; a missing role is NoSuchEntity")
@@ -191,7 +206,9 @@ import Testing
         }
     }
 
-    @Test("UpdateRole changes the description and MaxSessionDuration, keeps what is left out, removes an empty description")
+    @Test(
+        "UpdateRole changes the description and MaxSessionDuration, keeps what is left out, removes an empty description"
+    )
     func updateRole() async throws {
         let f = try await ServiceFixture.make()
         try await K.createRole(f, "r")
@@ -287,13 +304,17 @@ import Testing
         #expect(role?.permissionsBoundary?.permissionsBoundaryArn == boundary)
         #expect(role?.permissionsBoundary?.permissionsBoundaryType == "PermissionsBoundaryPolicy")
         // The boundary counts as a use of the policy.
-        #expect(try await f.iam.getPolicy(GetPolicyInput(policyArn: boundary), caller: f.root).policy?.permissionsBoundaryUsageCount == 1)
+        #expect(
+            try await f.iam.getPolicy(GetPolicyInput(policyArn: boundary), caller: f.root).policy?
+                .permissionsBoundaryUsageCount == 1)
 
-        _ = try await f.iam.deleteRolePermissionsBoundary(DeleteRolePermissionsBoundaryInput(roleName: "r"), caller: f.root)
+        _ = try await f.iam.deleteRolePermissionsBoundary(
+            DeleteRolePermissionsBoundaryInput(roleName: "r"), caller: f.root)
         role = try await f.iam.getRole(GetRoleInput(roleName: "r"), caller: f.root).role
         #expect(role?.permissionsBoundary == nil)
         // Removing a boundary the role does not have changes nothing.
-        _ = try await f.iam.deleteRolePermissionsBoundary(DeleteRolePermissionsBoundaryInput(roleName: "r"), caller: f.root)
+        _ = try await f.iam.deleteRolePermissionsBoundary(
+            DeleteRolePermissionsBoundaryInput(roleName: "r"), caller: f.root)
 
         let missing = K.policyArn(f, "Missing")
         await K.expectError(.noSuchEntity, "Policy \(missing) does not exist or is not attachable.") {
@@ -305,7 +326,8 @@ import Testing
                 PutRolePermissionsBoundaryInput(roleName: "ghost", permissionsBoundary: boundary), caller: f.root)
         }
         await K.expectError(.noSuchEntity, "The role with name ghost cannot be found.") {
-            try await f.iam.deleteRolePermissionsBoundary(DeleteRolePermissionsBoundaryInput(roleName: "ghost"), caller: f.root)
+            try await f.iam.deleteRolePermissionsBoundary(
+                DeleteRolePermissionsBoundaryInput(roleName: "ghost"), caller: f.root)
         }
     }
 
@@ -321,7 +343,8 @@ import Testing
         }
         #expect(
             error?.message.hasPrefix(
-                "User: \(K.userArn(f, "alice")) is not authorized to perform: iam:CreateRole on resource: \(K.roleArn(f, "new"))")
+                "User: \(K.userArn(f, "alice")) is not authorized to perform: iam:CreateRole on resource: \(K.roleArn(f, "new"))"
+            )
                 == true)
         // An operation on an existing role is authorized against the role's ARN, with its path.
         let read = await K.expectError(.accessDenied) {

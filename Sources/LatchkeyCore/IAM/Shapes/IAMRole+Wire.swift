@@ -22,7 +22,8 @@ extension IAMRole {
             assumeRolePolicyDocument: PolicyDocumentEncoding.encode(assumeRolePolicyDocument),
             description: style == .created ? nil : description,
             maxSessionDuration: style == .created || style == .descriptionUpdated ? nil : maxSessionDuration,
-            permissionsBoundary: detailed ? permissionsBoundaryArn.map(IAM.AttachedPermissionsBoundary.init(policyArn:)) : nil,
+            permissionsBoundary: detailed
+                ? permissionsBoundaryArn.map(IAM.AttachedPermissionsBoundary.init(policyArn:)) : nil,
             tags: detailed && !tags.isEmpty ? tags.map(IAM.Tag.init) : nil,
             roleLastUsed: style == .withLastUsed ? IAM.RoleLastUsed() : nil)
     }
