@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-public import LatchkeyDomain
 import LatchkeyTokens
 
 extension SecurityTokenService {
@@ -23,7 +23,8 @@ extension SecurityTokenService {
         let transitiveTagKeys = input.transitiveTagKeys ?? []
         let policyArns = input.policyArns?.compactMap(\.arn) ?? []
         let denied = STSError(
-            .accessDenied, "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(input.roleArn)")
+            .accessDenied,
+            "User: \(caller.arn) is not authorized to perform: sts:AssumeRole on resource: \(input.roleArn)")
         guard let (roleAccount, roleName) = Self.parseRoleArn(input.roleArn) else {
             throw STSError(.validationError, Self.invalidRoleArnMessage)
         }
@@ -44,10 +45,12 @@ extension SecurityTokenService {
         let duration = input.durationSeconds ?? 3600
         if isChained && duration > 3600 {
             throw STSError(
-                .validationError, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+                .validationError,
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
         }
         if duration > role.maxSessionDuration {
-            throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+            throw STSError(
+                .validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
 
         // MFA: a code now, or a caller session that was MFA-authenticated.
@@ -89,14 +92,19 @@ extension SecurityTokenService {
         if mfaAuthenticated {
             extra["aws:MultiFactorAuthPresent"] = ["true"]
             if let mfaAt {
-                extra["aws:MultiFactorAuthAge"] = [String(max(0, Int64(now.timeIntervalSince1970) - Int64(mfaAt.timeIntervalSince1970)))]
+                extra["aws:MultiFactorAuthAge"] = [
+                    String(max(0, Int64(now.timeIntervalSince1970) - Int64(mfaAt.timeIntervalSince1970)))
+                ]
             }
         }
         let trust = NamedPolicy(
-            id: "\(role.arn) (trust policy)", document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
+            id: "\(role.arn) (trust policy)",
+            document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
         var actions = ["sts:AssumeRole"]
         if !requestedTags.isEmpty || !transitiveTagKeys.isEmpty { actions.append("sts:TagSession") }
-        if input.sourceIdentity != nil && callerClaims?.sourceIdentity == nil { actions.append("sts:SetSourceIdentity") }
+        if input.sourceIdentity != nil && callerClaims?.sourceIdentity == nil {
+            actions.append("sts:SetSourceIdentity")
+        }
         for action in actions {
             let (decision, context) = try await authorizer.decide(
                 caller: caller, action: action, resource: role.arn, resourceAccount: role.accountId,
@@ -116,7 +124,8 @@ extension SecurityTokenService {
             accessKeyId: AccessKeyID.generate(kind: .temporary, account: role.accountId),
             secretAccessKey: Self.generateSecretAccessKey(),
             accountId: role.accountId, kind: .assumedRole, principalArn: sessionArn, userId: sessionId,
-            sourcePrincipalArn: caller.arn, issuedAt: issued, expiresAt: issued.addingTimeInterval(TimeInterval(duration)))
+            sourcePrincipalArn: caller.arn, issuedAt: issued,
+            expiresAt: issued.addingTimeInterval(TimeInterval(duration)))
         claims.mfaAuthenticated = mfaAuthenticated
         claims.mfaAuthenticatedAt = mfaAuthenticated ? mfaAt : nil
         claims.sourceIdentity = sourceIdentity
@@ -166,7 +175,8 @@ extension SecurityTokenService {
         let packed = PackedPolicy.percentage(policy: policy, policyArns: policyArns, tags: tags)
         if packed > 100 {
             throw STSError(
-                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy.")
+                .packedPolicyTooLarge, "Packed policy consumes \(packed)% of allotted space, please use smaller policy."
+            )
         }
         return packed
     }

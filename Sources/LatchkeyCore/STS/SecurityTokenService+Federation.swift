@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-public import LatchkeyDomain
 import LatchkeyTokens
 
 extension SecurityTokenService {

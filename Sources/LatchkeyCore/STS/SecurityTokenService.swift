@@ -1,10 +1,10 @@
-public import Foundation
 import Crypto
+public import Foundation
 import LatchkeyBase
+public import LatchkeyDomain
 public import LatchkeyModel
 public import LatchkeyOIDC
 import LatchkeyPolicy
-public import LatchkeyDomain
 public import LatchkeyTokens
 
 /// The STS operations. Transport-free: the server hands in an authenticated `Caller` (or, for the unsigned
@@ -138,7 +138,9 @@ public struct SecurityTokenService: Sendable {
         do {
             token = try keyRing.seal(claims)
         } catch {
-            throw STSError(.packedPolicyTooLarge, "The session policies and tags are too large to pack into a session token.", cause: error)
+            throw STSError(
+                .packedPolicyTooLarge, "The session policies and tags are too large to pack into a session token.",
+                cause: error)
         }
         return Credentials(
             accessKeyId: claims.accessKeyId, secretAccessKey: claims.secretAccessKey, sessionToken: token,

@@ -1,5 +1,5 @@
-import LatchkeyModel
 import LatchkeyDomain
+import LatchkeyModel
 
 extension SessionTag {
     /// A tag passed in a request (`Tags.member.N`), as the session carries it.
@@ -16,7 +16,8 @@ enum SessionTagRules {
         var transitiveKeys: [String]
     }
 
-    static func combine(requested: [SessionTag], transitiveKeys: [String], inherited: SessionTokenClaims?) throws(STSError)
+    static func combine(requested: [SessionTag], transitiveKeys: [String], inherited: SessionTokenClaims?)
+        throws(STSError)
         -> Combined
     {
         var seen = Set<String>()
@@ -35,7 +36,8 @@ enum SessionTagRules {
             if requested.contains(where: { inheritedKeys.contains($0.key.lowercased()) }) {
                 throw STSError(
                     .invalidParameterValue,
-                    "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
+                    "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."
+                )
             }
             for key in inherited.transitiveTagKeys {
                 if let tag = inherited.tags.first(where: { $0.key.lowercased() == key.lowercased() }) {
@@ -45,7 +47,8 @@ enum SessionTagRules {
             }
         }
         guard tags.count <= 50 else {
-            throw STSError(.invalidParameterValue, "The number of session tags (with inherited transitive tags) exceeds 50.")
+            throw STSError(
+                .invalidParameterValue, "The number of session tags (with inherited transitive tags) exceeds 50.")
         }
         return Combined(tags: tags, transitiveKeys: transitive)
     }
@@ -53,7 +56,9 @@ enum SessionTagRules {
     /// The principal tags of a new role session: the role's tags, overridden (case-insensitively) by session tags.
     static func principalTags(roleTags: [ResourceTag], sessionTags: [SessionTag]) -> [SessionTag] {
         let overridden = Set(sessionTags.map { $0.key.lowercased() })
-        return roleTags.filter { !overridden.contains($0.key.lowercased()) }.map { SessionTag(key: $0.key, value: $0.value) }
+        return roleTags.filter { !overridden.contains($0.key.lowercased()) }.map {
+            SessionTag(key: $0.key, value: $0.value)
+        }
             + sessionTags
     }
 }
@@ -80,7 +85,13 @@ enum PackedPolicy {
         for byte in text.utf8 {
             if inString {
                 count += 1
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else if byte == UInt8(ascii: "\"") {
                 inString = true
                 count += 1

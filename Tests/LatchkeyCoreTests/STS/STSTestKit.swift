@@ -49,7 +49,9 @@ enum STSTestKit {
 
     /// Replaces the trust policy of `roleName` (as UpdateAssumeRolePolicy stores it).
     static func setTrust(_ f: ServiceFixture, role roleName: String, _ document: String) async throws {
-        try await f.store.modifyRole(accountId: f.accountId, roleName: roleName) { $0.assumeRolePolicyDocument = document }
+        try await f.store.modifyRole(accountId: f.accountId, roleName: roleName) {
+            $0.assumeRolePolicyDocument = document
+        }
         f.authorizer.invalidate()
     }
 

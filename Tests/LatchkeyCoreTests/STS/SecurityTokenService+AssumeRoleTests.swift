@@ -91,7 +91,9 @@ import Testing
         let alice = try await f.user(named: "alice")
         try await K.grant(f, user: "alice", K.allow("sts:*"))
         try await K.createRole(f, "r", trust: Self.trust("arn:aws:iam::444455556666:root"))
-        await S.expectDenied(S.deniedPrefix(f, caller: alice, role: "r")) { try await S.assume(f, as: alice, role: "r") }
+        await S.expectDenied(S.deniedPrefix(f, caller: alice, role: "r")) {
+            try await S.assume(f, as: alice, role: "r")
+        }
     }
 
     @Test("an unmet trust condition (aws:PrincipalTag) is denied; a tag made transitive through the chain meets it")
@@ -128,7 +130,9 @@ import Testing
         try await S.assume(f, as: alice, role: "r") { $0.externalId = "id-42" }
     }
 
-    @Test("a role that does not exist is AccessDenied (not NoSuchEntity); a RoleArn that is not a role ARN is a ValidationError")
+    @Test(
+        "a role that does not exist is AccessDenied (not NoSuchEntity); a RoleArn that is not a role ARN is a ValidationError"
+    )
     func missingAndMalformedRole() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
@@ -172,12 +176,16 @@ import Testing
 
     // MARK: MFA
 
-    @Test("a trust policy's MFA condition: denied without MFA (also from a GetSessionToken session without it), granted with a valid code")
+    @Test(
+        "a trust policy's MFA condition: denied without MFA (also from a GetSessionToken session without it), granted with a valid code"
+    )
     func mfaCondition() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await Self.aliceAndRole(f, condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#)
         let device = try await S.mfaDevice(f, user: "alice")
-        await S.expectDenied(S.deniedPrefix(f, caller: alice, role: "r")) { try await S.assume(f, as: alice, role: "r") }
+        await S.expectDenied(S.deniedPrefix(f, caller: alice, role: "r")) {
+            try await S.assume(f, as: alice, role: "r")
+        }
         let plainSession = try await S.caller(
             f, try await f.sts.getSessionToken(GetSessionTokenInput(), caller: alice, now: f.clock.now).credentials)
         await S.expectDenied(S.deniedPrefix(f, caller: plainSession, role: "r")) {
@@ -192,7 +200,8 @@ import Testing
         #expect(session.sessionClaims?.mfaAuthenticatedAt == TestClock.start)
     }
 
-    @Test("an MFA code without its serial number, a device of someone else, or a wrong or replayed code is AccessDenied")
+    @Test(
+        "an MFA code without its serial number, a device of someone else, or a wrong or replayed code is AccessDenied")
     func mfaRefusals() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await Self.aliceAndRole(f)
@@ -258,7 +267,8 @@ import Testing
         try await S.setMaxSessionDuration(f, role: "target", 43200)
         let hop = try await S.session(f, as: alice, role: "hop")
         await K.expectError(
-            .validationError, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+            .validationError,
+            "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
         ) {
             try await S.assume(f, as: hop, role: "target") { $0.durationSeconds = 7200 }
         }
@@ -280,16 +290,21 @@ import Testing
         await S.expectDenied(S.deniedPrefix(f, caller: alice, action: "sts:TagSession", role: "r")) {
             try await S.assume(f, as: alice, role: "r") { $0.tags = tags }
         }
-        try await S.setTrust(f, role: "r", Self.trust(K.userArn(f, "alice"), actions: ["sts:AssumeRole", "sts:TagSession"]))
+        try await S.setTrust(
+            f, role: "r", Self.trust(K.userArn(f, "alice"), actions: ["sts:AssumeRole", "sts:TagSession"]))
         let output = try await S.assume(f, as: alice, role: "r") { $0.tags = tags }
         // "project" + "blue" + 2 bytes of framing, of 2,560: 1% rounded up.
         #expect(output.packedPolicySize == 1)
         let session = try await S.caller(f, output.credentials)
         #expect(
-            session.sessionClaims?.tags == [SessionTag(key: "team", value: "core"), SessionTag(key: "project", value: "blue")])
+            session.sessionClaims?.tags == [
+                SessionTag(key: "team", value: "core"), SessionTag(key: "project", value: "blue"),
+            ])
     }
 
-    @Test("duplicate tag keys (case-insensitively), a transitive key without its tag, and over 50 tags are InvalidParameterValue")
+    @Test(
+        "duplicate tag keys (case-insensitively), a transitive key without its tag, and over 50 tags are InvalidParameterValue"
+    )
     func tagRules() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await Self.aliceAndRole(f, actions: ["sts:AssumeRole", "sts:TagSession"])
@@ -352,7 +367,8 @@ import Testing
 
     // MARK: Source identity
 
-    @Test("a source identity needs sts:SetSourceIdentity; it is returned, carried through a chain and cannot be changed")
+    @Test(
+        "a source identity needs sts:SetSourceIdentity; it is returned, carried through a chain and cannot be changed")
     func sourceIdentity() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await Self.hopToTarget(f, targetTrust: Self.trust(K.roleArn(f, "hop")))
@@ -399,8 +415,10 @@ import Testing
         let f = try await ServiceFixture.make()
         let alice = try await Self.aliceAndRole(f)
         let arn = try await K.createPolicy(f, "Read")
-        let compact = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#
-        let spaced = #"{ "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" } ] }"#
+        let compact =
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#
+        let spaced =
+            #"{ "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" } ] }"#
         let output = try await S.assume(f, as: alice, role: "r") {
             $0.policy = spaced
             $0.policyArns = [PolicyDescriptorType(arn: arn)]
@@ -438,7 +456,9 @@ import Testing
         #expect(output.packedPolicySize == 80)
     }
 
-    @Test("a malformed session policy is MalformedPolicyDocument; a managed policy that does not exist is InvalidParameterValue")
+    @Test(
+        "a malformed session policy is MalformedPolicyDocument; a managed policy that does not exist is InvalidParameterValue"
+    )
     func sessionPolicyRefusals() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await Self.aliceAndRole(f)

@@ -41,7 +41,8 @@ import Testing
         #expect(session.arn == Self.federatedUserArn(f, "carol"))
         #expect(session.sessionClaims?.kind == .federatedUser)
         #expect(session.sessionClaims?.sourcePrincipalArn == alice.arn)
-        #expect(f.sts.getCallerIdentity(GetCallerIdentityInput(), caller: session).arn == Self.federatedUserArn(f, "carol"))
+        #expect(
+            f.sts.getCallerIdentity(GetCallerIdentityInput(), caller: session).arn == Self.federatedUserArn(f, "carol"))
     }
 
     @Test("DurationSeconds: a user's is kept, the root's is capped at one hour (one hour by default)")
@@ -49,15 +50,18 @@ import Testing
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
         try await K.grant(f, user: "alice", K.allow("sts:GetFederationToken"))
-        let user = try await Self.federationToken(f, as: alice, GetFederationTokenInput(name: "carol", durationSeconds: 129_600))
+        let user = try await Self.federationToken(
+            f, as: alice, GetFederationTokenInput(name: "carol", durationSeconds: 129_600))
         #expect(user.credentials?.expiration == TestClock.start.addingTimeInterval(129_600))
-        let root = try await Self.federationToken(f, as: f.root, GetFederationTokenInput(name: "carol", durationSeconds: 7200))
+        let root = try await Self.federationToken(
+            f, as: f.root, GetFederationTokenInput(name: "carol", durationSeconds: 7200))
         #expect(root.credentials?.expiration == TestClock.start.addingTimeInterval(3600))
         let rootDefault = try await Self.federationToken(f, as: f.root, GetFederationTokenInput(name: "carol"))
         #expect(rootDefault.credentials?.expiration == TestClock.start.addingTimeInterval(3600))
     }
 
-    @Test("session credentials may not call GetFederationToken; a federated user may call only GetCallerIdentity in STS")
+    @Test(
+        "session credentials may not call GetFederationToken; a federated user may call only GetCallerIdentity in STS")
     func federationTokenSessionRules() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
@@ -69,8 +73,10 @@ import Testing
         }
         let federated = try await S.caller(
             f,
-            try await Self.federationToken(f, as: alice, GetFederationTokenInput(name: "carol", policy: K.allow("sts:*")))
-                .credentials)
+            try await Self.federationToken(
+                f, as: alice, GetFederationTokenInput(name: "carol", policy: K.allow("sts:*"))
+            )
+            .credentials)
         await K.expectError(.accessDenied, "Cannot call GetFederationToken with session credentials") {
             try await Self.federationToken(f, as: federated, GetFederationTokenInput(name: "dave"))
         }
@@ -90,7 +96,8 @@ import Testing
         let arn = try await K.createPolicy(f, "Read")
         let policy = K.allow("s3:GetObject")
         let output = try await Self.federationToken(
-            f, as: alice, GetFederationTokenInput(name: "carol", policy: policy, policyArns: [PolicyDescriptorType(arn: arn)]))
+            f, as: alice,
+            GetFederationTokenInput(name: "carol", policy: policy, policyArns: [PolicyDescriptorType(arn: arn)]))
         // 96 characters of policy and 37 of ARN, of 2,560: 6% rounded up.
         #expect(policy.utf8.count + arn.utf8.count == 133)
         #expect(output.packedPolicySize == 6)
@@ -139,7 +146,8 @@ import Testing
         ) {
             try await Self.federationToken(
                 f, as: alice,
-                GetFederationTokenInput(name: "carol", tags: [STSTag(key: "a", value: "1"), STSTag(key: "A", value: "2")]))
+                GetFederationTokenInput(
+                    name: "carol", tags: [STSTag(key: "a", value: "1"), STSTag(key: "A", value: "2")]))
         }
     }
 }

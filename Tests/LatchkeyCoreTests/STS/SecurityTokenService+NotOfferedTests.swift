@@ -21,7 +21,8 @@ import Testing
                 try f.sts.assumeRoot(
                     AssumeRootInput(
                         targetPrincipal: "444455556666",
-                        taskPolicyArn: PolicyDescriptorType(arn: "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials")),
+                        taskPolicyArn: PolicyDescriptorType(
+                            arn: "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials")),
                     caller: caller)
             }
             await K.expectError(

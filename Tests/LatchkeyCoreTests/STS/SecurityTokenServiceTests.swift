@@ -16,7 +16,9 @@ import Testing
         "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."
     static let invalidCode = "MultiFactorAuthentication failed with invalid MFA one time pass code."
 
-    static func sessionToken(_ f: ServiceFixture, as caller: Caller, _ input: GetSessionTokenInput = GetSessionTokenInput())
+    static func sessionToken(
+        _ f: ServiceFixture, as caller: Caller, _ input: GetSessionTokenInput = GetSessionTokenInput()
+    )
         async throws -> Caller
     {
         try await S.caller(f, try await f.sts.getSessionToken(input, caller: caller, now: f.clock.now).credentials)
@@ -28,7 +30,10 @@ import Testing
     func callerIdentity() async throws {
         let f = try await ServiceFixture.make()
         let root = f.sts.getCallerIdentity(GetCallerIdentityInput(), caller: f.root)
-        #expect(root == GetCallerIdentityOutput(userId: f.accountId, account: f.accountId, arn: "arn:aws:iam::\(f.accountId):root"))
+        #expect(
+            root
+                == GetCallerIdentityOutput(
+                    userId: f.accountId, account: f.accountId, arn: "arn:aws:iam::\(f.accountId):root"))
         let alice = try await f.user(named: "alice")
         guard case .user(let user) = alice.credentials else {
             Issue.record("alice is not a user")
@@ -36,7 +41,9 @@ import Testing
         }
         let expected = GetCallerIdentityOutput(userId: user.userId, account: f.accountId, arn: K.userArn(f, "alice"))
         #expect(f.sts.getCallerIdentity(GetCallerIdentityInput(), caller: alice) == expected)
-        #expect(f.sts.getCallerIdentity(GetCallerIdentityInput(), caller: try await Self.sessionToken(f, as: alice)) == expected)
+        #expect(
+            f.sts.getCallerIdentity(GetCallerIdentityInput(), caller: try await Self.sessionToken(f, as: alice))
+                == expected)
     }
 
     // MARK: GetAccessKeyInfo
@@ -49,11 +56,13 @@ import Testing
         #expect(AccessKeyID.account(of: declared) != f.accountId)
         try await f.store.insertAccessKey(
             AccessKeyRecord(
-                accessKeyId: declared, accountId: f.accountId, userName: "alice", status: .active, createDate: f.clock.now,
+                accessKeyId: declared, accountId: f.accountId, userName: "alice", status: .active,
+                createDate: f.clock.now,
                 sealedSecret: f.secretBox.seal(Array("secret".utf8), context: "access-key:\(declared)")))
         let info = try await f.sts.getAccessKeyInfo(GetAccessKeyInfoInput(accessKeyId: declared), caller: f.root)
         #expect(info.account == f.accountId)
-        let root = try await f.sts.getAccessKeyInfo(GetAccessKeyInfoInput(accessKeyId: f.root.accessKeyId), caller: f.root)
+        let root = try await f.sts.getAccessKeyInfo(
+            GetAccessKeyInfoInput(accessKeyId: f.root.accessKeyId), caller: f.root)
         #expect(root.account == f.accountId)
     }
 
@@ -61,7 +70,8 @@ import Testing
     func accessKeyInfoDecodes() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
-        let aws = try await f.sts.getAccessKeyInfo(GetAccessKeyInfoInput(accessKeyId: "AKIARZPUZDIKGB2VALC4"), caller: alice)
+        let aws = try await f.sts.getAccessKeyInfo(
+            GetAccessKeyInfoInput(accessKeyId: "AKIARZPUZDIKGB2VALC4"), caller: alice)
         #expect(aws.account == "123456789012")
         let session = try await Self.sessionToken(f, as: alice)
         let temporary = try await f.sts.getAccessKeyInfo(
@@ -69,7 +79,9 @@ import Testing
         #expect(temporary.account == f.accountId)
     }
 
-    @Test("an access key ID that is not well formed is InvalidParameterValue", arguments: ["AKIARZPUZDIKGB2VALC", "akiarzpuzdikgb2valc4"])
+    @Test(
+        "an access key ID that is not well formed is InvalidParameterValue",
+        arguments: ["AKIARZPUZDIKGB2VALC", "akiarzpuzdikgb2valc4"])
     func accessKeyInfoMalformed(keyId: String) async throws {
         let f = try await ServiceFixture.make()
         await K.expectError(.invalidParameterValue, "The access key ID '\(keyId)' is not well formed.") {
@@ -88,13 +100,17 @@ import Testing
 
     // MARK: GetSessionToken
 
-    @Test("without DurationSeconds a user's session lasts 12 hours and the root's one hour; the root's is capped at one hour")
+    @Test(
+        "without DurationSeconds a user's session lasts 12 hours and the root's one hour; the root's is capped at one hour"
+    )
     func sessionDurations() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
         func expiration(_ caller: Caller, _ duration: Int?) async throws -> Date? {
-            try await f.sts.getSessionToken(GetSessionTokenInput(durationSeconds: duration), caller: caller, now: f.clock.now)
-                .credentials?.expiration
+            try await f.sts.getSessionToken(
+                GetSessionTokenInput(durationSeconds: duration), caller: caller, now: f.clock.now
+            )
+            .credentials?.expiration
         }
         #expect(try await expiration(alice, nil) == TestClock.start.addingTimeInterval(43_200))
         #expect(try await expiration(alice, 129_600) == TestClock.start.addingTimeInterval(129_600))
@@ -104,7 +120,9 @@ import Testing
         #expect(try await expiration(f.root, 900) == TestClock.start.addingTimeInterval(900))
     }
 
-    @Test("a session names its caller, has an ASIA key of the account and a 40-character secret, and is not MFA-authenticated")
+    @Test(
+        "a session names its caller, has an ASIA key of the account and a 40-character secret, and is not MFA-authenticated"
+    )
     func sessionIdentity() async throws {
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
@@ -155,11 +173,13 @@ import Testing
         // The next step's code is accepted within the window, and a code far from now is not.
         f.clock.advance(by: 30)
         _ = try await Self.sessionToken(
-            f, as: bob, GetSessionTokenInput(serialNumber: device.serialNumber, tokenCode: device.totp.code(at: f.clock.now)))
+            f, as: bob,
+            GetSessionTokenInput(serialNumber: device.serialNumber, tokenCode: device.totp.code(at: f.clock.now)))
         await K.expectError(.accessDenied, Self.invalidCode) {
             try await f.sts.getSessionToken(
                 GetSessionTokenInput(
-                    serialNumber: device.serialNumber, tokenCode: device.totp.code(at: f.clock.now.addingTimeInterval(300))),
+                    serialNumber: device.serialNumber,
+                    tokenCode: device.totp.code(at: f.clock.now.addingTimeInterval(300))),
                 caller: bob, now: f.clock.now)
         }
     }
@@ -185,7 +205,8 @@ import Testing
             }
         }
         // The code was not used up by the refusals.
-        _ = try await Self.sessionToken(f, as: bob, GetSessionTokenInput(serialNumber: device.serialNumber, tokenCode: code))
+        _ = try await Self.sessionToken(
+            f, as: bob, GetSessionTokenInput(serialNumber: device.serialNumber, tokenCode: code))
     }
 
     // MARK: DecodeAuthorizationMessage
@@ -214,12 +235,15 @@ import Testing
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
         try await K.createRole(f, "target")
-        let encoded = try S.encodedMessage(await K.expectError(.accessDenied) { try await S.assume(f, as: alice, role: "target") })
+        let encoded = try S.encodedMessage(
+            await K.expectError(.accessDenied) { try await S.assume(f, as: alice, role: "target") })
         let input = DecodeAuthorizationMessageInput(encodedMessage: encoded)
         let denial = await K.expectError(.accessDenied) {
             try await f.sts.decodeAuthorizationMessage(input, caller: alice, now: f.clock.now)
         }
-        #expect(denial?.message.hasPrefix("User: \(alice.arn) is not authorized to perform: sts:DecodeAuthorizationMessage") == true)
+        #expect(
+            denial?.message.hasPrefix("User: \(alice.arn) is not authorized to perform: sts:DecodeAuthorizationMessage")
+                == true)
         #expect(denial?.message.contains("Encoded authorization failure message") == false)
 
         try await K.grant(f, user: "alice", K.allow("sts:DecodeAuthorizationMessage"))

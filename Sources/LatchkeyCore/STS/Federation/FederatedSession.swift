@@ -1,7 +1,7 @@
 public import Foundation
+import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-import LatchkeyDomain
 import LatchkeyTokens
 
 /// What every federated `AssumeRoleWith*` call returns besides its protocol's own fields.
@@ -37,7 +37,9 @@ struct FederatedSessionRequest {
 extension SecurityTokenService {
     /// The role `name` of `account` (parsed from `roleArn`), or `AccessDenied` saying that `action` is not allowed
     /// (AWS does not reveal whether a role exists to a federated caller).
-    func federatedRole(_ roleArn: String, account: String, name: String, action: String) async throws(STSError) -> IAMRole {
+    func federatedRole(_ roleArn: String, account: String, name: String, action: String) async throws(STSError)
+        -> IAMRole
+    {
         do {
             guard let role = try await authorizer.role(accountId: account, roleName: name), role.arn == roleArn else {
                 throw STSError(.accessDenied, "Not authorized to perform \(action)")
@@ -51,10 +53,13 @@ extension SecurityTokenService {
     }
 
     /// Checks the duration, session policies and tags, asks the trust policy, and seals the session.
-    func federatedSession(_ request: FederatedSessionRequest, now: Date) async throws(STSError) -> FederatedSessionResult {
+    func federatedSession(_ request: FederatedSessionRequest, now: Date) async throws(STSError)
+        -> FederatedSessionResult
+    {
         let role = request.role
         if request.durationSeconds > role.maxSessionDuration {
-            throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+            throw STSError(
+                .validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
         let tags = try SessionTagRules.combine(
             requested: request.tags, transitiveKeys: request.transitiveTagKeys, inherited: nil)
@@ -73,7 +78,8 @@ extension SecurityTokenService {
         if let sourceIdentity = request.sourceIdentity { context.set("sts:SourceIdentity", [sourceIdentity]) }
 
         let trust = NamedPolicy(
-            id: "\(role.arn) (trust policy)", document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
+            id: "\(role.arn) (trust policy)",
+            document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
         var actions = [request.action]
         if !request.tags.isEmpty { actions.append("sts:TagSession") }
         if request.sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }

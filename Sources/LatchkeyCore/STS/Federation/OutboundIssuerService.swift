@@ -1,10 +1,10 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 public import LatchkeyOIDC
 import LatchkeyPolicy
-import Synchronization
-public import LatchkeyDomain
 public import LatchkeyTokens
+import Synchronization
 
 /// Latchkey as an OpenID Connect issuer: per account, `GetWebIdentityToken` signs JWTs for the calling principal,
 /// and the issuer's discovery document and JWKS are served under a configurable base URL
@@ -54,7 +54,8 @@ public struct OutboundIssuerService: Sendable {
     /// `EnableOutboundWebIdentityFederation`: `FeatureEnabled` when already enabled. Keys are made the first time.
     public func enable(accountId: String, now: Date) async throws(STSError) -> String {
         let issuer = try issuer(of: accountId)
-        let alreadyEnabled = STSError(.featureEnabled, "Outbound identity federation is already enabled for this account.")
+        let alreadyEnabled = STSError(
+            .featureEnabled, "Outbound identity federation is already enabled for this account.")
         let loaded = try await load(accountId)
         if loaded?.enabled == true { throw alreadyEnabled }
         // Keys are made (and sealed) before the store's transaction, whose change must be pure; they are used only
@@ -124,7 +125,8 @@ public struct OutboundIssuerService: Sendable {
         case .temporary(let claims): for tag in claims.tags { principalTags[tag.key] = tag.value }
         }
         let claims = OutboundTokenClaims(
-            issuer: try issuer(of: caller.accountId).url, subject: Authorizer.principalArn(of: caller), audiences: audiences,
+            issuer: try issuer(of: caller.accountId).url, subject: Authorizer.principalArn(of: caller),
+            audiences: audiences,
             durationSeconds: durationSeconds ?? OutboundTokenSigner.defaultDurationSeconds, account: caller.accountId,
             sourceRegion: caller.request.requestedRegion, principalTags: principalTags, requestTags: requestTags)
         return try await OutboundTokenSigner.sign(claims: claims, algorithm: algorithm, keyRing: ring, now: now)
@@ -152,7 +154,8 @@ public struct OutboundIssuerService: Sendable {
         do {
             return try await store.outboundFederation(accountId: accountId)
         } catch {
-            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            throw STSError(
+                .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
         }
     }
 
@@ -167,7 +170,8 @@ public struct OutboundIssuerService: Sendable {
         } catch let error as STSError {
             throw error
         } catch {
-            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            throw STSError(
+                .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
         }
     }
 
@@ -224,11 +228,13 @@ public struct OutboundIssuerService: Sendable {
         var keys: [OutboundSigningKey] = []
         for record in state.keys {
             do {
-                let der = try secretBox.open(record.sealedPrivateKey, context: "outbound-key/\(state.accountId)/\(record.keyId)")
+                let der = try secretBox.open(
+                    record.sealedPrivateKey, context: "outbound-key/\(state.accountId)/\(record.keyId)")
                 let algorithm = try OutboundSigningAlgorithm(parameter: record.algorithm)
                 keys.append(
                     try OutboundSigningKey(
-                        algorithm: algorithm, pkcs8DER: Data(der), createdAt: record.createdAt, retiredAt: record.retiredAt))
+                        algorithm: algorithm, pkcs8DER: Data(der), createdAt: record.createdAt,
+                        retiredAt: record.retiredAt))
             } catch {
                 throw STSError(.serviceFailure, "A stored signing key could not be opened.", cause: error)
             }
@@ -287,7 +293,8 @@ extension SecurityTokenService {
         try Self.checkSessionRestrictions(caller, action: "GetWebIdentityToken")
         guard let outbound else {
             throw STSError(
-                .outboundWebIdentityFederationDisabled, "Outbound web identity federation is not configured on this server.")
+                .outboundWebIdentityFederationDisabled,
+                "Outbound web identity federation is not configured on this server.")
         }
         let tags = input.tags ?? []
         var extra: [String: [String]] = [:]
@@ -297,7 +304,8 @@ extension SecurityTokenService {
         }
         let action = "sts:GetWebIdentityToken"
         let (decision, context) = try await authorizer.decide(
-            caller: caller, action: action, resource: "*", resourceAccount: caller.accountId, extraContext: extra, now: now)
+            caller: caller, action: action, resource: "*", resourceAccount: caller.accountId, extraContext: extra,
+            now: now)
         guard decision.isAllowed else {
             throw authorizer.denial(caller: caller, action: action, resource: "*", decision: decision, context: context)
         }

@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 public import LatchkeySAMLModel
-public import LatchkeyDomain
 
 extension SecurityTokenService {
     /// `AssumeRoleWithSAML` (an unsigned call): the assertion must verify against the provider named by
@@ -43,7 +43,9 @@ extension SecurityTokenService {
             throw error.stsError
         }
         // A replayed assertion is refused until it expires (whatever else is wrong with the request).
-        guard saml.replays.checkAndInsert(id: "\(assertion.issuer)|\(assertion.assertionID)", expires: assertion.replayExpiry, now: now)
+        guard
+            saml.replays.checkAndInsert(
+                id: "\(assertion.issuer)|\(assertion.assertionID)", expires: assertion.replayExpiry, now: now)
         else {
             throw STSError(.invalidIdentityToken, "The SAML assertion was already used.")
         }
@@ -60,7 +62,8 @@ extension SecurityTokenService {
         }
         let role = try await federatedRole(input.roleArn, account: roleAccount, name: roleName, action: action)
         if let requested = input.durationSeconds, requested > role.maxSessionDuration {
-            throw STSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+            throw STSError(
+                .validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
         let duration: Int
         do {
@@ -76,7 +79,8 @@ extension SecurityTokenService {
                 durationSeconds: duration, policy: input.policy, policyArns: input.policyArns?.compactMap(\.arn) ?? [],
                 tags: assertion.aws.principalTags.map { SessionTag(key: $0.key, value: $0.value) },
                 transitiveTagKeys: assertion.aws.transitiveTagKeys, sourceIdentity: assertion.aws.sourceIdentity,
-                conditionKeys: SAMLResponseFields.conditionKeys(for: assertion, accountID: account, providerName: provider.name),
+                conditionKeys: SAMLResponseFields.conditionKeys(
+                    for: assertion, accountID: account, providerName: provider.name),
                 request: metadata),
             now: now)
         return AssumeRoleWithSAMLOutput(

@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 public import LatchkeyOIDC
-public import LatchkeyDomain
 
 extension SecurityTokenService {
     /// `AssumeRoleWithWebIdentity` (an unsigned call): the token's issuer must be registered as an OIDC provider in
@@ -18,7 +18,8 @@ extension SecurityTokenService {
         if let providerId = input.providerId {
             throw STSError(
                 .invalidParameterValue,
-                "ProviderId \(providerId) is not supported: Latchkey verifies OpenID Connect ID tokens only, not OAuth 2.0 access tokens.")
+                "ProviderId \(providerId) is not supported: Latchkey verifies OpenID Connect ID tokens only, not OAuth 2.0 access tokens."
+            )
         }
         guard let (account, roleName) = Self.parseRoleArn(input.roleArn) else {
             throw STSError(.validationError, Self.invalidRoleArnMessage)
@@ -47,7 +48,8 @@ extension SecurityTokenService {
         let session = try await federatedSession(
             FederatedSessionRequest(
                 role: role, action: action, providerArn: provider.arn, sessionName: input.roleSessionName,
-                durationSeconds: input.durationSeconds ?? 3600, policy: input.policy, policyArns: input.policyArns?.compactMap(\.arn) ?? [],
+                durationSeconds: input.durationSeconds ?? 3600, policy: input.policy,
+                policyArns: input.policyArns?.compactMap(\.arn) ?? [],
                 tags: verified.sessionTags?.tags.map { SessionTag(key: $0.key, value: $0.value) } ?? [],
                 transitiveTagKeys: verified.sessionTags?.transitiveTagKeys ?? [],
                 sourceIdentity: verified.claims["https://aws.amazon.com/source_identity"]?.stringValue,

@@ -30,8 +30,8 @@ import Testing
         let f = try await ServiceFixture.make()
         await K.expectError(
             .outboundWebIdentityFederationDisabled,
-            "Outbound web identity federation is disabled for account \(f.accountId).")
-        {
+            "Outbound web identity federation is disabled for account \(f.accountId)."
+        ) {
             try await f.sts.getWebIdentityToken(Self.input(), caller: f.root, now: f.clock.now)
         }
         var unconfigured = f.sts
@@ -68,7 +68,9 @@ import Testing
         let denied = await K.expectError(.accessDenied) {
             try await f.sts.getWebIdentityToken(Self.input(), caller: bob, now: f.clock.now)
         }
-        #expect(denied?.message.hasPrefix("User: \(bob.arn) is not authorized to perform: sts:GetWebIdentityToken on resource: *") == true)
+        #expect(
+            denied?.message.hasPrefix(
+                "User: \(bob.arn) is not authorized to perform: sts:GetWebIdentityToken on resource: *") == true)
 
         try await K.grant(
             f, user: "bob",

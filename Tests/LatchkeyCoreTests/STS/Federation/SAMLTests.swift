@@ -12,7 +12,8 @@ import Testing
 
     static func input(_ f: ServiceFixture, role: String? = nil, provider: String? = nil) -> AssumeRoleWithSAMLInput {
         AssumeRoleWithSAMLInput(
-            roleArn: role ?? K.roleArn(f, "r"), principalArn: provider ?? "arn:aws:iam::\(f.accountId):saml-provider/idp",
+            roleArn: role ?? K.roleArn(f, "r"),
+            principalArn: provider ?? "arn:aws:iam::\(f.accountId):saml-provider/idp",
             samlAssertion: "PHNhbWw+")
     }
 
