@@ -166,7 +166,7 @@ let package = Package(
         // For test targets only: the test clock, temporary folders, the services over a store without HTTP.
         .target(
             name: "LatchkeyTestSupport",
-            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySQLite"],
+            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySQLite", "LatchkeyMemoryStore"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -230,12 +230,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LatchkeySAMLTests", dependencies: ["LatchkeySAML", "LatchkeySAMLModel", "CXMLSec"], swiftSettings: swiftSettings),
-        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyDomain", "LatchkeyModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyDomain", "LatchkeyModel", "LatchkeyTestSupport"], swiftSettings: swiftSettings),
+        // The store protocols' contract, run against every store (StoreKind): SQLite and in memory.
+        .testTarget(
+            name: "LatchkeyStoreContractTests",
+            dependencies: ["LatchkeySQLite", "LatchkeyMemoryStore", "LatchkeyDomain", "LatchkeyTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "LatchkeyServerTests",
             dependencies: [
                 "LatchkeyServer", "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySigV4", "LatchkeyModel",
-                "LatchkeyQuery", "LatchkeySQLite", "LatchkeyBase",
+                "LatchkeyQuery", "LatchkeySQLite", "LatchkeyBase", "LatchkeyTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -248,7 +254,7 @@ let package = Package(
             name: "LatchkeyClientTests",
             dependencies: [
                 "LatchkeyClient", "LatchkeyServer", "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySigV4",
-                "LatchkeyModel", "LatchkeyQuery",
+                "LatchkeyModel", "LatchkeyQuery", "LatchkeyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeyDomain
 @testable import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// The v2 migration, upgrading a v1 file in place, and the user deletions v2's foreign keys refuse. Uses

@@ -1,6 +1,7 @@
 import Foundation
 import LatchkeyDomain
 @testable import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// Schema, migrations, persistence and the handling of damaged files. Uses `@testable` for the store's

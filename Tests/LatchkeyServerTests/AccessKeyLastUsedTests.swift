@@ -8,6 +8,7 @@ import LatchkeyQuery
 import LatchkeySQLite
 import LatchkeyServer
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Logging
 import Synchronization
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import LatchkeyQuery
+import LatchkeyTestSupport
 import Testing
 
 /// Identity policy documents the policy tests use.

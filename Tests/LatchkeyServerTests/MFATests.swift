@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyQuery
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Testing
 import LatchkeyTokens
 

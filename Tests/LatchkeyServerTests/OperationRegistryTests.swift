@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyCore
 import LatchkeyModel
 import LatchkeySQLite
+import LatchkeyTestSupport
 import LatchkeyTokens
 import Testing
 

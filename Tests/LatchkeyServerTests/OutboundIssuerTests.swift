@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import LatchkeyTestSupport
 import NIOCore
 import LatchkeyQuery
 import Testing

@@ -3,6 +3,7 @@ import LatchkeyCore
 import LatchkeyServer
 import LatchkeySQLite
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct RestartTests {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import LatchkeyQuery
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Testing
 
 /// Error responses never carry a secret access key or a session token, whatever the failing path.

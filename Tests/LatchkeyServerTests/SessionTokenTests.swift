@@ -1,5 +1,6 @@
 import Foundation
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct SessionTokenTests {

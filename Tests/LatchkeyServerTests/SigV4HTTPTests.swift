@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import LatchkeyQuery
 import LatchkeySigV4
+import LatchkeyTestSupport
 import NIOCore
 import Testing
 

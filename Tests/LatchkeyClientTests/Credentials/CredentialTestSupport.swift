@@ -1,5 +1,6 @@
 import Foundation
 import LatchkeyClient
+import LatchkeyTestSupport
 import Synchronization
 import Testing
 
@@ -29,21 +30,9 @@ enum ProfileFixtures {
     }
 }
 
-/// A clock that moves only when told to.
-final class TestClock: Sendable {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = Mutex(start)
-    }
-
-    var now: Date { current.withLock { $0 } }
-
-    func advance(by seconds: TimeInterval) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-
-    var function: @Sendable () -> Date { { self.now } }
+extension TestClock {
+    /// The clock as the credential providers' `now:` closure (the name these tests have always used).
+    var function: @Sendable () -> Date { closure }
 }
 
 /// STS calls that record what they were asked and answer with made-up credentials.

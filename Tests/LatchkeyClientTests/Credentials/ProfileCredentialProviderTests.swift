@@ -1,5 +1,6 @@
 import Foundation
 import LatchkeyClient
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct ProfileCredentialProviderTests {
@@ -66,7 +67,7 @@ import Testing
             requests[0]
                 == AssumeRoleRequest(
                     roleArn: "arn:aws:iam::222222222222:role/RoleB",
-                    roleSessionName: "latchkey-session-1800000000",
+                    roleSessionName: "latchkey-session-1750000000",
                     durationSeconds: 3600, serialNumber: "arn:aws:iam::333333333333:mfa/alice",
                     tokenCode: "123456"))
         #expect(

@@ -1,5 +1,6 @@
 import Foundation
 import LatchkeyClient
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct STSCredentialProviderTests {
@@ -31,7 +32,7 @@ import Testing
             sts.assumeRoleRequests.first
                 == AssumeRoleRequest(
                     roleArn: "arn:aws:iam::123456789012:role/Admin",
-                    roleSessionName: "latchkey-session-1800000000",
+                    roleSessionName: "latchkey-session-1750000000",
                     policyArns: [PolicyDescriptorType(arn: "arn:aws:iam::aws:policy/ReadOnlyAccess")],
                     policy: "{}",
                     durationSeconds: 900, externalId: "ext", serialNumber: "GAHT12345678",

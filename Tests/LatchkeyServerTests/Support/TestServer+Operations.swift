@@ -2,6 +2,7 @@ import Foundation
 import LatchkeyBase
 import LatchkeyQuery
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Testing
 
 /// GetCallerIdentity's three fields.

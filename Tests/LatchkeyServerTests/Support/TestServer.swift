@@ -4,46 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import LatchkeyServer
 import LatchkeySigV4
+import LatchkeyTestSupport
 import Logging
 import NIOCore
 import Synchronization
 import Testing
-
-/// A clock the tests move by hand, handed to the server as its `clock:`; expiry and TOTP tests never sleep.
-final class TestClock: Sendable {
-    /// 2025-06-15T15:06:40Z: 10 seconds into a TOTP step, on a weekday, far from any date boundary.
-    static let start = Date(timeIntervalSince1970: 1_750_000_000)
-
-    private let current: Mutex<Date>
-
-    init(_ start: Date = TestClock.start) {
-        current = Mutex(start)
-    }
-
-    /// The current time.
-    var now: Date { current.withLock { $0 } }
-
-    /// Moves the clock forward (or back, with a negative interval).
-    func advance(by seconds: TimeInterval) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-
-    /// Sets the clock.
-    func set(_ date: Date) {
-        current.withLock { $0 = date }
-    }
-
-    /// The closure the server reads.
-    var closure: @Sendable () -> Date { { [self] in self.now } }
-}
-
-/// A temporary folder, removed when the body returns or throws.
-func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
-    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("latchkey-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
 
 /// The real Latchkey application on loopback, driven over HTTP by HummingbirdTesting's live client.
 struct TestServer: Sendable {

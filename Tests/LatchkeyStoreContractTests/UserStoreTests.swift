@@ -1,12 +1,12 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct UserStoreTests {
-    @Test("an inserted user reads back equal, with tags in order and the boundary")
-    func insertedUserReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("an inserted user reads back equal, with tags in order and the boundary", arguments: StoreKind.allCases)
+    func insertedUserReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             var user = Fixture.user("Alice", path: "/engineering/", tags: [
                 ResourceTag(key: "z", value: "last"), ResourceTag(key: "a", value: "quote \" and / slash"),
             ])
@@ -16,18 +16,18 @@ import Testing
         }
     }
 
-    @Test("a lookup by name ignores case and returns the name as created")
-    func lookupIgnoresCaseKeepsCase() async throws {
-        try await withStore { store throws in
+    @Test("a lookup by name ignores case and returns the name as created", arguments: StoreKind.allCases)
+    func lookupIgnoresCaseKeepsCase(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             let found = try await store.user(accountId: Fixture.accountId, userName: "aLiCe")
             #expect(found?.userName == "Alice")
         }
     }
 
-    @Test("a user name differing only in case is rejected with alreadyExists")
-    func caseVariantNameIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a user name differing only in case is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func caseVariantNameIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             var other = Fixture.user("alice")
             other.userId = "AIDAOTHER000000000000"
@@ -37,9 +37,9 @@ import Testing
         }
     }
 
-    @Test("the same name in another account is allowed")
-    func sameNameInAnotherAccountIsAllowed() async throws {
-        try await withStore { store throws in
+    @Test("the same name in another account is allowed", arguments: StoreKind.allCases)
+    func sameNameInAnotherAccountIsAllowed(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
             try await store.insertUser(Fixture.user("Alice"))
             var other = Fixture.user("Alice", accountId: Fixture.otherAccountId)
@@ -49,9 +49,9 @@ import Testing
         }
     }
 
-    @Test("a duplicate user ID is rejected with alreadyExists")
-    func duplicateUserIdIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a duplicate user ID is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func duplicateUserIdIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             var bob = Fixture.user("Bob")
             bob.userId = Fixture.user("Alice").userId
@@ -60,9 +60,9 @@ import Testing
         }
     }
 
-    @Test("a user in a missing account is rejected with notFound")
-    func userInMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a user in a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func userInMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.insertUser(Fixture.user("Alice", accountId: Fixture.otherAccountId))
             }
@@ -70,9 +70,9 @@ import Testing
         }
     }
 
-    @Test("users are filtered by path prefix and ordered by name case-insensitively")
-    func usersAreFilteredAndOrdered() async throws {
-        try await withStore { store throws in
+    @Test("users are filtered by path prefix and ordered by name case-insensitively", arguments: StoreKind.allCases)
+    func usersAreFilteredAndOrdered(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("carol", path: "/eng/"))
             try await store.insertUser(Fixture.user("Bob", path: "/eng/team/"))
             try await store.insertUser(Fixture.user("alice", path: "/eng/"))
@@ -88,18 +88,18 @@ import Testing
         }
     }
 
-    @Test("a path prefix is literal: SQL wildcards match nothing")
-    func pathPrefixWildcardsAreLiteral() async throws {
-        try await withStore { store throws in
+    @Test("a path prefix is literal: SQL wildcards match nothing", arguments: StoreKind.allCases)
+    func pathPrefixWildcardsAreLiteral(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice", path: "/eng/"))
             #expect(try await store.users(accountId: Fixture.accountId, pathPrefix: "/%").isEmpty)
             #expect(try await store.users(accountId: Fixture.accountId, pathPrefix: "/e_g/").isEmpty)
         }
     }
 
-    @Test("modifying a user, matched case-insensitively, writes its tags and ignores changes to its name, ID, path, creation date and boundary")
-    func modifyWritesTags() async throws {
-        try await withStore { store throws in
+    @Test("modifying a user, matched case-insensitively, writes its tags and ignores changes to its name, ID, path, creation date and boundary", arguments: StoreKind.allCases)
+    func modifyWritesTags(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             let returned = try await store.modifyUser(accountId: Fixture.accountId, userName: "ALICE") { user in
                 user.userName = "Robert"
@@ -115,9 +115,9 @@ import Testing
         }
     }
 
-    @Test("modifying a missing user is rejected with notFound, without calling the change")
-    func modifyOfMissingUserIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("modifying a missing user is rejected with notFound, without calling the change", arguments: StoreKind.allCases)
+    func modifyOfMissingUserIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.modifyUser(accountId: Fixture.accountId, userName: "Ghost") { _ in
                     Issue.record("the change of a missing user was called")
@@ -127,9 +127,9 @@ import Testing
         }
     }
 
-    @Test("deleting a user removes it; deleting it again is rejected with notFound")
-    func deleteRemovesUser() async throws {
-        try await withStore { store throws in
+    @Test("deleting a user removes it; deleting it again is rejected with notFound", arguments: StoreKind.allCases)
+    func deleteRemovesUser(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.deleteUser(accountId: Fixture.accountId, userName: "alice")
             #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == nil)
@@ -140,9 +140,9 @@ import Testing
         }
     }
 
-    @Test("deleting a user with access keys is refused with conflict \"access keys\", allowed once they are gone")
-    func deleteWithKeysIsRefused() async throws {
-        try await withStore { store throws in
+    @Test("deleting a user with access keys is refused with conflict \"access keys\", allowed once they are gone", arguments: StoreKind.allCases)
+    func deleteWithKeysIsRefused(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertAccessKey(Fixture.key("AKIAALICE0000000001", userName: "Alice"))
             let error = await storeError {
@@ -157,9 +157,9 @@ import Testing
         }
     }
 
-    @Test("deleting a user with an enabled MFA device is refused with conflict \"MFA devices\", allowed after")
-    func deleteWithEnabledDeviceIsRefused() async throws {
-        try await withStore { store throws in
+    @Test("deleting a user with an enabled MFA device is refused with conflict \"MFA devices\", allowed after", arguments: StoreKind.allCases)
+    func deleteWithEnabledDeviceIsRefused(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertMFADevice(Fixture.device("alice-phone"))
             try await store.enableMFADevice(
@@ -177,9 +177,9 @@ import Testing
         }
     }
 
-    @Test("a case-only rename shows on the user's keys and devices")
-    func caseOnlyRenameFollowsToChildren() async throws {
-        try await withStore { store throws in
+    @Test("a case-only rename shows on the user's keys and devices", arguments: StoreKind.allCases)
+    func caseOnlyRenameFollowsToChildren(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             try await store.insertAccessKey(Fixture.key("AKIAALICE0000000001", userName: "alice"))
             try await store.insertMFADevice(Fixture.device("phone"))

@@ -1,23 +1,22 @@
 import Foundation
 import LatchkeyDomain
-@testable import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
-/// The authorizer's read: every document that applies to a principal, in one snapshot. Uses `@testable` for the
-/// query-plan hook.
+/// The authorizer's read: every document that applies to a principal, in one snapshot.
 @Suite struct PolicyEffectiveTests {
     static let account = Fixture.accountId
 
-    func put(_ store: SQLiteIdentityStore, _ owner: PolicyOwner, _ name: String) async throws {
+    func put(_ store: any LatchkeyStore, _ owner: PolicyOwner, _ name: String) async throws {
         try await store.putInlinePolicy(
             InlinePolicy(
                 accountId: Self.account, owner: owner, policyName: name, document: Fixture.document("inline:\(name)")
             ))
     }
 
-    @Test("a user in two groups gets its own inline and attached policies, then each group's, in name order")
-    func userInTwoGroups() async throws {
-        try await withStore { store throws in
+    @Test("a user in two groups gets its own inline and attached policies, then each group's, in name order", arguments: StoreKind.allCases)
+    func userInTwoGroups(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertUser(Fixture.user("bob"))
             try await store.insertGroup(Fixture.group("Readers"))
@@ -72,9 +71,9 @@ import Testing
         }
     }
 
-    @Test("a group with only attached policies, or only inline ones, still contributes them")
-    func groupsWithOneKindOfPolicy() async throws {
-        try await withStore { store throws in
+    @Test("a group with only attached policies, or only inline ones, still contributes them", arguments: StoreKind.allCases)
+    func groupsWithOneKindOfPolicy(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             try await store.insertGroup(Fixture.group("A"))
             try await store.insertGroup(Fixture.group("B"))
@@ -90,9 +89,9 @@ import Testing
         }
     }
 
-    @Test("a role gets its inline and attached policies and its boundary's default version")
-    func roleWithBoundary() async throws {
-        try await withStore { store throws in
+    @Test("a role gets its inline and attached policies and its boundary's default version", arguments: StoreKind.allCases)
+    func roleWithBoundary(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             try await put(store, .role("Deployer"), "Inline")
             let attached = try await Fixture.insertPolicy(store, "Attached")
@@ -118,9 +117,9 @@ import Testing
         }
     }
 
-    @Test("a principal without policies gets none")
-    func principalWithoutPolicies() async throws {
-        try await withStore { store throws in
+    @Test("a principal without policies gets none", arguments: StoreKind.allCases)
+    func principalWithoutPolicies(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             let effective = try await store.effectivePolicies(accountId: Self.account, principal: .user("alice"))
             #expect(effective == EffectivePolicies(identityPolicies: []))
@@ -129,13 +128,13 @@ import Testing
 
     @Test(
         "a boundary ARN naming no policy of the account reads as missing, so the caller can fail closed",
-        arguments: [
+        arguments: StoreKind.allCases, [
             "arn:aws:iam::123456789012:policy/Ghost", "arn:aws:iam::210987654321:policy/Theirs",
             "arn:aws:iam::aws:policy/AdministratorAccess", "garbage",
         ]
     )
-    func danglingBoundaryIsMissing(boundaryArn: String) async throws {
-        try await withStore { store throws in
+    func danglingBoundaryIsMissing(kind: StoreKind, boundaryArn: String) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
             try await store.insertManagedPolicy(
                 Fixture.policy("Theirs", accountId: Fixture.otherAccountId), document: "{}")
@@ -149,22 +148,13 @@ import Testing
         }
     }
 
-    @Test("a missing principal is rejected with notFound", arguments: [PolicyPrincipal.user("ghost"), .role("ghost")])
-    func missingPrincipalIsRejected(principal: PolicyPrincipal) async throws {
-        try await withStore { store throws in
+    @Test("a missing principal is rejected with notFound", arguments: StoreKind.allCases, [PolicyPrincipal.user("ghost"), .role("ghost")])
+    func missingPrincipalIsRejected(kind: StoreKind, principal: PolicyPrincipal) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 _ = try await store.effectivePolicies(accountId: Self.account, principal: principal)
             }
             #expect(error?.code == .notFound)
-        }
-    }
-
-    @Test("the reads behind effectivePolicies are index searches, never table scans")
-    func effectivePoliciesUseIndexes() async throws {
-        try await withStore { store throws in
-            let plan = try await store.effectivePoliciesPlan()
-            #expect(!plan.isEmpty)
-            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
         }
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct GroupStoreTests {
-    @Test("an inserted group reads back equal, by name case-insensitively, with its ARN")
-    func insertedGroupReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("an inserted group reads back equal, by name case-insensitively, with its ARN", arguments: StoreKind.allCases)
+    func insertedGroupReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let group = Fixture.group("Admins", path: "/ops/")
             try await store.insertGroup(group)
             let found = try await store.group(accountId: Fixture.accountId, groupName: "ADMINS")
@@ -16,9 +16,9 @@ import Testing
         }
     }
 
-    @Test("a group name differing only in case, or a duplicate group ID, is rejected with alreadyExists")
-    func duplicateGroupsAreRejected() async throws {
-        try await withStore { store throws in
+    @Test("a group name differing only in case, or a duplicate group ID, is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func duplicateGroupsAreRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertGroup(Fixture.group("Admins"))
             var sameName = Fixture.group("admins")
             sameName.groupId = "AGPAOTHER00000000000"
@@ -29,9 +29,9 @@ import Testing
         }
     }
 
-    @Test("a group in a missing account is rejected with notFound")
-    func groupInMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a group in a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func groupInMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.insertGroup(Fixture.group("G", accountId: Fixture.otherAccountId))
             }
@@ -39,9 +39,9 @@ import Testing
         }
     }
 
-    @Test("groups are filtered by path prefix and ordered by name case-insensitively")
-    func groupsAreFilteredAndOrdered() async throws {
-        try await withStore { store throws in
+    @Test("groups are filtered by path prefix and ordered by name case-insensitively", arguments: StoreKind.allCases)
+    func groupsAreFilteredAndOrdered(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertGroup(Fixture.group("charlie", path: "/eng/"))
             try await store.insertGroup(Fixture.group("Bravo", path: "/eng/x/"))
             try await store.insertGroup(Fixture.group("alpha", path: "/eng/"))
@@ -52,9 +52,9 @@ import Testing
         }
     }
 
-    @Test("members are added once, listed by name both ways, and removed")
-    func membership() async throws {
-        try await withStore { store throws in
+    @Test("members are added once, listed by name both ways, and removed", arguments: StoreKind.allCases)
+    func membership(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             for name in ["carol", "Bob", "alice"] { try await store.insertUser(Fixture.user(name)) }
             try await store.insertGroup(Fixture.group("Devs"))
             try await store.insertGroup(Fixture.group("admins"))
@@ -81,9 +81,9 @@ import Testing
         }
     }
 
-    @Test("membership changes with a missing user or group are rejected with notFound naming the missing one")
-    func membershipWithMissingEntitiesIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("membership changes with a missing user or group are rejected with notFound naming the missing one", arguments: StoreKind.allCases)
+    func membershipWithMissingEntitiesIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             try await store.insertGroup(Fixture.group("Devs"))
             let noUser = await storeError {
@@ -111,9 +111,9 @@ import Testing
         }
     }
 
-    @Test("joining more than the allowed number of groups is rejected with limitExceeded; re-adding is still fine")
-    func groupsPerUserLimit() async throws {
-        try await withStore { store throws in
+    @Test("joining more than the allowed number of groups is rejected with limitExceeded; re-adding is still fine", arguments: StoreKind.allCases)
+    func groupsPerUserLimit(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             for name in ["A", "B", "C"] {
                 try await store.insertGroup(Fixture.group(name))
@@ -138,9 +138,9 @@ import Testing
         }
     }
 
-    @Test("renaming a group carries its members, inline policies and attachments along")
-    func renameCarriesDependents() async throws {
-        try await withStore { store throws in
+    @Test("renaming a group carries its members, inline policies and attachments along", arguments: StoreKind.allCases)
+    func renameCarriesDependents(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             try await store.insertGroup(Fixture.group("Devs", path: "/eng/"))
             try await store.addUserToGroup(accountId: Fixture.accountId, groupName: "Devs", userName: "alice")
@@ -173,9 +173,9 @@ import Testing
         }
     }
 
-    @Test("a case-only rename and a path move are kept")
-    func caseOnlyRenameAndMove() async throws {
-        try await withStore { store throws in
+    @Test("a case-only rename and a path move are kept", arguments: StoreKind.allCases)
+    func caseOnlyRenameAndMove(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertGroup(Fixture.group("devs"))
             try await store.updateGroup(
                 accountId: Fixture.accountId, groupName: "devs", newGroupName: "DEVS", newPath: "/x/")
@@ -185,9 +185,9 @@ import Testing
         }
     }
 
-    @Test("renaming onto another group's name is rejected with alreadyExists; a missing group with notFound")
-    func renameConflicts() async throws {
-        try await withStore { store throws in
+    @Test("renaming onto another group's name is rejected with alreadyExists; a missing group with notFound", arguments: StoreKind.allCases)
+    func renameConflicts(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertGroup(Fixture.group("A"))
             try await store.insertGroup(Fixture.group("B"))
             let taken = await storeError {
@@ -204,9 +204,9 @@ import Testing
         }
     }
 
-    @Test("deleting a group with members is refused with conflict \"users\"; with policies, \"policies\"")
-    func groupWithDependentsCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting a group with members is refused with conflict \"users\"; with policies, \"policies\"", arguments: StoreKind.allCases)
+    func groupWithDependentsCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             try await store.insertGroup(Fixture.group("G"))
             try await store.addUserToGroup(accountId: Fixture.accountId, groupName: "G", userName: "alice")

@@ -1,14 +1,13 @@
 import Foundation
 import LatchkeyDomain
-@testable import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
-/// `renameUser` (UpdateUser) and the recorded last use of access keys (schema v4). `@testable` builds a file as the
-/// v3 release left it.
+/// `renameUser` (UpdateUser) and the recorded last use of access keys.
 @Suite struct UserRenameAndKeyUseStoreTests {
-    @Test("a rename carries keys, MFA device, group membership, inline and attached policies to the new name")
-    func renameCarriesChildren() async throws {
-        try await withStore { store throws in
+    @Test("a rename carries keys, MFA device, group membership, inline and attached policies to the new name", arguments: StoreKind.allCases)
+    func renameCarriesChildren(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice", tags: [ResourceTag(key: "team", value: "blue")]))
             try await store.insertAccessKey(Fixture.key("AKIAUSER000000000001", userName: "Alice"))
             try await store.insertMFADevice(Fixture.device("phone"))
@@ -48,9 +47,9 @@ import Testing
         }
     }
 
-    @Test("renaming onto another user's name (any case) is alreadyExists, a missing user notFound; a case-only rename and nil values work")
-    func renameConflicts() async throws {
-        try await withStore { store throws in
+    @Test("renaming onto another user's name (any case) is alreadyExists, a missing user notFound; a case-only rename and nil values work", arguments: StoreKind.allCases)
+    func renameConflicts(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice", path: "/eng/"))
             try await store.insertUser(Fixture.user("bob"))
             await #expect(throws: StoreError(.alreadyExists, "")) {
@@ -69,9 +68,9 @@ import Testing
         }
     }
 
-    @Test("recorded uses keep the latest per key, whatever the order; a missing key is skipped")
-    func recordedUsesKeepTheLatest() async throws {
-        try await withStore { store throws in
+    @Test("recorded uses keep the latest per key, whatever the order; a missing key is skipped", arguments: StoreKind.allCases)
+    func recordedUsesKeepTheLatest(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccessKey(Fixture.key("AKIAROOT000000000001"))
             #expect(try await store.accessKeyLastUse(id: "AKIAROOT000000000001") == nil)
             let later = AccessKeyUse(
@@ -89,33 +88,6 @@ import Testing
             #expect(try await store.accessKeyLastUse(id: "AKIAMISSING000000000") == nil)
             // The key itself reads back unchanged.
             #expect(try await store.accessKey(id: "AKIAROOT000000000001") == Fixture.key("AKIAROOT000000000001"))
-        }
-    }
-
-    @Test("a file left by the v3 release gains the last-used columns on open; its keys read as never used")
-    func v3FileUpgradesInPlace() async throws {
-        try await withTemporaryDirectory { directory throws in
-            let path = directory + "/latchkey.sqlite"
-            let created = Int64(Fixture.epoch.timeIntervalSince1970 * 1000)
-            try SQLiteIdentityStore.createFileForTesting(
-                path: path, upTo: "v3-federation",
-                sql: """
-                    INSERT INTO accounts (id, create_date) VALUES ('123456789012', \(created));
-                    INSERT INTO access_keys (access_key_id, account_id, user_name_key, status, create_date,
-                        sealed_secret)
-                    VALUES ('AKIAROOT000000000001', '123456789012', NULL, 'Active', \(created), x'00ff07');
-                    """
-            )
-            let store = try SQLiteIdentityStore(path: path)
-            defer { try? store.close() }
-            #expect(try await store.appliedMigrations() == SQLiteIdentityStore.migrationIdentifiers)
-            #expect(SQLiteIdentityStore.migrationIdentifiers.contains("v4-access-key-last-used"))
-            #expect(try await store.accessKeyLastUse(id: "AKIAROOT000000000001") == nil)
-            let use = AccessKeyUse(
-                accessKeyId: "AKIAROOT000000000001", date: Fixture.date(plusSeconds: 1), serviceName: "sts",
-                region: "us-east-1")
-            try await store.recordAccessKeyUses([use])
-            #expect(try await store.accessKeyLastUse(id: "AKIAROOT000000000001") == use)
         }
     }
 }

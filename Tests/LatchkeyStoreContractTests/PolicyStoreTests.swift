@@ -1,13 +1,13 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// Customer managed policies: insert, lookup by ARN, listing, tags, deletion.
 @Suite struct PolicyStoreTests {
-    @Test("an inserted policy reads back by ARN with v1 as default, zero counts and its update date at creation")
-    func insertedPolicyReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("an inserted policy reads back by ARN with v1 as default, zero counts and its update date at creation", arguments: StoreKind.allCases)
+    func insertedPolicyReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let policy = Fixture.policy("ReadOnly", path: "/team/", tags: [ResourceTag(key: "b", value: "2")])
             var given = policy
             given.defaultVersionId = "v9"
@@ -30,7 +30,7 @@ import Testing
 
     @Test(
         "a lookup by ARN ignores the name's case but needs the exact account and path",
-        arguments: [
+        arguments: StoreKind.allCases, [
             ("arn:aws:iam::123456789012:policy/team/readonly", true),
             ("arn:aws:iam::123456789012:policy/team/READONLY", true),
             ("arn:aws:iam::123456789012:policy/ReadOnly", false),
@@ -45,8 +45,9 @@ import Testing
             ("", false),
         ]
     )
-    func lookupByArn(arn: String, found: Bool) async throws {
-        try await withStore { store throws in
+    func lookupByArn(kind: StoreKind, example: (arn: String, found: Bool)) async throws {
+        let (arn, found) = example
+        try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "ReadOnly", path: "/team/")
             let policy = try await store.managedPolicy(arn: arn)
             #expect((policy != nil) == found)
@@ -54,9 +55,9 @@ import Testing
         }
     }
 
-    @Test("a policy name taken case-insensitively, even under another path, is rejected with alreadyExists")
-    func caseVariantNameIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a policy name taken case-insensitively, even under another path, is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func caseVariantNameIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "ReadOnly")
             var other = Fixture.policy("READONLY", path: "/other/")
             other.policyId = "ANPAOTHER00000000000"
@@ -68,9 +69,9 @@ import Testing
         }
     }
 
-    @Test("a duplicate policy ID is rejected with alreadyExists and leaves no version behind")
-    func duplicatePolicyIdIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a duplicate policy ID is rejected with alreadyExists and leaves no version behind", arguments: StoreKind.allCases)
+    func duplicatePolicyIdIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "A")
             var other = Fixture.policy("B")
             other.policyId = Fixture.policy("A").policyId
@@ -80,18 +81,18 @@ import Testing
         }
     }
 
-    @Test("a policy in a missing account is rejected with notFound")
-    func policyInMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a policy in a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func policyInMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let policy = Fixture.policy("A", accountId: Fixture.otherAccountId)
             let error = await storeError { try await store.insertManagedPolicy(policy, document: "{}") }
             #expect(error?.code == .notFound)
         }
     }
 
-    @Test("policies are filtered by path prefix, ordered by name case-insensitively, and optionally only attached")
-    func policiesAreFilteredAndOrdered() async throws {
-        try await withStore { store throws in
+    @Test("policies are filtered by path prefix, ordered by name case-insensitively, and optionally only attached", arguments: StoreKind.allCases)
+    func policiesAreFilteredAndOrdered(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "charlie", path: "/eng/")
             let bravo = try await Fixture.insertPolicy(store, "Bravo", path: "/eng/team/")
             try await Fixture.insertPolicy(store, "alpha", path: "/eng/")
@@ -116,9 +117,9 @@ import Testing
         }
     }
 
-    @Test("modifying a policy's tags keeps their order; a missing policy is rejected with notFound")
-    func tagsAreReplaced() async throws {
-        try await withStore { store throws in
+    @Test("modifying a policy's tags keeps their order; a missing policy is rejected with notFound", arguments: StoreKind.allCases)
+    func tagsAreReplaced(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             let tags = [ResourceTag(key: "z", value: ""), ResourceTag(key: "a", value: "b")]
             #expect(try await store.modifyManagedPolicyTags(policyArn: arn) { $0 = tags } == tags)
@@ -130,9 +131,9 @@ import Testing
         }
     }
 
-    @Test("deleting a policy removes it and its version; a policy of the same name starts again at v1")
-    func deleteRemovesPolicyAndVersion() async throws {
-        try await withStore { store throws in
+    @Test("deleting a policy removes it and its version; a policy of the same name starts again at v1", arguments: StoreKind.allCases)
+    func deleteRemovesPolicyAndVersion(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             try await store.deleteManagedPolicy(arn: Fixture.policyArn("p"))
             #expect(try await store.managedPolicy(arn: arn) == nil)
@@ -143,17 +144,17 @@ import Testing
         }
     }
 
-    @Test("deleting a missing policy is rejected with notFound")
-    func deletingMissingPolicyIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("deleting a missing policy is rejected with notFound", arguments: StoreKind.allCases)
+    func deletingMissingPolicyIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError { try await store.deleteManagedPolicy(arn: Fixture.policyArn("Ghost")) }
             #expect(error?.code == .notFound)
         }
     }
 
-    @Test("deleting an attached policy is refused with conflict \"attachments\", allowed once detached")
-    func attachedPolicyCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting an attached policy is refused with conflict \"attachments\", allowed once detached", arguments: StoreKind.allCases)
+    func attachedPolicyCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             try await store.insertGroup(Fixture.group("G"))
             try await store.attachPolicy(accountId: Fixture.accountId, owner: .group("G"), policyArn: arn)
@@ -165,9 +166,9 @@ import Testing
         }
     }
 
-    @Test("deleting a policy used as a boundary is refused with conflict \"permissions boundaries\"")
-    func boundaryPolicyCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting a policy used as a boundary is refused with conflict \"permissions boundaries\"", arguments: StoreKind.allCases)
+    func boundaryPolicyCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "Boundary")
             try await store.insertUser(Fixture.user("alice"))
             try await store.setPermissionsBoundary(
@@ -181,9 +182,9 @@ import Testing
         }
     }
 
-    @Test("deleting a policy with non-default versions is refused with conflict \"versions\"")
-    func policyWithVersionsCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting a policy with non-default versions is refused with conflict \"versions\"", arguments: StoreKind.allCases)
+    func policyWithVersionsCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             _ = try await store.createPolicyVersion(
                 policyArn: arn, document: "{}", setAsDefault: true, createDate: Fixture.date(plusSeconds: 900)

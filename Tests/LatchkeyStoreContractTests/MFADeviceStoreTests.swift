@@ -1,21 +1,21 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct MFADeviceStoreTests {
     private let serial = Fixture.serial("phone")
 
-    private func enable(_ store: SQLiteIdentityStore, user: String = "Alice", step: Int64 = 100) async throws {
+    private func enable(_ store: any LatchkeyStore, user: String = "Alice", step: Int64 = 100) async throws {
         try await store.enableMFADevice(
             accountId: Fixture.accountId, serialNumber: serial, userName: user,
             enableDate: Fixture.date(plusSeconds: 300), lastUsedStep: step
         )
     }
 
-    @Test("an inserted device reads back equal, seed bytes and tags intact")
-    func insertedDeviceReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("an inserted device reads back equal, seed bytes and tags intact", arguments: StoreKind.allCases)
+    func insertedDeviceReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let device = Fixture.device("phone")
             try await store.insertMFADevice(device)
             #expect(try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: serial) == device)
@@ -23,18 +23,18 @@ import Testing
         }
     }
 
-    @Test("a duplicate serial number is rejected with alreadyExists")
-    func duplicateSerialIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a duplicate serial number is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func duplicateSerialIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertMFADevice(Fixture.device("phone"))
             let error = await storeError { try await store.insertMFADevice(Fixture.device("phone")) }
             #expect(error?.code == .alreadyExists)
         }
     }
 
-    @Test("a device name differing only in case is rejected with alreadyExists, case kept")
-    func caseVariantDeviceNameIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a device name differing only in case is rejected with alreadyExists, case kept", arguments: StoreKind.allCases)
+    func caseVariantDeviceNameIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertMFADevice(Fixture.device("Phone"))
             let error = await storeError { try await store.insertMFADevice(Fixture.device("phone")) }
             #expect(error?.code == .alreadyExists)
@@ -42,9 +42,9 @@ import Testing
         }
     }
 
-    @Test("a device in a missing account is rejected with notFound")
-    func deviceInMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a device in a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func deviceInMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.insertMFADevice(Fixture.device("phone", accountId: Fixture.otherAccountId))
             }
@@ -52,9 +52,9 @@ import Testing
         }
     }
 
-    @Test("a device created already enabled for a missing user is rejected with notFound, storing nothing")
-    func deviceForMissingUserIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a device created already enabled for a missing user is rejected with notFound, storing nothing", arguments: StoreKind.allCases)
+    func deviceForMissingUserIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             var device = Fixture.device("phone")
             device.userName = "Ghost"
             device.enableDate = Fixture.epoch
@@ -64,9 +64,9 @@ import Testing
         }
     }
 
-    @Test("a device created already enabled reads back with its user in stored case")
-    func deviceCreatedEnabledReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("a device created already enabled reads back with its user in stored case", arguments: StoreKind.allCases)
+    func deviceCreatedEnabledReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             var device = Fixture.device("phone")
             device.userName = "Alice"
@@ -77,9 +77,9 @@ import Testing
         }
     }
 
-    @Test("devices are listed per account, ordered by serial number")
-    func devicesAreOrderedBySerial() async throws {
-        try await withStore { store throws in
+    @Test("devices are listed per account, ordered by serial number", arguments: StoreKind.allCases)
+    func devicesAreOrderedBySerial(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
             for name in ["zeta", "Alpha", "mid"] { try await store.insertMFADevice(Fixture.device(name)) }
             try await store.insertMFADevice(Fixture.device("other", accountId: Fixture.otherAccountId))
@@ -88,9 +88,9 @@ import Testing
         }
     }
 
-    @Test("enabling records the user, date and step; deactivating detaches and keeps the step")
-    func enableThenDeactivate() async throws {
-        try await withStore { store throws in
+    @Test("enabling records the user, date and step; deactivating detaches and keeps the step", arguments: StoreKind.allCases)
+    func enableThenDeactivate(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertMFADevice(Fixture.device("phone"))
             try await enable(store, user: "alice", step: 100)
@@ -106,9 +106,9 @@ import Testing
         }
     }
 
-    @Test("enabling a missing device or for a missing user is rejected with notFound")
-    func enableOfMissingIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("enabling a missing device or for a missing user is rejected with notFound", arguments: StoreKind.allCases)
+    func enableOfMissingIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             let noDevice = await storeError { try await enable(store) }
             #expect(noDevice?.code == .notFound)
@@ -119,9 +119,9 @@ import Testing
         }
     }
 
-    @Test("enabling an already enabled device is rejected with conflict, for anyone")
-    func enableOfEnabledDeviceIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("enabling an already enabled device is rejected with conflict, for anyone", arguments: StoreKind.allCases)
+    func enableOfEnabledDeviceIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertUser(Fixture.user("Bob"))
             try await store.insertMFADevice(Fixture.device("phone"))
@@ -134,9 +134,9 @@ import Testing
         }
     }
 
-    @Test("deactivating a missing or not-enabled device is rejected with notFound")
-    func deactivateOfMissingIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("deactivating a missing or not-enabled device is rejected with notFound", arguments: StoreKind.allCases)
+    func deactivateOfMissingIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let missing = await storeError {
                 try await store.deactivateMFADevice(accountId: Fixture.accountId, serialNumber: serial)
             }
@@ -149,9 +149,9 @@ import Testing
         }
     }
 
-    @Test("deleting an enabled device is refused with conflict; a detached one is deleted")
-    func deleteDevice() async throws {
-        try await withStore { store throws in
+    @Test("deleting an enabled device is refused with conflict; a detached one is deleted", arguments: StoreKind.allCases)
+    func deleteDevice(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertMFADevice(Fixture.device("phone"))
             try await enable(store)
@@ -169,9 +169,9 @@ import Testing
         }
     }
 
-    @Test("a step is accepted once; the same or an earlier step is refused and changes nothing")
-    func consumedStepIsNotReplayable() async throws {
-        try await withStore { store throws in
+    @Test("a step is accepted once; the same or an earlier step is refused and changes nothing", arguments: StoreKind.allCases)
+    func consumedStepIsNotReplayable(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertMFADevice(Fixture.device("phone"))
             #expect(try await store.consumeMFAStep(accountId: Fixture.accountId, serialNumber: serial, step: 50))
             #expect(try await !store.consumeMFAStep(accountId: Fixture.accountId, serialNumber: serial, step: 50))
@@ -181,9 +181,9 @@ import Testing
         }
     }
 
-    @Test("a step at or before the one recorded when enabling is refused")
-    func enableStepIsNotReplayable() async throws {
-        try await withStore { store throws in
+    @Test("a step at or before the one recorded when enabling is refused", arguments: StoreKind.allCases)
+    func enableStepIsNotReplayable(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertMFADevice(Fixture.device("phone"))
             try await enable(store, step: 100)
@@ -192,9 +192,9 @@ import Testing
         }
     }
 
-    @Test("consuming a step of a missing device is rejected with notFound")
-    func consumeOnMissingDeviceIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("consuming a step of a missing device is rejected with notFound", arguments: StoreKind.allCases)
+    func consumeOnMissingDeviceIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 _ = try await store.consumeMFAStep(accountId: Fixture.accountId, serialNumber: serial, step: 1)
             }
@@ -202,9 +202,9 @@ import Testing
         }
     }
 
-    @Test("50 concurrent consumers of the same step: exactly one wins")
-    func concurrentConsumersOfOneStep() async throws {
-        try await withStore { store throws in
+    @Test("50 concurrent consumers of the same step: exactly one wins", arguments: StoreKind.allCases)
+    func concurrentConsumersOfOneStep(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertMFADevice(Fixture.device("phone"))
             let serial = self.serial
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in

@@ -1,6 +1,6 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// Inline policies of users, roles and groups: every test runs for each owner kind.
@@ -11,9 +11,9 @@ import Testing
         InlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: name, document: document)
     }
 
-    @Test("a put policy reads back, with its owner's stored name; names list case-insensitively", arguments: owners)
-    func putPolicyReadsBack(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+    @Test("a put policy reads back, with its owner's stored name; names list case-insensitively", arguments: StoreKind.allCases, owners)
+    func putPolicyReadsBack(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             try await store.putInlinePolicy(inline(owner, "charlie", Fixture.document("c:*")))
             try await store.putInlinePolicy(inline(owner, "Bravo", Fixture.document("b:*")))
@@ -37,9 +37,9 @@ import Testing
     }
 
     @Test(
-        "putting a policy again replaces it, matched case-insensitively, taking the new name's case", arguments: owners)
-    func putReplaces(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+        "putting a policy again replaces it, matched case-insensitively, taking the new name's case", arguments: StoreKind.allCases, owners)
+    func putReplaces(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             try await store.putInlinePolicy(inline(owner, "Policy", "old"))
             try await store.putInlinePolicy(inline(owner, "POLICY", "new"))
@@ -49,9 +49,9 @@ import Testing
         }
     }
 
-    @Test("the same policy name under different owners names different policies")
-    func ownersAreSeparate() async throws {
-        try await withStore { store throws in
+    @Test("the same policy name under different owners names different policies", arguments: StoreKind.allCases)
+    func ownersAreSeparate(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let owners = try await Fixture.insertOwners(store, named: "Owner")
             for owner in owners { try await store.putInlinePolicy(inline(owner, "P", owner.kindName)) }
             try await store.deleteInlinePolicy(accountId: Fixture.accountId, owner: .role("Owner"), policyName: "P")
@@ -66,10 +66,10 @@ import Testing
     }
 
     @Test(
-        "every inline policy operation on a missing owner is rejected with notFound naming the owner", arguments: owners
+        "every inline policy operation on a missing owner is rejected with notFound naming the owner", arguments: StoreKind.allCases, owners
     )
-    func missingOwnerIsRejected(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+    func missingOwnerIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             let prefix = "\(owner.kindName) Owner"
             let put = await storeError { try await store.putInlinePolicy(inline(owner, "P")) }
             let get = await storeError {
@@ -88,9 +88,9 @@ import Testing
         }
     }
 
-    @Test("deleting a missing inline policy is rejected with notFound naming the policy", arguments: owners)
-    func deletingMissingPolicyIsRejected(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+    @Test("deleting a missing inline policy is rejected with notFound naming the policy", arguments: StoreKind.allCases, owners)
+    func deletingMissingPolicyIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             try await store.putInlinePolicy(inline(owner, "P"))
             try await store.deleteInlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: "p")
@@ -102,9 +102,9 @@ import Testing
         }
     }
 
-    @Test("the aggregate size quota counts every policy but the one replaced, white space not counted")
-    func aggregateSizeQuota() async throws {
-        try await withStore { store throws in
+    @Test("the aggregate size quota counts every policy but the one replaced, white space not counted", arguments: StoreKind.allCases)
+    func aggregateSizeQuota(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
             let owner = PolicyOwner.user("alice")
             try await store.putInlinePolicy(inline(owner, "A", "123456"), maxTotalSize: 10)

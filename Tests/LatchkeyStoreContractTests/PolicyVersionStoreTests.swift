@@ -1,13 +1,13 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// Managed policy versions: creation, the default, the five-version limit, deletion.
 @Suite struct PolicyVersionStoreTests {
-    @Test("a new version is numbered next; it becomes the default only when asked; the update date follows it")
-    func versionsAreNumberedAndDefaultMoves() async throws {
-        try await withStore { store throws in
+    @Test("a new version is numbered next; it becomes the default only when asked; the update date follows it", arguments: StoreKind.allCases)
+    func versionsAreNumberedAndDefaultMoves(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             let v2 = try await store.createPolicyVersion(
                 policyArn: arn, document: Fixture.document("a:B"), setAsDefault: false,
@@ -38,9 +38,9 @@ import Testing
         }
     }
 
-    @Test("setting the default version moves the flag; a missing version or policy is rejected with notFound")
-    func setDefaultVersion() async throws {
-        try await withStore { store throws in
+    @Test("setting the default version moves the flag; a missing version or policy is rejected with notFound", arguments: StoreKind.allCases)
+    func setDefaultVersion(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             _ = try await store.createPolicyVersion(
                 policyArn: arn, document: "{}", setAsDefault: false, createDate: Fixture.date(plusSeconds: 1)
@@ -62,9 +62,9 @@ import Testing
         }
     }
 
-    @Test("a missing version reads as nil; a missing policy is rejected with notFound")
-    func missingVersionReads() async throws {
-        try await withStore { store throws in
+    @Test("a missing version reads as nil; a missing policy is rejected with notFound", arguments: StoreKind.allCases)
+    func missingVersionReads(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             #expect(try await store.policyVersion(policyArn: arn, versionId: "v2") == nil)
             #expect(try await store.policyVersion(policyArn: arn, versionId: "garbage") == nil)
@@ -81,9 +81,9 @@ import Testing
         }
     }
 
-    @Test("a sixth version is rejected with limitExceeded; after a deletion numbers continue, never reused")
-    func fiveVersionLimit() async throws {
-        try await withStore { store throws in
+    @Test("a sixth version is rejected with limitExceeded; after a deletion numbers continue, never reused", arguments: StoreKind.allCases)
+    func fiveVersionLimit(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             for second in 1...4 {
                 _ = try await store.createPolicyVersion(
@@ -107,9 +107,9 @@ import Testing
         }
     }
 
-    @Test("a custom version limit is honoured")
-    func customVersionLimit() async throws {
-        try await withStore { store throws in
+    @Test("a custom version limit is honoured", arguments: StoreKind.allCases)
+    func customVersionLimit(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             let error = await storeError {
                 _ = try await store.createPolicyVersion(
@@ -120,9 +120,9 @@ import Testing
         }
     }
 
-    @Test("deleting the default version is refused with conflict \"default version\"; other versions go")
-    func defaultVersionCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting the default version is refused with conflict \"default version\"; other versions go", arguments: StoreKind.allCases)
+    func defaultVersionCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             _ = try await store.createPolicyVersion(
                 policyArn: arn, document: "{}", setAsDefault: false, createDate: Fixture.date(plusSeconds: 1)

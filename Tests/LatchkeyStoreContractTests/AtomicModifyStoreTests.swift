@@ -1,6 +1,6 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// The `modify...` contract of the store protocols ("No lost updates" in `IdentityStore`): the read, the caller's
@@ -37,9 +37,9 @@ import Testing
 
     // MARK: Concurrent changes all survive
 
-    @Test("concurrent modifyRole calls each adding a tag: every tag survives")
-    func concurrentRoleTagsAllSurvive() async throws {
-        try await withStore { store throws in
+    @Test("concurrent modifyRole calls each adding a tag: every tag survives", arguments: StoreKind.allCases)
+    func concurrentRoleTagsAllSurvive(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             try await Self.race { index in
                 try await store.modifyRole(accountId: Fixture.accountId, roleName: "Deployer") { role in
@@ -51,9 +51,9 @@ import Testing
         }
     }
 
-    @Test("a trust policy change racing tag changes on the same role is kept, and so are the tags")
-    func trustPolicyChangeRacingTagsIsKept() async throws {
-        try await withStore { store throws in
+    @Test("a trust policy change racing tag changes on the same role is kept, and so are the tags", arguments: StoreKind.allCases)
+    func trustPolicyChangeRacingTagsIsKept(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             let tightened = #"{"Version":"2012-10-17","Statement":[]}"#
             try await Self.race(Self.racers + 1) { index in
@@ -71,9 +71,9 @@ import Testing
         }
     }
 
-    @Test("concurrent modifyUser calls each adding a tag: every tag survives")
-    func concurrentUserTagsAllSurvive() async throws {
-        try await withStore { store throws in
+    @Test("concurrent modifyUser calls each adding a tag: every tag survives", arguments: StoreKind.allCases)
+    func concurrentUserTagsAllSurvive(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await Self.race { index in
                 try await store.modifyUser(accountId: Fixture.accountId, userName: "alice") { user in
@@ -85,9 +85,9 @@ import Testing
         }
     }
 
-    @Test("a boundary set while tags are being changed is kept: modifyRole and modifyUser never write the boundary")
-    func boundaryRacingTagsIsKept() async throws {
-        try await withStore { store throws in
+    @Test("a boundary set while tags are being changed is kept: modifyRole and modifyUser never write the boundary", arguments: StoreKind.allCases)
+    func boundaryRacingTagsIsKept(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let boundary = try await Fixture.insertPolicy(store, "Boundary")
             try await store.insertRole(Fixture.role("Deployer"))
             try await store.insertUser(Fixture.user("Alice"))
@@ -113,9 +113,9 @@ import Testing
         }
     }
 
-    @Test("concurrent modifyManagedPolicyTags calls each adding a tag: every tag survives")
-    func concurrentPolicyTagsAllSurvive() async throws {
-        try await withStore { store throws in
+    @Test("concurrent modifyManagedPolicyTags calls each adding a tag: every tag survives", arguments: StoreKind.allCases)
+    func concurrentPolicyTagsAllSurvive(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             try await Self.race { index in
                 try await store.modifyManagedPolicyTags(policyArn: arn) { $0.append(Self.tag(index)) }
@@ -124,9 +124,9 @@ import Testing
         }
     }
 
-    @Test("concurrent modifyOIDCProvider calls adding client IDs and removing one: all additions survive, the removal holds")
-    func concurrentOIDCClientIDsAllSurvive() async throws {
-        try await withStore { store throws in
+    @Test("concurrent modifyOIDCProvider calls adding client IDs and removing one: all additions survive, the removal holds", arguments: StoreKind.allCases)
+    func concurrentOIDCClientIDsAllSurvive(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let provider = FederationStoreTests.oidc()
             try await store.insertOIDCProvider(provider)
             try await Self.race(Self.racers + 1) { index in
@@ -145,9 +145,9 @@ import Testing
         }
     }
 
-    @Test("concurrent modifySAMLProvider calls, tags and a metadata change: all survive")
-    func concurrentSAMLChangesAllSurvive() async throws {
-        try await withStore { store throws in
+    @Test("concurrent modifySAMLProvider calls, tags and a metadata change: all survive", arguments: StoreKind.allCases)
+    func concurrentSAMLChangesAllSurvive(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertSAMLProvider(FederationStoreTests.saml("Okta"))
             try await Self.race(Self.racers + 1) { index in
                 try await store.modifySAMLProvider(accountId: Fixture.accountId, name: "okta") { stored in
@@ -166,9 +166,9 @@ import Testing
         }
     }
 
-    @Test("concurrent modifyOutboundFederation calls each adding a key: every key survives")
-    func concurrentOutboundChangesAllSurvive() async throws {
-        try await withStore { store throws in
+    @Test("concurrent modifyOutboundFederation calls each adding a key: every key survives", arguments: StoreKind.allCases)
+    func concurrentOutboundChangesAllSurvive(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await Self.race { index in
                 try await store.modifyOutboundFederation(accountId: Fixture.accountId) { state in
                     state.keys.append(
@@ -182,9 +182,9 @@ import Testing
         }
     }
 
-    @Test("a check made inside the change sees every earlier change: a cap of 10 tags is never overshot")
-    func capCheckedInsideTheChangeHolds() async throws {
-        try await withStore { store throws in
+    @Test("a check made inside the change sees every earlier change: a cap of 10 tags is never overshot", arguments: StoreKind.allCases)
+    func capCheckedInsideTheChangeHolds(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             let refusals = Counter()
             try await Self.race { index in
@@ -205,9 +205,9 @@ import Testing
 
     // MARK: A change that throws
 
-    @Test("a change that throws writes nothing and its error comes back unchanged, for every modify method")
-    func throwingChangeWritesNothing() async throws {
-        try await withStore { store throws in
+    @Test("a change that throws writes nothing and its error comes back unchanged, for every modify method", arguments: StoreKind.allCases)
+    func throwingChangeWritesNothing(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let role = Fixture.role("Deployer", description: "kept")
             try await store.insertRole(role)
             let user = Fixture.user("Alice", tags: [ResourceTag(key: "kept", value: "1")])
@@ -266,9 +266,9 @@ import Testing
         }
     }
 
-    @Test("a StoreError thrown by a change comes back as it was, not turned into unavailable")
-    func storeErrorFromChangeIsKept() async throws {
-        try await withStore { store throws in
+    @Test("a StoreError thrown by a change comes back as it was, not turned into unavailable", arguments: StoreKind.allCases)
+    func storeErrorFromChangeIsKept(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             let error = await storeError {
                 try await store.modifyRole(accountId: Fixture.accountId, roleName: "Deployer") { _ in
@@ -282,9 +282,9 @@ import Testing
 
     // MARK: Missing entities
 
-    @Test("modifying a missing entity is notFound and never calls the change")
-    func missingEntitiesAreNotFound() async throws {
-        try await withStore { store throws in
+    @Test("modifying a missing entity is notFound and never calls the change", arguments: StoreKind.allCases)
+    func missingEntitiesAreNotFound(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let change: @Sendable () -> Void = { Issue.record("a change was called for a missing entity") }
             var errors: [StoreError?] = []
             errors.append(await storeError {
@@ -313,9 +313,9 @@ import Testing
 
     // MARK: Quotas
 
-    @Test("concurrent OIDC provider inserts from 95 providers never exceed a quota of 100")
-    func oidcQuotaHoldsUnderConcurrency() async throws {
-        try await withStore { store throws in
+    @Test("concurrent OIDC provider inserts from 95 providers never exceed a quota of 100", arguments: StoreKind.allCases)
+    func oidcQuotaHoldsUnderConcurrency(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             for index in 0..<95 {
                 try await store.insertOIDCProvider(FederationStoreTests.oidc("existing-\(index).example.com"))
             }
@@ -335,9 +335,9 @@ import Testing
         }
     }
 
-    @Test("concurrent SAML provider inserts from 95 providers never exceed a quota of 100")
-    func samlQuotaHoldsUnderConcurrency() async throws {
-        try await withStore { store throws in
+    @Test("concurrent SAML provider inserts from 95 providers never exceed a quota of 100", arguments: StoreKind.allCases)
+    func samlQuotaHoldsUnderConcurrency(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             for index in 0..<95 {
                 try await store.insertSAMLProvider(FederationStoreTests.saml("Existing\(index)"))
             }
@@ -356,10 +356,9 @@ import Testing
         }
     }
 
-    @Test("concurrent first-account inserts on an empty store create exactly one account")
-    func firstAccountIsCreatedOnce() async throws {
-        try await withTemporaryDirectory { directory throws in
-            let store = try SQLiteIdentityStore(path: directory + "/latchkey.sqlite")
+    @Test("concurrent first-account inserts on an empty store create exactly one account", arguments: StoreKind.allCases)
+    func firstAccountIsCreatedOnce(kind: StoreKind) async throws {
+        try await kind.withEmptyStore { store throws in
             let outcomes = Outcomes()
             try await Self.race { index in
                 let id = String(100_000_000_000 + index)
@@ -372,9 +371,9 @@ import Testing
         }
     }
 
-    @Test("a full account refuses another provider with limitExceeded; a quota of nil means no quota")
-    func quotaIsCountedPerAccount() async throws {
-        try await withStore { store throws in
+    @Test("a full account refuses another provider with limitExceeded; a quota of nil means no quota", arguments: StoreKind.allCases)
+    func quotaIsCountedPerAccount(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertOIDCProvider(FederationStoreTests.oidc("a.example.com"), maxPerAccount: 1)
             let oidcError = await storeError {
                 try await store.insertOIDCProvider(FederationStoreTests.oidc("b.example.com"), maxPerAccount: 1)

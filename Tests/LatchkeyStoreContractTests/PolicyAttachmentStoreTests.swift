@@ -1,15 +1,15 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 /// Managed-policy attachments, their counts, and permissions boundaries.
 @Suite struct PolicyAttachmentStoreTests {
     static let owners: [PolicyOwner] = [.user("Owner"), .role("Owner"), .group("Owner")]
 
-    @Test("attached policies list by name with their ARNs; attaching again changes nothing", arguments: owners)
-    func attachAndList(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+    @Test("attached policies list by name with their ARNs; attaching again changes nothing", arguments: StoreKind.allCases, owners)
+    func attachAndList(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             let zeta = try await Fixture.insertPolicy(store, "zeta", path: "/z/")
             let alpha = try await Fixture.insertPolicy(store, "Alpha")
@@ -27,9 +27,9 @@ import Testing
         }
     }
 
-    @Test("the attachment count covers users, roles and groups and follows every attach and detach")
-    func attachmentCountStaysConsistent() async throws {
-        try await withStore { store throws in
+    @Test("the attachment count covers users, roles and groups and follows every attach and detach", arguments: StoreKind.allCases)
+    func attachmentCountStaysConsistent(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let owners = try await Fixture.insertOwners(store, named: "Owner")
             try await store.insertUser(Fixture.user("second"))
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -50,9 +50,9 @@ import Testing
         }
     }
 
-    @Test("detaching a policy that is not attached is rejected with notFound naming the attachment", arguments: owners)
-    func detachingUnattachedIsRejected(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+    @Test("detaching a policy that is not attached is rejected with notFound naming the attachment", arguments: StoreKind.allCases, owners)
+    func detachingUnattachedIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             let arn = try await Fixture.insertPolicy(store, "P")
             let error = await storeError {
@@ -64,9 +64,9 @@ import Testing
     }
 
     @Test(
-        "attachment operations with a missing owner or policy are rejected with notFound naming it", arguments: owners)
-    func missingOwnerOrPolicyIsRejected(owner: PolicyOwner) async throws {
-        try await withStore { store throws in
+        "attachment operations with a missing owner or policy are rejected with notFound naming it", arguments: StoreKind.allCases, owners)
+    func missingOwnerOrPolicyIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
             let noOwner = await storeError {
                 try await store.attachPolicy(accountId: Fixture.accountId, owner: owner, policyArn: arn)
@@ -92,9 +92,9 @@ import Testing
         }
     }
 
-    @Test("a policy of another hosted account cannot be attached")
-    func otherAccountsPolicyIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a policy of another hosted account cannot be attached", arguments: StoreKind.allCases)
+    func otherAccountsPolicyIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
             try await store.insertManagedPolicy(
                 Fixture.policy("Theirs", accountId: Fixture.otherAccountId), document: "{}")
@@ -108,9 +108,9 @@ import Testing
         }
     }
 
-    @Test("attaching past the quota is rejected with limitExceeded; re-attaching at the quota is fine")
-    func attachmentQuota() async throws {
-        try await withStore { store throws in
+    @Test("attaching past the quota is rejected with limitExceeded; re-attaching at the quota is fine", arguments: StoreKind.allCases)
+    func attachmentQuota(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
             let first = try await Fixture.insertPolicy(store, "A")
             let second = try await Fixture.insertPolicy(store, "B")
@@ -130,11 +130,11 @@ import Testing
 
     @Test(
         "a boundary is stored as the policy's canonical ARN, counted, and cleared",
-        arguments: [
+        arguments: StoreKind.allCases, [
             PolicyPrincipal.user("Owner"), .role("Owner"),
         ])
-    func boundaryIsSetAndCleared(principal: PolicyPrincipal) async throws {
-        try await withStore { store throws in
+    func boundaryIsSetAndCleared(kind: StoreKind, principal: PolicyPrincipal) async throws {
+        try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
             let arn = try await Fixture.insertPolicy(store, "Boundary", path: "/b/")
             try await store.setPermissionsBoundary(
@@ -155,9 +155,9 @@ import Testing
         }
     }
 
-    @Test("setting a boundary on a missing principal, or to a missing policy, is rejected with notFound")
-    func boundaryWithMissingEntitiesIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("setting a boundary on a missing principal, or to a missing policy, is rejected with notFound", arguments: StoreKind.allCases)
+    func boundaryWithMissingEntitiesIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "Boundary")
             let noUser = await storeError {
                 try await store.setPermissionsBoundary(
@@ -177,7 +177,7 @@ import Testing
         }
     }
 
-    private func boundary(of principal: PolicyPrincipal, in store: SQLiteIdentityStore) async throws -> String? {
+    private func boundary(of principal: PolicyPrincipal, in store: any LatchkeyStore) async throws -> String? {
         switch principal {
         case .user(let name): try await store.user(accountId: Fixture.accountId, userName: name)?.permissionsBoundaryArn
         case .role(let name): try await store.role(accountId: Fixture.accountId, roleName: name)?.permissionsBoundaryArn

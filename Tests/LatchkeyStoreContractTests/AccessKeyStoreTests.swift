@@ -1,12 +1,12 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct AccessKeyStoreTests {
-    @Test("user and root keys read back equal, sealed secret bytes intact")
-    func insertedKeysReadBack() async throws {
-        try await withStore { store throws in
+    @Test("user and root keys read back equal, sealed secret bytes intact", arguments: StoreKind.allCases)
+    func insertedKeysReadBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             let userKey = Fixture.key("AKIAUSER000000000001", userName: "Alice", status: .inactive)
             let rootKey = Fixture.key("AKIAROOT000000000001")
@@ -18,27 +18,27 @@ import Testing
         }
     }
 
-    @Test("a key's user name comes back in the user's stored case")
-    func keyUserNameUsesStoredCase() async throws {
-        try await withStore { store throws in
+    @Test("a key's user name comes back in the user's stored case", arguments: StoreKind.allCases)
+    func keyUserNameUsesStoredCase(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertAccessKey(Fixture.key("AKIAUSER000000000001", userName: "ALICE"))
             #expect(try await store.accessKey(id: "AKIAUSER000000000001")?.userName == "Alice")
         }
     }
 
-    @Test("a duplicate key ID is rejected with alreadyExists")
-    func duplicateKeyIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a duplicate key ID is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func duplicateKeyIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccessKey(Fixture.key("AKIAROOT000000000001"))
             let error = await storeError { try await store.insertAccessKey(Fixture.key("AKIAROOT000000000001")) }
             #expect(error?.code == .alreadyExists)
         }
     }
 
-    @Test("a key for a missing user is rejected with notFound and leaves nothing behind")
-    func keyForMissingUserLeavesNothing() async throws {
-        try await withStore { store throws in
+    @Test("a key for a missing user is rejected with notFound and leaves nothing behind", arguments: StoreKind.allCases)
+    func keyForMissingUserLeavesNothing(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.insertAccessKey(Fixture.key("AKIAGHOST00000000001", userName: "Ghost"))
             }
@@ -48,9 +48,9 @@ import Testing
         }
     }
 
-    @Test("a key for a missing account is rejected with notFound")
-    func keyForMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a key for a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func keyForMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.insertAccessKey(Fixture.key("AKIAOTHER00000000001", accountId: Fixture.otherAccountId))
             }
@@ -59,9 +59,9 @@ import Testing
         }
     }
 
-    @Test("keys are listed per owner, ordered by creation date")
-    func keysAreListedPerOwnerInCreationOrder() async throws {
-        try await withStore { store throws in
+    @Test("keys are listed per owner, ordered by creation date", arguments: StoreKind.allCases)
+    func keysAreListedPerOwnerInCreationOrder(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             try await store.insertUser(Fixture.user("Bob"))
             try await store.insertAccessKey(Fixture.key("AKIAA2", userName: "Alice", createdAfter: 20))
@@ -78,9 +78,9 @@ import Testing
         }
     }
 
-    @Test("a status update is stored; a missing key is rejected with notFound")
-    func statusUpdate() async throws {
-        try await withStore { store throws in
+    @Test("a status update is stored; a missing key is rejected with notFound", arguments: StoreKind.allCases)
+    func statusUpdate(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccessKey(Fixture.key("AKIAROOT000000000001"))
             try await store.updateAccessKeyStatus(id: "AKIAROOT000000000001", status: .inactive)
             #expect(try await store.accessKey(id: "AKIAROOT000000000001")?.status == .inactive)
@@ -91,9 +91,9 @@ import Testing
         }
     }
 
-    @Test("a deleted key is gone; deleting a missing key is rejected with notFound")
-    func deleteKey() async throws {
-        try await withStore { store throws in
+    @Test("a deleted key is gone; deleting a missing key is rejected with notFound", arguments: StoreKind.allCases)
+    func deleteKey(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccessKey(Fixture.key("AKIAROOT000000000001"))
             try await store.deleteAccessKey(id: "AKIAROOT000000000001")
             #expect(try await store.accessKey(id: "AKIAROOT000000000001") == nil)
@@ -102,9 +102,9 @@ import Testing
         }
     }
 
-    @Test("putRootAccessKey inserts, then replaces idempotently")
-    func putRootKeyIsIdempotent() async throws {
-        try await withStore { store throws in
+    @Test("putRootAccessKey inserts, then replaces idempotently", arguments: StoreKind.allCases)
+    func putRootKeyIsIdempotent(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let key = Fixture.key("AKIABOOT000000000001")
             try await store.putRootAccessKey(key)
             try await store.putRootAccessKey(key)
@@ -118,9 +118,9 @@ import Testing
         }
     }
 
-    @Test("putRootAccessKey refuses an ID owned by another account with conflict")
-    func putRootKeyOfAnotherAccountIsRefused() async throws {
-        try await withStore { store throws in
+    @Test("putRootAccessKey refuses an ID owned by another account with conflict", arguments: StoreKind.allCases)
+    func putRootKeyOfAnotherAccountIsRefused(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertAccount(Account(id: Fixture.otherAccountId, createDate: Fixture.epoch))
             let theirs = Fixture.key("AKIATHEIRS0000000001", accountId: Fixture.otherAccountId)
             try await store.putRootAccessKey(theirs)
@@ -130,9 +130,9 @@ import Testing
         }
     }
 
-    @Test("putRootAccessKey refuses an ID owned by a user with conflict")
-    func putRootKeyOfAUserIsRefused() async throws {
-        try await withStore { store throws in
+    @Test("putRootAccessKey refuses an ID owned by a user with conflict", arguments: StoreKind.allCases)
+    func putRootKeyOfAUserIsRefused(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             let userKey = Fixture.key("AKIAUSER000000000001", userName: "Alice")
             try await store.insertAccessKey(userKey)
@@ -142,9 +142,9 @@ import Testing
         }
     }
 
-    @Test("putRootAccessKey refuses a key that names a user with conflict, storing nothing")
-    func putRootKeyNamingAUserIsRefused() async throws {
-        try await withStore { store throws in
+    @Test("putRootAccessKey refuses a key that names a user with conflict, storing nothing", arguments: StoreKind.allCases)
+    func putRootKeyNamingAUserIsRefused(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
             let error = await storeError {
                 try await store.putRootAccessKey(Fixture.key("AKIAUSER000000000001", userName: "Alice"))
@@ -154,9 +154,9 @@ import Testing
         }
     }
 
-    @Test("putRootAccessKey for a missing account is rejected with notFound")
-    func putRootKeyForMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("putRootAccessKey for a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func putRootKeyForMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.putRootAccessKey(Fixture.key("AKIAOTHER00000000001", accountId: Fixture.otherAccountId))
             }

@@ -1,6 +1,6 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct FederationStoreTests {
@@ -18,9 +18,9 @@ import Testing
             validUntil: Date(timeIntervalSince1970: 1_900_000_000), tags: [], createDate: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
-    @Test("an OIDC provider reads back equal, keyed by its identity with the port")
-    func oidcProviderReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("an OIDC provider reads back equal, keyed by its identity with the port", arguments: StoreKind.allCases)
+    func oidcProviderReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let provider = Self.oidc()
             try await store.insertOIDCProvider(provider)
             #expect(try await store.oidcProvider(accountId: Fixture.accountId, identity: provider.identity) == provider)
@@ -29,18 +29,18 @@ import Testing
         }
     }
 
-    @Test("a second OIDC provider with the same identity is rejected with alreadyExists")
-    func duplicateOIDCProviderIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a second OIDC provider with the same identity is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func duplicateOIDCProviderIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertOIDCProvider(Self.oidc())
             let error = await storeError { try await store.insertOIDCProvider(Self.oidc()) }
             #expect(error?.code == .alreadyExists)
         }
     }
 
-    @Test("modifying an OIDC provider writes client IDs, thumbprints and tags (not its URL or date); a delete removes it")
-    func oidcProviderUpdatesAndDeletes() async throws {
-        try await withStore { store throws in
+    @Test("modifying an OIDC provider writes client IDs, thumbprints and tags (not its URL or date); a delete removes it", arguments: StoreKind.allCases)
+    func oidcProviderUpdatesAndDeletes(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             var provider = Self.oidc()
             try await store.insertOIDCProvider(provider)
             provider.clientIDs = ["only"]
@@ -65,9 +65,9 @@ import Testing
         }
     }
 
-    @Test("an OIDC provider for an account that does not exist is notFound")
-    func oidcProviderNeedsAccount() async throws {
-        try await withStore { store throws in
+    @Test("an OIDC provider for an account that does not exist is notFound", arguments: StoreKind.allCases)
+    func oidcProviderNeedsAccount(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             var provider = Self.oidc()
             provider.accountId = "999999999999"
             let error = await storeError { try await store.insertOIDCProvider(provider) }
@@ -75,9 +75,9 @@ import Testing
         }
     }
 
-    @Test("a SAML provider reads back with its certificates, looked up by name ignoring case")
-    func samlProviderReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("a SAML provider reads back with its certificates, looked up by name ignoring case", arguments: StoreKind.allCases)
+    func samlProviderReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let provider = Self.saml()
             try await store.insertSAMLProvider(provider)
             #expect(try await store.samlProvider(accountId: Fixture.accountId, name: "okta") == provider)
@@ -100,9 +100,9 @@ import Testing
         }
     }
 
-    @Test("outbound federation state and keys are saved, replaced and read back in creation order")
-    func outboundFederationRoundTrips() async throws {
-        try await withStore { store throws in
+    @Test("outbound federation state and keys are saved, replaced and read back in creation order", arguments: StoreKind.allCases)
+    func outboundFederationRoundTrips(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             #expect(try await store.outboundFederation(accountId: Fixture.accountId) == nil)
             let first = OutboundSigningKeyRecord(
                 keyId: "k1", algorithm: "RS256", sealedPrivateKey: [1, 2, 3], createdAt: Date(timeIntervalSince1970: 100))

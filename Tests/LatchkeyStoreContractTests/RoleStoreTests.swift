@@ -1,12 +1,12 @@
 import Foundation
 import LatchkeyDomain
-import LatchkeySQLite
+import LatchkeyTestSupport
 import Testing
 
 @Suite struct RoleStoreTests {
-    @Test("an inserted role reads back equal, with trust policy text, duration, boundary and tags in order")
-    func insertedRoleReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("an inserted role reads back equal, with trust policy text, duration, boundary and tags in order", arguments: StoreKind.allCases)
+    func insertedRoleReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             var role = Fixture.role("Deployer", path: "/ci/", description: "deploys things")
             role.assumeRolePolicyDocument = "{ \"Version\" : \"2012-10-17\",\n \"Statement\": [] }"
             role.maxSessionDuration = 43200
@@ -19,9 +19,9 @@ import Testing
         }
     }
 
-    @Test("a role without description or boundary reads back with nil and the default duration")
-    func minimalRoleReadsBack() async throws {
-        try await withStore { store throws in
+    @Test("a role without description or boundary reads back with nil and the default duration", arguments: StoreKind.allCases)
+    func minimalRoleReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Plain"))
             let found = try await store.role(accountId: Fixture.accountId, roleName: "Plain")
             #expect(found?.description == nil)
@@ -30,18 +30,18 @@ import Testing
         }
     }
 
-    @Test("a lookup by name ignores case and returns the name as created")
-    func lookupIgnoresCaseKeepsCase() async throws {
-        try await withStore { store throws in
+    @Test("a lookup by name ignores case and returns the name as created", arguments: StoreKind.allCases)
+    func lookupIgnoresCaseKeepsCase(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             #expect(try await store.role(accountId: Fixture.accountId, roleName: "dEPLOYER")?.roleName == "Deployer")
             #expect(try await store.role(accountId: Fixture.accountId, roleName: "Other") == nil)
         }
     }
 
-    @Test("a role name differing only in case is rejected with alreadyExists")
-    func caseVariantRoleNameIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a role name differing only in case is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func caseVariantRoleNameIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             var other = Fixture.role("DEPLOYER", path: "/elsewhere/")
             other.roleId = "AROAOTHER00000000000"
@@ -52,9 +52,9 @@ import Testing
         }
     }
 
-    @Test("a duplicate role ID is rejected with alreadyExists")
-    func duplicateRoleIdIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a duplicate role ID is rejected with alreadyExists", arguments: StoreKind.allCases)
+    func duplicateRoleIdIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("A"))
             var other = Fixture.role("B")
             other.roleId = Fixture.role("A").roleId
@@ -63,9 +63,9 @@ import Testing
         }
     }
 
-    @Test("a role in a missing account is rejected with notFound")
-    func roleInMissingAccountIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("a role in a missing account is rejected with notFound", arguments: StoreKind.allCases)
+    func roleInMissingAccountIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.insertRole(Fixture.role("A", accountId: Fixture.otherAccountId))
             }
@@ -73,18 +73,18 @@ import Testing
         }
     }
 
-    @Test("a user and a role may share a name: they are separate namespaces")
-    func userAndRoleMayShareName() async throws {
-        try await withStore { store throws in
+    @Test("a user and a role may share a name: they are separate namespaces", arguments: StoreKind.allCases)
+    func userAndRoleMayShareName(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("shared"))
             try await store.insertRole(Fixture.role("shared"))
             #expect(try await store.role(accountId: Fixture.accountId, roleName: "shared") != nil)
         }
     }
 
-    @Test("roles are filtered by path prefix (literally, case-sensitively) and ordered by name case-insensitively")
-    func rolesAreFilteredAndOrdered() async throws {
-        try await withStore { store throws in
+    @Test("roles are filtered by path prefix (literally, case-sensitively) and ordered by name case-insensitively", arguments: StoreKind.allCases)
+    func rolesAreFilteredAndOrdered(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("carol", path: "/eng/"))
             try await store.insertRole(Fixture.role("Bob", path: "/eng/team/"))
             try await store.insertRole(Fixture.role("alice", path: "/eng/"))
@@ -100,9 +100,9 @@ import Testing
         }
     }
 
-    @Test("modifying a role writes its description, session duration, trust policy and tags, and ignores changes to its name, ID, path, creation date and boundary")
-    func modifyWritesMutableFields() async throws {
-        try await withStore { store throws in
+    @Test("modifying a role writes its description, session duration, trust policy and tags, and ignores changes to its name, ID, path, creation date and boundary", arguments: StoreKind.allCases)
+    func modifyWritesMutableFields(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let original = Fixture.role("Deployer", path: "/ci/", description: "old")
             try await store.insertRole(original)
             let returned = try await store.modifyRole(accountId: Fixture.accountId, roleName: "DEPLOYER") { role in
@@ -126,9 +126,9 @@ import Testing
         }
     }
 
-    @Test("modifying a missing role is rejected with notFound, without calling the change")
-    func modifyingMissingRoleIsRejected() async throws {
-        try await withStore { store throws in
+    @Test("modifying a missing role is rejected with notFound, without calling the change", arguments: StoreKind.allCases)
+    func modifyingMissingRoleIsRejected(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             let error = await storeError {
                 try await store.modifyRole(accountId: Fixture.accountId, roleName: "Ghost") { _ in
                     Issue.record("the change of a missing role was called")
@@ -138,9 +138,9 @@ import Testing
         }
     }
 
-    @Test("deleting a role removes it; deleting it again is rejected with notFound")
-    func deleteRemovesRole() async throws {
-        try await withStore { store throws in
+    @Test("deleting a role removes it; deleting it again is rejected with notFound", arguments: StoreKind.allCases)
+    func deleteRemovesRole(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
             try await store.deleteRole(accountId: Fixture.accountId, roleName: "DEPLOYER")
             #expect(try await store.role(accountId: Fixture.accountId, roleName: "Deployer") == nil)
@@ -151,9 +151,9 @@ import Testing
         }
     }
 
-    @Test("deleting a role with an inline policy is refused with conflict \"policies\", allowed once it is gone")
-    func roleWithInlinePolicyCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting a role with an inline policy is refused with conflict \"policies\", allowed once it is gone", arguments: StoreKind.allCases)
+    func roleWithInlinePolicyCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
             let inline = InlinePolicy(
                 accountId: Fixture.accountId, owner: .role("R"), policyName: "P", document: Fixture.document("s3:*")
@@ -168,9 +168,9 @@ import Testing
         }
     }
 
-    @Test("deleting a role with an attached policy is refused with conflict \"policies\", allowed once detached")
-    func roleWithAttachedPolicyCannotBeDeleted() async throws {
-        try await withStore { store throws in
+    @Test("deleting a role with an attached policy is refused with conflict \"policies\", allowed once detached", arguments: StoreKind.allCases)
+    func roleWithAttachedPolicyCannotBeDeleted(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
             let arn = try await Fixture.insertPolicy(store, "ReadOnly")
             try await store.attachPolicy(accountId: Fixture.accountId, owner: .role("R"), policyArn: arn)
@@ -183,9 +183,9 @@ import Testing
         }
     }
 
-    @Test("a role whose boundary is set is still deletable, and the boundary count drops")
-    func roleWithBoundaryIsDeletable() async throws {
-        try await withStore { store throws in
+    @Test("a role whose boundary is set is still deletable, and the boundary count drops", arguments: StoreKind.allCases)
+    func roleWithBoundaryIsDeletable(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
             let arn = try await Fixture.insertPolicy(store, "Boundary")
             try await store.setPermissionsBoundary(accountId: Fixture.accountId, principal: .role("R"), policyArn: arn)
