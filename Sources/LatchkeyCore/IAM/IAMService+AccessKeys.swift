@@ -1,6 +1,6 @@
 public import Foundation
-public import LatchkeyModel
 public import LatchkeyDomain
+public import LatchkeyModel
 import LatchkeyTokens
 
 extension IAMService {
@@ -72,11 +72,14 @@ extension IAMService {
     }
 
     /// `ListAccessKeys`: the named user's keys, or the caller's own.
-    public func listAccessKeys(_ input: ListAccessKeysInput, caller: Caller) async throws(STSError) -> ListAccessKeysOutput {
+    public func listAccessKeys(_ input: ListAccessKeysInput, caller: Caller) async throws(STSError)
+        -> ListAccessKeysOutput
+    {
         try await authorize(caller, action: "ListAccessKeys", resource: try ownerArn(caller, input.userName))
         let owner = try await keyOwner(caller: caller, userName: input.userName)
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
-        let page = try page(keys, listing: "ListAccessKeys", key: { $0.accessKeyId }, marker: input.marker, maxItems: input.maxItems)
+        let page = try page(
+            keys, listing: "ListAccessKeys", key: { $0.accessKeyId }, marker: input.marker, maxItems: input.maxItems)
         return ListAccessKeysOutput(
             accessKeyMetadata: page.items.map(\.wireMetadata), isTruncated: page.isTruncated, marker: page.marker)
     }
@@ -132,7 +135,9 @@ extension IAMService {
         return GetAccessKeyLastUsedOutput(userName: key.userName, accessKeyLastUsed: IAM.AccessKeyLastUsed(lastUse))
     }
 
-    private func ownedKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError) -> AccessKeyRecord {
+    private func ownedKey(caller: Caller, userName: String?, accessKeyId: String) async throws(STSError)
+        -> AccessKeyRecord
+    {
         let owner = try await keyOwner(caller: caller, userName: userName)
         guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
             key.accountId == caller.accountId,

@@ -1,9 +1,11 @@
-public import LatchkeyModel
 public import LatchkeyDomain
+public import LatchkeyModel
 
 extension IAMService {
     /// `PutGroupPolicy`: creates or replaces an inline policy; the document is parsed as an identity policy.
-    public func putGroupPolicy(_ input: PutGroupPolicyInput, caller: Caller) async throws(STSError) -> PutGroupPolicyOutput {
+    public func putGroupPolicy(_ input: PutGroupPolicyInput, caller: Caller) async throws(STSError)
+        -> PutGroupPolicyOutput
+    {
         try await authorize(caller, action: "PutGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
         try await putOwnedInlinePolicy(
             caller: caller, owner: .group(input.groupName), policyName: input.policyName,
@@ -12,9 +14,12 @@ extension IAMService {
     }
 
     /// `GetGroupPolicy`: the document as stored (as the caller gave it), URL-encoded as IAM sends it.
-    public func getGroupPolicy(_ input: GetGroupPolicyInput, caller: Caller) async throws(STSError) -> GetGroupPolicyOutput {
+    public func getGroupPolicy(_ input: GetGroupPolicyInput, caller: Caller) async throws(STSError)
+        -> GetGroupPolicyOutput
+    {
         try await authorize(caller, action: "GetGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
-        let policy = try await ownedInlinePolicy(caller: caller, owner: .group(input.groupName), policyName: input.policyName)
+        let policy = try await ownedInlinePolicy(
+            caller: caller, owner: .group(input.groupName), policyName: input.policyName)
         return GetGroupPolicyOutput(
             groupName: policy.owner.name, policyName: policy.policyName,
             policyDocument: PolicyDocumentEncoding.encode(policy.document))

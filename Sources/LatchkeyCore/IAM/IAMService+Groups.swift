@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-public import LatchkeyDomain
 import LatchkeyTokens
 
 extension IAMService {
@@ -15,7 +15,9 @@ extension IAMService {
     }
 
     /// `CreateGroup`.
-    public func createGroup(_ input: CreateGroupInput, caller: Caller, now: Date) async throws(STSError) -> CreateGroupOutput {
+    public func createGroup(_ input: CreateGroupInput, caller: Caller, now: Date) async throws(STSError)
+        -> CreateGroupOutput
+    {
         let groupName = input.groupName
         let path = input.path ?? "/"
         try await authorize(caller, action: "CreateGroup", resource: groupArn(caller.accountId, groupName, path: path))
@@ -35,11 +37,14 @@ extension IAMService {
         let groupName = input.groupName
         try await authorize(caller, action: "GetGroup", resource: groupArn(caller.accountId, groupName))
         let group = try await requireGroup(caller.accountId, groupName)
-        let users = try await storeCall({ try await store.usersInGroup(accountId: caller.accountId, groupName: groupName) }) {
+        let users = try await storeCall({
+            try await store.usersInGroup(accountId: caller.accountId, groupName: groupName)
+        }) {
             error in error.code == .notFound ? Self.noSuchOwner(.group(groupName)) : nil
         }
         let page = try page(
-            users, listing: "GetGroup", key: { $0.userName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+            users, listing: "GetGroup", key: { $0.userName.lowercased() }, marker: input.marker,
+            maxItems: input.maxItems)
         return GetGroupOutput(
             group: group.wire, users: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated,
             marker: page.marker)
@@ -52,7 +57,8 @@ extension IAMService {
             try await store.groups(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
         })
         let page = try page(
-            groups, listing: "ListGroups", key: { $0.groupName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
+            groups, listing: "ListGroups", key: { $0.groupName.lowercased() }, marker: input.marker,
+            maxItems: input.maxItems)
         return ListGroupsOutput(groups: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
@@ -105,12 +111,15 @@ extension IAMService {
     }
 
     /// `AddUserToGroup`: adding a member again changes nothing; a user may be in at most 10 groups.
-    public func addUserToGroup(_ input: AddUserToGroupInput, caller: Caller) async throws(STSError) -> AddUserToGroupOutput {
+    public func addUserToGroup(_ input: AddUserToGroupInput, caller: Caller) async throws(STSError)
+        -> AddUserToGroupOutput
+    {
         let (groupName, userName) = (input.groupName, input.userName)
         try await authorize(caller, action: "AddUserToGroup", resource: groupArn(caller.accountId, groupName))
         try await storeCall({
             try await store.addUserToGroup(
-                accountId: caller.accountId, groupName: groupName, userName: userName, maxGroupsPerUser: Self.maxGroupsPerUser)
+                accountId: caller.accountId, groupName: groupName, userName: userName,
+                maxGroupsPerUser: Self.maxGroupsPerUser)
         }) { error in
             switch error.code {
             case .notFound:
@@ -148,13 +157,16 @@ extension IAMService {
     {
         let userName = input.userName
         try await authorize(caller, action: "ListGroupsForUser", resource: userArn(caller.accountId, userName))
-        let groups = try await storeCall({ try await store.groupsForUser(accountId: caller.accountId, userName: userName) }) {
+        let groups = try await storeCall({
+            try await store.groupsForUser(accountId: caller.accountId, userName: userName)
+        }) {
             error in error.code == .notFound ? noSuchUser(userName) : nil
         }
         let page = try page(
             groups, listing: "ListGroupsForUser", key: { $0.groupName.lowercased() }, marker: input.marker,
             maxItems: input.maxItems)
-        return ListGroupsForUserOutput(groups: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
+        return ListGroupsForUserOutput(
+            groups: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// Loads a group of the account or throws `NoSuchEntity`.

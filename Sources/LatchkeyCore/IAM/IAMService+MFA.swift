@@ -1,8 +1,8 @@
 public import Foundation
 import LatchkeyBase
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyQRCode
-public import LatchkeyDomain
 import LatchkeyTokens
 
 extension IAMService {
@@ -36,10 +36,13 @@ extension IAMService {
         guard name.utf16.count <= 226 else {
             throw STSError(
                 .validationError,
-                "1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226")
+                "1 validation error detected: Value at 'virtualMFADeviceName' failed to satisfy constraint: Member must have length less than or equal to 226"
+            )
         }
         guard serial.utf16.count <= 256 else {
-            throw STSError(.invalidInput, "The serial number \(serial) would be longer than 256 characters; use a shorter path or name.")
+            throw STSError(
+                .invalidInput,
+                "The serial number \(serial) would be longer than 256 characters; use a shorter path or name.")
         }
         try Self.checkTagKeysUnique(tags)
         let seed = TOTP.generateSecret()
@@ -81,7 +84,10 @@ extension IAMService {
         let (code1, code2) = (input.authenticationCode1, input.authenticationCode2)
         try await authorize(caller, action: "EnableMFADevice", resource: userArn(caller.accountId, userName))
         let user = try await requireUser(caller.accountId, userName)
-        guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) })
+        guard
+            let device = try await storeCall({
+                try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber)
+            })
         else { throw noSuchDevice(serialNumber) }
         if device.userName != nil {
             throw STSError(.entityAlreadyExists, "MFA Device is already in use.")
@@ -124,17 +130,24 @@ extension IAMService {
         let (userName, serialNumber) = (input.userName, input.serialNumber)
         try await authorize(caller, action: "DeactivateMFADevice", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
-        guard let device = try await storeCall({ try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber) }),
+        guard
+            let device = try await storeCall({
+                try await store.mfaDevice(accountId: caller.accountId, serialNumber: serialNumber)
+            }),
             let enabledFor = device.userName, enabledFor.lowercased() == owner?.lowercased()
         else { throw noSuchDevice(serialNumber) }
-        try await storeCall({ try await store.deactivateMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
+        try await storeCall({
+            try await store.deactivateMFADevice(accountId: caller.accountId, serialNumber: serialNumber)
+        }) {
             error in error.code == .notFound ? noSuchDevice(serialNumber) : nil
         }
         return DeactivateMFADeviceOutput()
     }
 
     /// `ListMFADevices`: the devices enabled for a user (the caller when omitted).
-    public func listMFADevices(_ input: ListMFADevicesInput, caller: Caller) async throws(STSError) -> ListMFADevicesOutput {
+    public func listMFADevices(_ input: ListMFADevicesInput, caller: Caller) async throws(STSError)
+        -> ListMFADevicesOutput
+    {
         let userName = input.userName
         try await authorize(caller, action: "ListMFADevices", resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
@@ -145,7 +158,8 @@ extension IAMService {
         }
         let page = try page(
             mine, listing: "ListMFADevices", key: { $0.serialNumber }, marker: input.marker, maxItems: input.maxItems)
-        return ListMFADevicesOutput(mfaDevices: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
+        return ListMFADevicesOutput(
+            mfaDevices: page.items.map(\.wire), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `ListVirtualMFADevices`: each device with the user it is enabled for, when the caller may `iam:GetUser` that
@@ -172,9 +186,11 @@ extension IAMService {
             if let name = device.userName, let owner = try? await authorizedUser(caller, name) {
                 user = owner.wire(.listing)
             }
-            devices.append(IAM.VirtualMFADevice(serialNumber: device.serialNumber, user: user, enableDate: device.enableDate))
+            devices.append(
+                IAM.VirtualMFADevice(serialNumber: device.serialNumber, user: user, enableDate: device.enableDate))
         }
-        return ListVirtualMFADevicesOutput(virtualMFADevices: devices, isTruncated: page.isTruncated, marker: page.marker)
+        return ListVirtualMFADevicesOutput(
+            virtualMFADevices: devices, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `DeleteVirtualMFADevice`: refused while the device is enabled.
@@ -183,7 +199,8 @@ extension IAMService {
     {
         let serialNumber = input.serialNumber
         try await authorize(caller, action: "DeleteVirtualMFADevice", resource: serialNumber)
-        try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }) {
+        try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }
+        ) {
             error in
             switch error.code {
             case .notFound: return noSuchDevice(serialNumber)

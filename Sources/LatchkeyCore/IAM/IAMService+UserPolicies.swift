@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy
-public import LatchkeyDomain
 
 extension IAMService {
     /// The most managed policies attached to one user, group or role (IAM's default quota).
@@ -10,7 +10,8 @@ extension IAMService {
     static let maxUserInlinePolicySize = 2048
 
     /// `PutUserPolicy`: creates or replaces an inline policy; the document is parsed as an identity policy.
-    public func putUserPolicy(_ input: PutUserPolicyInput, caller: Caller) async throws(STSError) -> PutUserPolicyOutput {
+    public func putUserPolicy(_ input: PutUserPolicyInput, caller: Caller) async throws(STSError) -> PutUserPolicyOutput
+    {
         try await authorize(caller, action: "PutUserPolicy", resource: userArn(caller.accountId, input.userName))
         try await putOwnedInlinePolicy(
             caller: caller, owner: .user(input.userName), policyName: input.policyName, document: input.policyDocument,
@@ -19,9 +20,11 @@ extension IAMService {
     }
 
     /// `GetUserPolicy`: the document as stored (as the caller gave it), URL-encoded as IAM sends it.
-    public func getUserPolicy(_ input: GetUserPolicyInput, caller: Caller) async throws(STSError) -> GetUserPolicyOutput {
+    public func getUserPolicy(_ input: GetUserPolicyInput, caller: Caller) async throws(STSError) -> GetUserPolicyOutput
+    {
         try await authorize(caller, action: "GetUserPolicy", resource: userArn(caller.accountId, input.userName))
-        let policy = try await ownedInlinePolicy(caller: caller, owner: .user(input.userName), policyName: input.policyName)
+        let policy = try await ownedInlinePolicy(
+            caller: caller, owner: .user(input.userName), policyName: input.policyName)
         return GetUserPolicyOutput(
             userName: policy.owner.name, policyName: policy.policyName,
             policyDocument: PolicyDocumentEncoding.encode(policy.document))
@@ -68,7 +71,8 @@ extension IAMService {
     public func listAttachedUserPolicies(_ input: ListAttachedUserPoliciesInput, caller: Caller)
         async throws(STSError) -> ListAttachedUserPoliciesOutput
     {
-        try await authorize(caller, action: "ListAttachedUserPolicies", resource: userArn(caller.accountId, input.userName))
+        try await authorize(
+            caller, action: "ListAttachedUserPolicies", resource: userArn(caller.accountId, input.userName))
         let page = try await ownedAttachedPolicies(
             caller: caller, owner: .user(input.userName), pathPrefix: input.pathPrefix, marker: input.marker,
             maxItems: input.maxItems)
@@ -84,7 +88,8 @@ extension IAMService {
         try await authorize(caller, action: "PutUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
         try Self.checkPolicyArn(policyArn)
         try await storeCall({
-            try await store.setPermissionsBoundary(accountId: caller.accountId, principal: .user(userName), policyArn: policyArn)
+            try await store.setPermissionsBoundary(
+                accountId: caller.accountId, principal: .user(userName), policyArn: policyArn)
         }) { error in
             error.code == .notFound ? Self.ownedPolicyError(error, owner: .user(userName), policyArn: policyArn) : nil
         }
@@ -97,9 +102,11 @@ extension IAMService {
         async throws(STSError) -> DeleteUserPermissionsBoundaryOutput
     {
         let userName = input.userName
-        try await authorize(caller, action: "DeleteUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
+        try await authorize(
+            caller, action: "DeleteUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
         try await storeCall({
-            try await store.setPermissionsBoundary(accountId: caller.accountId, principal: .user(userName), policyArn: nil)
+            try await store.setPermissionsBoundary(
+                accountId: caller.accountId, principal: .user(userName), policyArn: nil)
         }) { error in
             error.code == .notFound ? noSuchUser(userName) : nil
         }
@@ -128,7 +135,9 @@ extension IAMService {
     }
 
     /// An inline policy of a user, group or role, or `NoSuchEntity`.
-    func ownedInlinePolicy(caller: Caller, owner: PolicyOwner, policyName: String) async throws(STSError) -> InlinePolicy {
+    func ownedInlinePolicy(caller: Caller, owner: PolicyOwner, policyName: String) async throws(STSError)
+        -> InlinePolicy
+    {
         let policy = try await storeCall({
             try await store.inlinePolicy(accountId: caller.accountId, owner: owner, policyName: policyName)
         }) { error in
@@ -149,10 +158,13 @@ extension IAMService {
     func ownedInlinePolicyNames(caller: Caller, owner: PolicyOwner, marker: String?, maxItems: Int?)
         async throws(STSError) -> Page<String>
     {
-        let names = try await storeCall({ try await store.inlinePolicyNames(accountId: caller.accountId, owner: owner) }) {
+        let names = try await storeCall({ try await store.inlinePolicyNames(accountId: caller.accountId, owner: owner) }
+        ) {
             error in error.code == .notFound ? Self.ownedPolicyError(error, owner: owner) : nil
         }
-        return try page(names, listing: "List\(owner.kindName.capitalized)Policies", key: { $0.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(
+            names, listing: "List\(owner.kindName.capitalized)Policies", key: { $0.lowercased() }, marker: marker,
+            maxItems: maxItems)
     }
 
     func attachOwnedPolicy(caller: Caller, owner: PolicyOwner, policyArn: String) async throws(STSError) {
@@ -175,7 +187,9 @@ extension IAMService {
 
     func detachOwnedPolicy(caller: Caller, owner: PolicyOwner, policyArn: String) async throws(STSError) {
         try Self.checkPolicyArn(policyArn)
-        try await storeCall({ try await store.detachPolicy(accountId: caller.accountId, owner: owner, policyArn: policyArn) }) {
+        try await storeCall({
+            try await store.detachPolicy(accountId: caller.accountId, owner: owner, policyArn: policyArn)
+        }) {
             error in
             guard error.code == .notFound else { return nil }
             // A policy that does not exist, or is not attached here: IAM says the same of both.
@@ -189,13 +203,17 @@ extension IAMService {
     func ownedAttachedPolicies(
         caller: Caller, owner: PolicyOwner, pathPrefix: String?, marker: String?, maxItems: Int?
     ) async throws(STSError) -> Page<AttachedPolicy> {
-        var attached = try await storeCall({ try await store.attachedPolicies(accountId: caller.accountId, owner: owner) }) {
+        var attached = try await storeCall({
+            try await store.attachedPolicies(accountId: caller.accountId, owner: owner)
+        }) {
             error in error.code == .notFound ? Self.ownedPolicyError(error, owner: owner) : nil
         }
         if let pathPrefix {
             attached.removeAll { !Self.policyPath(of: $0.policyArn).hasPrefix(pathPrefix) }
         }
-        return try page(attached, listing: "ListAttached\(owner.kindName.capitalized)Policies", key: { $0.policyName.lowercased() }, marker: marker, maxItems: maxItems)
+        return try page(
+            attached, listing: "ListAttached\(owner.kindName.capitalized)Policies", key: { $0.policyName.lowercased() },
+            marker: marker, maxItems: maxItems)
     }
 
     /// IAM's `NoSuchEntity` for a store's `.notFound` about an owner and its policies (see `PolicyStore`'s details).

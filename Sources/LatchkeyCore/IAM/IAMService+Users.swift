@@ -1,11 +1,13 @@
 public import Foundation
-public import LatchkeyModel
 public import LatchkeyDomain
+public import LatchkeyModel
 import LatchkeyTokens
 
 extension IAMService {
     /// `CreateUser`.
-    public func createUser(_ input: CreateUserInput, caller: Caller, now: Date) async throws(STSError) -> CreateUserOutput {
+    public func createUser(_ input: CreateUserInput, caller: Caller, now: Date) async throws(STSError)
+        -> CreateUserOutput
+    {
         let userName = input.userName
         let path = input.path ?? "/"
         let tags = (input.tags ?? []).map(ResourceTag.init)
@@ -60,8 +62,10 @@ extension IAMService {
             try await store.users(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
         })
         let page = try page(
-            users, listing: "ListUsers", key: { $0.userName.lowercased() }, marker: input.marker, maxItems: input.maxItems)
-        return ListUsersOutput(users: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated, marker: page.marker)
+            users, listing: "ListUsers", key: { $0.userName.lowercased() }, marker: input.marker,
+            maxItems: input.maxItems)
+        return ListUsersOutput(
+            users: page.items.map { $0.wire(.listing) }, isTruncated: page.isTruncated, marker: page.marker)
     }
 
     /// `DeleteUser`: refused while the user has access keys, MFA devices, policies or groups.
@@ -116,7 +120,8 @@ extension IAMService {
         }) { error in
             switch error.code {
             case .notFound: return noSuchUser(userName)
-            case .alreadyExists: return STSError(.entityAlreadyExists, "User with name \(newUserName ?? userName) already exists.")
+            case .alreadyExists:
+                return STSError(.entityAlreadyExists, "User with name \(newUserName ?? userName) already exists.")
             default: return nil
             }
         }
@@ -129,7 +134,9 @@ extension IAMService {
     /// `arn:aws:iam::ACCOUNT:policy/...` or `arn:aws:iam::aws:policy/...`.
     static func isPolicyArn(_ arn: String) -> Bool {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn", parts[1] == "aws", parts[2] == "iam", parts[3].isEmpty else { return false }
+        guard parts.count == 6, parts[0] == "arn", parts[1] == "aws", parts[2] == "iam", parts[3].isEmpty else {
+            return false
+        }
         guard parts[4] == "aws" || Account.isValidID(String(parts[4])) else { return false }
         return parts[5].hasPrefix("policy/") && parts[5].count > "policy/".count
     }

@@ -1,8 +1,8 @@
 public import Foundation
-public import LatchkeyModel
-import Synchronization
 public import LatchkeyDomain
+public import LatchkeyModel
 public import LatchkeyTokens
+import Synchronization
 
 /// Checks TOTP codes against stored virtual MFA devices: a code is accepted once (the store records the last used
 /// step), and a device that sees `maxFailures` wrong codes in a row refuses every code for `lockout`, so six digits

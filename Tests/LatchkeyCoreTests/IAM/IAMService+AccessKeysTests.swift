@@ -40,7 +40,8 @@ import Testing
             try await U.createKey(f, for: "alice")
         }
         let listed = try await f.iam.listAccessKeys(ListAccessKeysInput(userName: "alice"), caller: f.root)
-        #expect(Set(listed.accessKeyMetadata?.compactMap(\.accessKeyId) ?? []) == [first.accessKeyId, second.accessKeyId])
+        #expect(
+            Set(listed.accessKeyMetadata?.compactMap(\.accessKeyId) ?? []) == [first.accessKeyId, second.accessKeyId])
         #expect(listed.accessKeyMetadata?.allSatisfy { $0.status == "Active" && $0.userName == "alice" } == true)
     }
 
@@ -110,7 +111,8 @@ import Testing
         let key = try await U.createKey(f, for: "alice")
         await K.expectError(.invalidInput, "Status must be Active or Inactive, not Disabled.") {
             try await f.iam.updateAccessKey(
-                UpdateAccessKeyInput(accessKeyId: key.accessKeyId, status: "Disabled", userName: "alice"), caller: f.root)
+                UpdateAccessKeyInput(accessKeyId: key.accessKeyId, status: "Disabled", userName: "alice"),
+                caller: f.root)
         }
         let notBobs = "The Access Key with id \(key.accessKeyId) cannot be found."
         await K.expectError(.noSuchEntity, notBobs) {
@@ -145,22 +147,28 @@ import Testing
         let f = try await ServiceFixture.make()
         try await U.createUser(f, "alice")
         let key = try await U.createKey(f, for: "alice")
-        let never = try await f.iam.getAccessKeyLastUsed(GetAccessKeyLastUsedInput(accessKeyId: key.accessKeyId), caller: f.root)
+        let never = try await f.iam.getAccessKeyLastUsed(
+            GetAccessKeyLastUsedInput(accessKeyId: key.accessKeyId), caller: f.root)
         #expect(never.userName == "alice")
         #expect(never.accessKeyLastUsed == IAM.AccessKeyLastUsed(serviceName: "N/A", region: "N/A"))
 
-        let caller = try await f.resolver.resolve(accessKeyId: key.accessKeyId, sessionToken: nil, now: f.clock.now).caller
-        f.resolver.recordUse(of: caller, serviceName: "sts", region: "eu-west-1", at: TestClock.start.addingTimeInterval(5))
-        let used = try await f.iam.getAccessKeyLastUsed(GetAccessKeyLastUsedInput(accessKeyId: key.accessKeyId), caller: f.root)
+        let caller = try await f.resolver.resolve(accessKeyId: key.accessKeyId, sessionToken: nil, now: f.clock.now)
+            .caller
+        f.resolver.recordUse(
+            of: caller, serviceName: "sts", region: "eu-west-1", at: TestClock.start.addingTimeInterval(5))
+        let used = try await f.iam.getAccessKeyLastUsed(
+            GetAccessKeyLastUsedInput(accessKeyId: key.accessKeyId), caller: f.root)
         #expect(
             used.accessKeyLastUsed
                 == IAM.AccessKeyLastUsed(
                     serviceName: "sts", region: "eu-west-1", lastUsedDate: TestClock.start.addingTimeInterval(5)))
 
-        let root = try await f.iam.getAccessKeyLastUsed(GetAccessKeyLastUsedInput(accessKeyId: f.root.accessKeyId), caller: f.root)
+        let root = try await f.iam.getAccessKeyLastUsed(
+            GetAccessKeyLastUsedInput(accessKeyId: f.root.accessKeyId), caller: f.root)
         #expect(root.userName == nil)
         await K.expectError(.accessDenied, "The Access Key with id AKIAIOSFODNN7EXAMPLE cannot be found.") {
-            try await f.iam.getAccessKeyLastUsed(GetAccessKeyLastUsedInput(accessKeyId: "AKIAIOSFODNN7EXAMPLE"), caller: f.root)
+            try await f.iam.getAccessKeyLastUsed(
+                GetAccessKeyLastUsedInput(accessKeyId: "AKIAIOSFODNN7EXAMPLE"), caller: f.root)
         }
     }
 
@@ -173,7 +181,8 @@ import Testing
             try await f.iam.createAccessKey(CreateAccessKeyInput(), caller: alice, now: f.clock.now)
         }
         try await K.grant(f, user: "alice", K.allow("iam:*AccessKey*", resource: K.userArn(f, "alice")))
-        let key = try #require(try await f.iam.createAccessKey(CreateAccessKeyInput(), caller: alice, now: f.clock.now).accessKey)
+        let key = try #require(
+            try await f.iam.createAccessKey(CreateAccessKeyInput(), caller: alice, now: f.clock.now).accessKey)
         #expect(key.userName == "alice")
         let mine = try await f.iam.listAccessKeys(ListAccessKeysInput(), caller: alice)
         #expect(mine.accessKeyMetadata?.count == 2)
@@ -200,7 +209,8 @@ import Testing
         await K.expectError(.validationError, message) {
             try await f.iam.listAccessKeys(ListAccessKeysInput(), caller: session)
         }
-        let created = try await f.iam.createAccessKey(CreateAccessKeyInput(userName: "alice"), caller: session, now: f.clock.now)
+        let created = try await f.iam.createAccessKey(
+            CreateAccessKeyInput(userName: "alice"), caller: session, now: f.clock.now)
         #expect(created.accessKey?.userName == "alice")
     }
 }

@@ -20,7 +20,8 @@ import Testing
             _ = try await f.iam.putGroupPolicy(
                 PutGroupPolicyInput(groupName: "g", policyName: name, policyDocument: document), caller: f.root)
         }
-        let fetched = try await f.iam.getGroupPolicy(GetGroupPolicyInput(groupName: "G", policyName: "b"), caller: f.root)
+        let fetched = try await f.iam.getGroupPolicy(
+            GetGroupPolicyInput(groupName: "G", policyName: "b"), caller: f.root)
         #expect(fetched == GetGroupPolicyOutput(groupName: "g", policyName: "b", policyDocument: K.encoded(document)))
 
         let (names, pages) = try await U.allPages { marker, maxItems in
@@ -64,7 +65,10 @@ import Testing
             try await f.iam.putGroupPolicy(
                 PutGroupPolicyInput(groupName: "g", policyName: "Three", policyDocument: big), caller: f.root)
         }
-        #expect(try await f.iam.listGroupPolicies(ListGroupPoliciesInput(groupName: "g"), caller: f.root).policyNames == ["One", "Two"])
+        #expect(
+            try await f.iam.listGroupPolicies(ListGroupPoliciesInput(groupName: "g"), caller: f.root).policyNames == [
+                "One", "Two",
+            ])
     }
 
     @Test("attached group policies: listed by name, filtered by path, detached once; at most ten")
@@ -74,12 +78,17 @@ import Testing
         let team = try await K.createPolicy(f, "Team", path: "/team/")
         let base = try await K.createPolicy(f, "Base")
         for arn in [team, base, team] {
-            _ = try await f.iam.attachGroupPolicy(AttachGroupPolicyInput(groupName: "g", policyArn: arn), caller: f.root)
+            _ = try await f.iam.attachGroupPolicy(
+                AttachGroupPolicyInput(groupName: "g", policyArn: arn), caller: f.root)
         }
-        let listed = try await f.iam.listAttachedGroupPolicies(ListAttachedGroupPoliciesInput(groupName: "g"), caller: f.root)
+        let listed = try await f.iam.listAttachedGroupPolicies(
+            ListAttachedGroupPoliciesInput(groupName: "g"), caller: f.root)
         #expect(
             listed.attachedPolicies
-                == [IAM.AttachedPolicy(policyName: "Base", policyArn: base), IAM.AttachedPolicy(policyName: "Team", policyArn: team)])
+                == [
+                    IAM.AttachedPolicy(policyName: "Base", policyArn: base),
+                    IAM.AttachedPolicy(policyName: "Team", policyArn: team),
+                ])
         let filtered = try await f.iam.listAttachedGroupPolicies(
             ListAttachedGroupPoliciesInput(groupName: "g", pathPrefix: "/team/"), caller: f.root)
         #expect(filtered.attachedPolicies?.map(\.policyArn) == [team])
@@ -89,16 +98,19 @@ import Testing
         }
         let missing = "arn:aws:iam::\(f.accountId):policy/Nope"
         await K.expectError(.noSuchEntity, "Policy \(missing) does not exist or is not attachable.") {
-            try await f.iam.attachGroupPolicy(AttachGroupPolicyInput(groupName: "g", policyArn: missing), caller: f.root)
+            try await f.iam.attachGroupPolicy(
+                AttachGroupPolicyInput(groupName: "g", policyArn: missing), caller: f.root)
         }
 
         for index in 2...10 {
             let arn = try await K.createPolicy(f, "P\(index)")
-            _ = try await f.iam.attachGroupPolicy(AttachGroupPolicyInput(groupName: "g", policyArn: arn), caller: f.root)
+            _ = try await f.iam.attachGroupPolicy(
+                AttachGroupPolicyInput(groupName: "g", policyArn: arn), caller: f.root)
         }
         let eleventh = try await K.createPolicy(f, "P11")
         await K.expectError(.limitExceeded, "Cannot exceed quota for PoliciesPerGroup: 10") {
-            try await f.iam.attachGroupPolicy(AttachGroupPolicyInput(groupName: "g", policyArn: eleventh), caller: f.root)
+            try await f.iam.attachGroupPolicy(
+                AttachGroupPolicyInput(groupName: "g", policyArn: eleventh), caller: f.root)
         }
     }
 
@@ -110,7 +122,8 @@ import Testing
         try await U.createGroup(f, "readers")
         try await U.grant(f, group: "listers", K.allow("iam:ListUsers"))
         let reader = try await K.createPolicy(f, "Reader", document: K.allow("iam:GetUser"))
-        _ = try await f.iam.attachGroupPolicy(AttachGroupPolicyInput(groupName: "readers", policyArn: reader), caller: f.root)
+        _ = try await f.iam.attachGroupPolicy(
+            AttachGroupPolicyInput(groupName: "readers", policyArn: reader), caller: f.root)
         let listUsers = "arn:aws:iam::\(f.accountId):user/"
         await U.expectDenied(alice, "iam:ListUsers", on: listUsers) {
             try await f.iam.listUsers(ListUsersInput(), caller: alice)
@@ -123,7 +136,8 @@ import Testing
         _ = try await f.iam.listUsers(ListUsersInput(), caller: alice)
         _ = try await f.iam.getUser(GetUserInput(userName: "alice"), caller: alice)
 
-        _ = try await f.iam.removeUserFromGroup(RemoveUserFromGroupInput(groupName: "listers", userName: "alice"), caller: f.root)
+        _ = try await f.iam.removeUserFromGroup(
+            RemoveUserFromGroupInput(groupName: "listers", userName: "alice"), caller: f.root)
         f.authorizer.invalidate()
         await U.expectDenied(alice, "iam:ListUsers", on: listUsers) {
             try await f.iam.listUsers(ListUsersInput(), caller: alice)
@@ -143,7 +157,9 @@ import Testing
         }
         try await K.grant(f, user: "alice", K.allow("iam:*GroupPolic*", resource: U.groupArn(f, "g")))
         _ = try await f.iam.putGroupPolicy(input, caller: alice)
-        #expect(try await f.iam.getGroupPolicy(GetGroupPolicyInput(groupName: "g", policyName: "P"), caller: alice).policyName == "P")
+        #expect(
+            try await f.iam.getGroupPolicy(GetGroupPolicyInput(groupName: "g", policyName: "P"), caller: alice)
+                .policyName == "P")
         await U.expectDenied(alice, "iam:ListAttachedGroupPolicies", on: U.groupArn(f, "other")) {
             try await f.iam.listAttachedGroupPolicies(ListAttachedGroupPoliciesInput(groupName: "other"), caller: alice)
         }

@@ -11,7 +11,8 @@ import Testing
     typealias U = UserTestKit
 
     func add(_ f: ServiceFixture, _ userName: String, to groupName: String) async throws {
-        _ = try await f.iam.addUserToGroup(AddUserToGroupInput(groupName: groupName, userName: userName), caller: f.root)
+        _ = try await f.iam.addUserToGroup(
+            AddUserToGroupInput(groupName: groupName, userName: userName), caller: f.root)
     }
 
     @Test("CreateGroup answers the group with an AGPA ID; a group name is unique case-insensitively")
@@ -35,7 +36,8 @@ import Testing
         let group = try await U.createGroup(f, "admins")
         for name in ["carol", "alice", "Bob"] {
             _ = try await f.iam.createUser(
-                CreateUserInput(userName: name, tags: [IAM.Tag(key: "k", value: "v")]), caller: f.root, now: f.clock.now)
+                CreateUserInput(userName: name, tags: [IAM.Tag(key: "k", value: "v")]), caller: f.root, now: f.clock.now
+            )
             try await add(f, name, to: "admins")
         }
         let whole = try await f.iam.getGroup(GetGroupInput(groupName: "ADMINS"), caller: f.root)
@@ -83,7 +85,9 @@ import Testing
         }
     }
 
-    @Test("AddUserToGroup twice changes nothing; RemoveUserFromGroup of a non-member is no error; unknown names are NoSuchEntity")
+    @Test(
+        "AddUserToGroup twice changes nothing; RemoveUserFromGroup of a non-member is no error; unknown names are NoSuchEntity"
+    )
     func membership() async throws {
         let f = try await ServiceFixture.make()
         try await U.createGroup(f, "g")
@@ -97,13 +101,19 @@ import Testing
         _ = try await f.iam.removeUserFromGroup(remove, caller: f.root)
         #expect(try await f.iam.getGroup(GetGroupInput(groupName: "g"), caller: f.root).users == [])
 
-        await K.expectError(.noSuchEntity, "The group with name nope cannot be found.") { try await add(f, "alice", to: "nope") }
-        await K.expectError(.noSuchEntity, "The user with name ghost cannot be found.") { try await add(f, "ghost", to: "g") }
         await K.expectError(.noSuchEntity, "The group with name nope cannot be found.") {
-            try await f.iam.removeUserFromGroup(RemoveUserFromGroupInput(groupName: "nope", userName: "alice"), caller: f.root)
+            try await add(f, "alice", to: "nope")
         }
         await K.expectError(.noSuchEntity, "The user with name ghost cannot be found.") {
-            try await f.iam.removeUserFromGroup(RemoveUserFromGroupInput(groupName: "g", userName: "ghost"), caller: f.root)
+            try await add(f, "ghost", to: "g")
+        }
+        await K.expectError(.noSuchEntity, "The group with name nope cannot be found.") {
+            try await f.iam.removeUserFromGroup(
+                RemoveUserFromGroupInput(groupName: "nope", userName: "alice"), caller: f.root)
+        }
+        await K.expectError(.noSuchEntity, "The user with name ghost cannot be found.") {
+            try await f.iam.removeUserFromGroup(
+                RemoveUserFromGroupInput(groupName: "g", userName: "ghost"), caller: f.root)
         }
     }
 
@@ -134,13 +144,17 @@ import Testing
         try await add(f, "alice", to: "g")
         _ = try await f.iam.putGroupPolicy(
             PutGroupPolicyInput(groupName: "g", policyName: "P", policyDocument: K.allow("s3:*")), caller: f.root)
-        _ = try await f.iam.updateGroup(UpdateGroupInput(groupName: "g", newPath: "/eng/", newGroupName: "h"), caller: f.root)
+        _ = try await f.iam.updateGroup(
+            UpdateGroupInput(groupName: "g", newPath: "/eng/", newGroupName: "h"), caller: f.root)
 
         let moved = try await f.iam.getGroup(GetGroupInput(groupName: "h"), caller: f.root)
         #expect(moved.group?.groupId == group.groupId)
         #expect(moved.group?.arn == U.groupArn(f, "h", path: "/eng/"))
         #expect(moved.users?.map(\.userName) == ["alice"])
-        #expect(try await f.iam.listGroupPolicies(ListGroupPoliciesInput(groupName: "h"), caller: f.root).policyNames == ["P"])
+        #expect(
+            try await f.iam.listGroupPolicies(ListGroupPoliciesInput(groupName: "h"), caller: f.root).policyNames == [
+                "P"
+            ])
         await K.expectError(.noSuchEntity, "The group with name g cannot be found.") {
             try await f.iam.getGroup(GetGroupInput(groupName: "g"), caller: f.root)
         }
@@ -167,7 +181,8 @@ import Testing
         await K.expectError(.deleteConflict, "Cannot delete entity, must remove users from group first.") {
             try await f.iam.deleteGroup(delete, caller: f.root)
         }
-        _ = try await f.iam.removeUserFromGroup(RemoveUserFromGroupInput(groupName: "g", userName: "alice"), caller: f.root)
+        _ = try await f.iam.removeUserFromGroup(
+            RemoveUserFromGroupInput(groupName: "g", userName: "alice"), caller: f.root)
         await K.expectError(.deleteConflict, "Cannot delete entity, must detach all policies first.") {
             try await f.iam.deleteGroup(delete, caller: f.root)
         }
@@ -187,7 +202,8 @@ import Testing
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
         await U.expectDenied(alice, "iam:CreateGroup", on: U.groupArn(f, "team", path: "/t/")) {
-            try await f.iam.createGroup(CreateGroupInput(groupName: "team", path: "/t/"), caller: alice, now: f.clock.now)
+            try await f.iam.createGroup(
+                CreateGroupInput(groupName: "team", path: "/t/"), caller: alice, now: f.clock.now)
         }
         await U.expectDenied(alice, "iam:ListGroups", on: "arn:aws:iam::\(f.accountId):group/") {
             try await f.iam.listGroups(ListGroupsInput(), caller: alice)
@@ -202,6 +218,9 @@ import Testing
         await U.expectDenied(alice, "iam:AddUserToGroup", on: U.groupArn(f, "other")) {
             try await f.iam.addUserToGroup(AddUserToGroupInput(groupName: "other", userName: "alice"), caller: alice)
         }
-        #expect(try await f.iam.getGroup(GetGroupInput(groupName: "team"), caller: alice).users?.map(\.userName) == ["alice"])
+        #expect(
+            try await f.iam.getGroup(GetGroupInput(groupName: "team"), caller: alice).users?.map(\.userName) == [
+                "alice"
+            ])
     }
 }

@@ -13,8 +13,10 @@ import Testing
 
     static let invalidCode = "Authentication code for device is not valid."
 
-    func enableInput(_ serial: String, _ code1: String, _ code2: String, user: String = "alice") -> EnableMFADeviceInput {
-        EnableMFADeviceInput(userName: user, serialNumber: serial, authenticationCode1: code1, authenticationCode2: code2)
+    func enableInput(_ serial: String, _ code1: String, _ code2: String, user: String = "alice") -> EnableMFADeviceInput
+    {
+        EnableMFADeviceInput(
+            userName: user, serialNumber: serial, authenticationCode1: code1, authenticationCode2: code2)
     }
 
     @Test("CreateVirtualMFADevice answers the serial, the Base32 seed (160 bits) and a QR code PNG, once")
@@ -53,7 +55,8 @@ import Testing
         let path = "/" + String(repeating: "p", count: 200) + "/"
         let serial = U.mfaArn(f, String(repeating: "n", count: 30), path: path)
         await K.expectError(
-            .invalidInput, "The serial number \(serial) would be longer than 256 characters; use a shorter path or name."
+            .invalidInput,
+            "The serial number \(serial) would be longer than 256 characters; use a shorter path or name."
         ) {
             try await U.createDevice(f, String(repeating: "n", count: 30), path: path)
         }
@@ -181,7 +184,8 @@ import Testing
         try await U.enable(f, serial, totp: totp, for: "alice")
         let notFound = "MFA Device with serial number \(serial) does not exist."
         await K.expectError(.noSuchEntity, notFound) {
-            try await f.iam.deactivateMFADevice(DeactivateMFADeviceInput(serialNumber: serial, userName: "bob"), caller: f.root)
+            try await f.iam.deactivateMFADevice(
+                DeactivateMFADeviceInput(serialNumber: serial, userName: "bob"), caller: f.root)
         }
         await K.expectError(.deleteConflict, "MFA Device is still in use.") {
             try await f.iam.deleteVirtualMFADevice(DeleteVirtualMFADeviceInput(serialNumber: serial), caller: f.root)

@@ -24,7 +24,8 @@ import Testing
         let document = K.allow("s3:GetObject", resource: "arn:aws:s3:::bucket/a b+c")
         _ = try await f.iam.putUserPolicy(
             PutUserPolicyInput(userName: "alice", policyName: "Read", policyDocument: document), caller: f.root)
-        let fetched = try await f.iam.getUserPolicy(GetUserPolicyInput(userName: "ALICE", policyName: "Read"), caller: f.root)
+        let fetched = try await f.iam.getUserPolicy(
+            GetUserPolicyInput(userName: "ALICE", policyName: "Read"), caller: f.root)
         #expect(fetched.userName == "alice")
         #expect(fetched.policyName == "Read")
         #expect(fetched.policyDocument == K.encoded(document))
@@ -33,15 +34,18 @@ import Testing
         let replaced = K.allow("s3:PutObject")
         _ = try await f.iam.putUserPolicy(
             PutUserPolicyInput(userName: "alice", policyName: "Read", policyDocument: replaced), caller: f.root)
-        let again = try await f.iam.getUserPolicy(GetUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
+        let again = try await f.iam.getUserPolicy(
+            GetUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
         #expect(again.policyDocument == K.encoded(replaced))
 
-        _ = try await f.iam.deleteUserPolicy(DeleteUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
+        _ = try await f.iam.deleteUserPolicy(
+            DeleteUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
         await K.expectError(.noSuchEntity, "The user policy with name Read cannot be found.") {
             try await f.iam.getUserPolicy(GetUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
         }
         await K.expectError(.noSuchEntity, "The user policy with name Read cannot be found.") {
-            try await f.iam.deleteUserPolicy(DeleteUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
+            try await f.iam.deleteUserPolicy(
+                DeleteUserPolicyInput(userName: "alice", policyName: "Read"), caller: f.root)
         }
     }
 
@@ -67,7 +71,8 @@ import Testing
             try await f.iam.listAttachedUserPolicies(ListAttachedUserPoliciesInput(userName: "ghost"), caller: f.root)
         }
         await K.expectError(.noSuchEntity, message) {
-            try await f.iam.deleteUserPermissionsBoundary(DeleteUserPermissionsBoundaryInput(userName: "ghost"), caller: f.root)
+            try await f.iam.deleteUserPermissionsBoundary(
+                DeleteUserPermissionsBoundaryInput(userName: "ghost"), caller: f.root)
         }
     }
 
@@ -80,7 +85,9 @@ import Testing
             try await f.iam.putUserPolicy(
                 PutUserPolicyInput(userName: "alice", policyName: "P", policyDocument: document), caller: f.root)
         }
-        #expect(try await f.iam.listUserPolicies(ListUserPoliciesInput(userName: "alice"), caller: f.root).policyNames == [])
+        #expect(
+            try await f.iam.listUserPolicies(ListUserPoliciesInput(userName: "alice"), caller: f.root).policyNames == []
+        )
     }
 
     @Test("a user's inline policies together hold at most 2,048 characters")
@@ -105,7 +112,8 @@ import Testing
         try await U.createUser(f, "alice")
         for name in ["b", "C", "a"] {
             _ = try await f.iam.putUserPolicy(
-                PutUserPolicyInput(userName: "alice", policyName: name, policyDocument: K.allow("s3:*")), caller: f.root)
+                PutUserPolicyInput(userName: "alice", policyName: name, policyDocument: K.allow("s3:*")), caller: f.root
+            )
         }
         let (names, pages) = try await U.allPages(maxItems: 2) { marker, maxItems in
             let page = try await f.iam.listUserPolicies(
@@ -116,19 +124,26 @@ import Testing
         #expect(pages == 2)
     }
 
-    @Test("AttachUserPolicy is idempotent, listed by name and filtered by the policy's path; Detach of an unattached one is NoSuchEntity")
+    @Test(
+        "AttachUserPolicy is idempotent, listed by name and filtered by the policy's path; Detach of an unattached one is NoSuchEntity"
+    )
     func attached() async throws {
         let f = try await ServiceFixture.make()
         try await U.createUser(f, "alice")
         let team = try await K.createPolicy(f, "Team", path: "/team/")
         let base = try await K.createPolicy(f, "Base")
         for arn in [team, base, team] {
-            _ = try await f.iam.attachUserPolicy(AttachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
+            _ = try await f.iam.attachUserPolicy(
+                AttachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
         }
-        let listed = try await f.iam.listAttachedUserPolicies(ListAttachedUserPoliciesInput(userName: "alice"), caller: f.root)
+        let listed = try await f.iam.listAttachedUserPolicies(
+            ListAttachedUserPoliciesInput(userName: "alice"), caller: f.root)
         #expect(
             listed.attachedPolicies
-                == [IAM.AttachedPolicy(policyName: "Base", policyArn: base), IAM.AttachedPolicy(policyName: "Team", policyArn: team)])
+                == [
+                    IAM.AttachedPolicy(policyName: "Base", policyArn: base),
+                    IAM.AttachedPolicy(policyName: "Team", policyArn: team),
+                ])
         let filtered = try await f.iam.listAttachedUserPolicies(
             ListAttachedUserPoliciesInput(userName: "alice", pathPrefix: "/team/"), caller: f.root)
         #expect(filtered.attachedPolicies?.map(\.policyName) == ["Team"])
@@ -140,11 +155,13 @@ import Testing
         let missing = "arn:aws:iam::\(f.accountId):policy/Nope"
         for arn in [missing, "arn:aws:iam::aws:policy/ReadOnlyAccess"] {
             await K.expectError(.noSuchEntity, "Policy \(arn) does not exist or is not attachable.") {
-                try await f.iam.attachUserPolicy(AttachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
+                try await f.iam.attachUserPolicy(
+                    AttachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
             }
         }
         await K.expectError(.validationError, "ARN not-an-arn is not valid.") {
-            try await f.iam.attachUserPolicy(AttachUserPolicyInput(userName: "alice", policyArn: "not-an-arn"), caller: f.root)
+            try await f.iam.attachUserPolicy(
+                AttachUserPolicyInput(userName: "alice", policyArn: "not-an-arn"), caller: f.root)
         }
     }
 
@@ -193,9 +210,11 @@ import Testing
             try await f.iam.createUser(CreateUserInput(userName: "bob"), caller: bounded, now: f.clock.now)
         }
 
-        _ = try await f.iam.deleteUserPermissionsBoundary(DeleteUserPermissionsBoundaryInput(userName: "alice"), caller: f.root)
+        _ = try await f.iam.deleteUserPermissionsBoundary(
+            DeleteUserPermissionsBoundaryInput(userName: "alice"), caller: f.root)
         // Deleting a boundary the user no longer has changes nothing.
-        _ = try await f.iam.deleteUserPermissionsBoundary(DeleteUserPermissionsBoundaryInput(userName: "alice"), caller: f.root)
+        _ = try await f.iam.deleteUserPermissionsBoundary(
+            DeleteUserPermissionsBoundaryInput(userName: "alice"), caller: f.root)
         let unbounded = try await fresh(f, alice)
         #expect(boundaryArn(unbounded) == nil)
         _ = try await f.iam.createUser(CreateUserInput(userName: "bob"), caller: unbounded, now: f.clock.now)

@@ -10,13 +10,16 @@ import Testing
     typealias K = RoleTestKit
     typealias U = UserTestKit
 
-    @Test("CreateUser answers the user with an AIDA ID, its path, ARN, boundary and tags; listings leave the last two out")
+    @Test(
+        "CreateUser answers the user with an AIDA ID, its path, ARN, boundary and tags; listings leave the last two out"
+    )
     func createUser() async throws {
         let f = try await ServiceFixture.make()
         let boundary = try await K.createPolicy(f, "boundary")
         f.clock.advance(by: 90)
         let input = CreateUserInput(
-            userName: "alice", path: "/eng/", permissionsBoundary: boundary, tags: [IAM.Tag(key: "team", value: "core")])
+            userName: "alice", path: "/eng/", permissionsBoundary: boundary, tags: [IAM.Tag(key: "team", value: "core")]
+        )
         let user = try #require(try await f.iam.createUser(input, caller: f.root, now: f.clock.now).user)
         #expect(user.userName == "alice")
         #expect(user.path == "/eng/")
@@ -75,7 +78,8 @@ import Testing
     func createValidation() async throws {
         let f = try await ServiceFixture.make()
         let tags = [IAM.Tag(key: "team", value: "a"), IAM.Tag(key: "TEAM", value: "b")]
-        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.") {
+        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        {
             try await f.iam.createUser(CreateUserInput(userName: "alice", tags: tags), caller: f.root, now: f.clock.now)
         }
         await K.expectError(.validationError, "ARN not-an-arn is not valid.") {
@@ -91,7 +95,8 @@ import Testing
     func getSelf() async throws {
         let f = try await ServiceFixture.make()
         let root = try #require(try await f.iam.getUser(GetUserInput(), caller: f.root).user)
-        #expect(root == IAM.User(userId: f.accountId, arn: "arn:aws:iam::\(f.accountId):root", createDate: TestClock.start))
+        #expect(
+            root == IAM.User(userId: f.accountId, arn: "arn:aws:iam::\(f.accountId):root", createDate: TestClock.start))
 
         let alice = try await f.user(named: "alice")
         await U.expectDenied(alice, "iam:GetUser", on: K.userArn(f, "alice")) {
@@ -159,7 +164,9 @@ import Testing
         case accessKey, mfaDevice, inlinePolicy, attachedPolicy, group
     }
 
-    @Test("DeleteUser is DeleteConflict while the user has anything, with IAM's message for each", arguments: Blocker.allCases)
+    @Test(
+        "DeleteUser is DeleteConflict while the user has anything, with IAM's message for each",
+        arguments: Blocker.allCases)
     func deleteConflict(blocker: Blocker) async throws {
         let f = try await ServiceFixture.make()
         try await U.createUser(f, "alice")
@@ -186,18 +193,22 @@ import Testing
                 PutUserPolicyInput(userName: "alice", policyName: "p", policyDocument: K.allow("s3:*")), caller: f.root)
             message = "Cannot delete entity, must delete policies first."
             remove = {
-                _ = try await f.iam.deleteUserPolicy(DeleteUserPolicyInput(userName: "alice", policyName: "p"), caller: f.root)
+                _ = try await f.iam.deleteUserPolicy(
+                    DeleteUserPolicyInput(userName: "alice", policyName: "p"), caller: f.root)
             }
         case .attachedPolicy:
             let arn = try await K.createPolicy(f, "managed")
-            _ = try await f.iam.attachUserPolicy(AttachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
+            _ = try await f.iam.attachUserPolicy(
+                AttachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
             message = "Cannot delete entity, must detach all policies first."
             remove = {
-                _ = try await f.iam.detachUserPolicy(DetachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
+                _ = try await f.iam.detachUserPolicy(
+                    DetachUserPolicyInput(userName: "alice", policyArn: arn), caller: f.root)
             }
         case .group:
             try await U.createGroup(f, "admins")
-            _ = try await f.iam.addUserToGroup(AddUserToGroupInput(groupName: "admins", userName: "alice"), caller: f.root)
+            _ = try await f.iam.addUserToGroup(
+                AddUserToGroupInput(groupName: "admins", userName: "alice"), caller: f.root)
             message = "Cannot delete entity, must remove user from all groups first."
             remove = {
                 _ = try await f.iam.removeUserFromGroup(
@@ -259,7 +270,8 @@ import Testing
         let f = try await ServiceFixture.make()
         let alice = try await f.user(named: "alice")
         await U.expectDenied(alice, "iam:CreateUser", on: "arn:aws:iam::\(f.accountId):user/team/carol") {
-            try await f.iam.createUser(CreateUserInput(userName: "carol", path: "/team/"), caller: alice, now: f.clock.now)
+            try await f.iam.createUser(
+                CreateUserInput(userName: "carol", path: "/team/"), caller: alice, now: f.clock.now)
         }
         await U.expectDenied(alice, "iam:ListUsers", on: "arn:aws:iam::\(f.accountId):user/") {
             try await f.iam.listUsers(ListUsersInput(), caller: alice)

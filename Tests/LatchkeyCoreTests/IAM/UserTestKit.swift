@@ -21,7 +21,8 @@ enum UserTestKit {
     @discardableResult
     static func createUser(_ f: ServiceFixture, _ name: String, path: String? = nil) async throws -> IAM.User {
         try #require(
-            try await f.iam.createUser(CreateUserInput(userName: name, path: path), caller: f.root, now: f.clock.now).user)
+            try await f.iam.createUser(CreateUserInput(userName: name, path: path), caller: f.root, now: f.clock.now)
+                .user)
     }
 
     /// CreateGroup as the root.
@@ -87,7 +88,9 @@ enum UserTestKit {
     /// Every page of a listing, following `Marker`s from `MaxItems: 1` pages.
     static func allPages<Item>(
         maxItems: Int = 1, sourceLocation: SourceLocation = #_sourceLocation,
-        _ fetch: (_ marker: String?, _ maxItems: Int) async throws -> (items: [Item], isTruncated: Bool?, marker: String?)
+        _ fetch: (_ marker: String?, _ maxItems: Int) async throws -> (
+            items: [Item], isTruncated: Bool?, marker: String?
+        )
     ) async throws -> (items: [Item], pages: Int) {
         var items: [Item] = []
         var marker: String?

@@ -16,7 +16,8 @@ extension IAMUser {
         let detailed = style == .detailed
         return IAM.User(
             userId: userId, arn: arn, createDate: createDate, path: path, userName: userName,
-            permissionsBoundary: detailed ? permissionsBoundaryArn.map(IAM.AttachedPermissionsBoundary.init(policyArn:)) : nil,
+            permissionsBoundary: detailed
+                ? permissionsBoundaryArn.map(IAM.AttachedPermissionsBoundary.init(policyArn:)) : nil,
             tags: detailed && !tags.isEmpty ? tags.map(IAM.Tag.init) : nil)
     }
 
@@ -29,7 +30,8 @@ extension IAMUser {
 extension AccessKeyRecord {
     /// An entry of `ListAccessKeys` (no `UserName` for the root's keys).
     var wireMetadata: IAM.AccessKeyMetadata {
-        IAM.AccessKeyMetadata(userName: userName, accessKeyId: accessKeyId, status: status.rawValue, createDate: createDate)
+        IAM.AccessKeyMetadata(
+            userName: userName, accessKeyId: accessKeyId, status: status.rawValue, createDate: createDate)
     }
 
     /// `CreateAccessKey`'s `AccessKey`: the record and its secret, returned this once.
