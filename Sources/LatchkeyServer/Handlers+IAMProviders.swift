@@ -44,7 +44,8 @@ extension IAMService {
         }
 
         registry.on(EnableOutboundWebIdentityFederationInput.self) { input, context in
-            try await self.enableOutboundWebIdentityFederation(input, caller: try context.signedCaller(), now: context.now)
+            try await self.enableOutboundWebIdentityFederation(
+                input, caller: try context.signedCaller(), now: context.now)
         }
         registry.on(DisableOutboundWebIdentityFederationInput.self) { input, context in
             try await self.disableOutboundWebIdentityFederation(input, caller: try context.signedCaller())

@@ -1,8 +1,8 @@
 public import Foundation
 import LatchkeyBase
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyOIDC
-public import LatchkeyDomain
 
 extension IAMService {
     /// At most this many client IDs on one provider (IAM's quota).
@@ -23,11 +23,13 @@ extension IAMService {
         let provider = OIDCProvider(
             accountId: caller.accountId, identity: identity, url: "https://\(identity)",
             clientIDs: Self.unique(input.clientIDList ?? []),
-            thumbprints: try Self.checkThumbprints(input.thumbprintList ?? []), tags: tags, createDate: now.wholeSeconds)
+            thumbprints: try Self.checkThumbprints(input.thumbprintList ?? []), tags: tags, createDate: now.wholeSeconds
+        )
         try await authorize(caller, action: "CreateOpenIDConnectProvider", resource: provider.arn)
         try Self.checkTagKeysUnique(tags)
         guard provider.clientIDs.count <= Self.maxClientIDs else {
-            throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
+            throw STSError(
+                .limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
         }
         // The quota is counted in the transaction that inserts, so concurrent creations cannot overshoot it.
         try await storeCall({ try await store.insertOIDCProvider(provider, maxPerAccount: Self.maxOIDCProviders) }) {
@@ -35,7 +37,9 @@ extension IAMService {
             switch error.code {
             case .alreadyExists: STSError(.entityAlreadyExists, "Provider with url \(provider.url) already exists.")
             case .limitExceeded:
-                STSError(.limitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: \(Self.maxOIDCProviders)")
+                STSError(
+                    .limitExceeded, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: \(Self.maxOIDCProviders)"
+                )
             default: nil
             }
         }
@@ -89,7 +93,8 @@ extension IAMService {
             // Checked against the client IDs actually stored, inside the store's transaction.
             guard !provider.clientIDs.contains(clientID) else { return }
             guard provider.clientIDs.count < Self.maxClientIDs else {
-                throw STSError(.limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
+                throw STSError(
+                    .limitExceeded, "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: \(Self.maxClientIDs)")
             }
             provider.clientIDs.append(clientID)
         }
@@ -133,7 +138,9 @@ extension IAMService {
 
     func requireOIDCProvider(_ accountId: String, _ arn: String) async throws(STSError) -> OIDCProvider {
         guard let identity = Self.oidcIdentity(arn: arn, account: accountId),
-            let provider = try await storeCall({ try await store.oidcProvider(accountId: accountId, identity: identity) })
+            let provider = try await storeCall({
+                try await store.oidcProvider(accountId: accountId, identity: identity)
+            })
         else { throw Self.noSuchOIDCProvider(arn) }
         return provider
     }
@@ -144,7 +151,8 @@ extension IAMService {
         _ accountId: String, _ arn: String, _ change: @escaping @Sendable (inout OIDCProvider) throws -> Void
     ) async throws(STSError) {
         guard let identity = Self.oidcIdentity(arn: arn, account: accountId) else { throw Self.noSuchOIDCProvider(arn) }
-        _ = try await storeCall({ try await store.modifyOIDCProvider(accountId: accountId, identity: identity, change) }) {
+        _ = try await storeCall({ try await store.modifyOIDCProvider(accountId: accountId, identity: identity, change) }
+        ) {
             error in error.code == .notFound ? Self.noSuchOIDCProvider(arn) : nil
         }
     }

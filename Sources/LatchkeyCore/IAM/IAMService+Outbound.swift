@@ -1,6 +1,6 @@
 public import Foundation
-public import LatchkeyModel
 public import LatchkeyDomain
+public import LatchkeyModel
 
 extension IAMService {
     /// `EnableOutboundWebIdentityFederation`: returns the account's issuer URL.
@@ -27,7 +27,8 @@ extension IAMService {
     ) async throws(STSError) -> GetOutboundWebIdentityFederationInfoOutput {
         try await authorize(caller, action: "GetOutboundWebIdentityFederationInfo", resource: "*")
         let info = try await outboundService().info(accountId: caller.accountId)
-        return GetOutboundWebIdentityFederationInfoOutput(issuerIdentifier: info.issuer, jwtVendingEnabled: info.enabled)
+        return GetOutboundWebIdentityFederationInfoOutput(
+            issuerIdentifier: info.issuer, jwtVendingEnabled: info.enabled)
     }
 
     func outboundService() throws(STSError) -> OutboundIssuerService {

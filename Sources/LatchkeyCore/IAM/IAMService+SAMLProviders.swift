@@ -1,7 +1,7 @@
 public import Foundation
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeySAMLModel
-public import LatchkeyDomain
 
 extension IAMService {
     /// At most this many SAML providers in one account.
@@ -34,7 +34,8 @@ extension IAMService {
             default: nil
             }
         }
-        return CreateSAMLProviderOutput(samlProviderArn: provider.arn, tags: tags.isEmpty ? nil : tags.map(IAM.Tag.init))
+        return CreateSAMLProviderOutput(
+            samlProviderArn: provider.arn, tags: tags.isEmpty ? nil : tags.map(IAM.Tag.init))
     }
 
     /// `GetSAMLProvider`.
@@ -114,7 +115,8 @@ extension IAMService {
         guard SAMLMetadata.lengthRange.contains(document.count) else {
             throw STSError(
                 .invalidInput,
-                "SAMLMetadataDocument must be between \(SAMLMetadata.lengthRange.lowerBound) and \(SAMLMetadata.lengthRange.upperBound) characters long.")
+                "SAMLMetadataDocument must be between \(SAMLMetadata.lengthRange.lowerBound) and \(SAMLMetadata.lengthRange.upperBound) characters long."
+            )
         }
         guard let samlMetadata else {
             throw STSError(.invalidInput, "SAML providers are not enabled on this server.")

@@ -181,7 +181,8 @@ extension IAMService {
     }
 
     /// `Untag<Kind>`: removes the named keys; absent keys are ignored.
-    public func untag<Input: UntagResourceInput>(_ input: Input, caller: Caller) async throws(STSError) -> Input.Output {
+    public func untag<Input: UntagResourceInput>(_ input: Input, caller: Caller) async throws(STSError) -> Input.Output
+    {
         try await untag(
             Input.taggableKind, input.taggedEntity, keys: input.tagKeys, action: Input.operation.name, caller: caller)
         return Input.Output()
@@ -212,7 +213,9 @@ extension IAMService {
             // Counted against the tags actually stored, inside the store's transaction.
             var merged = stored
             for tag in tags {
-                if let index = merged.firstIndex(where: { kind.identity(ofKey: $0.key) == kind.identity(ofKey: tag.key) }) {
+                if let index = merged.firstIndex(where: {
+                    kind.identity(ofKey: $0.key) == kind.identity(ofKey: tag.key)
+                }) {
                     merged[index] = tag
                 } else {
                     merged.append(tag)
@@ -244,7 +247,8 @@ extension IAMService {
             throw kind.notFound(self, id)
         }
         let sorted = tags.sorted { kind.identity(ofKey: $0.key) < kind.identity(ofKey: $1.key) }
-        return try page(sorted, listing: action, key: { kind.identity(ofKey: $0.key) }, marker: marker, maxItems: maxItems)
+        return try page(
+            sorted, listing: action, key: { kind.identity(ofKey: $0.key) }, marker: marker, maxItems: maxItems)
     }
 
     private func modifyTags(

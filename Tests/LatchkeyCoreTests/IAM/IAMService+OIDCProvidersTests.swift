@@ -17,12 +17,14 @@ import Testing
         tags: [IAM.Tag]? = nil, as caller: Caller? = nil
     ) async throws -> CreateOpenIDConnectProviderOutput {
         try await f.iam.createOpenIDConnectProvider(
-            CreateOpenIDConnectProviderInput(url: url, clientIDList: clientIDs, thumbprintList: thumbprints, tags: tags),
+            CreateOpenIDConnectProviderInput(
+                url: url, clientIDList: clientIDs, thumbprintList: thumbprints, tags: tags),
             caller: caller ?? f.root, now: f.clock.now)
     }
 
     static func get(_ f: ServiceFixture, _ arn: String) async throws -> GetOpenIDConnectProviderOutput {
-        try await f.iam.getOpenIDConnectProvider(GetOpenIDConnectProviderInput(openIDConnectProviderArn: arn), caller: f.root)
+        try await f.iam.getOpenIDConnectProvider(
+            GetOpenIDConnectProviderInput(openIDConnectProviderArn: arn), caller: f.root)
     }
 
     static func arns(_ f: ServiceFixture) async throws -> [String] {
@@ -32,7 +34,9 @@ import Testing
 
     // MARK: Create, Get, List
 
-    @Test("the ARN keeps the port; Get answers the URL without its scheme, client IDs without repeats, thumbprints lowercased")
+    @Test(
+        "the ARN keeps the port; Get answers the URL without its scheme, client IDs without repeats, thumbprints lowercased"
+    )
     func createAndGet() async throws {
         let f = try await ServiceFixture.make()
         f.clock.advance(by: 0.75)
@@ -89,7 +93,8 @@ import Testing
     @Test("tag keys repeated at creation, whatever their case, are InvalidInput")
     func duplicateTagKeys() async throws {
         let f = try await ServiceFixture.make()
-        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.") {
+        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        {
             try await Self.create(
                 f, "https://issuer.example.com", tags: [IAM.Tag(key: "a", value: "1"), IAM.Tag(key: "A", value: "2")])
         }
@@ -114,7 +119,9 @@ import Testing
         let five = ["1", "2", "3", "4", "5"].map { Self.thumbprint(Character($0)) }
         let six = five + [Self.thumbprint("6")]
         let message = "Thumbprint list must contain fewer than 5 entries."
-        await K.expectError(.invalidInput, message) { try await Self.create(f, "https://issuer.example.com", thumbprints: six) }
+        await K.expectError(.invalidInput, message) {
+            try await Self.create(f, "https://issuer.example.com", thumbprints: six)
+        }
         let arn = try #require(
             try await Self.create(f, "https://issuer.example.com", thumbprints: five).openIDConnectProviderArn)
         #expect(try await Self.get(f, arn).thumbprintList == five)
@@ -126,9 +133,11 @@ import Testing
         #expect(try await Self.get(f, arn).thumbprintList == five)
     }
 
-    @Test("a thumbprint that is not 40 hex digits is InvalidInput naming it", arguments: [
-        String(repeating: "g", count: 40), String(repeating: "a", count: 39), String(repeating: "a", count: 41),
-    ])
+    @Test(
+        "a thumbprint that is not 40 hex digits is InvalidInput naming it",
+        arguments: [
+            String(repeating: "g", count: 40), String(repeating: "a", count: 39), String(repeating: "a", count: 41),
+        ])
     func thumbprintFormat(thumbprint: String) async throws {
         let f = try await ServiceFixture.make()
         await K.expectError(.invalidInput, "Thumbprint \(thumbprint) is not 40 hexadecimal digits.") {
@@ -136,7 +145,9 @@ import Testing
         }
     }
 
-    @Test("UpdateOpenIDConnectProviderThumbprint replaces the list (lowercased); a missing provider is NoSuchEntity whatever the list")
+    @Test(
+        "UpdateOpenIDConnectProviderThumbprint replaces the list (lowercased); a missing provider is NoSuchEntity whatever the list"
+    )
     func updateThumbprints() async throws {
         let f = try await ServiceFixture.make()
         let arn = try #require(
@@ -209,7 +220,8 @@ import Testing
                 caller: f.root)
         }
         _ = try await f.iam.addClientIDToOpenIDConnectProvider(
-            AddClientIDToOpenIDConnectProviderInput(openIDConnectProviderArn: arn, clientID: "client100"), caller: f.root)
+            AddClientIDToOpenIDConnectProviderInput(openIDConnectProviderArn: arn, clientID: "client100"),
+            caller: f.root)
         #expect(try await Self.get(f, arn).clientIDList == hundred)
     }
 
@@ -225,7 +237,9 @@ import Testing
             try await f.iam.deleteOpenIDConnectProvider(
                 DeleteOpenIDConnectProviderInput(openIDConnectProviderArn: arn), caller: f.root)
         }
-        await K.expectError(.noSuchEntity, "OpenIDConnect Provider not found for arn \(arn)") { try await Self.get(f, arn) }
+        await K.expectError(.noSuchEntity, "OpenIDConnect Provider not found for arn \(arn)") {
+            try await Self.get(f, arn)
+        }
         #expect(try await Self.arns(f) == [])
         let otherAccount = "arn:aws:iam::444455556666:oidc-provider/issuer.example.com"
         await K.expectError(.noSuchEntity, "OpenId connect Provider \(otherAccount) cannot be found.") {

@@ -26,8 +26,10 @@ import Testing
         let enabled = try await f.iam.enableOutboundWebIdentityFederation(
             EnableOutboundWebIdentityFederationInput(), caller: f.root, now: f.clock.now)
         #expect(enabled.issuerIdentifier == issuer)
-        #expect(try await Self.info(f) == GetOutboundWebIdentityFederationInfoOutput(
-            issuerIdentifier: issuer, jwtVendingEnabled: true))
+        #expect(
+            try await Self.info(f)
+                == GetOutboundWebIdentityFederationInfoOutput(
+                    issuerIdentifier: issuer, jwtVendingEnabled: true))
         await K.expectError(.featureEnabled, "Outbound identity federation is already enabled for this account.") {
             try await f.iam.enableOutboundWebIdentityFederation(
                 EnableOutboundWebIdentityFederationInput(), caller: f.root, now: f.clock.now)
@@ -35,8 +37,10 @@ import Testing
 
         _ = try await f.iam.disableOutboundWebIdentityFederation(
             DisableOutboundWebIdentityFederationInput(), caller: f.root)
-        #expect(try await Self.info(f) == GetOutboundWebIdentityFederationInfoOutput(
-            issuerIdentifier: issuer, jwtVendingEnabled: false))
+        #expect(
+            try await Self.info(f)
+                == GetOutboundWebIdentityFederationInfoOutput(
+                    issuerIdentifier: issuer, jwtVendingEnabled: false))
         await K.expectError(.featureDisabled, "Outbound identity federation is already disabled for this account.") {
             try await f.iam.disableOutboundWebIdentityFederation(
                 DisableOutboundWebIdentityFederationInput(), caller: f.root)
@@ -54,7 +58,8 @@ import Testing
                 EnableOutboundWebIdentityFederationInput(), caller: f.root, now: f.clock.now)
         }
         await K.expectError(.featureDisabled, message) {
-            try await iam.getOutboundWebIdentityFederationInfo(GetOutboundWebIdentityFederationInfoInput(), caller: f.root)
+            try await iam.getOutboundWebIdentityFederationInfo(
+                GetOutboundWebIdentityFederationInfoInput(), caller: f.root)
         }
     }
 
@@ -73,7 +78,8 @@ import Testing
             }
         }
         await K.expectError(.accessDenied, prefix: K.denial(bob, "iam:DisableOutboundWebIdentityFederation", "*")) {
-            try await f.iam.disableOutboundWebIdentityFederation(DisableOutboundWebIdentityFederationInput(), caller: bob)
+            try await f.iam.disableOutboundWebIdentityFederation(
+                DisableOutboundWebIdentityFederationInput(), caller: bob)
         }
         try await K.grant(f, user: "bob", K.allow("iam:EnableOutboundWebIdentityFederation"))
         let enabled = try await f.iam.enableOutboundWebIdentityFederation(

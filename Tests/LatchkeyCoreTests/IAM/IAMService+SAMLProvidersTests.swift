@@ -33,7 +33,8 @@ import Testing
 
     // MARK: Create, Get, List
 
-    @Test("Get answers the metadata, ValidUntil 100 years on without one in the metadata, Tags, Allowed, no private keys")
+    @Test(
+        "Get answers the metadata, ValidUntil 100 years on without one in the metadata, Tags, Allowed, no private keys")
     func createAndGet() async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
@@ -70,9 +71,10 @@ import Testing
         #expect(dated.tags == tags)
         let listed = try await Self.list(iam, f)
         #expect(listed.map(\.arn) == [K.samlArn(f, "Dated"), K.samlArn(f, "Okta")])
-        #expect(listed.map(\.validUntil) == [
-            Self.date("2030-01-01T00:00:00Z"), Self.date("2125-06-15T15:06:40Z"),
-        ])
+        #expect(
+            listed.map(\.validUntil) == [
+                Self.date("2030-01-01T00:00:00Z"), Self.date("2125-06-15T15:06:40Z"),
+            ])
         #expect(listed.map(\.createDate) == [TestClock.start, TestClock.start])
     }
 
@@ -90,7 +92,8 @@ import Testing
     func duplicateTagKeys() async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
-        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.") {
+        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        {
             try await Self.create(iam, f, "Okta", tags: [IAM.Tag(key: "a", value: "1"), IAM.Tag(key: "A", value: "2")])
         }
         #expect(try await Self.list(iam, f).isEmpty)
@@ -112,9 +115,15 @@ import Testing
     @Test(
         "metadata that is not SAML 2.0 IdP metadata with a signing certificate is InvalidInput with the reason, and nothing is stored",
         arguments: [
-            (String(repeating: "x", count: 999), "SAMLMetadataDocument must be between 1000 and 10000000 characters long."),
+            (
+                String(repeating: "x", count: 999),
+                "SAMLMetadataDocument must be between 1000 and 10000000 characters long."
+            ),
             (String(repeating: "x", count: 1_000), nil),
-            ("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY b \"c\">]><a>&b;</a>" + String(repeating: " ", count: 1_000), nil),
+            (
+                "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY b \"c\">]><a>&b;</a>"
+                    + String(repeating: " ", count: 1_000), nil
+            ),
             (
                 "<a xmlns=\"urn:x\"/>" + String(repeating: " ", count: 1_000),
                 "The SAML metadata must have one md:EntityDescriptor root"
@@ -163,7 +172,9 @@ import Testing
         #expect(try await Self.get(iam, f, arn).samlMetadataDocument == newMetadata)
     }
 
-    @Test("UpdateSAMLProvider: a missing provider is NoSuchEntity even with bad metadata; bad metadata on one is InvalidInput and changes nothing")
+    @Test(
+        "UpdateSAMLProvider: a missing provider is NoSuchEntity even with bad metadata; bad metadata on one is InvalidInput and changes nothing"
+    )
     func updateErrors() async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
@@ -185,7 +196,9 @@ import Testing
         await K.expectError(.noSuchEntity, "Manifest not found for arn \(wrongCase)") {
             try await iam.updateSAMLProvider(UpdateSAMLProviderInput(samlProviderArn: wrongCase), caller: f.root)
         }
-        await K.expectError(.noSuchEntity, "Manifest not found for arn \(wrongCase)") { try await Self.get(iam, f, wrongCase) }
+        await K.expectError(.noSuchEntity, "Manifest not found for arn \(wrongCase)") {
+            try await Self.get(iam, f, wrongCase)
+        }
     }
 
     // MARK: Delete

@@ -132,8 +132,9 @@ import Testing
 
     // MARK: Tag
 
-    @Test("Tag adds tags; a key already there in any case is replaced (key and value); List sorts by key ignoring case",
-          arguments: kinds)
+    @Test(
+        "Tag adds tags; a key already there in any case is replaced (key and value); List sorts by key ignoring case",
+        arguments: kinds)
     func tagAndList(kind: Kind) async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
@@ -141,13 +142,17 @@ import Testing
         try await kind.tag(iam, id, [IAM.Tag(key: "b", value: "1"), IAM.Tag(key: "A", value: "2")], f.root)
         try await kind.tag(iam, id, [IAM.Tag(key: "c", value: "3"), IAM.Tag(key: "a", value: "4")], f.root)
         let listed = try await kind.list(iam, id, nil, nil, f.root)
-        #expect(listed.tags == [IAM.Tag(key: "a", value: "4"), IAM.Tag(key: "b", value: "1"), IAM.Tag(key: "c", value: "3")])
+        #expect(
+            listed.tags == [
+                IAM.Tag(key: "a", value: "4"), IAM.Tag(key: "b", value: "1"), IAM.Tag(key: "c", value: "3"),
+            ])
         #expect(listed.isTruncated == false)
         #expect(listed.marker == nil)
     }
 
-    @Test("an entity holds at most 50 tags: the 51st is LimitExceeded and changes nothing; replacing at 50 is fine",
-          arguments: kinds)
+    @Test(
+        "an entity holds at most 50 tags: the 51st is LimitExceeded and changes nothing; replacing at 50 is fine",
+        arguments: kinds)
     func fiftyTags(kind: Kind) async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
@@ -172,9 +177,14 @@ import Testing
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
         let id = try await kind.create(f, iam, "Dup")
-        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.") {
-            try await kind.tag(iam, id, [IAM.Tag(key: "Env", value: "a"), IAM.Tag(key: "other", value: "b"),
-                                         IAM.Tag(key: "env", value: "c")], f.root)
+        await K.expectError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+        {
+            try await kind.tag(
+                iam, id,
+                [
+                    IAM.Tag(key: "Env", value: "a"), IAM.Tag(key: "other", value: "b"),
+                    IAM.Tag(key: "env", value: "c"),
+                ], f.root)
         }
         #expect(try await kind.keys(iam, id, as: f.root) == [])
     }
@@ -186,8 +196,12 @@ import Testing
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
         let id = try await kind.create(f, iam, "Untagged")
-        try await kind.tag(iam, id, [IAM.Tag(key: "Team", value: "x"), IAM.Tag(key: "env", value: "y"),
-                                     IAM.Tag(key: "keep", value: "z")], f.root)
+        try await kind.tag(
+            iam, id,
+            [
+                IAM.Tag(key: "Team", value: "x"), IAM.Tag(key: "env", value: "y"),
+                IAM.Tag(key: "keep", value: "z"),
+            ], f.root)
         try await kind.untag(iam, id, ["team", "ENV", "absent"], f.root)
         #expect(try await kind.keys(iam, id, as: f.root) == ["keep"])
         // Nothing left to remove: still fine.
@@ -197,14 +211,19 @@ import Testing
 
     // MARK: List
 
-    @Test("List pages with MaxItems and Marker; a Marker Latchkey did not issue for this listing is ValidationError",
-          arguments: kinds)
+    @Test(
+        "List pages with MaxItems and Marker; a Marker Latchkey did not issue for this listing is ValidationError",
+        arguments: kinds)
     func paging(kind: Kind) async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
         let id = try await kind.create(f, iam, "Paged")
-        try await kind.tag(iam, id, [IAM.Tag(key: "c", value: "3"), IAM.Tag(key: "B", value: "2"),
-                                     IAM.Tag(key: "a", value: "1")], f.root)
+        try await kind.tag(
+            iam, id,
+            [
+                IAM.Tag(key: "c", value: "3"), IAM.Tag(key: "B", value: "2"),
+                IAM.Tag(key: "a", value: "1"),
+            ], f.root)
         var seen: [String] = []
         var marker: String?
         var pages = 0
@@ -230,8 +249,9 @@ import Testing
 
     // MARK: Errors and authorization
 
-    @Test("an entity that does not exist is NoSuchEntity with the kind's message, for all three operations",
-          arguments: kinds)
+    @Test(
+        "an entity that does not exist is NoSuchEntity with the kind's message, for all three operations",
+        arguments: kinds)
     func notFound(kind: Kind) async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
@@ -241,8 +261,9 @@ import Testing
         await K.expectError(.noSuchEntity, message) { try await kind.list(iam, id, nil, nil, f.root) }
     }
 
-    @Test("a user no policy allows is AccessDenied for the operation's action on the kind's resource; allowed, it works",
-          arguments: kinds)
+    @Test(
+        "a user no policy allows is AccessDenied for the operation's action on the kind's resource; allowed, it works",
+        arguments: kinds)
     func authorization(kind: Kind) async throws {
         let f = try await ServiceFixture.make()
         let iam = K.iam(f)
