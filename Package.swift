@@ -166,7 +166,13 @@ let package = Package(
         // For test targets only: the test clock, temporary folders, the services over a store without HTTP.
         .target(
             name: "LatchkeyTestSupport",
-            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySQLite", "LatchkeyMemoryStore"],
+            dependencies: [
+                "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeySQLite",
+                "LatchkeyMemoryStore", "LatchkeyServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -3,7 +3,7 @@ public import LatchkeyCore
 public import LatchkeyDomain
 public import LatchkeyTokens
 import LatchkeyModel
-import LatchkeySQLite
+import LatchkeyMemoryStore
 
 /// The STS and IAM services over a fresh store, wired as `LatchkeyApplication.build` wires them, without HTTP: for
 /// tests of the service rules.
@@ -33,11 +33,14 @@ public struct ServiceFixture: Sendable {
     /// The base URL of Latchkey's own OIDC issuer in the fixture.
     public static let outboundBaseURL = "https://latchkey.test/oidc"
 
-    /// Builds the services over a new, empty store at `clock`'s time.
+    /// Builds the services over a new, empty in-memory store at `clock`'s time.
     public static func make(clock: TestClock = TestClock()) async throws -> ServiceFixture {
-        let directory = try makeTemporaryDirectory()
-        let store = try SQLiteIdentityStore(path: (directory as NSString).appendingPathComponent("latchkey.sqlite"))
-        return try await make(store: store, clock: clock)
+        try await make(store: InMemoryStore(), clock: clock)
+    }
+
+    /// Builds the services over a new, empty store of `kind` (to run a service test on every store).
+    public static func make(kind: StoreKind, clock: TestClock = TestClock()) async throws -> ServiceFixture {
+        try await make(store: try kind.makeStore(), clock: clock)
     }
 
     /// Builds the services over `store`, which must hold no account yet.

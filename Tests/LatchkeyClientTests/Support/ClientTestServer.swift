@@ -5,24 +5,21 @@ import LatchkeyQuery
 import LatchkeyServer
 import Logging
 import LatchkeySigV4
+import LatchkeyTestSupport
 import NIOCore
 import NIOHTTP1
 import Testing
 
-/// The real Latchkey server on a loopback port, for the client to talk to over real HTTP.
+/// The real Latchkey server on a loopback port (`LatchkeyTestSupport.LoopbackServer`), for the client to talk to
+/// over real HTTP.
 ///
 /// The server's clock is the real clock: the client signs with the current time, as SDKs do, and the server
 /// checks the signature date against its own clock.
 struct ClientTestServer: Sendable {
-    static let accountId = "111122223333"
-    static let rootKeyId = "AKIAIOSFODNN7EXAMPLE"
-    static let rootSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-    static let configurationText = """
-        accounts:
-          - id: "111122223333"
-            rootAccessKeys:
-              - {accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}
-        """
+    static let accountId = LoopbackServer.accountId
+    static let rootKeyId = LoopbackServer.rootAccessKeyId
+    static let rootSecret = LoopbackServer.rootSecretAccessKey
+    static let configurationText = LoopbackServer.configurationText
 
     /// `http://127.0.0.1:PORT`.
     let endpoint: String
@@ -33,19 +30,10 @@ struct ClientTestServer: Sendable {
     /// real one unless a test needs time to stand still, as TOTP codes do; signatures made with the real time stay
     /// within the 15 minutes of skew SigV4 allows).
     static func run<T: Sendable>(
-        clock: @escaping @Sendable () -> Date = { Date() }, _ body: (ClientTestServer) async throws -> T
+        clock: @escaping @Sendable () -> Date = { Date() }, _ body: @Sendable (ClientTestServer) async throws -> T
     ) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-client-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, dataDirectory: directory.path,
-            file: try ConfigurationFile.parse(configurationText), logLevel: .critical)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let (application, _) = try await LatchkeyApplication.build(
-            configuration: configuration, logger: quietLogger("latchkey-client-tests"), clock: clock,
-            onListening: { _, port in continuation.yield(port) })
-        return try await withRunningApplication(application, ports: ports) { port in
-            try await body(ClientTestServer(endpoint: "http://127.0.0.1:\(port)"))
+        try await LoopbackServer.run(clock: clock, configuration: configurationText) { server in
+            try await body(ClientTestServer(endpoint: server.endpoint))
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LatchkeyClient
+import LatchkeyTestSupport
 import NIOCore
 import Synchronization
 

@@ -10,29 +10,25 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// The real Latchkey application on loopback, driven over HTTP by HummingbirdTesting's live client.
+/// The real Latchkey application on loopback (`LatchkeyTestSupport.LoopbackServer`), driven over HTTP by
+/// HummingbirdTesting's live client, with the server tests' clock and request helpers.
 struct TestServer: Sendable {
     /// The account the test configuration declares.
-    static let accountId = "111122223333"
+    static let accountId = LoopbackServer.accountId
     /// The root key the test configuration declares for `accountId`.
     static let root = SigV4Credentials(
-        accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        accessKeyID: LoopbackServer.rootAccessKeyId, secretAccessKey: LoopbackServer.rootSecretAccessKey)
     /// The authority the live test client sends (and therefore the `host` every signature covers).
     static let host = "localhost"
     static let stsVersion = "2011-06-15"
     static let iamVersion = "2010-05-08"
 
     /// The configuration file the tests start with, parsed as the CLI would parse it.
-    static let configurationText = """
-        accounts:
-          - id: "111122223333"
-            rootAccessKeys:
-              - {accessKeyId: AKIAIOSFODNN7EXAMPLE, secretAccessKey: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}
-        """
+    static let configurationText = LoopbackServer.configurationText
 
     /// The server's connection settings in tests: the defaults, but a 10-minute idle timeout, since the test client
     /// holds one connection for the whole test and does not reconnect (a slow test may pause over a minute).
-    static let connections = ConnectionSettings(idleTimeout: .seconds(600))
+    static let connections = LoopbackServer.connections
 
     let client: any TestClientProtocol
     let clock: TestClock
@@ -50,29 +46,12 @@ struct TestServer: Sendable {
         connections: ConnectionSettings = TestServer.connections,
         _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
-        let file = try ConfigurationFile.parse(configuration)
-        if let dataDirectory {
-            return try await run(
-                clock: clock, in: dataDirectory, file: file, masterKey: masterKey, connections: connections, body)
-        }
-        return try await withTemporaryDirectory { path in
-            try await run(clock: clock, in: path, file: file, masterKey: masterKey, connections: connections, body)
-        }
-    }
-
-    private static func run<T: Sendable>(
-        clock: TestClock, in dataDirectory: String, file: ConfigurationFile, masterKey: String?,
-        connections: ConnectionSettings, _ body: @Sendable (TestServer) async throws -> T
-    ) async throws -> T {
-        let configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, file: file, masterKeyOverride: masterKey,
-            connections: connections, logLevel: .critical)
-        var logger = Logger(label: "latchkey-e2e")
-        logger.logLevel = .critical
-        let (application, report) = try await LatchkeyApplication.build(
-            configuration: configuration, logger: logger, clock: clock.closure)
-        return try await application.test(.live) { client in
-            try await body(TestServer(client: client, clock: clock, dataDirectory: dataDirectory, report: report))
+        try await LoopbackServer.run(
+            clock: clock.closure, dataDirectory: dataDirectory, masterKey: masterKey, configuration: configuration,
+            connections: connections
+        ) { server in
+            try await body(
+                TestServer(client: server.client, clock: clock, dataDirectory: server.dataDirectory, report: server.report))
         }
     }
 
