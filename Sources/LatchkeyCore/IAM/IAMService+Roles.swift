@@ -190,7 +190,9 @@ extension IAMService {
         }) {
             error in
             guard error.code == .notFound else { return nil }
-            return error.detail.hasPrefix("policy ") ? Self.policyNotAttachable(arn ?? "") : noSuchRole(roleName)
+            // Only setting a boundary names a policy the store may not find.
+            if let arn, error.detail.hasPrefix("policy ") { return Self.policyNotAttachable(arn) }
+            return noSuchRole(roleName)
         }
     }
 
