@@ -145,7 +145,8 @@ extension InMemoryStore {
     ) async throws -> OutboundFederation {
         try write { state in
             try state.requireAccount(accountId)
-            let current = state.outbound[accountId] ?? OutboundFederation(accountId: accountId, enabled: false, keys: [])
+            let current =
+                state.outbound[accountId] ?? OutboundFederation(accountId: accountId, enabled: false, keys: [])
             var changed = current
             try change(&changed)
             changed.accountId = accountId

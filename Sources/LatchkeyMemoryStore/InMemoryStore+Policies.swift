@@ -1,9 +1,9 @@
 public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 extension InMemoryStore {
@@ -233,7 +233,9 @@ extension InMemoryStore {
             guard newKey != oldKey else { return }
             state.memberships = Set(
                 state.memberships.map { membership in
-                    guard membership.accountId == accountId, membership.groupKey == oldKey.key else { return membership }
+                    guard membership.accountId == accountId, membership.groupKey == oldKey.key else {
+                        return membership
+                    }
                     var moved = membership
                     moved.groupKey = newKey.key
                     return moved

@@ -2,9 +2,9 @@ public import LatchkeyDomain
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A `LatchkeyStore` held in memory, for tests and for a server that needs no persistence.

@@ -77,7 +77,8 @@ public struct LoopbackServer: Sendable {
 
     private static func run<T: Sendable>(
         clock: @escaping @Sendable () -> Date, in dataDirectory: String, file: ConfigurationFile, masterKey: String?,
-        connections: ConnectionSettings, store: (any LatchkeyStore)?, _ body: @Sendable (LoopbackServer) async throws -> T
+        connections: ConnectionSettings, store: (any LatchkeyStore)?,
+        _ body: @Sendable (LoopbackServer) async throws -> T
     ) async throws -> T {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, file: file, masterKeyOverride: masterKey,

@@ -1,9 +1,9 @@
 import Foundation
 public import LatchkeyCore
 public import LatchkeyDomain
-public import LatchkeyTokens
-import LatchkeyModel
 import LatchkeyMemoryStore
+import LatchkeyModel
+public import LatchkeyTokens
 
 /// The STS and IAM services over a fresh store, wired as `LatchkeyApplication.build` wires them, without HTTP: for
 /// tests of the service rules.

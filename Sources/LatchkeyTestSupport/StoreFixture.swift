@@ -2,9 +2,9 @@ public import LatchkeyDomain
 public import Testing
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Entities for store tests: fixed, millisecond-aligned values (stores keep dates to the millisecond).

@@ -3,9 +3,9 @@ import LatchkeyMemoryStore
 import LatchkeySQLite
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The store implementations the store-contract tests run against; PostgreSQL will be one more case.

@@ -142,7 +142,9 @@ import Testing
         }
     }
 
-    @Test("putRootAccessKey refuses a key that names a user with conflict, storing nothing", arguments: StoreKind.allCases)
+    @Test(
+        "putRootAccessKey refuses a key that names a user with conflict, storing nothing", arguments: StoreKind.allCases
+    )
     func putRootKeyNamingAUserIsRefused(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))

@@ -51,7 +51,9 @@ import Testing
         }
     }
 
-    @Test("a trust policy change racing tag changes on the same role is kept, and so are the tags", arguments: StoreKind.allCases)
+    @Test(
+        "a trust policy change racing tag changes on the same role is kept, and so are the tags",
+        arguments: StoreKind.allCases)
     func trustPolicyChangeRacingTagsIsKept(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
@@ -85,7 +87,9 @@ import Testing
         }
     }
 
-    @Test("a boundary set while tags are being changed is kept: modifyRole and modifyUser never write the boundary", arguments: StoreKind.allCases)
+    @Test(
+        "a boundary set while tags are being changed is kept: modifyRole and modifyUser never write the boundary",
+        arguments: StoreKind.allCases)
     func boundaryRacingTagsIsKept(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let boundary = try await Fixture.insertPolicy(store, "Boundary")
@@ -108,12 +112,17 @@ import Testing
                     }
                 }
             }
-            #expect(try await store.role(accountId: Fixture.accountId, roleName: "Deployer")?.permissionsBoundaryArn == boundary)
-            #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice")?.permissionsBoundaryArn == boundary)
+            #expect(
+                try await store.role(accountId: Fixture.accountId, roleName: "Deployer")?.permissionsBoundaryArn
+                    == boundary)
+            #expect(
+                try await store.user(accountId: Fixture.accountId, userName: "Alice")?.permissionsBoundaryArn
+                    == boundary)
         }
     }
 
-    @Test("concurrent modifyManagedPolicyTags calls each adding a tag: every tag survives", arguments: StoreKind.allCases)
+    @Test(
+        "concurrent modifyManagedPolicyTags calls each adding a tag: every tag survives", arguments: StoreKind.allCases)
     func concurrentPolicyTagsAllSurvive(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -124,13 +133,16 @@ import Testing
         }
     }
 
-    @Test("concurrent modifyOIDCProvider calls adding client IDs and removing one: all additions survive, the removal holds", arguments: StoreKind.allCases)
+    @Test(
+        "concurrent modifyOIDCProvider calls adding client IDs and removing one: all additions survive, the removal holds",
+        arguments: StoreKind.allCases)
     func concurrentOIDCClientIDsAllSurvive(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let provider = FederationStoreTests.oidc()
             try await store.insertOIDCProvider(provider)
             try await Self.race(Self.racers + 1) { index in
-                try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: provider.identity) { stored in
+                try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: provider.identity) {
+                    stored in
                     if index == Self.racers {
                         stored.clientIDs.removeAll { $0 == "ci" }
                     } else {
@@ -166,7 +178,9 @@ import Testing
         }
     }
 
-    @Test("concurrent modifyOutboundFederation calls each adding a key: every key survives", arguments: StoreKind.allCases)
+    @Test(
+        "concurrent modifyOutboundFederation calls each adding a key: every key survives", arguments: StoreKind.allCases
+    )
     func concurrentOutboundChangesAllSurvive(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await Self.race { index in
@@ -182,7 +196,9 @@ import Testing
         }
     }
 
-    @Test("a check made inside the change sees every earlier change: a cap of 10 tags is never overshot", arguments: StoreKind.allCases)
+    @Test(
+        "a check made inside the change sees every earlier change: a cap of 10 tags is never overshot",
+        arguments: StoreKind.allCases)
     func capCheckedInsideTheChangeHolds(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
@@ -205,7 +221,9 @@ import Testing
 
     // MARK: A change that throws
 
-    @Test("a change that throws writes nothing and its error comes back unchanged, for every modify method", arguments: StoreKind.allCases)
+    @Test(
+        "a change that throws writes nothing and its error comes back unchanged, for every modify method",
+        arguments: StoreKind.allCases)
     func throwingChangeWritesNothing(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let role = Fixture.role("Deployer", description: "kept")
@@ -266,7 +284,9 @@ import Testing
         }
     }
 
-    @Test("a StoreError thrown by a change comes back as it was, not turned into unavailable", arguments: StoreKind.allCases)
+    @Test(
+        "a StoreError thrown by a change comes back as it was, not turned into unavailable",
+        arguments: StoreKind.allCases)
     func storeErrorFromChangeIsKept(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
@@ -287,33 +307,41 @@ import Testing
         try await withStore(kind) { store throws in
             let change: @Sendable () -> Void = { Issue.record("a change was called for a missing entity") }
             var errors: [StoreError?] = []
-            errors.append(await storeError {
-                try await store.modifyRole(accountId: Fixture.accountId, roleName: "Ghost") { _ in change() }
-            })
-            errors.append(await storeError {
-                try await store.modifyUser(accountId: Fixture.accountId, userName: "Ghost") { _ in change() }
-            })
-            errors.append(await storeError {
-                try await store.modifyManagedPolicyTags(policyArn: Fixture.policyArn("Ghost")) { _ in change() }
-            })
-            errors.append(await storeError {
-                try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: "ghost.example.com") { _ in
-                    change()
-                }
-            })
-            errors.append(await storeError {
-                try await store.modifySAMLProvider(accountId: Fixture.accountId, name: "Ghost") { _ in change() }
-            })
-            errors.append(await storeError {
-                try await store.modifyOutboundFederation(accountId: Fixture.otherAccountId) { _ in change() }
-            })
+            errors.append(
+                await storeError {
+                    try await store.modifyRole(accountId: Fixture.accountId, roleName: "Ghost") { _ in change() }
+                })
+            errors.append(
+                await storeError {
+                    try await store.modifyUser(accountId: Fixture.accountId, userName: "Ghost") { _ in change() }
+                })
+            errors.append(
+                await storeError {
+                    try await store.modifyManagedPolicyTags(policyArn: Fixture.policyArn("Ghost")) { _ in change() }
+                })
+            errors.append(
+                await storeError {
+                    try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: "ghost.example.com") {
+                        _ in
+                        change()
+                    }
+                })
+            errors.append(
+                await storeError {
+                    try await store.modifySAMLProvider(accountId: Fixture.accountId, name: "Ghost") { _ in change() }
+                })
+            errors.append(
+                await storeError {
+                    try await store.modifyOutboundFederation(accountId: Fixture.otherAccountId) { _ in change() }
+                })
             #expect(errors.map { $0?.code } == Array(repeating: StoreError.Code.notFound, count: 6))
         }
     }
 
     // MARK: Quotas
 
-    @Test("concurrent OIDC provider inserts from 95 providers never exceed a quota of 100", arguments: StoreKind.allCases)
+    @Test(
+        "concurrent OIDC provider inserts from 95 providers never exceed a quota of 100", arguments: StoreKind.allCases)
     func oidcQuotaHoldsUnderConcurrency(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             for index in 0..<95 {
@@ -335,7 +363,8 @@ import Testing
         }
     }
 
-    @Test("concurrent SAML provider inserts from 95 providers never exceed a quota of 100", arguments: StoreKind.allCases)
+    @Test(
+        "concurrent SAML provider inserts from 95 providers never exceed a quota of 100", arguments: StoreKind.allCases)
     func samlQuotaHoldsUnderConcurrency(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             for index in 0..<95 {
@@ -356,7 +385,8 @@ import Testing
         }
     }
 
-    @Test("concurrent first-account inserts on an empty store create exactly one account", arguments: StoreKind.allCases)
+    @Test(
+        "concurrent first-account inserts on an empty store create exactly one account", arguments: StoreKind.allCases)
     func firstAccountIsCreatedOnce(kind: StoreKind) async throws {
         try await kind.withEmptyStore { store throws in
             let outcomes = Outcomes()
@@ -371,7 +401,9 @@ import Testing
         }
     }
 
-    @Test("a full account refuses another provider with limitExceeded; a quota of nil means no quota", arguments: StoreKind.allCases)
+    @Test(
+        "a full account refuses another provider with limitExceeded; a quota of nil means no quota",
+        arguments: StoreKind.allCases)
     func quotaIsCountedPerAccount(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertOIDCProvider(FederationStoreTests.oidc("a.example.com"), maxPerAccount: 1)

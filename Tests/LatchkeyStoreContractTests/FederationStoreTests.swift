@@ -6,7 +6,8 @@ import Testing
 @Suite struct FederationStoreTests {
     static func oidc(_ identity: String = "issuer.example.com:8443/realms/ci") -> OIDCProvider {
         OIDCProvider(
-            accountId: Fixture.accountId, identity: identity, url: "https://\(identity)", clientIDs: ["sts.amazonaws.com", "ci"],
+            accountId: Fixture.accountId, identity: identity, url: "https://\(identity)",
+            clientIDs: ["sts.amazonaws.com", "ci"],
             thumbprints: [String(repeating: "ab", count: 20)], tags: [ResourceTag(key: "team", value: "build")],
             createDate: Date(timeIntervalSince1970: 1_700_000_000))
     }
@@ -15,7 +16,8 @@ import Testing
         SAMLProvider(
             accountId: Fixture.accountId, name: name, uuid: UUID().uuidString, metadataDocument: "<EntityDescriptor/>",
             signingCertificates: [[0x30, 0x82, 0x01], [0x30, 0x00]], entityId: "http://idp.example.com/\(name)",
-            validUntil: Date(timeIntervalSince1970: 1_900_000_000), tags: [], createDate: Date(timeIntervalSince1970: 1_700_000_000))
+            validUntil: Date(timeIntervalSince1970: 1_900_000_000), tags: [],
+            createDate: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
     @Test("an OIDC provider reads back equal, keyed by its identity with the port", arguments: StoreKind.allCases)
@@ -24,7 +26,9 @@ import Testing
             let provider = Self.oidc()
             try await store.insertOIDCProvider(provider)
             #expect(try await store.oidcProvider(accountId: Fixture.accountId, identity: provider.identity) == provider)
-            #expect(try await store.oidcProvider(accountId: Fixture.accountId, identity: "issuer.example.com/realms/ci") == nil)
+            #expect(
+                try await store.oidcProvider(accountId: Fixture.accountId, identity: "issuer.example.com/realms/ci")
+                    == nil)
             #expect(provider.arn == "arn:aws:iam::123456789012:oidc-provider/issuer.example.com:8443/realms/ci")
         }
     }
@@ -38,7 +42,9 @@ import Testing
         }
     }
 
-    @Test("modifying an OIDC provider writes client IDs, thumbprints and tags (not its URL or date); a delete removes it", arguments: StoreKind.allCases)
+    @Test(
+        "modifying an OIDC provider writes client IDs, thumbprints and tags (not its URL or date); a delete removes it",
+        arguments: StoreKind.allCases)
     func oidcProviderUpdatesAndDeletes(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             var provider = Self.oidc()
@@ -46,7 +52,8 @@ import Testing
             provider.clientIDs = ["only"]
             provider.thumbprints = []
             provider.tags = []
-            let returned = try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: provider.identity) {
+            let returned = try await store.modifyOIDCProvider(accountId: Fixture.accountId, identity: provider.identity)
+            {
                 stored in
                 stored.clientIDs = ["only"]
                 stored.thumbprints = []
@@ -75,7 +82,9 @@ import Testing
         }
     }
 
-    @Test("a SAML provider reads back with its certificates, looked up by name ignoring case", arguments: StoreKind.allCases)
+    @Test(
+        "a SAML provider reads back with its certificates, looked up by name ignoring case",
+        arguments: StoreKind.allCases)
     func samlProviderReadsBack(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let provider = Self.saml()
@@ -100,12 +109,15 @@ import Testing
         }
     }
 
-    @Test("outbound federation state and keys are saved, replaced and read back in creation order", arguments: StoreKind.allCases)
+    @Test(
+        "outbound federation state and keys are saved, replaced and read back in creation order",
+        arguments: StoreKind.allCases)
     func outboundFederationRoundTrips(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             #expect(try await store.outboundFederation(accountId: Fixture.accountId) == nil)
             let first = OutboundSigningKeyRecord(
-                keyId: "k1", algorithm: "RS256", sealedPrivateKey: [1, 2, 3], createdAt: Date(timeIntervalSince1970: 100))
+                keyId: "k1", algorithm: "RS256", sealedPrivateKey: [1, 2, 3],
+                createdAt: Date(timeIntervalSince1970: 100))
             let second = OutboundSigningKeyRecord(
                 keyId: "k2", algorithm: "ES384", sealedPrivateKey: [4, 5], createdAt: Date(timeIntervalSince1970: 200),
                 retiredAt: Date(timeIntervalSince1970: 300))

@@ -16,7 +16,9 @@ import Testing
         }
     }
 
-    @Test("a group name differing only in case, or a duplicate group ID, is rejected with alreadyExists", arguments: StoreKind.allCases)
+    @Test(
+        "a group name differing only in case, or a duplicate group ID, is rejected with alreadyExists",
+        arguments: StoreKind.allCases)
     func duplicateGroupsAreRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertGroup(Fixture.group("Admins"))
@@ -81,7 +83,9 @@ import Testing
         }
     }
 
-    @Test("membership changes with a missing user or group are rejected with notFound naming the missing one", arguments: StoreKind.allCases)
+    @Test(
+        "membership changes with a missing user or group are rejected with notFound naming the missing one",
+        arguments: StoreKind.allCases)
     func membershipWithMissingEntitiesIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
@@ -111,7 +115,9 @@ import Testing
         }
     }
 
-    @Test("joining more than the allowed number of groups is rejected with limitExceeded; re-adding is still fine", arguments: StoreKind.allCases)
+    @Test(
+        "joining more than the allowed number of groups is rejected with limitExceeded; re-adding is still fine",
+        arguments: StoreKind.allCases)
     func groupsPerUserLimit(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
@@ -185,7 +191,9 @@ import Testing
         }
     }
 
-    @Test("renaming onto another group's name is rejected with alreadyExists; a missing group with notFound", arguments: StoreKind.allCases)
+    @Test(
+        "renaming onto another group's name is rejected with alreadyExists; a missing group with notFound",
+        arguments: StoreKind.allCases)
     func renameConflicts(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertGroup(Fixture.group("A"))
@@ -204,7 +212,9 @@ import Testing
         }
     }
 
-    @Test("deleting a group with members is refused with conflict \"users\"; with policies, \"policies\"", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a group with members is refused with conflict \"users\"; with policies, \"policies\"",
+        arguments: StoreKind.allCases)
     func groupWithDependentsCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))

@@ -32,7 +32,8 @@ import Testing
         }
     }
 
-    @Test("a device name differing only in case is rejected with alreadyExists, case kept", arguments: StoreKind.allCases)
+    @Test(
+        "a device name differing only in case is rejected with alreadyExists, case kept", arguments: StoreKind.allCases)
     func caseVariantDeviceNameIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertMFADevice(Fixture.device("Phone"))
@@ -52,7 +53,9 @@ import Testing
         }
     }
 
-    @Test("a device created already enabled for a missing user is rejected with notFound, storing nothing", arguments: StoreKind.allCases)
+    @Test(
+        "a device created already enabled for a missing user is rejected with notFound, storing nothing",
+        arguments: StoreKind.allCases)
     func deviceForMissingUserIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             var device = Fixture.device("phone")
@@ -88,7 +91,9 @@ import Testing
         }
     }
 
-    @Test("enabling records the user, date and step; deactivating detaches and keeps the step", arguments: StoreKind.allCases)
+    @Test(
+        "enabling records the user, date and step; deactivating detaches and keeps the step",
+        arguments: StoreKind.allCases)
     func enableThenDeactivate(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
@@ -149,7 +154,8 @@ import Testing
         }
     }
 
-    @Test("deleting an enabled device is refused with conflict; a detached one is deleted", arguments: StoreKind.allCases)
+    @Test(
+        "deleting an enabled device is refused with conflict; a detached one is deleted", arguments: StoreKind.allCases)
     func deleteDevice(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
@@ -169,7 +175,9 @@ import Testing
         }
     }
 
-    @Test("a step is accepted once; the same or an earlier step is refused and changes nothing", arguments: StoreKind.allCases)
+    @Test(
+        "a step is accepted once; the same or an earlier step is refused and changes nothing",
+        arguments: StoreKind.allCases)
     func consumedStepIsNotReplayable(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertMFADevice(Fixture.device("phone"))

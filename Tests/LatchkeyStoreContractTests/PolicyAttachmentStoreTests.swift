@@ -7,7 +7,9 @@ import Testing
 @Suite struct PolicyAttachmentStoreTests {
     static let owners: [PolicyOwner] = [.user("Owner"), .role("Owner"), .group("Owner")]
 
-    @Test("attached policies list by name with their ARNs; attaching again changes nothing", arguments: StoreKind.allCases, owners)
+    @Test(
+        "attached policies list by name with their ARNs; attaching again changes nothing",
+        arguments: StoreKind.allCases, owners)
     func attachAndList(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
@@ -27,7 +29,9 @@ import Testing
         }
     }
 
-    @Test("the attachment count covers users, roles and groups and follows every attach and detach", arguments: StoreKind.allCases)
+    @Test(
+        "the attachment count covers users, roles and groups and follows every attach and detach",
+        arguments: StoreKind.allCases)
     func attachmentCountStaysConsistent(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let owners = try await Fixture.insertOwners(store, named: "Owner")
@@ -50,7 +54,9 @@ import Testing
         }
     }
 
-    @Test("detaching a policy that is not attached is rejected with notFound naming the attachment", arguments: StoreKind.allCases, owners)
+    @Test(
+        "detaching a policy that is not attached is rejected with notFound naming the attachment",
+        arguments: StoreKind.allCases, owners)
     func detachingUnattachedIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
@@ -64,7 +70,8 @@ import Testing
     }
 
     @Test(
-        "attachment operations with a missing owner or policy are rejected with notFound naming it", arguments: StoreKind.allCases, owners)
+        "attachment operations with a missing owner or policy are rejected with notFound naming it",
+        arguments: StoreKind.allCases, owners)
     func missingOwnerOrPolicyIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -108,7 +115,9 @@ import Testing
         }
     }
 
-    @Test("attaching past the quota is rejected with limitExceeded; re-attaching at the quota is fine", arguments: StoreKind.allCases)
+    @Test(
+        "attaching past the quota is rejected with limitExceeded; re-attaching at the quota is fine",
+        arguments: StoreKind.allCases)
     func attachmentQuota(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
@@ -130,7 +139,8 @@ import Testing
 
     @Test(
         "a boundary is stored as the policy's canonical ARN, counted, and cleared",
-        arguments: StoreKind.allCases, [
+        arguments: StoreKind.allCases,
+        [
             PolicyPrincipal.user("Owner"), .role("Owner"),
         ])
     func boundaryIsSetAndCleared(kind: StoreKind, principal: PolicyPrincipal) async throws {
@@ -155,7 +165,9 @@ import Testing
         }
     }
 
-    @Test("setting a boundary on a missing principal, or to a missing policy, is rejected with notFound", arguments: StoreKind.allCases)
+    @Test(
+        "setting a boundary on a missing principal, or to a missing policy, is rejected with notFound",
+        arguments: StoreKind.allCases)
     func boundaryWithMissingEntitiesIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "Boundary")

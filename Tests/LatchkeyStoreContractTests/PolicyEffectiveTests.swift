@@ -14,7 +14,9 @@ import Testing
             ))
     }
 
-    @Test("a user in two groups gets its own inline and attached policies, then each group's, in name order", arguments: StoreKind.allCases)
+    @Test(
+        "a user in two groups gets its own inline and attached policies, then each group's, in name order",
+        arguments: StoreKind.allCases)
     func userInTwoGroups(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
@@ -71,7 +73,9 @@ import Testing
         }
     }
 
-    @Test("a group with only attached policies, or only inline ones, still contributes them", arguments: StoreKind.allCases)
+    @Test(
+        "a group with only attached policies, or only inline ones, still contributes them",
+        arguments: StoreKind.allCases)
     func groupsWithOneKindOfPolicy(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))
@@ -89,7 +93,9 @@ import Testing
         }
     }
 
-    @Test("a role gets its inline and attached policies and its boundary's default version", arguments: StoreKind.allCases)
+    @Test(
+        "a role gets its inline and attached policies and its boundary's default version", arguments: StoreKind.allCases
+    )
     func roleWithBoundary(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Deployer"))
@@ -128,7 +134,8 @@ import Testing
 
     @Test(
         "a boundary ARN naming no policy of the account reads as missing, so the caller can fail closed",
-        arguments: StoreKind.allCases, [
+        arguments: StoreKind.allCases,
+        [
             "arn:aws:iam::123456789012:policy/Ghost", "arn:aws:iam::210987654321:policy/Theirs",
             "arn:aws:iam::aws:policy/AdministratorAccess", "garbage",
         ]
@@ -148,7 +155,9 @@ import Testing
         }
     }
 
-    @Test("a missing principal is rejected with notFound", arguments: StoreKind.allCases, [PolicyPrincipal.user("ghost"), .role("ghost")])
+    @Test(
+        "a missing principal is rejected with notFound", arguments: StoreKind.allCases,
+        [PolicyPrincipal.user("ghost"), .role("ghost")])
     func missingPrincipalIsRejected(kind: StoreKind, principal: PolicyPrincipal) async throws {
         try await withStore(kind) { store throws in
             let error = await storeError {

@@ -11,7 +11,9 @@ import Testing
         InlinePolicy(accountId: Fixture.accountId, owner: owner, policyName: name, document: document)
     }
 
-    @Test("a put policy reads back, with its owner's stored name; names list case-insensitively", arguments: StoreKind.allCases, owners)
+    @Test(
+        "a put policy reads back, with its owner's stored name; names list case-insensitively",
+        arguments: StoreKind.allCases, owners)
     func putPolicyReadsBack(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
@@ -37,7 +39,8 @@ import Testing
     }
 
     @Test(
-        "putting a policy again replaces it, matched case-insensitively, taking the new name's case", arguments: StoreKind.allCases, owners)
+        "putting a policy again replaces it, matched case-insensitively, taking the new name's case",
+        arguments: StoreKind.allCases, owners)
     func putReplaces(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
@@ -66,7 +69,8 @@ import Testing
     }
 
     @Test(
-        "every inline policy operation on a missing owner is rejected with notFound naming the owner", arguments: StoreKind.allCases, owners
+        "every inline policy operation on a missing owner is rejected with notFound naming the owner",
+        arguments: StoreKind.allCases, owners
     )
     func missingOwnerIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
@@ -88,7 +92,9 @@ import Testing
         }
     }
 
-    @Test("deleting a missing inline policy is rejected with notFound naming the policy", arguments: StoreKind.allCases, owners)
+    @Test(
+        "deleting a missing inline policy is rejected with notFound naming the policy", arguments: StoreKind.allCases,
+        owners)
     func deletingMissingPolicyIsRejected(kind: StoreKind, owner: PolicyOwner) async throws {
         try await withStore(kind) { store throws in
             _ = try await Fixture.insertOwners(store, named: "Owner")
@@ -102,7 +108,9 @@ import Testing
         }
     }
 
-    @Test("the aggregate size quota counts every policy but the one replaced, white space not counted", arguments: StoreKind.allCases)
+    @Test(
+        "the aggregate size quota counts every policy but the one replaced, white space not counted",
+        arguments: StoreKind.allCases)
     func aggregateSizeQuota(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice"))

@@ -5,7 +5,9 @@ import Testing
 
 /// Customer managed policies: insert, lookup by ARN, listing, tags, deletion.
 @Suite struct PolicyStoreTests {
-    @Test("an inserted policy reads back by ARN with v1 as default, zero counts and its update date at creation", arguments: StoreKind.allCases)
+    @Test(
+        "an inserted policy reads back by ARN with v1 as default, zero counts and its update date at creation",
+        arguments: StoreKind.allCases)
     func insertedPolicyReadsBack(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let policy = Fixture.policy("ReadOnly", path: "/team/", tags: [ResourceTag(key: "b", value: "2")])
@@ -30,7 +32,8 @@ import Testing
 
     @Test(
         "a lookup by ARN ignores the name's case but needs the exact account and path",
-        arguments: StoreKind.allCases, [
+        arguments: StoreKind.allCases,
+        [
             ("arn:aws:iam::123456789012:policy/team/readonly", true),
             ("arn:aws:iam::123456789012:policy/team/READONLY", true),
             ("arn:aws:iam::123456789012:policy/ReadOnly", false),
@@ -55,7 +58,9 @@ import Testing
         }
     }
 
-    @Test("a policy name taken case-insensitively, even under another path, is rejected with alreadyExists", arguments: StoreKind.allCases)
+    @Test(
+        "a policy name taken case-insensitively, even under another path, is rejected with alreadyExists",
+        arguments: StoreKind.allCases)
     func caseVariantNameIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "ReadOnly")
@@ -69,7 +74,9 @@ import Testing
         }
     }
 
-    @Test("a duplicate policy ID is rejected with alreadyExists and leaves no version behind", arguments: StoreKind.allCases)
+    @Test(
+        "a duplicate policy ID is rejected with alreadyExists and leaves no version behind",
+        arguments: StoreKind.allCases)
     func duplicatePolicyIdIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "A")
@@ -90,7 +97,9 @@ import Testing
         }
     }
 
-    @Test("policies are filtered by path prefix, ordered by name case-insensitively, and optionally only attached", arguments: StoreKind.allCases)
+    @Test(
+        "policies are filtered by path prefix, ordered by name case-insensitively, and optionally only attached",
+        arguments: StoreKind.allCases)
     func policiesAreFilteredAndOrdered(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await Fixture.insertPolicy(store, "charlie", path: "/eng/")
@@ -117,7 +126,9 @@ import Testing
         }
     }
 
-    @Test("modifying a policy's tags keeps their order; a missing policy is rejected with notFound", arguments: StoreKind.allCases)
+    @Test(
+        "modifying a policy's tags keeps their order; a missing policy is rejected with notFound",
+        arguments: StoreKind.allCases)
     func tagsAreReplaced(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -131,7 +142,9 @@ import Testing
         }
     }
 
-    @Test("deleting a policy removes it and its version; a policy of the same name starts again at v1", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a policy removes it and its version; a policy of the same name starts again at v1",
+        arguments: StoreKind.allCases)
     func deleteRemovesPolicyAndVersion(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -152,7 +165,9 @@ import Testing
         }
     }
 
-    @Test("deleting an attached policy is refused with conflict \"attachments\", allowed once detached", arguments: StoreKind.allCases)
+    @Test(
+        "deleting an attached policy is refused with conflict \"attachments\", allowed once detached",
+        arguments: StoreKind.allCases)
     func attachedPolicyCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -166,7 +181,9 @@ import Testing
         }
     }
 
-    @Test("deleting a policy used as a boundary is refused with conflict \"permissions boundaries\"", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a policy used as a boundary is refused with conflict \"permissions boundaries\"",
+        arguments: StoreKind.allCases)
     func boundaryPolicyCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "Boundary")
@@ -182,7 +199,9 @@ import Testing
         }
     }
 
-    @Test("deleting a policy with non-default versions is refused with conflict \"versions\"", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a policy with non-default versions is refused with conflict \"versions\"",
+        arguments: StoreKind.allCases)
     func policyWithVersionsCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")

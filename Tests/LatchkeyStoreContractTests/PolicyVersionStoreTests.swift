@@ -5,7 +5,9 @@ import Testing
 
 /// Managed policy versions: creation, the default, the five-version limit, deletion.
 @Suite struct PolicyVersionStoreTests {
-    @Test("a new version is numbered next; it becomes the default only when asked; the update date follows it", arguments: StoreKind.allCases)
+    @Test(
+        "a new version is numbered next; it becomes the default only when asked; the update date follows it",
+        arguments: StoreKind.allCases)
     func versionsAreNumberedAndDefaultMoves(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -38,7 +40,9 @@ import Testing
         }
     }
 
-    @Test("setting the default version moves the flag; a missing version or policy is rejected with notFound", arguments: StoreKind.allCases)
+    @Test(
+        "setting the default version moves the flag; a missing version or policy is rejected with notFound",
+        arguments: StoreKind.allCases)
     func setDefaultVersion(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -81,7 +85,9 @@ import Testing
         }
     }
 
-    @Test("a sixth version is rejected with limitExceeded; after a deletion numbers continue, never reused", arguments: StoreKind.allCases)
+    @Test(
+        "a sixth version is rejected with limitExceeded; after a deletion numbers continue, never reused",
+        arguments: StoreKind.allCases)
     func fiveVersionLimit(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")
@@ -120,7 +126,9 @@ import Testing
         }
     }
 
-    @Test("deleting the default version is refused with conflict \"default version\"; other versions go", arguments: StoreKind.allCases)
+    @Test(
+        "deleting the default version is refused with conflict \"default version\"; other versions go",
+        arguments: StoreKind.allCases)
     func defaultVersionCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let arn = try await Fixture.insertPolicy(store, "P")

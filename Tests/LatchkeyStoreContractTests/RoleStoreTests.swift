@@ -4,7 +4,9 @@ import LatchkeyTestSupport
 import Testing
 
 @Suite struct RoleStoreTests {
-    @Test("an inserted role reads back equal, with trust policy text, duration, boundary and tags in order", arguments: StoreKind.allCases)
+    @Test(
+        "an inserted role reads back equal, with trust policy text, duration, boundary and tags in order",
+        arguments: StoreKind.allCases)
     func insertedRoleReadsBack(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             var role = Fixture.role("Deployer", path: "/ci/", description: "deploys things")
@@ -19,7 +21,9 @@ import Testing
         }
     }
 
-    @Test("a role without description or boundary reads back with nil and the default duration", arguments: StoreKind.allCases)
+    @Test(
+        "a role without description or boundary reads back with nil and the default duration",
+        arguments: StoreKind.allCases)
     func minimalRoleReadsBack(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("Plain"))
@@ -82,7 +86,9 @@ import Testing
         }
     }
 
-    @Test("roles are filtered by path prefix (literally, case-sensitively) and ordered by name case-insensitively", arguments: StoreKind.allCases)
+    @Test(
+        "roles are filtered by path prefix (literally, case-sensitively) and ordered by name case-insensitively",
+        arguments: StoreKind.allCases)
     func rolesAreFilteredAndOrdered(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("carol", path: "/eng/"))
@@ -100,7 +106,9 @@ import Testing
         }
     }
 
-    @Test("modifying a role writes its description, session duration, trust policy and tags, and ignores changes to its name, ID, path, creation date and boundary", arguments: StoreKind.allCases)
+    @Test(
+        "modifying a role writes its description, session duration, trust policy and tags, and ignores changes to its name, ID, path, creation date and boundary",
+        arguments: StoreKind.allCases)
     func modifyWritesMutableFields(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let original = Fixture.role("Deployer", path: "/ci/", description: "old")
@@ -126,7 +134,8 @@ import Testing
         }
     }
 
-    @Test("modifying a missing role is rejected with notFound, without calling the change", arguments: StoreKind.allCases)
+    @Test(
+        "modifying a missing role is rejected with notFound, without calling the change", arguments: StoreKind.allCases)
     func modifyingMissingRoleIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let error = await storeError {
@@ -151,7 +160,9 @@ import Testing
         }
     }
 
-    @Test("deleting a role with an inline policy is refused with conflict \"policies\", allowed once it is gone", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a role with an inline policy is refused with conflict \"policies\", allowed once it is gone",
+        arguments: StoreKind.allCases)
     func roleWithInlinePolicyCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
@@ -168,7 +179,9 @@ import Testing
         }
     }
 
-    @Test("deleting a role with an attached policy is refused with conflict \"policies\", allowed once detached", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a role with an attached policy is refused with conflict \"policies\", allowed once detached",
+        arguments: StoreKind.allCases)
     func roleWithAttachedPolicyCannotBeDeleted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))
@@ -183,7 +196,8 @@ import Testing
         }
     }
 
-    @Test("a role whose boundary is set is still deletable, and the boundary count drops", arguments: StoreKind.allCases)
+    @Test(
+        "a role whose boundary is set is still deletable, and the boundary count drops", arguments: StoreKind.allCases)
     func roleWithBoundaryIsDeletable(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertRole(Fixture.role("R"))

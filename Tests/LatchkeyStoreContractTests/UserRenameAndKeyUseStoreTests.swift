@@ -5,7 +5,9 @@ import Testing
 
 /// `renameUser` (UpdateUser) and the recorded last use of access keys.
 @Suite struct UserRenameAndKeyUseStoreTests {
-    @Test("a rename carries keys, MFA device, group membership, inline and attached policies to the new name", arguments: StoreKind.allCases)
+    @Test(
+        "a rename carries keys, MFA device, group membership, inline and attached policies to the new name",
+        arguments: StoreKind.allCases)
     func renameCarriesChildren(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice", tags: [ResourceTag(key: "team", value: "blue")]))
@@ -35,8 +37,13 @@ import Testing
 
             #expect(try await store.accessKey(id: "AKIAUSER000000000001")?.userName == "Bob")
             #expect(try await store.accessKeys(accountId: Fixture.accountId, userName: "bob").count == 1)
-            #expect(try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"))?.userName == "Bob")
-            #expect(try await store.groupsForUser(accountId: Fixture.accountId, userName: "bob").map(\.groupName) == ["Devs"])
+            #expect(
+                try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"))?.userName
+                    == "Bob")
+            #expect(
+                try await store.groupsForUser(accountId: Fixture.accountId, userName: "bob").map(\.groupName) == [
+                    "Devs"
+                ])
             let effective = try await store.effectivePolicies(accountId: Fixture.accountId, principal: .user("bob"))
             #expect(effective.identityPolicies.count == 2)
             #expect(try await store.attachedPolicies(accountId: Fixture.accountId, owner: .user("bob")).count == 1)
@@ -47,16 +54,20 @@ import Testing
         }
     }
 
-    @Test("renaming onto another user's name (any case) is alreadyExists, a missing user notFound; a case-only rename and nil values work", arguments: StoreKind.allCases)
+    @Test(
+        "renaming onto another user's name (any case) is alreadyExists, a missing user notFound; a case-only rename and nil values work",
+        arguments: StoreKind.allCases)
     func renameConflicts(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("alice", path: "/eng/"))
             try await store.insertUser(Fixture.user("bob"))
             await #expect(throws: StoreError(.alreadyExists, "")) {
-                try await store.renameUser(accountId: Fixture.accountId, userName: "alice", newUserName: "BOB", newPath: nil)
+                try await store.renameUser(
+                    accountId: Fixture.accountId, userName: "alice", newUserName: "BOB", newPath: nil)
             }
             await #expect(throws: StoreError(.notFound, "")) {
-                try await store.renameUser(accountId: Fixture.accountId, userName: "carol", newUserName: "dave", newPath: nil)
+                try await store.renameUser(
+                    accountId: Fixture.accountId, userName: "carol", newUserName: "dave", newPath: nil)
             }
             let cased = try await store.renameUser(
                 accountId: Fixture.accountId, userName: "alice", newUserName: "Alice", newPath: nil)
@@ -68,7 +79,9 @@ import Testing
         }
     }
 
-    @Test("recorded uses keep the latest per key, whatever the order; a missing key is skipped", arguments: StoreKind.allCases)
+    @Test(
+        "recorded uses keep the latest per key, whatever the order; a missing key is skipped",
+        arguments: StoreKind.allCases)
     func recordedUsesKeepTheLatest(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertAccessKey(Fixture.key("AKIAROOT000000000001"))

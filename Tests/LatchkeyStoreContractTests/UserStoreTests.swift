@@ -7,9 +7,11 @@ import Testing
     @Test("an inserted user reads back equal, with tags in order and the boundary", arguments: StoreKind.allCases)
     func insertedUserReadsBack(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
-            var user = Fixture.user("Alice", path: "/engineering/", tags: [
-                ResourceTag(key: "z", value: "last"), ResourceTag(key: "a", value: "quote \" and / slash"),
-            ])
+            var user = Fixture.user(
+                "Alice", path: "/engineering/",
+                tags: [
+                    ResourceTag(key: "z", value: "last"), ResourceTag(key: "a", value: "quote \" and / slash"),
+                ])
             user.permissionsBoundaryArn = "arn:aws:iam::123456789012:policy/Boundary"
             try await store.insertUser(user)
             #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == user)
@@ -97,7 +99,9 @@ import Testing
         }
     }
 
-    @Test("modifying a user, matched case-insensitively, writes its tags and ignores changes to its name, ID, path, creation date and boundary", arguments: StoreKind.allCases)
+    @Test(
+        "modifying a user, matched case-insensitively, writes its tags and ignores changes to its name, ID, path, creation date and boundary",
+        arguments: StoreKind.allCases)
     func modifyWritesTags(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
@@ -115,7 +119,8 @@ import Testing
         }
     }
 
-    @Test("modifying a missing user is rejected with notFound, without calling the change", arguments: StoreKind.allCases)
+    @Test(
+        "modifying a missing user is rejected with notFound, without calling the change", arguments: StoreKind.allCases)
     func modifyOfMissingUserIsRejected(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             let error = await storeError {
@@ -140,7 +145,9 @@ import Testing
         }
     }
 
-    @Test("deleting a user with access keys is refused with conflict \"access keys\", allowed once they are gone", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a user with access keys is refused with conflict \"access keys\", allowed once they are gone",
+        arguments: StoreKind.allCases)
     func deleteWithKeysIsRefused(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
@@ -157,7 +164,9 @@ import Testing
         }
     }
 
-    @Test("deleting a user with an enabled MFA device is refused with conflict \"MFA devices\", allowed after", arguments: StoreKind.allCases)
+    @Test(
+        "deleting a user with an enabled MFA device is refused with conflict \"MFA devices\", allowed after",
+        arguments: StoreKind.allCases)
     func deleteWithEnabledDeviceIsRefused(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
             try await store.insertUser(Fixture.user("Alice"))
@@ -171,7 +180,8 @@ import Testing
             }
             #expect(error?.code == .conflict)
             #expect(error?.detail == "MFA devices")
-            try await store.deactivateMFADevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("alice-phone"))
+            try await store.deactivateMFADevice(
+                accountId: Fixture.accountId, serialNumber: Fixture.serial("alice-phone"))
             try await store.deleteUser(accountId: Fixture.accountId, userName: "Alice")
             #expect(try await store.user(accountId: Fixture.accountId, userName: "Alice") == nil)
         }
@@ -187,7 +197,8 @@ import Testing
                 accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"), userName: "alice",
                 enableDate: Fixture.epoch, lastUsedStep: 1
             )
-            try await store.renameUser(accountId: Fixture.accountId, userName: "alice", newUserName: "Alice", newPath: nil)
+            try await store.renameUser(
+                accountId: Fixture.accountId, userName: "alice", newUserName: "Alice", newPath: nil)
             #expect(try await store.accessKey(id: "AKIAALICE0000000001")?.userName == "Alice")
             let device = try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"))
             #expect(device?.userName == "Alice")
