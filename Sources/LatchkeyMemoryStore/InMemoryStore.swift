@@ -17,7 +17,13 @@ import Synchronization
 /// "No lost updates": one `Mutex` guards the whole state, and every protocol method runs entirely inside it, so
 /// every read-modify-write and every quota count is atomic. A method works on a copy of the state and writes it
 /// back only when it succeeds, so a failure (a `StoreError`, or an error thrown by a `modify...` caller's
-/// `change`) leaves nothing changed, like a rolled-back transaction.
+/// `change`) leaves nothing changed, like a rolled-back transaction. A `modify...` caller's `change` runs under the
+/// lock, so it must not call the store (the protocol already requires it to be pure).
+///
+/// Known difference from SQLite: names and other keys are Swift strings, which compare equal under Unicode
+/// canonical equivalence, where SQLite compares bytes: two names that differ only in normalization (`é` as one
+/// scalar or as `e` + U+0301) are one name here and two in SQLite. IAM's name patterns are ASCII, so the
+/// operations never reach it.
 public final class InMemoryStore: LatchkeyStore {
     let state = Mutex(MemoryState())
 
