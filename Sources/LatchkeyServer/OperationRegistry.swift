@@ -63,27 +63,6 @@ struct OperationRegistry: Sendable {
             })
     }
 
-    /// Registers string-keyed handlers that read an untyped ``QueryInput`` (being converted to ``on(_:_:)``).
-    /// An action with no declaration is skipped and reported in ``undeclared``.
-    mutating func legacy(_ service: OperationSchema.Service, _ handlers: [String: OperationHandler]) {
-        for (action, handler) in handlers {
-            guard let declaration = OperationDeclaration.inputType(service, action: action)?.operation else {
-                undeclared.append("\(service.name).\(action)")
-                continue
-            }
-            add(
-                Entry(declaration: declaration) { input, context in
-                    try await handler(
-                        OperationRequest(
-                            caller: context.caller, input: input, now: context.now, requestId: context.requestId,
-                            metadata: context.metadata))
-                })
-        }
-    }
-
-    /// Legacy handlers whose action has no declaration; empty in a correct build.
-    private(set) var undeclared: [String] = []
-
     private mutating func add(_ entry: Entry) {
         let key = Key(service: entry.declaration.service, action: entry.declaration.name)
         if entries[key] != nil { duplicates.append(entry.declaration) }
@@ -102,6 +81,5 @@ struct OperationRegistry: Sendable {
     mutating func merge(_ other: OperationRegistry) {
         for entry in other.entries.values { add(entry) }
         duplicates += other.duplicates
-        undeclared += other.undeclared
     }
 }

@@ -1,8 +1,5 @@
-import Foundation
-import LatchkeyCore
 import LatchkeyModel
 import LatchkeyQuery
-import LatchkeyDomain
 
 /// The two APIs served on one endpoint, told apart by `Version`.
 enum QueryAPI: Sendable {
@@ -47,24 +44,3 @@ enum QueryAPI: Sendable {
         }
     }
 }
-
-/// What an operation handler gets: the caller (nil only for the unsigned federation calls), the validated
-/// input, and the request's time.
-struct OperationRequest: Sendable {
-    var caller: Caller?
-    var input: QueryInput
-    var now: Date
-    var requestId: String
-    /// Where the request came from (also for the unsigned federation calls, which have no caller).
-    var metadata: RequestMetadata = RequestMetadata()
-
-    /// The caller of a signed operation.
-    func signedCaller() throws(STSError) -> Caller {
-        guard let caller else {
-            throw STSError(.missingAuthenticationToken, "Request is missing Authentication Token")
-        }
-        return caller
-    }
-}
-
-typealias OperationHandler = @Sendable (OperationRequest) async throws -> ResponseNode?

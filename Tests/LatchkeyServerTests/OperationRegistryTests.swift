@@ -34,12 +34,11 @@ import Testing
         }
     }
 
-    @Test("no operation is registered twice, and no handler names an undeclared action")
+    @Test("no operation is registered twice")
     func noDuplicateOrUndeclaredHandlers() async throws {
         try await withTemporaryDirectory { directory in
             let registry = try Self.serverRegistry(in: directory)
             #expect(registry.duplicates.map(\.iamAction) == [])
-            #expect(registry.undeclared == [])
         }
     }
 
@@ -50,14 +49,6 @@ import Testing
         #expect(registry.duplicates.isEmpty)
         registry.on(GetCallerIdentityInput.self) { _, _ in GetCallerIdentityOutput() }
         #expect(registry.duplicates.map(\.iamAction) == ["sts:GetCallerIdentity"])
-    }
-
-    @Test("a legacy handler for an action without a declaration is reported, not served")
-    func undeclaredLegacyActionIsReported() {
-        var registry = OperationRegistry()
-        registry.legacy(.iam, ["CreateWidget": { _ in nil }])
-        #expect(registry.undeclared == ["IAM.CreateWidget"])
-        #expect(registry.entry(.iam, action: "CreateWidget") == nil)
     }
 
     @Test("only IAM operations that change state are writes (SimulatePrincipalPolicy and every Get/List read)")
