@@ -216,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LatchkeyCoreTests",
-            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeyTestSupport", "LatchkeySAML", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeyTestSupport", "LatchkeySAML", "LatchkeySAMLModel", "LatchkeyOIDC", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
