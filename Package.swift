@@ -74,7 +74,6 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,14 +88,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         // The domain: accounts, principals, ARNs, entities and the store protocols. No crypto, network or XML.
-        .target(name: "LatchkeyDomain", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeyDomain", swiftSettings: swiftSettings),
         // Token and key primitives: access key IDs, session-token sealing, key rings, the master key, TOTP.
         .target(
             name: "LatchkeyTokens",
@@ -117,7 +114,6 @@ let package = Package(
                 "LatchkeySAMLModel",
                 "LatchkeyOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -129,14 +125,13 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         // SQLite persistence behind the store protocol.
         .target(
             name: "LatchkeySQLite",
-            dependencies: ["LatchkeyDomain", "LatchkeyModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["LatchkeyDomain", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // A store held in memory, with the SQLite store's behaviour (the store-contract tests run on both).
@@ -236,7 +231,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LatchkeySAMLTests", dependencies: ["LatchkeySAML", "LatchkeySAMLModel", "CXMLSec"], swiftSettings: swiftSettings),
-        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyDomain", "LatchkeyModel", "LatchkeyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyDomain", "LatchkeyTestSupport"], swiftSettings: swiftSettings),
         // The store protocols' contract, run against every store (StoreKind): SQLite and in memory.
         .testTarget(
             name: "LatchkeyStoreContractTests",
@@ -259,7 +254,7 @@ let package = Package(
         .testTarget(
             name: "LatchkeyClientTests",
             dependencies: [
-                "LatchkeyClient", "LatchkeyServer", "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeySigV4",
+                "LatchkeyClient", "LatchkeyServer", "LatchkeyCore", "LatchkeyTokens", "LatchkeySigV4",
                 "LatchkeyModel", "LatchkeyQuery", "LatchkeyTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
