@@ -8,6 +8,8 @@ let swiftSettings: [SwiftSetting] = [
     // Async functions run on their caller's executor unless marked @concurrent: no hop to the global executor on
     // every call of the request path.
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    // Warnings are errors in every target of this package (SwiftPM does not pass this to dependencies).
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
@@ -264,7 +266,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings
+            // The tests call the deprecated pre-generation names on purpose: they prove old code still compiles.
+            swiftSettings: swiftSettings + [.treatWarning("DeprecatedDeclaration", as: .warning)]
         ),
     ]
 )

@@ -1,5 +1,5 @@
 import LatchkeyCore
-public import Logging
+import Logging
 import ServiceLifecycle
 
 /// When the server writes recorded access-key uses to the store: every `interval` (a minute by default) and at

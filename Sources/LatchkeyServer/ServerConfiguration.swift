@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 
 /// Everything the server needs to start. Only the CLI reads flags and the environment; tests build this directly.

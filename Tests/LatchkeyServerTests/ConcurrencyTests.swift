@@ -31,7 +31,7 @@ extension TestServer {
 /// cooperative thread once caused. The races that only atomic store operations win (one user name, two access keys,
 /// one MFA code, and every IAM write) are in ``IAMRaceTests``.
 @Suite(
-    .bug("SQLiteIdentityStore.accessKey(id:) blocked a cooperative thread in DatabasePool.unsafeRead; concurrent requests deadlocked the server"),
+    .bug(id: "cooperative-thread-deadlock", "SQLiteIdentityStore.accessKey(id:) blocked a cooperative thread in DatabasePool.unsafeRead; concurrent requests deadlocked the server"),
     .timeLimit(.minutes(2))
 )
 struct ConcurrencyTests {

@@ -1,5 +1,6 @@
 import Foundation
 import LatchkeyCore
+import LatchkeyDomain
 import LatchkeyServer
 import LatchkeySQLite
 import LatchkeySigV4

@@ -197,7 +197,7 @@ import Testing
                 accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"), userName: "alice",
                 enableDate: Fixture.epoch, lastUsedStep: 1
             )
-            try await store.renameUser(
+            _ = try await store.renameUser(
                 accountId: Fixture.accountId, userName: "alice", newUserName: "Alice", newPath: nil)
             #expect(try await store.accessKey(id: "AKIAALICE0000000001")?.userName == "Alice")
             let device = try await store.mfaDevice(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"))

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import LatchkeyBase
 
 /// Why a request was denied, as `DecodeAuthorizationMessage` tells it: the decision, the statements that decided,

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import LatchkeyBase
 public import LatchkeyModel
 public import LatchkeyTokens

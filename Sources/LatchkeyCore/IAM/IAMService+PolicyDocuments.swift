@@ -1,4 +1,4 @@
-public import LatchkeyModel
+import LatchkeyModel
 import LatchkeyPolicy
 
 extension IAMService {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeyPolicy

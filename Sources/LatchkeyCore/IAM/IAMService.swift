@@ -1,5 +1,5 @@
 public import Foundation
-public import LatchkeyModel
+import LatchkeyModel
 import LatchkeyBase
 import LatchkeyPolicy
 public import LatchkeySAMLModel

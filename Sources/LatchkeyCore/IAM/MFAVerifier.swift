@@ -1,6 +1,6 @@
 public import Foundation
 public import LatchkeyDomain
-public import LatchkeyModel
+import LatchkeyModel
 public import LatchkeyTokens
 import Synchronization
 

@@ -1,5 +1,5 @@
 public import Foundation
-public import LatchkeyModel
+import LatchkeyModel
 public import LatchkeyDomain
 public import LatchkeyTokens
 

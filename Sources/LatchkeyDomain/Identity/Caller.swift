@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The authenticated principal behind a request, as the core sees it: no HTTP types.
 public struct Caller: Sendable {

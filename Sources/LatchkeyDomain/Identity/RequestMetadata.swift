@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What the transport knows about a request that policies may test: the `aws:` request keys that are not about
 /// the principal.

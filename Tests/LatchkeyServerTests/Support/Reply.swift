@@ -24,6 +24,7 @@ struct Reply: Sendable {
 
     /// The `<ActionResult>` of a successful response; fails the test when the status is not 200 or the body
     /// is not `<ActionResponse>`.
+    @discardableResult
     func result(_ action: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> XMLReader.Element {
         #expect(status == 200, "\(action) failed: \(body)", sourceLocation: sourceLocation)
         let document = try QueryResponse.parse(xml: body, action: action)

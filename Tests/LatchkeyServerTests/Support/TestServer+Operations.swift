@@ -100,7 +100,7 @@ extension TestServer {
             credentials: SigV4Credentials(
                 accessKeyID: try #require(result.text("Credentials", "AccessKeyId"), sourceLocation: sourceLocation),
                 secretAccessKey: try #require(result.text("Credentials", "SecretAccessKey"), sourceLocation: sourceLocation),
-                sessionToken: try #require(result.text("Credentials", "SessionToken"), sourceLocation: sourceLocation)),
+                sessionToken: result.text("Credentials", "SessionToken")),
             expiration: try #require(AWSTimestamp.date(from: expiration), sourceLocation: sourceLocation))
     }
 

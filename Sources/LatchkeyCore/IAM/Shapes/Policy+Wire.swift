@@ -1,6 +1,6 @@
 import LatchkeyBase
-public import LatchkeyDomain
-public import LatchkeyModel
+import LatchkeyDomain
+import LatchkeyModel
 
 // The wire forms shared by users, roles, groups and managed policies: policy documents as IAM returns them, a
 // principal's permissions boundary, attached policies.

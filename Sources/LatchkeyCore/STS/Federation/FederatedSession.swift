@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import LatchkeyDomain
-public import LatchkeyModel
+import LatchkeyModel
 import LatchkeyPolicy
 import LatchkeyTokens
 

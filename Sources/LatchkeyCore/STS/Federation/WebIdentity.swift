@@ -1,7 +1,7 @@
 public import Foundation
 public import LatchkeyDomain
 public import LatchkeyModel
-public import LatchkeyOIDC
+import LatchkeyOIDC
 
 extension SecurityTokenService {
     /// `AssumeRoleWithWebIdentity` (an unsigned call): the token's issuer must be registered as an OIDC provider in
