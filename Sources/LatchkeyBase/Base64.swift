@@ -48,7 +48,9 @@ public enum Base64 {
     }
 
     private static func encode(_ bytes: some Collection<UInt8>, alphabet: [UInt8], padded: Bool) -> String {
-        if let encoded = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0, alphabet: alphabet, padded: padded) }) {
+        if let encoded = bytes.withContiguousStorageIfAvailable({
+            encode(buffer: $0, alphabet: alphabet, padded: padded)
+        }) {
             return encoded
         }
         return Array(bytes).withUnsafeBufferPointer { encode(buffer: $0, alphabet: alphabet, padded: padded) }
@@ -62,7 +64,8 @@ public enum Base64 {
                 var inIndex = 0
                 var outIndex = 0
                 while inIndex + 3 <= input.count {
-                    let value = UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8
+                    let value =
+                        UInt32(input[inIndex]) << 16 | UInt32(input[inIndex + 1]) << 8
                         | UInt32(input[inIndex + 2])
                     output[outIndex] = alphabet[Int(value >> 18 & 0x3f)]
                     output[outIndex + 1] = alphabet[Int(value >> 12 & 0x3f)]

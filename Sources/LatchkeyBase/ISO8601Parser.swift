@@ -99,7 +99,8 @@ public struct ISO8601Parser: Sendable {
         else { return nil }
         var day: Int64 = 1
         if reader.take(UInt8(ascii: "-")) {
-            guard let value = reader.number(digits: 2), GregorianCalendar.isValidDate(year: year, month: month, day: value)
+            guard let value = reader.number(digits: 2),
+                GregorianCalendar.isValidDate(year: year, month: month, day: value)
             else { return nil }
             day = value
         } else {

@@ -59,7 +59,8 @@ public struct STSError: Error, Sendable, Hashable, CustomStringConvertible, Cust
         public static let regionDisabled = Code("RegionDisabledException", 403)
         public static let expiredTradeInToken = Code("ExpiredTradeInTokenException", 400)
         public static let jwtPayloadSizeExceeded = Code("JWTPayloadSizeExceededException", 400)
-        public static let outboundWebIdentityFederationDisabled = Code("OutboundWebIdentityFederationDisabledException", 403)
+        public static let outboundWebIdentityFederationDisabled = Code(
+            "OutboundWebIdentityFederationDisabledException", 403)
         public static let sessionDurationEscalation = Code("SessionDurationEscalationException", 403)
 
         // IAM modelled errors used by the admin API (awsQueryError traits in iam-2010-05-08.json).

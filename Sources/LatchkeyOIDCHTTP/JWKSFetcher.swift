@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import AsyncHTTPClient
+public import LatchkeyOIDC
 import NIOCore
 import NIOHTTP1
 public import NIOSSL
-public import LatchkeyOIDC
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Limits and trust for fetching OIDC discovery documents and key sets.
 public struct JWKSFetcherConfiguration: Sendable {
@@ -59,7 +60,8 @@ public final class JWKSFetcher: JWKSFetching {
     /// Creates a fetcher with its own `HTTPClient`; call ``shutdown()`` when done.
     public init(configuration: JWKSFetcherConfiguration = .init()) {
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.additionalTrustRoots = configuration.additionalTrustRoots.isEmpty
+        tls.additionalTrustRoots =
+            configuration.additionalTrustRoots.isEmpty
             ? [] : [.certificates(configuration.additionalTrustRoots)]
         let timeout = TimeAmount(configuration.requestTimeout)
         var http = HTTPClient.Configuration(
@@ -166,9 +168,10 @@ struct FetchedResponse: Sendable {
     func validateHead() throws(WebIdentityError) {
         guard status == 200 else { throw .communication("status \(status)") }
         guard let contentType else { throw .communication("no Content-Type") }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            String($0).filter { $0 != " " && $0 != "\t" }.lowercased()
-        } ?? ""
+        let mediaType =
+            contentType.split(separator: ";", maxSplits: 1).first.map {
+                String($0).filter { $0 != " " && $0 != "\t" }.lowercased()
+            } ?? ""
         guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
             throw .communication("Content-Type \(mediaType) is not JSON")
         }

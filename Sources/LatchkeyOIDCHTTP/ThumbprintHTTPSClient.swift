@@ -1,9 +1,9 @@
 import Crypto
+import LatchkeyOIDC
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import LatchkeyOIDC
 
 /// A one-request HTTPS/1.1 GET client for issuers whose TLS chain does not verify against the trusted roots.
 ///

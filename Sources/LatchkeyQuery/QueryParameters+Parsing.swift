@@ -99,7 +99,8 @@ private struct FormParser {
                 scratch.append(0x20)
                 index += 1
             case UInt8(ascii: "%"):
-                guard index + 2 < raw.count, let high = Hex.value(of: raw[index + 1]), let low = Hex.value(of: raw[index + 2])
+                guard index + 2 < raw.count, let high = Hex.value(of: raw[index + 1]),
+                    let low = Hex.value(of: raw[index + 2])
                 else { throw .percentEncoding }
                 scratch.append(high << 4 | low)
                 index += 3

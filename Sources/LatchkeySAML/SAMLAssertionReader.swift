@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LatchkeyBase
 import LatchkeySAMLModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads and checks the fields of the signed assertion (and the Response's unsigned envelope: Status,
 /// Destination, Issuer). Never searches the document: it walks down from the assertion element only.

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CXMLSec
 import LatchkeyBase
 public import LatchkeySAMLModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The libxmlsec1 reader of IdP metadata documents.
 public struct SAMLMetadataParser: SAMLMetadataReading {

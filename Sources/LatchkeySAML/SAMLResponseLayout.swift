@@ -1,5 +1,5 @@
-import LatchkeySAMLModel
 import CXMLSec
+import LatchkeySAMLModel
 
 /// Where the one assertion and its signatures sit in a SAML Response, after the anti-wrapping checks.
 struct SAMLResponseLayout {
@@ -70,6 +70,8 @@ struct SAMLResponseLayout {
 
 /// A short, printable rendering of untrusted text for error messages.
 func quoted(_ value: String) -> String {
-    let printable = value.unicodeScalars.prefix(64).map { $0.properties.isWhitespace || $0.value < 0x20 ? "?" : String($0) }
+    let printable = value.unicodeScalars.prefix(64).map {
+        $0.properties.isWhitespace || $0.value < 0x20 ? "?" : String($0)
+    }
     return "'" + printable.joined() + (value.unicodeScalars.count > 64 ? "...'" : "'")
 }

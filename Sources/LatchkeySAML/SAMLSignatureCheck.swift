@@ -1,5 +1,5 @@
-import LatchkeySAMLModel
 import CXMLSec
+import LatchkeySAMLModel
 
 /// Checks one `ds:Signature` element: its shape (one Reference to the element that contains it, allowed algorithms
 /// and transforms only) and then the cryptography with libxmlsec1 against the trusted certificates only.
@@ -19,7 +19,8 @@ struct SAMLSignatureCheck {
             parts[1].isElement("SignatureValue", in: SAMLNamespace.dsig),
             parts.count == 2 || parts[2].isElement("KeyInfo", in: SAMLNamespace.dsig)
         else {
-            throw SAMLError(.signatureWrapping, "The signature must contain only SignedInfo, SignatureValue and KeyInfo")
+            throw SAMLError(
+                .signatureWrapping, "The signature must contain only SignedInfo, SignatureValue and KeyInfo")
         }
         let info = parts[0].childElements
         guard info.count == 3, info[0].isElement("CanonicalizationMethod", in: SAMLNamespace.dsig),
@@ -44,7 +45,10 @@ struct SAMLSignatureCheck {
                     throw SAMLError(.malformedResponse, "Transforms may contain only Transform elements")
                 }
                 try requireAlgorithm(of: transform, in: DSigAlgorithm.referenceTransforms, what: "transform")
-                guard transform.childElements.allSatisfy({ $0.isElement("InclusiveNamespaces", in: SAMLNamespace.excC14N) })
+                guard
+                    transform.childElements.allSatisfy({
+                        $0.isElement("InclusiveNamespaces", in: SAMLNamespace.excC14N)
+                    })
                 else {
                     throw SAMLError(.unsupportedAlgorithm, "Transform parameters other than InclusiveNamespaces")
                 }

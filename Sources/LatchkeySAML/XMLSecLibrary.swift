@@ -1,5 +1,5 @@
-import LatchkeySAMLModel
 import CXMLSec
+import LatchkeySAMLModel
 
 /// One-time, process-wide initialisation of libxml2 and libxmlsec1 (OpenSSL backend).
 ///

@@ -1,5 +1,5 @@
-import LatchkeySAMLModel
 import CXMLSec
+import LatchkeySAMLModel
 
 typealias XMLNodePointer = UnsafeMutablePointer<xmlNode>
 

@@ -43,7 +43,8 @@ public struct SAMLAWSAttributes: Sendable, Hashable {
     public let sourceIdentity: String?
 
     /// Reads the AWS attributes from the attribute map, in the order of `names`.
-    package static func parse(_ attributes: [String: [String]], names: [String]) throws(SAMLError) -> SAMLAWSAttributes {
+    package static func parse(_ attributes: [String: [String]], names: [String]) throws(SAMLError) -> SAMLAWSAttributes
+    {
         var roles: [SAMLRolePair] = []
         for value in attributes[prefix + "Role"] ?? [] { roles.append(try parseRole(value)) }
         var tags: [SAMLPrincipalTag] = []

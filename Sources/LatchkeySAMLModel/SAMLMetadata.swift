@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// An identity provider's SAML 2.0 metadata (`CreateSAMLProvider`'s `SAMLMetadataDocument`).

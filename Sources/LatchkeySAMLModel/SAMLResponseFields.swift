@@ -1,10 +1,10 @@
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
-public import Foundation
-#endif
 import Crypto
 
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// The derived fields of an `AssumeRoleWithSAML` response and the `saml:` condition keys.
 public enum SAMLResponseFields {

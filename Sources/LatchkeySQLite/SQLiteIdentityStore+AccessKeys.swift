@@ -1,10 +1,10 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension SQLiteIdentityStore {
@@ -39,11 +39,12 @@ extension SQLiteIdentityStore {
                 throw StoreError(.notFound, "user \(userName) in account \(key.accountId) does not exist")
             }
             if let maxKeysPerOwner {
-                let count = try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_key IS ?",
-                    arguments: [key.accountId, key.userName.map(Stored.nameKey)]
-                ) ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM access_keys WHERE account_id = ? AND user_name_key IS ?",
+                        arguments: [key.accountId, key.userName.map(Stored.nameKey)]
+                    ) ?? 0
                 guard count < maxKeysPerOwner else {
                     throw StoreError(.limitExceeded, "the owner of access key \(keyId) already has \(count) keys")
                 }
@@ -180,7 +181,9 @@ extension SQLiteIdentityStore {
                     """
             )
             for use in uses {
-                try statement.execute(arguments: [Stored.millis(use.date), use.serviceName, use.region, use.accessKeyId])
+                try statement.execute(arguments: [
+                    Stored.millis(use.date), use.serviceName, use.region, use.accessKeyId,
+                ])
             }
         }
     }

@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 extension SQLiteIdentityStore {
     /// Attaches the policy (again: no change); `.notFound` if the owner or policy is missing or the policy is in

@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 extension SQLiteIdentityStore {
     /// Every identity-based policy of the principal and its boundary, read in one snapshot.

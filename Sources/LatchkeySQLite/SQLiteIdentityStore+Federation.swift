@@ -1,10 +1,10 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension SQLiteIdentityStore: FederationStore {}
@@ -106,7 +106,8 @@ extension SQLiteIdentityStore {
     public func deleteOIDCProvider(accountId: String, identity: String) async throws {
         try await write("deleteOIDCProvider") { db in
             try db.execute(
-                sql: "DELETE FROM oidc_providers WHERE account_id = ? AND identity = ?", arguments: [accountId, identity])
+                sql: "DELETE FROM oidc_providers WHERE account_id = ? AND identity = ?",
+                arguments: [accountId, identity])
             guard db.changesCount > 0 else {
                 throw StoreError(.notFound, "OIDC provider \(identity) in account \(accountId) does not exist")
             }

@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 extension SQLiteIdentityStore {
     private static let groupColumns = "g.account_id, g.group_name, g.group_id, g.path, g.create_date"

@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 extension SQLiteIdentityStore {
     /// Creates or replaces the owner's inline policy (matched by name case-insensitively; the new name's case is

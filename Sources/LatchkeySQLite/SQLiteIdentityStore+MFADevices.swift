@@ -1,10 +1,10 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 extension SQLiteIdentityStore {

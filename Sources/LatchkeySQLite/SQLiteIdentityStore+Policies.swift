@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 /// The parts of a customer managed policy ARN, `arn:aws:iam::ACCOUNT:policy/PATH/NAME`.
 struct PolicyARN: Sendable, Hashable {

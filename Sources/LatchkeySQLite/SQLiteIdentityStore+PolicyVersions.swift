@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
     public import FoundationEssentials

@@ -1,5 +1,5 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 extension SQLiteIdentityStore: PolicyStore {}
 

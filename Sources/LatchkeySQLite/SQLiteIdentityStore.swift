@@ -1,10 +1,10 @@
-public import LatchkeyDomain
 import GRDB
+public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An `IdentityStore` kept in one SQLite file through a GRDB `DatabasePool`.

@@ -2,9 +2,9 @@ import GRDB
 import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Conversions between entity values and their stored column forms.

@@ -1,7 +1,7 @@
 import Foundation
 public import LatchkeyCore
-import Yams
 import LatchkeyDomain
+import Yams
 
 /// The YAML configuration (bootstrap) file given with `--config`.
 ///
@@ -48,10 +48,12 @@ public struct ConfigurationFile: Sendable, Equatable {
         public var description: String { line.map { "line \($0): \(message)" } ?? message }
     }
 
-    static let topLevelKeys = [
-        "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays",
-        "sessionTokenKeyId",
-    ] + ConnectionSettings.Setting.allCases.map(\.fileKey)
+    static let topLevelKeys =
+        [
+            "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL",
+            "outboundKeyRotationDays",
+            "sessionTokenKeyId",
+        ] + ConnectionSettings.Setting.allCases.map(\.fileKey)
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
 
@@ -78,22 +80,26 @@ public struct ConfigurationFile: Sendable, Equatable {
                 file.masterKeyFile = try scalar(value, what: "masterKeyFile")
             case "outboundIssuerBaseURL":
                 let text = try scalar(value, what: "outboundIssuerBaseURL")
-                guard text.hasPrefix("https://") || text.hasPrefix("http://"), !text.contains("?"), !text.contains("#") else {
+                guard text.hasPrefix("https://") || text.hasPrefix("http://"), !text.contains("?"), !text.contains("#")
+                else {
                     throw ParseError(
-                        line: value.mark?.line, message: "outboundIssuerBaseURL must be an http(s) URL without query, not '\(text)'")
+                        line: value.mark?.line,
+                        message: "outboundIssuerBaseURL must be an http(s) URL without query, not '\(text)'")
                 }
                 file.outboundIssuerBaseURL = text
             case "outboundKeyRotationDays":
                 let text = try scalar(value, what: "outboundKeyRotationDays")
                 guard let days = Int(text), (1...3650).contains(days) else {
                     throw ParseError(
-                        line: value.mark?.line, message: "outboundKeyRotationDays must be a whole number of days from 1 to 3650, not '\(text)'")
+                        line: value.mark?.line,
+                        message: "outboundKeyRotationDays must be a whole number of days from 1 to 3650, not '\(text)'")
                 }
                 file.outboundKeyRotationDays = days
             case "sessionTokenKeyId":
                 let text = try scalar(value, what: "sessionTokenKeyId")
                 guard let id = UInt32(text), id > 0 else {
-                    throw ParseError(line: value.mark?.line, message: "sessionTokenKeyId must be a positive integer, not '\(text)'")
+                    throw ParseError(
+                        line: value.mark?.line, message: "sessionTokenKeyId must be a positive integer, not '\(text)'")
                 }
                 file.sessionTokenKeyId = id
             default:
@@ -126,7 +132,8 @@ public struct ConfigurationFile: Sendable, Equatable {
                 case "id":
                     let text = try scalar(value, what: "id")
                     guard Account.isValidID(text) else {
-                        throw ParseError(line: value.mark?.line, message: "account id must be 12 digits (quote it), not '\(text)'")
+                        throw ParseError(
+                            line: value.mark?.line, message: "account id must be 12 digits (quote it), not '\(text)'")
                     }
                     id = text
                 case "rootAccessKeys":
@@ -158,7 +165,8 @@ public struct ConfigurationFile: Sendable, Equatable {
                 if key.string == "secretAccessKey" { secret = try scalar(value, what: "secretAccessKey") }
             }
             guard let id, let secret else {
-                throw ParseError(line: item.mark?.line, message: "a root access key needs accessKeyId and secretAccessKey")
+                throw ParseError(
+                    line: item.mark?.line, message: "a root access key needs accessKeyId and secretAccessKey")
             }
             guard isWellFormedAccessKeyID(id) else {
                 throw ParseError(
@@ -166,7 +174,9 @@ public struct ConfigurationFile: Sendable, Equatable {
                     message: "accessKeyId must be 16 to 128 letters and digits starting with AKIA, not '\(id)'")
             }
             guard (16...128).contains(secret.utf8.count), !secret.contains(where: \.isWhitespace) else {
-                throw ParseError(line: item.mark?.line, message: "secretAccessKey of \(id) must be 16 to 128 characters without spaces")
+                throw ParseError(
+                    line: item.mark?.line,
+                    message: "secretAccessKey of \(id) must be 16 to 128 characters without spaces")
             }
             keys.append(.init(accessKeyId: id, secretAccessKey: secret))
         }

@@ -30,7 +30,8 @@ public struct ConnectionSettings: Sendable, Equatable {
     public var shutdownGrace: Duration = .seconds(10)
 
     public init(
-        headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(60),
+        headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(60),
         maxConnections: Int? = nil, shutdownGrace: Duration = .seconds(10)
     ) {
         self.headerTimeout = headerTimeout
@@ -46,9 +47,10 @@ public struct ConnectionSettings: Sendable, Equatable {
 
         /// `--header-timeout`, ...
         public var flag: String {
-            "--" + rawValue.reduce(into: "") { text, character in
-                if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
-            }
+            "--"
+                + rawValue.reduce(into: "") { text, character in
+                    if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
+                }
         }
         /// `LATCHKEY_HEADER_TIMEOUT`, ...
         public var environmentVariable: String {
@@ -69,7 +71,9 @@ public struct ConnectionSettings: Sendable, Equatable {
         case .headerTimeout, .bodyTimeout, .idleTimeout, .shutdownGrace:
             guard let duration = Self.parseDuration(text) else {
                 throw InvalidValue(
-                    message: "\(source) must be a duration from 1ms to 24h: seconds (10, 0.5) or with a unit (500ms, 10s, 2m, 1h), not '\(text)'")
+                    message:
+                        "\(source) must be a duration from 1ms to 24h: seconds (10, 0.5) or with a unit (500ms, 10s, 2m, 1h), not '\(text)'"
+                )
             }
             switch setting {
             case .headerTimeout: headerTimeout = duration
@@ -107,11 +111,11 @@ public struct ConnectionSettings: Sendable, Equatable {
     public static func parseDuration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let (number, scale): (Substring, Double) =
-            if trimmed.hasSuffix("ms") { (trimmed.dropLast(2), 0.001) }
-            else if trimmed.hasSuffix("s") { (trimmed.dropLast(), 1) }
-            else if trimmed.hasSuffix("m") { (trimmed.dropLast(), 60) }
-            else if trimmed.hasSuffix("h") { (trimmed.dropLast(), 3600) }
-            else { (Substring(trimmed), 1) }
+            if trimmed.hasSuffix("ms") { (trimmed.dropLast(2), 0.001) } else if trimmed.hasSuffix("s") {
+                (trimmed.dropLast(), 1)
+            } else if trimmed.hasSuffix("m") { (trimmed.dropLast(), 60) } else if trimmed.hasSuffix("h") {
+                (trimmed.dropLast(), 3600)
+            } else { (Substring(trimmed), 1) }
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
             let value = Double(number)
         else { return nil }

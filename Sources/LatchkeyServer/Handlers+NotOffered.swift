@@ -8,7 +8,8 @@ extension OperationRegistry {
             _ = try context.signedCaller()
             throw STSError(
                 .invalidAction,
-                "Latchkey does not offer SimulatePrincipalPolicy yet. The request was authenticated and its parameters are valid.")
+                "Latchkey does not offer SimulatePrincipalPolicy yet. The request was authenticated and its parameters are valid."
+            )
         }
     }
 }

@@ -1,18 +1,18 @@
 public import Foundation
 public import Hummingbird
 import LatchkeyCore
-import LatchkeySQLite
-import Synchronization
+public import LatchkeyDomain
+import LatchkeyModel
 import LatchkeyOIDC
+import LatchkeyOIDCHTTP
+import LatchkeySAML
+import LatchkeySQLite
+import LatchkeyTokens
+public import Logging
+import NIOCore
 import NIOSSL
 import ServiceLifecycle
-import NIOCore
-public import Logging
-import LatchkeyOIDCHTTP
-import LatchkeyTokens
-import LatchkeySAML
-import LatchkeyModel
-public import LatchkeyDomain
+import Synchronization
 
 /// Builds the Latchkey server: opens the store under the data folder, loads (or creates) the master key, applies
 /// the bootstrap file, and wires the STS and IAM operations to one Query endpoint.
@@ -98,7 +98,8 @@ public enum LatchkeyApplication {
         iam.outbound = outbound
         iam.samlMetadata = SAMLMetadataParser()
         let endpoint = QueryEndpoint(
-            operations: Self.operations(sts: sts, iam: iam), resolver: resolver, authorizer: authorizer, limits: configuration.limits,
+            operations: Self.operations(sts: sts, iam: iam), resolver: resolver, authorizer: authorizer,
+            limits: configuration.limits,
             logger: logger, clock: clock)
 
         let router = Router(context: LatchkeyRequestContext.self)
@@ -131,7 +132,8 @@ public enum LatchkeyApplication {
         let application = Application(
             router: router,
             server: LatchkeyHTTPChannel.builder(
-                limits: ConnectionGuard.Limits(configuration.connections, maxBodyBytes: configuration.limits.maxBodyBytes),
+                limits: ConnectionGuard.Limits(
+                    configuration.connections, maxBodyBytes: configuration.limits.maxBodyBytes),
                 registry: connections),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             services: [
@@ -168,7 +170,8 @@ public enum LatchkeyApplication {
         do {
             return try JWKSFetcherConfiguration.loadTrustedCAFile(path)
         } catch {
-            throw ConfigurationFile.ParseError(line: nil, message: "idpTrustedCAFile \(path) is not a readable PEM file: \(error)")
+            throw ConfigurationFile.ParseError(
+                line: nil, message: "idpTrustedCAFile \(path) is not a readable PEM file: \(error)")
         }
     }
 

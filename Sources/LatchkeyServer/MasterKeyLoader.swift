@@ -1,12 +1,12 @@
 import Foundation
 import LatchkeyCore
+import LatchkeyTokens
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import LatchkeyTokens
 
 /// Finds the master key: the environment override, then the configuration file (`masterKey`, `masterKeyFile`),
 /// then `<data-dir>/master.key`, created with mode 0600 on first start.
@@ -54,7 +54,8 @@ enum MasterKeyLoader {
     private static func create(_ path: String, contents: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
-            throw LoadError(description: "cannot create the master key file \(path): \(String(cString: strerror(errno)))")
+            throw LoadError(
+                description: "cannot create the master key file \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         let bytes = Array(contents.utf8)

@@ -3,13 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LatchkeyCore
+import LatchkeyDomain
 import LatchkeyModel
 import LatchkeyQuery
 import LatchkeySigV4
 import Logging
 import NIOCore
 import NIOHTTP1
-import LatchkeyDomain
 
 /// The single Query-protocol endpoint: `POST /` (form body) and `GET /?...`.
 ///
@@ -67,7 +67,8 @@ struct QueryEndpoint: Sendable {
             }
             let metadata =
                 caller?.request
-                ?? RequestMetadata(sourceIp: context.sourceIp, userAgent: request.headers[.userAgent], secureTransport: false)
+                ?? RequestMetadata(
+                    sourceIp: context.sourceIp, userAgent: request.headers[.userAgent], secureTransport: false)
             let result = try await operation.run(
                 input, OperationContext(caller: caller, now: now, requestId: requestId, metadata: metadata))
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
@@ -75,8 +76,14 @@ struct QueryEndpoint: Sendable {
             log(error, action: action, requestId: requestId)
             return failure(error, api: api, requestId: requestId, json: wantsJSON)
         } catch {
-            logger.error("unexpected error", metadata: ["request-id": "\(requestId)", "action": "\(action)", "error": "\(String(reflecting: error))"])
-            let internalError = STSError(.internalFailure, "The request processing has failed because of an unknown error, exception or failure.")
+            logger.error(
+                "unexpected error",
+                metadata: [
+                    "request-id": "\(requestId)", "action": "\(action)", "error": "\(String(reflecting: error))",
+                ])
+            let internalError = STSError(
+                .internalFailure, "The request processing has failed because of an unknown error, exception or failure."
+            )
             return failure(internalError, api: api, requestId: requestId, json: wantsJSON)
         }
     }
@@ -121,7 +128,8 @@ struct QueryEndpoint: Sendable {
         {
             throw STSError(
                 .invalidParameterValue,
-                "Unsupported Content-Type \(contentType.prefix(100)). The Query protocol takes application/x-www-form-urlencoded.")
+                "Unsupported Content-Type \(contentType.prefix(100)). The Query protocol takes application/x-www-form-urlencoded."
+            )
         }
         do {
             let form = try QueryParameters.parse(body.readableBytesView)
@@ -137,8 +145,7 @@ struct QueryEndpoint: Sendable {
     /// Verifies the SigV4 signature and resolves the caller. Returns nil for the unsigned federation calls.
     private func authenticate(
         request: Request, body: ByteBuffer, api: QueryAPI, isUnsigned: Bool, now: Date, sourceIp: String?
-    ) async throws(STSError) -> Caller?
-    {
+    ) async throws(STSError) -> Caller? {
         let signable = Self.signableRequest(request, body: body)
         let authorization: SigV4Authorization?
         do {
@@ -153,7 +160,8 @@ struct QueryEndpoint: Sendable {
         let resolved = try await resolver.resolve(
             accessKeyId: authorization.accessKeyID, sessionToken: authorization.securityToken, now: now)
         let signingKey = signingKeys.key(
-            accessKeyID: authorization.accessKeyID, secretAccessKey: resolved.secretAccessKey, scope: authorization.scope)
+            accessKeyID: authorization.accessKeyID, secretAccessKey: resolved.secretAccessKey,
+            scope: authorization.scope)
         do {
             try SigV4.verify(
                 authorization, request: signable, signingKey: signingKey, now: now, expectedService: api.signingService)
@@ -194,7 +202,9 @@ struct QueryEndpoint: Sendable {
 
     // MARK: Responses
 
-    private func success(action: String, api: QueryAPI, result: ResponseNode?, requestId: String, json: Bool) -> Response {
+    private func success(action: String, api: QueryAPI, result: ResponseNode?, requestId: String, json: Bool)
+        -> Response
+    {
         let text: String
         let contentType: String
         if json {

@@ -12,7 +12,8 @@ final class SigningKeyCache: Sendable {
     }
 
     func key(accessKeyID: String, secretAccessKey: String, scope: SigV4Scope) -> SigV4SigningKey {
-        let cacheKey = "\(accessKeyID)\u{0}\(secretAccessKey)\u{0}\(scope.date)\u{0}\(scope.region)\u{0}\(scope.service)"
+        let cacheKey =
+            "\(accessKeyID)\u{0}\(secretAccessKey)\u{0}\(scope.date)\u{0}\(scope.region)\u{0}\(scope.service)"
         if let key = entries.withLock({ $0[cacheKey] }) { return key }
         let key = SigV4.signingKey(
             secretAccessKey: secretAccessKey, date: scope.date, region: scope.region, service: scope.service)

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import NIOCore
 import ServiceLifecycle
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why the server refused to start, in a sentence that names the port or the folder. Thrown before anything is
 /// written to the store.
@@ -37,9 +38,9 @@ public enum StartupGuards {
         hints.ai_flags = AI_PASSIVE
         hints.ai_family = AF_UNSPEC
         #if canImport(Darwin)
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #else
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #endif
         var resolved: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &resolved) == 0, let address = resolved else {
@@ -94,7 +95,8 @@ public final class DataDirectoryLock: Sendable {
             close(descriptor)
             if code == EWOULDBLOCK {
                 let by = owner.map { " (pid \($0))" } ?? ""
-                throw StartupError(message: "the data folder \(directory) is already in use by another latchkey server\(by)")
+                throw StartupError(
+                    message: "the data folder \(directory) is already in use by another latchkey server\(by)")
             }
             throw StartupError(message: "cannot lock \(path): \(String(cString: strerror(code)))")
         }

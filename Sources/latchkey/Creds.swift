@@ -16,7 +16,9 @@ extension Latchkey {
                 Use the output in a shell with eval "$(latchkey creds assume-role ...)", or as a \
                 credential_process in ~/.aws/config with --format credential-process.
                 """,
-            subcommands: [AssumeRole.self, GetSessionToken.self, AssumeRoleWithWebIdentity.self, GetCallerIdentity.self]
+            subcommands: [
+                AssumeRole.self, GetSessionToken.self, AssumeRoleWithWebIdentity.self, GetCallerIdentity.self,
+            ]
         )
     }
 }
@@ -33,13 +35,19 @@ enum CredentialsFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Options every `creds` subcommand shares.
 struct ClientOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The profile of the shared AWS files for the source credentials. Env: AWS_PROFILE.", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The profile of the shared AWS files for the source credentials. Env: AWS_PROFILE.", valueName: "name"))
     var profile: String?
 
-    @Option(help: ArgumentHelp("The signing region. Env: AWS_REGION. Default: the profile's, else us-east-1.", valueName: "region"))
+    @Option(
+        help: ArgumentHelp(
+            "The signing region. Env: AWS_REGION. Default: the profile's, else us-east-1.", valueName: "region"))
     var region: String?
 
-    @Option(name: .customLong("endpoint-url"), help: ArgumentHelp("The STS endpoint, e.g. http://127.0.0.1:8080.", valueName: "url"))
+    @Option(
+        name: .customLong("endpoint-url"),
+        help: ArgumentHelp("The STS endpoint, e.g. http://127.0.0.1:8080.", valueName: "url"))
     var endpointURL: String?
 
     @Option(help: ArgumentHelp("export, credential-process or json.", valueName: "format"))
@@ -51,7 +59,8 @@ struct ClientOptions: ParsableArguments {
         let target = try STSTarget.forProfile(profile, environment: environment)
         let source: (any AWSCredentialProvider)? =
             signed
-            ? DefaultCredentialProvider(profileName: profile, environment: environment, tokenCodeProvider: promptForCode)
+            ? DefaultCredentialProvider(
+                profileName: profile, environment: environment, tokenCodeProvider: promptForCode)
             : nil
         let configuration = STSClient.Configuration(
             region: region ?? target.region, endpoint: endpointURL ?? target.endpoint, credentialProvider: source,
@@ -90,12 +99,14 @@ enum CredentialsOutput {
         case .credentialProcess:
             return json([
                 ("Version", .number(1)), ("AccessKeyId", .text(credentials.accessKeyId)),
-                ("SecretAccessKey", .text(credentials.secretAccessKey)), ("SessionToken", .text(credentials.sessionToken)),
+                ("SecretAccessKey", .text(credentials.secretAccessKey)),
+                ("SessionToken", .text(credentials.sessionToken)),
                 ("Expiration", .text(expiration)),
             ])
         case .json:
             return json([
-                ("AccessKeyId", .text(credentials.accessKeyId)), ("SecretAccessKey", .text(credentials.secretAccessKey)),
+                ("AccessKeyId", .text(credentials.accessKeyId)),
+                ("SecretAccessKey", .text(credentials.secretAccessKey)),
                 ("SessionToken", .text(credentials.sessionToken)), ("Expiration", .text(expiration)),
             ])
         }
@@ -142,22 +153,35 @@ extension Latchkey.Creds {
         @Option(name: .customLong("role-arn"), help: ArgumentHelp("The role to assume.", valueName: "arn"))
         var roleArn: String
 
-        @Option(name: .customLong("role-session-name"), help: ArgumentHelp("Default: latchkey-session-<unix seconds>.", valueName: "name"))
+        @Option(
+            name: .customLong("role-session-name"),
+            help: ArgumentHelp("Default: latchkey-session-<unix seconds>.", valueName: "name"))
         var roleSessionName: String?
 
-        @Option(name: .customLong("duration-seconds"), help: ArgumentHelp("900 to the role's maximum. Default: 3600.", valueName: "seconds"))
+        @Option(
+            name: .customLong("duration-seconds"),
+            help: ArgumentHelp("900 to the role's maximum. Default: 3600.", valueName: "seconds"))
         var durationSeconds: Int?
 
-        @Option(name: .customLong("external-id"), help: ArgumentHelp("The external ID the role's trust policy asks for.", valueName: "id"))
+        @Option(
+            name: .customLong("external-id"),
+            help: ArgumentHelp("The external ID the role's trust policy asks for.", valueName: "id"))
         var externalId: String?
 
-        @Option(name: .customLong("serial-number"), help: ArgumentHelp("The MFA device's serial number or ARN.", valueName: "serial"))
+        @Option(
+            name: .customLong("serial-number"),
+            help: ArgumentHelp("The MFA device's serial number or ARN.", valueName: "serial"))
         var serialNumber: String?
 
-        @Option(name: .customLong("token-code"), help: ArgumentHelp("The MFA code; asked for on the terminal when --serial-number is given without it.", valueName: "code"))
+        @Option(
+            name: .customLong("token-code"),
+            help: ArgumentHelp(
+                "The MFA code; asked for on the terminal when --serial-number is given without it.", valueName: "code"))
         var tokenCode: String?
 
-        @Option(name: .customLong("source-identity"), help: ArgumentHelp("The source identity to set.", valueName: "identity"))
+        @Option(
+            name: .customLong("source-identity"),
+            help: ArgumentHelp("The source identity to set.", valueName: "identity"))
         var sourceIdentity: String?
 
         @Option(help: ArgumentHelp("An inline session policy (JSON).", valueName: "json"))
@@ -182,19 +206,27 @@ extension Latchkey.Creds {
 
         @OptionGroup var options: ClientOptions
 
-        @Option(name: .customLong("duration-seconds"), help: ArgumentHelp("900 to 129600. Default: 43200 (3600 for the root).", valueName: "seconds"))
+        @Option(
+            name: .customLong("duration-seconds"),
+            help: ArgumentHelp("900 to 129600. Default: 43200 (3600 for the root).", valueName: "seconds"))
         var durationSeconds: Int?
 
-        @Option(name: .customLong("serial-number"), help: ArgumentHelp("The MFA device's serial number or ARN.", valueName: "serial"))
+        @Option(
+            name: .customLong("serial-number"),
+            help: ArgumentHelp("The MFA device's serial number or ARN.", valueName: "serial"))
         var serialNumber: String?
 
-        @Option(name: .customLong("token-code"), help: ArgumentHelp("The MFA code; asked for on the terminal when --serial-number is given without it.", valueName: "code"))
+        @Option(
+            name: .customLong("token-code"),
+            help: ArgumentHelp(
+                "The MFA code; asked for on the terminal when --serial-number is given without it.", valueName: "code"))
         var tokenCode: String?
 
         func run() async throws {
             var code = tokenCode
             if let serialNumber, code == nil { code = try await promptForCode(serialNumber) }
-            let request = GetSessionTokenInput(durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code)
+            let request = GetSessionTokenInput(
+                durationSeconds: durationSeconds, serialNumber: serialNumber, tokenCode: code)
             let response = try await options.withClient { try await $0.getSessionToken(request) }
             try options.print(response.credentials)
         }
@@ -210,22 +242,31 @@ extension Latchkey.Creds {
         @Option(name: .customLong("role-arn"), help: ArgumentHelp("The role to assume.", valueName: "arn"))
         var roleArn: String
 
-        @Option(name: .customLong("role-session-name"), help: ArgumentHelp("Default: latchkey-session-<unix seconds>.", valueName: "name"))
+        @Option(
+            name: .customLong("role-session-name"),
+            help: ArgumentHelp("Default: latchkey-session-<unix seconds>.", valueName: "name"))
         var roleSessionName: String?
 
-        @Option(name: .customLong("web-identity-token-file"), help: ArgumentHelp("A file holding the token.", valueName: "file"))
+        @Option(
+            name: .customLong("web-identity-token-file"),
+            help: ArgumentHelp("A file holding the token.", valueName: "file"))
         var tokenFile: String
 
-        @Option(name: .customLong("duration-seconds"), help: ArgumentHelp("900 to the role's maximum. Default: 3600.", valueName: "seconds"))
+        @Option(
+            name: .customLong("duration-seconds"),
+            help: ArgumentHelp("900 to the role's maximum. Default: 3600.", valueName: "seconds"))
         var durationSeconds: Int?
 
         func run() async throws {
-            let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             let request = AssumeRoleWithWebIdentityInput(
                 roleArn: roleArn,
                 roleSessionName: roleSessionName ?? defaultSessionName(at: Date()),
                 webIdentityToken: token, durationSeconds: durationSeconds)
-            let response = try await options.withClient(signed: false) { try await $0.assumeRoleWithWebIdentity(request) }
+            let response = try await options.withClient(signed: false) {
+                try await $0.assumeRoleWithWebIdentity(request)
+            }
             try options.print(response.credentials)
         }
     }

@@ -30,34 +30,67 @@ extension Latchkey {
                 """
         )
 
-        @Option(help: ArgumentHelp("YAML configuration: accounts and root keys to create, key settings. Env: LATCHKEY_CONFIG.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "YAML configuration: accounts and root keys to create, key settings. Env: LATCHKEY_CONFIG.",
+                valueName: "file"))
         var config: String?
 
-        @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder for the SQLite store and the master key. Env: LATCHKEY_DATA_DIR. Default: ./latchkey-data.", valueName: "dir"))
+        @Option(
+            name: .customLong("data-dir"),
+            help: ArgumentHelp(
+                "Folder for the SQLite store and the master key. Env: LATCHKEY_DATA_DIR. Default: ./latchkey-data.",
+                valueName: "dir"))
         var dataDir: String?
 
         @Option(help: ArgumentHelp("Address to listen on. Env: LATCHKEY_HOST. Default: 127.0.0.1.", valueName: "host"))
         var host: String?
 
-        @Option(help: ArgumentHelp("Port to listen on; 0 picks a free one. Env: LATCHKEY_PORT. Default: 8080.", valueName: "port"))
+        @Option(
+            help: ArgumentHelp(
+                "Port to listen on; 0 picks a free one. Env: LATCHKEY_PORT. Default: 8080.", valueName: "port"))
         var port: Int?
 
-        @Option(name: .customLong("header-timeout"), help: ArgumentHelp("How long a request's header may take to arrive, from its first byte or the previous response. Env: LATCHKEY_HEADER_TIMEOUT. File: headerTimeout. Default: 10s.", valueName: "duration"))
+        @Option(
+            name: .customLong("header-timeout"),
+            help: ArgumentHelp(
+                "How long a request's header may take to arrive, from its first byte or the previous response. Env: LATCHKEY_HEADER_TIMEOUT. File: headerTimeout. Default: 10s.",
+                valueName: "duration"))
         var headerTimeout: String?
 
-        @Option(name: .customLong("body-timeout"), help: ArgumentHelp("How long a request's body may take to arrive after its header. Env: LATCHKEY_BODY_TIMEOUT. File: bodyTimeout. Default: 30s.", valueName: "duration"))
+        @Option(
+            name: .customLong("body-timeout"),
+            help: ArgumentHelp(
+                "How long a request's body may take to arrive after its header. Env: LATCHKEY_BODY_TIMEOUT. File: bodyTimeout. Default: 30s.",
+                valueName: "duration"))
         var bodyTimeout: String?
 
-        @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("How long an idle keep-alive connection stays open. Env: LATCHKEY_IDLE_TIMEOUT. File: idleTimeout. Default: 60s.", valueName: "duration"))
+        @Option(
+            name: .customLong("idle-timeout"),
+            help: ArgumentHelp(
+                "How long an idle keep-alive connection stays open. Env: LATCHKEY_IDLE_TIMEOUT. File: idleTimeout. Default: 60s.",
+                valueName: "duration"))
         var idleTimeout: String?
 
-        @Option(name: .customLong("max-connections"), help: ArgumentHelp("Most connections held at once; the oldest idle ones are closed first when it is reached. Env: LATCHKEY_MAX_CONNECTIONS. File: maxConnections. Default: derived from the file-descriptor limit.", valueName: "count"))
+        @Option(
+            name: .customLong("max-connections"),
+            help: ArgumentHelp(
+                "Most connections held at once; the oldest idle ones are closed first when it is reached. Env: LATCHKEY_MAX_CONNECTIONS. File: maxConnections. Default: derived from the file-descriptor limit.",
+                valueName: "count"))
         var maxConnections: String?
 
-        @Option(name: .customLong("shutdown-grace"), help: ArgumentHelp("On SIGTERM or SIGINT, how long requests in flight may finish before every connection is closed; a second signal exits at once. Env: LATCHKEY_SHUTDOWN_GRACE. File: shutdownGrace. Default: 10s.", valueName: "duration"))
+        @Option(
+            name: .customLong("shutdown-grace"),
+            help: ArgumentHelp(
+                "On SIGTERM or SIGINT, how long requests in flight may finish before every connection is closed; a second signal exits at once. Env: LATCHKEY_SHUTDOWN_GRACE. File: shutdownGrace. Default: 10s.",
+                valueName: "duration"))
         var shutdownGrace: String?
 
-        @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical. Env: LATCHKEY_LOG_LEVEL. Default: info.", valueName: "level"))
+        @Option(
+            name: .customLong("log-level"),
+            help: ArgumentHelp(
+                "trace, debug, info, notice, warning, error or critical. Env: LATCHKEY_LOG_LEVEL. Default: info.",
+                valueName: "level"))
         var logLevel: String?
 
         func validate() throws {
@@ -139,17 +172,20 @@ extension Latchkey {
             }
             let connections = configuration.connections
             let limit =
-                report.connections?.limit ?? ConnectionRegistry.effectiveLimit(configured: connections.maxConnections).limit
+                report.connections?.limit
+                ?? ConnectionRegistry.effectiveLimit(configured: connections.maxConnections).limit
             let source = connections.maxConnections == nil ? " (from the descriptor limit)" : ""
             let format = ConnectionSettings.format
             logger.info(
                 "connections: header timeout \(format(connections.headerTimeout)), body timeout \(format(connections.bodyTimeout)), idle timeout \(format(connections.idleTimeout)), at most \(limit)\(source), shutdown grace \(format(connections.shutdownGrace))"
             )
             if report.createdMasterKey {
-                logger.notice("created a new master key in \(configuration.dataDirectory)/master.key (mode 0600); back it up")
+                logger.notice(
+                    "created a new master key in \(configuration.dataDirectory)/master.key (mode 0600); back it up")
             }
             if let account = report.createdAccount {
-                emit("""
+                emit(
+                    """
                     Created account \(account.accountId) with a root access key. It is shown only this once:
                     LATCHKEY_ACCOUNT_ID=\(account.accountId)
                     AWS_ACCESS_KEY_ID=\(account.accessKeyId)

@@ -10,8 +10,10 @@ import Testing
 @Suite struct Base64Tests {
     @Test("standard base64 matches the RFC 4648 test vectors and round-trips every length up to 64 bytes")
     func standardVectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
-            "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             #expect(Base64.encode(Array(plain.utf8)) == encoded)
             #expect(Base64.decode(encoded) == Array(plain.utf8))
@@ -37,8 +39,10 @@ import Testing
 
     @Test(
         "strict standard decoding refuses non-canonical text",
-        arguments: ["Zm9vYmE", "Zm9vYg=", "Zm9vYh==", "Zm9vYmF=", "Zm9v YmFy", "Zm9v-_Fy", "Zg==Zm9v", "====", "A===",
-            "QQ=A", "Zm9vYmFy\n", "Zg=", "Z"])
+        arguments: [
+            "Zm9vYmE", "Zm9vYg=", "Zm9vYh==", "Zm9vYmF=", "Zm9v YmFy", "Zm9v-_Fy", "Zg==Zm9v", "====", "A===",
+            "QQ=A", "Zm9vYmFy\n", "Zg=", "Z",
+        ])
     func strictStandardRefuses(text: String) {
         #expect(Base64.decode(text) == nil)
     }
@@ -83,7 +87,8 @@ import Testing
             var text = Array(Data(bytes).base64EncodedString().utf8)
             if round % 2 == 1 {
                 // Not the padding: Foundation reads `QQ=A` as two bytes, which no base64 decoder should.
-                let position = Int.random(in: 0..<(text.firstIndex(of: UInt8(ascii: "=")) ?? text.count), using: &generator)
+                let position = Int.random(
+                    in: 0..<(text.firstIndex(of: UInt8(ascii: "=")) ?? text.count), using: &generator)
                 text[position] = characters[Int.random(in: 0..<characters.count, using: &generator)]
             }
             let ours = Base64.decode(text, options: .allowingNonzeroTrailingBits)

@@ -23,8 +23,9 @@ import Testing
         #expect(!GregorianCalendar.isLeapYear(2025))
         #expect(GregorianCalendar.daysInMonth(year: 2024, month: 2) == 29)
         #expect(GregorianCalendar.daysInMonth(year: 2100, month: 2) == 28)
-        #expect((1...12).map { GregorianCalendar.daysInMonth(year: 2025, month: $0) }
-            == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+        #expect(
+            (1...12).map { GregorianCalendar.daysInMonth(year: 2025, month: $0) }
+                == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
         #expect(!GregorianCalendar.isValidDate(year: 2025, month: 13, day: 1))
         #expect(!GregorianCalendar.isValidDate(year: 2025, month: 4, day: 31))
         #expect(!GregorianCalendar.isValidDate(year: 2025, month: 4, day: 0))
@@ -37,8 +38,9 @@ import Testing
         #expect(GregorianCalendar.split(epochSeconds: -86_400) == (-1, 0))
         #expect(GregorianCalendar.split(epochSeconds: 86_401) == (1, 1))
         #expect(GregorianCalendar.split(epochSeconds: .min).secondOfDay >= 0)
-        #expect(GregorianCalendar.epochSeconds(year: 2019, month: 11, day: 9, hour: 13, minute: 34, second: 41)
-            == 1_573_306_481)
+        #expect(
+            GregorianCalendar.epochSeconds(year: 2019, month: 11, day: 9, hour: 13, minute: 34, second: 41)
+                == 1_573_306_481)
     }
 }
 
@@ -130,7 +132,8 @@ import Testing
             for second in UInt8.min...UInt8.max {
                 let bytes = [first, second]
                 #expect(
-                    bytes.withUnsafeBufferPointer(UTF8Validation.isValid) == (String(validating: bytes, as: UTF8.self) != nil))
+                    bytes.withUnsafeBufferPointer(UTF8Validation.isValid)
+                        == (String(validating: bytes, as: UTF8.self) != nil))
             }
         }
     }
@@ -164,7 +167,8 @@ import Testing
         PercentEncoding.append(Array("/a b/".utf8), to: &output, keepSlash: true)
         #expect(String(decoding: output, as: UTF8.self) == "/a%20b/")
         for byte in UInt8.min...UInt8.max {
-            let unreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            let unreserved =
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || (byte >= 0x30 && byte <= 0x39) || [0x2D, 0x2E, 0x5F, 0x7E].contains(byte)
             #expect(PercentEncoding.isUnreserved(byte) == unreserved)
         }

@@ -43,7 +43,8 @@ import Testing
     @Test("A 400 that is not throttling is not retried and comes back as the service error")
     func clientErrorIsNotRetried() async throws {
         let server = HostileServer([
-            .respond(status: 400, contentType: "text/xml", body: HostileServer.errorXML("InvalidParameterValue", "bad")),
+            .respond(
+                status: 400, contentType: "text/xml", body: HostileServer.errorXML("InvalidParameterValue", "bad")),
             HostileServer.ok,
         ])
         let sleeps = SleepRecorder()
@@ -55,7 +56,10 @@ import Testing
             }
         }
         let service = try #require(error?.serviceError)
-        #expect(service == STSServiceError(code: .invalidParameterValue, message: "bad", requestId: "req-err", httpStatus: 400, type: .sender))
+        #expect(
+            service
+                == STSServiceError(
+                    code: .invalidParameterValue, message: "bad", requestId: "req-err", httpStatus: 400, type: .sender))
         #expect(server.requests.count == 1)
         #expect(sleeps.delays.isEmpty)
     }
@@ -75,7 +79,9 @@ import Testing
         let stuck = HostileServer([HostileServer.throttled])
         let error = await #expect(throws: STSClientError.self) {
             try await stuck.run { endpoint in
-                try await STSClient.withSTSClient(configuration: Self.configuration(endpoint, retry: SleepRecorder().policy())) {
+                try await STSClient.withSTSClient(
+                    configuration: Self.configuration(endpoint, retry: SleepRecorder().policy())
+                ) {
                     try await $0.getCallerIdentity()
                 }
             }
@@ -118,11 +124,13 @@ import Testing
     static let badAnswers: [BadAnswer] = [
         BadAnswer(
             name: "truncated XML",
-            reply: .respond(status: 200, contentType: "text/xml", body: String(HostileServer.callerIdentityXML.prefix(120))),
+            reply: .respond(
+                status: 200, contentType: "text/xml", body: String(HostileServer.callerIdentityXML.prefix(120))),
             status: 200, reason: "not a GetCallerIdentityResponse document", bodyStart: "<GetCallerIdentityResponse"),
         BadAnswer(
             name: "HTML with text/html",
-            reply: .respond(status: 200, contentType: "text/html; charset=utf-8", body: "<!doctype html><html>hi</html>"),
+            reply: .respond(
+                status: 200, contentType: "text/html; charset=utf-8", body: "<!doctype html><html>hi</html>"),
             status: 200, reason: "unexpected content type", bodyStart: "<!doctype html>"),
         BadAnswer(
             name: "empty 200", reply: .respond(status: 200, contentType: "text/xml", body: ""), status: 200,
@@ -132,7 +140,8 @@ import Testing
             reply: .respond(status: 302, contentType: nil, body: "", headers: [("Location", "http://127.0.0.1:1/")]),
             status: 302, reason: "unexpected status 302", bodyStart: ""),
         BadAnswer(
-            name: "a 2 MiB body", reply: .huge(count: 2 * 1024 * 1024), status: 200, reason: "larger than 1048576 bytes",
+            name: "a 2 MiB body", reply: .huge(count: 2 * 1024 * 1024), status: 200,
+            reason: "larger than 1048576 bytes",
             bodyStart: "aaaa"),
         BadAnswer(
             name: "403 with an HTML page",
@@ -146,7 +155,9 @@ import Testing
             status: 200, reason: "not a GetCallerIdentityResponse document", bodyStart: "<GetSessionTokenResponse>"),
     ]
 
-    @Test("A bad answer is a malformedResponse error naming the status, content type, first bytes and what was wrong", arguments: badAnswers)
+    @Test(
+        "A bad answer is a malformedResponse error naming the status, content type, first bytes and what was wrong",
+        arguments: badAnswers)
     func badAnswerIsTyped(_ answer: BadAnswer) async throws {
         let server = HostileServer([answer.reply])
         let error = await #expect(throws: STSClientError.self) {
@@ -218,7 +229,8 @@ import Testing
         let error = await #expect(throws: STSClientError.self) {
             try await server.run { endpoint in
                 try await STSClient.withSTSClient(
-                    configuration: Self.configuration(endpoint, retry: sleeps.policy(maxAttempts: 2), timeout: .milliseconds(300))
+                    configuration: Self.configuration(
+                        endpoint, retry: sleeps.policy(maxAttempts: 2), timeout: .milliseconds(300))
                 ) { try await $0.getCallerIdentity() }
             }
         }
@@ -235,7 +247,9 @@ import Testing
     func refusedConnectionIsRetried() async throws {
         let sleeps = SleepRecorder()
         let error = await #expect(throws: STSClientError.self) {
-            try await STSClient.withSTSClient(configuration: Self.configuration("http://127.0.0.1:1", retry: sleeps.policy())) {
+            try await STSClient.withSTSClient(
+                configuration: Self.configuration("http://127.0.0.1:1", retry: sleeps.policy())
+            ) {
                 try await $0.getCallerIdentity()
             }
         }
@@ -253,7 +267,9 @@ import Testing
         let server = HostileServer([HostileServer.ok])
         let error = await #expect(throws: STSClientError.self) {
             try await server.run { endpoint in
-                try await STSClient.withSTSClient(configuration: Self.configuration(endpoint, retry: .none, provider: nil)) {
+                try await STSClient.withSTSClient(
+                    configuration: Self.configuration(endpoint, retry: .none, provider: nil)
+                ) {
                     try await $0.getCallerIdentity()
                 }
             }
@@ -280,9 +296,11 @@ import Testing
             """
         let server = HostileServer([.respond(status: 200, contentType: "text/xml", body: body)])
         let request = AssumeRoleWithWebIdentityRequest(
-            roleArn: "arn:aws:iam::123456789012:role/R", roleSessionName: "app1", webIdentityToken: "Atza|IQEBLjAsAhRFiXuWpUXuRvQ9")
+            roleArn: "arn:aws:iam::123456789012:role/R", roleSessionName: "app1",
+            webIdentityToken: "Atza|IQEBLjAsAhRFiXuWpUXuRvQ9")
         let response = try await server.run { endpoint in
-            try await STSClient.withSTSClient(configuration: Self.configuration(endpoint, retry: .none, provider: nil)) {
+            try await STSClient.withSTSClient(configuration: Self.configuration(endpoint, retry: .none, provider: nil))
+            {
                 try await $0.assumeRoleWithWebIdentity(request)
             }
         }
@@ -296,16 +314,22 @@ import Testing
         #expect(response.audience == "client.apps.example.com")
         #expect(response.packedPolicySize == 6)
         #expect(response.sourceIdentity == "SourceIdentityValue")
-        #expect(response.assumedRoleUser == AssumedRoleUser(assumedRoleId: "AROACLKWSDQRAOEXAMPLE:app1", arn: "arn:aws:sts::123456789012:assumed-role/R/app1"))
+        #expect(
+            response.assumedRoleUser
+                == AssumedRoleUser(
+                    assumedRoleId: "AROACLKWSDQRAOEXAMPLE:app1", arn: "arn:aws:sts::123456789012:assumed-role/R/app1"))
         #expect(response.requestId == "ad4156e9-bce1-11e2-82e6-6b6efEXAMPLE")
     }
 
     @Test("Temporary credentials send X-Amz-Security-Token, and the Host signed is the endpoint's host and port")
     func sessionTokenIsSent() async throws {
         let server = HostileServer([HostileServer.ok])
-        let provider = FixedCredentialProvider(accessKeyId: "ASIAEXAMPLE123456789", secretAccessKey: "s", sessionToken: "the-token")
+        let provider = FixedCredentialProvider(
+            accessKeyId: "ASIAEXAMPLE123456789", secretAccessKey: "s", sessionToken: "the-token")
         let port = try await server.run { endpoint in
-            _ = try await STSClient.withSTSClient(configuration: Self.configuration(endpoint, retry: .none, provider: provider)) {
+            _ = try await STSClient.withSTSClient(
+                configuration: Self.configuration(endpoint, retry: .none, provider: provider)
+            ) {
                 try await $0.getCallerIdentity()
             }
             return String(endpoint.split(separator: ":").last ?? "")

@@ -5,7 +5,8 @@ import Testing
 
 /// The STS-backed providers against the real Latchkey server on loopback.
 @Suite struct ProvidersAgainstLatchkeyTests {
-    static let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/carol"},"Action":"sts:AssumeRole"}]}"#
+    static let trust =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/carol"},"Action":"sts:AssumeRole"}]}"#
 
     /// How many STS calls the providers made.
     final class CallCounter: Sendable {
@@ -32,7 +33,8 @@ import Testing
             })
     }
 
-    @Test("100 concurrent callers of an AssumeRole provider cause exactly one AssumeRole call, and the credentials work")
+    @Test(
+        "100 concurrent callers of an AssumeRole provider cause exactly one AssumeRole call, and the credentials work")
     func assumeRoleSingleFlight() async throws {
         try await ClientTestServer.run { server in
             let carol = try await server.userWithKey("carol")
@@ -64,7 +66,8 @@ import Testing
             let counter = CallCounter()
             let clock = Mutex(Date())
             let provider = AssumeRoleCredentialProvider(
-                parameters: .init(roleArn: "arn:aws:iam::111122223333:role/shared", roleSessionName: "renew", durationSeconds: 900),
+                parameters: .init(
+                    roleArn: "arn:aws:iam::111122223333:role/shared", roleSessionName: "renew", durationSeconds: 900),
                 source: StaticCredentialProvider(credentials: carol),
                 target: STSTarget(region: "us-east-1", endpoint: server.endpoint),
                 calls: Self.countedCalls(counter), refreshWindow: .seconds(300), now: { clock.withLock { $0 } })

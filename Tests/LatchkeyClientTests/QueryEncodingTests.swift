@@ -11,10 +11,15 @@ import Testing
             roleArn: "arn:aws:iam::123456789012:role/demo", roleSessionName: "s@1",
             policyArns: [.init(arn: "arn:aws:iam::aws:policy/A"), .init(arn: "arn:aws:iam::aws:policy/B")],
             policy: #"{"a": 1}"#, durationSeconds: 3600,
-            tags: [LatchkeyClient.Tag(key: "Project", value: "Unicorn"), LatchkeyClient.Tag(key: "Cost Center", value: "12+3")],
+            tags: [
+                LatchkeyClient.Tag(key: "Project", value: "Unicorn"),
+                LatchkeyClient.Tag(key: "Cost Center", value: "12+3"),
+            ],
             transitiveTagKeys: ["Project"], externalId: "ext", serialNumber: "arn:aws:iam::123456789012:mfa/u",
             tokenCode: "123456", sourceIdentity: "me",
-            providedContexts: [.init(providerArn: "arn:aws:iam::aws:contextProvider/IdentityCenter", contextAssertion: "abcd")])
+            providedContexts: [
+                .init(providerArn: "arn:aws:iam::aws:contextProvider/IdentityCenter", contextAssertion: "abcd")
+            ])
         let expected = [
             "Action=AssumeRole", "Version=2011-06-15", "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo",
             "RoleSessionName=s%401", "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FA",
@@ -48,13 +53,16 @@ import Testing
         let root = AssumeRootRequest(
             targetPrincipal: "444455556666", taskPolicyArn: .init(arn: "arn:aws:iam::aws:policy/root-task/X"),
             durationSeconds: 900)
-        #expect(root.queryParameters.map { "\($0.name)=\($0.value)" } == [
-            "TargetPrincipal=444455556666", "TaskPolicyArn.arn=arn:aws:iam::aws:policy/root-task/X", "DurationSeconds=900",
-        ])
+        #expect(
+            root.queryParameters.map { "\($0.name)=\($0.value)" } == [
+                "TargetPrincipal=444455556666", "TaskPolicyArn.arn=arn:aws:iam::aws:policy/root-task/X",
+                "DurationSeconds=900",
+            ])
         let token = GetWebIdentityTokenRequest(audience: ["a", "b"], signingAlgorithm: "RS256", tags: [])
-        #expect(token.queryParameters.map { "\($0.name)=\($0.value)" } == [
-            "Audience.member.1=a", "Audience.member.2=b", "SigningAlgorithm=RS256", "Tags=",
-        ])
+        #expect(
+            token.queryParameters.map { "\($0.name)=\($0.value)" } == [
+                "Audience.member.1=a", "Audience.member.2=b", "SigningAlgorithm=RS256", "Tags=",
+            ])
         #expect(GetSessionTokenRequest().queryParameters.isEmpty)
         #expect(GetCallerIdentityRequest().formEncodedBody == "Action=GetCallerIdentity&Version=2011-06-15")
     }
@@ -70,10 +78,13 @@ import Testing
 
     @Test("Descriptions of secrets and tokens are redacted")
     func descriptionsRedactSecrets() {
-        let credentials = LatchkeyClient.Credentials(accessKeyId: "ASIAX", secretAccessKey: "very-secret", sessionToken: "tok-123", expiration: .init(timeIntervalSince1970: 0))
+        let credentials = LatchkeyClient.Credentials(
+            accessKeyId: "ASIAX", secretAccessKey: "very-secret", sessionToken: "tok-123",
+            expiration: .init(timeIntervalSince1970: 0))
         #expect(!"\(credentials)".contains("very-secret"))
         #expect(!"\(credentials)".contains("tok-123"))
-        let web = AssumeRoleWithWebIdentityRequest(roleArn: "arn:aws:iam::1:role/r", roleSessionName: "s", webIdentityToken: "jwt-secret")
+        let web = AssumeRoleWithWebIdentityRequest(
+            roleArn: "arn:aws:iam::1:role/r", roleSessionName: "s", webIdentityToken: "jwt-secret")
         #expect(!"\(web)".contains("jwt-secret"))
         #expect(credentials.awsCredentials.sessionToken == "tok-123")
         #expect(credentials.awsCredentials.expiration == credentials.expiration)

@@ -5,9 +5,11 @@ import Testing
     @Test("The backoff cap doubles from the base delay and stops at the maximum")
     func backoffDoublesUpToTheCap() {
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
-        #expect((1...6).map { policy.backoffCap(beforeRetry: $0) } == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1),
-        ])
+        #expect(
+            (1...6).map { policy.backoffCap(beforeRetry: $0) } == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1),
+                .seconds(1),
+            ])
         #expect(policy.backoffCap(beforeRetry: 500) == .seconds(1))
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import LatchkeyClient
 import LatchkeyCore
 import LatchkeyQuery
-import Testing
 import LatchkeyTokens
+import Testing
 
 /// The client against the real Latchkey server on loopback, one operation at a time.
 @Suite struct STSClientLatchkeyTests {
@@ -37,7 +37,9 @@ import LatchkeyTokens
         }
     }
 
-    @Test("GetSessionToken with an enabled virtual MFA device and a TOTP code returns credentials; a replayed code is AccessDenied")
+    @Test(
+        "GetSessionToken with an enabled virtual MFA device and a TOTP code returns credentials; a replayed code is AccessDenied"
+    )
     func sessionTokenWithMFA() async throws {
         // The server's clock stands still, so the codes below are valid however slowly the machine runs.
         let frozen = Date()
@@ -72,7 +74,8 @@ import LatchkeyTokens
     func assumeRole() async throws {
         try await ClientTestServer.run { server in
             let bob = try await server.userWithKey("bob")
-            let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#
+            let trust =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#
             try await server.iam("CreateRole", [("RoleName", "reader"), ("AssumeRolePolicyDocument", trust)])
             let response = try await server.client(bob).assumeRole(
                 .init(
@@ -149,26 +152,43 @@ import LatchkeyTokens
             let unsigned = server.client(nil)
             let roleArn = "arn:aws:iam::111122223333:role/web"
             let calls: [(String, @Sendable () async throws -> Void)] = [
-                ("AssumeRoleWithWebIdentity", {
-                    _ = try await unsigned.assumeRoleWithWebIdentity(
-                        .init(roleArn: roleArn, roleSessionName: "web", webIdentityToken: "eyJhbGciOi.e30.sig"))
-                }),
-                ("AssumeRoleWithSAML", {
-                    _ = try await unsigned.assumeRoleWithSAML(
-                        .init(
-                            roleArn: roleArn, principalArn: "arn:aws:iam::111122223333:saml-provider/idp",
-                            samlAssertion: "PHNhbWxwOlJlc3BvbnNlLz4="))
-                }),
-                ("GetWebIdentityToken", {
-                    _ = try await signed.getWebIdentityToken(.init(audience: ["https://example.com"], signingAlgorithm: "RS256"))
-                }),
-                ("AssumeRoot", {
-                    _ = try await signed.assumeRoot(
-                        .init(
-                            targetPrincipal: "444455556666",
-                            taskPolicyArn: .init(arn: "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")))
-                }),
-                ("GetDelegatedAccessToken", { _ = try await signed.getDelegatedAccessToken(.init(tradeInToken: "token")) }),
+                (
+                    "AssumeRoleWithWebIdentity",
+                    {
+                        _ = try await unsigned.assumeRoleWithWebIdentity(
+                            .init(roleArn: roleArn, roleSessionName: "web", webIdentityToken: "eyJhbGciOi.e30.sig"))
+                    }
+                ),
+                (
+                    "AssumeRoleWithSAML",
+                    {
+                        _ = try await unsigned.assumeRoleWithSAML(
+                            .init(
+                                roleArn: roleArn, principalArn: "arn:aws:iam::111122223333:saml-provider/idp",
+                                samlAssertion: "PHNhbWxwOlJlc3BvbnNlLz4="))
+                    }
+                ),
+                (
+                    "GetWebIdentityToken",
+                    {
+                        _ = try await signed.getWebIdentityToken(
+                            .init(audience: ["https://example.com"], signingAlgorithm: "RS256"))
+                    }
+                ),
+                (
+                    "AssumeRoot",
+                    {
+                        _ = try await signed.assumeRoot(
+                            .init(
+                                targetPrincipal: "444455556666",
+                                taskPolicyArn: .init(
+                                    arn: "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")))
+                    }
+                ),
+                (
+                    "GetDelegatedAccessToken",
+                    { _ = try await signed.getDelegatedAccessToken(.init(tradeInToken: "token")) }
+                ),
             ]
             // Each comes back as the server's one typed rejection: a garbage token, an unknown SAML provider, an
             // account that never enabled its issuer, and the two operations Latchkey does not offer.
@@ -193,11 +213,23 @@ import LatchkeyTokens
     @Test(
         "Client-side validation rejects bad input with exactly the server's code and message, without sending it",
         arguments: [
-            ("AssumeRole", [("RoleArn", "arn:aws:iam::111122223333:role/reader"), ("RoleSessionName", "a"), ("DurationSeconds", "100")]),
+            (
+                "AssumeRole",
+                [
+                    ("RoleArn", "arn:aws:iam::111122223333:role/reader"), ("RoleSessionName", "a"),
+                    ("DurationSeconds", "100"),
+                ]
+            ),
             ("GetSessionToken", [("DurationSeconds", "200000"), ("TokenCode", "12ab")]),
             ("GetFederationToken", [("Name", "x")]),
             ("GetAccessKeyInfo", [("AccessKeyId", "short")]),
-            ("AssumeRole", [("RoleArn", "arn:aws:iam::111122223333:role/reader"), ("RoleSessionName", "ok-name"), ("Tags.member.1.Key", "k")]),
+            (
+                "AssumeRole",
+                [
+                    ("RoleArn", "arn:aws:iam::111122223333:role/reader"), ("RoleSessionName", "ok-name"),
+                    ("Tags.member.1.Key", "k"),
+                ]
+            ),
         ])
     func validationMatchesServer(action: String, params: [(String, String)]) async throws {
         try await ClientTestServer.run { server in

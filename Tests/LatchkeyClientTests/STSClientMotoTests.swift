@@ -6,7 +6,8 @@ import Testing
 /// The client against moto's STS, an implementation we did not write.
 @Suite struct STSClientMotoTests {
     static let account = "123456789012"
-    static let key = AWSCredentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    static let key = AWSCredentials(
+        accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 
     /// A SAML response with the attributes moto reads (Role, RoleSessionName), base64-encoded.
     static let samlAssertion = Data(
@@ -24,7 +25,8 @@ import Testing
     static func client(_ endpoint: String, _ credentials: AWSCredentials? = key) -> STSClient {
         STSClient(
             configuration: .init(
-                region: "us-east-1", endpoint: endpoint, credentialProvider: credentials.map(FixedCredentialProvider.init),
+                region: "us-east-1", endpoint: endpoint,
+                credentialProvider: credentials.map(FixedCredentialProvider.init),
                 retryPolicy: .none, timeout: .seconds(20), environment: [:]),
             httpClient: .shared)
     }
@@ -44,7 +46,9 @@ import Testing
             #expect(!sessionCredentials.sessionToken.isEmpty)
 
             let assumed = try await client.assumeRole(
-                .init(roleArn: "arn:aws:iam::\(Self.account):role/moto-role", roleSessionName: "client-test", durationSeconds: 900))
+                .init(
+                    roleArn: "arn:aws:iam::\(Self.account):role/moto-role", roleSessionName: "client-test",
+                    durationSeconds: 900))
             let roleCredentials = try #require(assumed.credentials)
             #expect(roleCredentials.accessKeyId.hasPrefix("ASIA"))
             #expect(roleCredentials.expiration > Date())

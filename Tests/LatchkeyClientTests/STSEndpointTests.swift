@@ -12,21 +12,37 @@ import Testing
     }
 
     static let resolutionCases: [Case] = [
-        Case(explicit: "http://127.0.0.1:8080", environment: ["AWS_ENDPOINT_URL_STS": "http://sts.local", "AWS_ENDPOINT_URL": "http://all.local"], region: "eu-west-1", expected: "http://127.0.0.1:8080"),
-        Case(explicit: nil, environment: ["AWS_ENDPOINT_URL_STS": "http://sts.local", "AWS_ENDPOINT_URL": "http://all.local"], region: "eu-west-1", expected: "http://sts.local"),
-        Case(explicit: nil, environment: ["AWS_ENDPOINT_URL": "http://all.local"], region: "eu-west-1", expected: "http://all.local"),
-        Case(explicit: nil, environment: ["AWS_ENDPOINT_URL_STS": "", "AWS_ENDPOINT_URL": "http://all.local"], region: "eu-west-1", expected: "http://all.local"),
+        Case(
+            explicit: "http://127.0.0.1:8080",
+            environment: ["AWS_ENDPOINT_URL_STS": "http://sts.local", "AWS_ENDPOINT_URL": "http://all.local"],
+            region: "eu-west-1", expected: "http://127.0.0.1:8080"),
+        Case(
+            explicit: nil,
+            environment: ["AWS_ENDPOINT_URL_STS": "http://sts.local", "AWS_ENDPOINT_URL": "http://all.local"],
+            region: "eu-west-1", expected: "http://sts.local"),
+        Case(
+            explicit: nil, environment: ["AWS_ENDPOINT_URL": "http://all.local"], region: "eu-west-1",
+            expected: "http://all.local"),
+        Case(
+            explicit: nil, environment: ["AWS_ENDPOINT_URL_STS": "", "AWS_ENDPOINT_URL": "http://all.local"],
+            region: "eu-west-1", expected: "http://all.local"),
         Case(explicit: nil, environment: [:], region: "eu-west-1", expected: "https://sts.eu-west-1.amazonaws.com"),
         Case(explicit: nil, environment: [:], region: "us-east-1", expected: "https://sts.us-east-1.amazonaws.com"),
-        Case(explicit: nil, environment: [:], region: "cn-north-1", expected: "https://sts.cn-north-1.amazonaws.com.cn"),
+        Case(
+            explicit: nil, environment: [:], region: "cn-north-1", expected: "https://sts.cn-north-1.amazonaws.com.cn"),
         Case(explicit: "  ", environment: [:], region: "ap-south-1", expected: "https://sts.ap-south-1.amazonaws.com"),
     ]
 
-    @Test("The endpoint is the explicit one, then AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, then the regional one", arguments: resolutionCases)
+    @Test(
+        "The endpoint is the explicit one, then AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL, then the regional one",
+        arguments: resolutionCases)
     func resolution(_ testCase: Case) {
-        #expect(STSEndpoint.resolve(explicit: testCase.explicit, region: testCase.region, environment: testCase.environment) == testCase.expected)
+        #expect(
+            STSEndpoint.resolve(explicit: testCase.explicit, region: testCase.region, environment: testCase.environment)
+                == testCase.expected)
         let client = STSClient(
-            configuration: .init(region: testCase.region, endpoint: testCase.explicit, environment: testCase.environment),
+            configuration: .init(
+                region: testCase.region, endpoint: testCase.explicit, environment: testCase.environment),
             httpClient: .shared)
         #expect(client.resolvedEndpoint == testCase.expected)
     }
@@ -51,7 +67,10 @@ import Testing
         "Endpoint URLs parse into scheme, host, port and path, and the signed Host omits a default port",
         arguments: [
             ("http://127.0.0.1:8080", "http", "127.0.0.1", Int?(8080), "/", "127.0.0.1:8080"),
-            ("https://sts.eu-west-1.amazonaws.com", "https", "sts.eu-west-1.amazonaws.com", nil, "/", "sts.eu-west-1.amazonaws.com"),
+            (
+                "https://sts.eu-west-1.amazonaws.com", "https", "sts.eu-west-1.amazonaws.com", nil, "/",
+                "sts.eu-west-1.amazonaws.com"
+            ),
             ("HTTPS://STS.Example.com:443/prefix/", "https", "sts.example.com", 443, "/prefix/", "sts.example.com"),
             ("http://[::1]:9000", "http", "[::1]", 9000, "/", "[::1]:9000"),
             ("http://localhost:80", "http", "localhost", 80, "/", "localhost"),

@@ -13,7 +13,8 @@ import Testing
 
     @Test("Every error code modelled in sts-2011-06-15.json is a known static code")
     func modelledCodesAreKnown() throws {
-        let url = try #require(Bundle.module.url(forResource: "sts-modelled-errors", withExtension: "json", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "sts-modelled-errors", withExtension: "json", subdirectory: "Fixtures"))
         let model = try JSONDecoder().decode(ModelledErrors.self, from: Data(contentsOf: url))
         #expect(model.errors.count == 12)
         for (shape, trait) in model.errors {
@@ -23,7 +24,9 @@ import Testing
 
     @Test("Retries happen on 5xx and the throttling codes, never on other 4xx codes")
     func retryableCodes() {
-        for code: STSServiceError.Code in [.throttling, .throttlingException, .requestLimitExceeded, .idpCommunicationError] {
+        for code: STSServiceError.Code in [
+            .throttling, .throttlingException, .requestLimitExceeded, .idpCommunicationError,
+        ] {
             #expect(STSServiceError(code: code, message: "", httpStatus: 400).isRetryable)
         }
         for code: STSServiceError.Code in [.accessDenied, .validationError, .invalidClientTokenId, .expiredToken] {

@@ -1,8 +1,8 @@
 import Foundation
 import LatchkeyCore
+import LatchkeyDomain
 import LatchkeyModel
 import Testing
-import LatchkeyDomain
 
 @Suite struct CoreCallerTests {
     static let account = "111122223333"
@@ -10,7 +10,9 @@ import LatchkeyDomain
         accountId: account, userName: "alice", userId: "AIDAEXAMPLEALICE0001", path: "/eng/",
         createDate: Date(timeIntervalSince1970: 0))
 
-    static func claims(kind: SessionTokenKind, principal: String, userId: String, mfa: Bool = false) -> SessionTokenClaims {
+    static func claims(kind: SessionTokenKind, principal: String, userId: String, mfa: Bool = false)
+        -> SessionTokenClaims
+    {
         SessionTokenClaims(
             accessKeyId: "ASIAEXAMPLE000000001", secretAccessKey: "secret", accountId: account, kind: kind,
             principalArn: principal, userId: userId, issuedAt: Date(timeIntervalSince1970: 0),
@@ -21,7 +23,8 @@ import LatchkeyDomain
     static let user = Caller(accountId: account, accessKeyId: "AKIAEXAMPLEALICE0001", credentials: .user(alice))
     static let rootSession = Caller(
         accountId: account, accessKeyId: "ASIAEXAMPLE000000001",
-        credentials: .temporary(claims(kind: .rootSession, principal: "arn:aws:iam::111122223333:root", userId: account)))
+        credentials: .temporary(
+            claims(kind: .rootSession, principal: "arn:aws:iam::111122223333:root", userId: account)))
     static let userSession = Caller(
         accountId: account, accessKeyId: "ASIAEXAMPLE000000001",
         credentials: .temporary(claims(kind: .sessionToken, principal: alice.arn, userId: alice.userId, mfa: true)))
@@ -52,12 +55,17 @@ import LatchkeyDomain
 
     @Test(
         "GetSessionToken credentials may call only AssumeRole and GetCallerIdentity in STS",
-        arguments: ["AssumeRole", "GetCallerIdentity", "GetSessionToken", "GetAccessKeyInfo", "GetFederationToken", "DecodeAuthorizationMessage"])
+        arguments: [
+            "AssumeRole", "GetCallerIdentity", "GetSessionToken", "GetAccessKeyInfo", "GetFederationToken",
+            "DecodeAuthorizationMessage",
+        ])
     func sessionRestrictions(action: String) {
         let allowed = action == "AssumeRole" || action == "GetCallerIdentity"
         for caller in [Self.rootSession, Self.userSession] {
             if allowed {
-                #expect(throws: Never.self) { try SecurityTokenService.checkSessionRestrictions(caller, action: action) }
+                #expect(throws: Never.self) {
+                    try SecurityTokenService.checkSessionRestrictions(caller, action: action)
+                }
             } else {
                 #expect(throws: STSError(.accessDenied, "")) {
                     try SecurityTokenService.checkSessionRestrictions(caller, action: action)

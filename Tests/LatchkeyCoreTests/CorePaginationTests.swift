@@ -1,8 +1,9 @@
 import Foundation
-@testable import LatchkeyCore
 import LatchkeyModel
-import Testing
 import LatchkeyTokens
+import Testing
+
+@testable import LatchkeyCore
 
 @Suite struct CorePaginationTests {
     static let names = ["alice", "bob", "carol", "dave", "erin"]

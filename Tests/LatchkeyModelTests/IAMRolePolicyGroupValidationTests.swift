@@ -109,7 +109,9 @@ private func single(_: String, at path: String, _ rule: String) -> String {
     @Test("role names hold 64 characters, group names 128")
     func nameLengthLimits() throws {
         let error = try rejection(.getRole, ["RoleName": String(repeating: "r", count: 65)])
-        #expect(error.message.hasSuffix("at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64"))
+        #expect(
+            error.message.hasSuffix(
+                "at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64"))
         let longestGroup = String(repeating: "g", count: 128)
         #expect(throws: Never.self) { try OperationSchema.getGroup.decode(["GroupName": longestGroup]) }
         let groupError = try rejection(.getGroup, ["GroupName": String(repeating: "g", count: 129)])
@@ -149,7 +151,8 @@ private func single(_: String, at path: String, _ rule: String) -> String {
         } else {
             let error = try rejection(.createPolicy, params)
             #expect(
-                error.message.hasSuffix(#"Member must satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/"#))
+                error.message.hasSuffix(
+                    #"Member must satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/"#))
         }
     }
 
@@ -183,7 +186,8 @@ private func single(_: String, at path: String, _ rule: String) -> String {
         } else {
             let error = try rejection(.updateRoleDescription, params)
             #expect(
-                error.message.contains("at 'description' failed to satisfy constraint: Member must satisfy regular expression"))
+                error.message.contains(
+                    "at 'description' failed to satisfy constraint: Member must satisfy regular expression"))
         }
         let tooLong = try rejection(.updateRole, ["RoleName": "r", "Description": String(repeating: "d", count: 1001)])
         #expect(tooLong.message.hasSuffix("Member must have length less than or equal to 1000"))

@@ -39,7 +39,9 @@ import Testing
             // STS shows the missing value as `null`; IAM never shows a value (`Value at 'userName' …`).
             let shown = operation.service == .iam ? "Value at" : "Value null at"
             for member in required {
-                #expect(error.message.contains("\(shown) '\(member.messageName)' failed to satisfy constraint: Member must not be null"))
+                #expect(
+                    error.message.contains(
+                        "\(shown) '\(member.messageName)' failed to satisfy constraint: Member must not be null"))
             }
         }
     }

@@ -55,10 +55,13 @@ import Testing
     func structureMemberDecodes() throws {
         let input = try OperationSchema.assumeRoot.decode(
             [
-                "TargetPrincipal": "123456789012", "TaskPolicyArn.arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+                "TargetPrincipal": "123456789012",
+                "TaskPolicyArn.arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
                 "DurationSeconds": "900",
             ])
-        #expect(input.structure("TaskPolicyArn")?.string("arn") == "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
+        #expect(
+            input.structure("TaskPolicyArn")?.string("arn")
+                == "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials")
         #expect(input.int("DurationSeconds") == 900)
     }
 
@@ -74,7 +77,8 @@ import Testing
     @Test("an unknown member inside a known structure is ignored")
     func unknownNestedMemberIgnored() throws {
         let input = try OperationSchema.assumeRole.decode(
-            merging(validAssumeRole, ["Tags.member.1.Key": "k", "Tags.member.1.Value": "v", "Tags.member.1.Colour": "red"]))
+            merging(
+                validAssumeRole, ["Tags.member.1.Key": "k", "Tags.member.1.Value": "v", "Tags.member.1.Colour": "red"]))
         #expect(input.structures("Tags").count == 1)
     }
 
@@ -109,7 +113,10 @@ import Testing
             ("Tags.member", "list members are sent as Tags.member.N"),
             ("Tags.member.1", "Tags.member.1 is a structure"),
             ("Tags.member.1.Key.member.1", "Tags.member.1.Key takes a single value, not a list or structure"),
-            ("TransitiveTagKeys.member.1.Key", "TransitiveTagKeys.member.1 takes a single value, not a list or structure"),
+            (
+                "TransitiveTagKeys.member.1.Key",
+                "TransitiveTagKeys.member.1 takes a single value, not a list or structure"
+            ),
             ("RoleSessionName.member.1", "RoleSessionName takes a single value, not a list or structure"),
             ("DurationSeconds.member.1", "DurationSeconds takes a single value, not a list or structure"),
             ("Tags", "Tags is a list"),
@@ -148,8 +155,12 @@ import Testing
 
     @Test("a structure member sent as a plain value is rejected")
     func structureSentAsValueIsRejected() throws {
-        let error = try rejection(.assumeRoot, ["TargetPrincipal": "123456789012", "TaskPolicyArn": "arn:aws:iam::aws:policy/x"])
-        #expect(error.message == "Parameter TaskPolicyArn is not valid: TaskPolicyArn is a structure; send its members as TaskPolicyArn.<Member>.")
+        let error = try rejection(
+            .assumeRoot, ["TargetPrincipal": "123456789012", "TaskPolicyArn": "arn:aws:iam::aws:policy/x"])
+        #expect(
+            error.message
+                == "Parameter TaskPolicyArn is not valid: TaskPolicyArn is a structure; send its members as TaskPolicyArn.<Member>."
+        )
     }
 
     @Test("more than 500 parameters are rejected before decoding")

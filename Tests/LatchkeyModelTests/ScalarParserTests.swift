@@ -8,7 +8,8 @@ import Testing
     @Test(
         "timestamps are ISO 8601 as botocore sends them",
         arguments: [
-            ("1970-01-01T00:00:00Z", 0.0), ("2011-06-15T12:30:45Z", 1_308_141_045), ("2024-02-29T00:00:00.5Z", 1_709_164_800.5),
+            ("1970-01-01T00:00:00Z", 0.0), ("2011-06-15T12:30:45Z", 1_308_141_045),
+            ("2024-02-29T00:00:00.5Z", 1_709_164_800.5),
             ("2011-06-15T14:30:45+02:00", 1_308_141_045), ("2011-06-15T07:30:45-05:00", 1_308_141_045),
         ])
     func timestampParses(text: String, seconds: Double) throws {
@@ -43,13 +44,17 @@ import Testing
             _ = try ScalarParser.parse("not base64!", as: .blob, parameter: "Secret", redacted: true)
             Issue.record("expected a rejection")
         } catch {
-            #expect(error.message == "Value '*** Sensitive Data Redacted ***' for parameter Secret is invalid: it must be base64.")
+            #expect(
+                error.message
+                    == "Value '*** Sensitive Data Redacted ***' for parameter Secret is invalid: it must be base64.")
         }
     }
 
     @Test(
         "blobs: padded standard base64, nonzero trailing bits accepted as before; padding inside the text refused",
-        arguments: [("aGk=", "hi"), ("aGl=", "hi"), ("", ""), ("QQ=A", nil), ("====", nil), ("aGk", nil), ("aG k=", nil)]
+        arguments: [
+            ("aGk=", "hi"), ("aGl=", "hi"), ("", ""), ("QQ=A", nil), ("====", nil), ("aGk", nil), ("aG k=", nil),
+        ]
             as [(String, String?)])
     func blobSpellings(text: String, decoded: String?) {
         let value = try? ScalarParser.parse(text, as: .blob, parameter: "P", redacted: false)

@@ -41,7 +41,8 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
         let error = try rejection(.assumeRole, ["Action": "AssumeRole", "RoleSessionName": "s1"])
         #expect(
             error.message
-                == "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+                == "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null"
+        )
     }
 
     @Test("several violations are all collected, counted and joined with '; ' in member order")
@@ -55,7 +56,8 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
                 + "Value null at 'roleArn' failed to satisfy constraint: Member must not be null; "
                 + "Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2; "
                 + "Value '60' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900; "
-                + "Value 'e' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2")
+                + "Value 'e' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2"
+        )
     }
 
     @Test(
@@ -70,7 +72,8 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
         let error = try rejection(.assumeRole, merging(validAssumeRole, [member: value]))
         let path = member.prefix(1).lowercased() + member.dropFirst()
         #expect(
-            error.message == "1 validation error detected: Value '\(value)' at '\(path)' failed to satisfy constraint: \(rule)")
+            error.message
+                == "1 validation error detected: Value '\(value)' at '\(path)' failed to satisfy constraint: \(rule)")
     }
 
     @Test("bounds are inclusive: 900 and 43200 seconds are accepted")
@@ -161,7 +164,10 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
             .assumeRole,
             merging(
                 validAssumeRole,
-                ["PolicyArns.member.1.arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "PolicyArns.member.2.arn": "short"]))
+                [
+                    "PolicyArns.member.1.arn": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                    "PolicyArns.member.2.arn": "short",
+                ]))
         #expect(
             error.message
                 == "1 validation error detected: Value 'short' at 'policyArns.2.member.arn' failed to satisfy constraint: Member must have length greater than or equal to 20"
@@ -207,7 +213,8 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
     @Test("STS: a list of strings with a bad element is one violation listing every element rule")
     func stringListElementViolation() throws {
         let error = try rejection(
-            .assumeRole, merging(validAssumeRole, ["TransitiveTagKeys.member.1": "good", "TransitiveTagKeys.member.2": ""]))
+            .assumeRole,
+            merging(validAssumeRole, ["TransitiveTagKeys.member.1": "good", "TransitiveTagKeys.member.2": ""]))
         #expect(
             error.message
                 == "1 validation error detected: Value '[good, ]' at 'transitiveTagKeys' failed to satisfy constraint: "
@@ -268,7 +275,9 @@ func merging(_ base: [String: String], _ changes: [String: String]) -> [String: 
             error.message.hasPrefix(
                 "1 validation error detected: Value '[{ProviderArn: arn:aws:iam::aws:contextProvider/IdentityCenter, ContextAssertion: *** Sensitive Data Redacted ***}"
             ))
-        #expect(error.message.hasSuffix("at 'providedContexts' failed to satisfy constraint: Member must have length less than or equal to 5"))
+        #expect(
+            error.message.hasSuffix(
+                "at 'providedContexts' failed to satisfy constraint: Member must have length less than or equal to 5"))
         #expect(!error.message.contains("secret-assertion"))
     }
 }

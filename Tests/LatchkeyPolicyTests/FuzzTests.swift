@@ -194,7 +194,8 @@ struct SeededGenerator: RandomNumberGenerator {
         let (allowed, cpu) = try threadCPUTime {
             let document = try PolicyDocument.parse(text, kind: .identity, limits: limits)
             return document.evaluate(
-                PolicyRequest(action: "s3:GetObject", resource: "arn:aws:s3:::" + value, context: ["s3:prefix": [value]])
+                PolicyRequest(
+                    action: "s3:GetObject", resource: "arn:aws:s3:::" + value, context: ["s3:prefix": [value]])
             ).isAllowed
         }
         #expect(allowed)

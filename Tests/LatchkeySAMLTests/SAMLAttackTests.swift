@@ -1,7 +1,7 @@
 import Foundation
 import LatchkeySAML
-import Testing
 import LatchkeySAMLModel
+import Testing
 
 /// The attack table for AssumeRoleWithSAML: every case is refused with the documented kind of error.
 @Suite struct SAMLAttackTests {
@@ -50,7 +50,8 @@ import LatchkeySAMLModel
     @Test("a signature inside the assertion that references a different element is refused")
     func signatureOverDifferentElementIsRejected() {
         var builder = SAMLResponseBuilder()
-        builder.extensions = "<samlp:Extensions ID=\"_ext\"><x:Note xmlns:x=\"urn:example\">hi</x:Note></samlp:Extensions>"
+        builder.extensions =
+            "<samlp:Extensions ID=\"_ext\"><x:Note xmlns:x=\"urn:example\">hi</x:Note></samlp:Extensions>"
         builder.assertionReferenceURI = "#_ext"
         #expect(refusal(builder.signedBase64())?.code == .signatureWrapping)
     }
@@ -65,7 +66,8 @@ import LatchkeySAMLModel
     @Test("an HMAC signature method is refused (the certificate is public)")
     func hmacSignatureMethodIsRejected() {
         let signed = SAMLResponseBuilder().signedXML().replacingOccurrences(
-            of: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", with: "http://www.w3.org/2000/09/xmldsig#hmac-sha1")
+            of: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", with: "http://www.w3.org/2000/09/xmldsig#hmac-sha1"
+        )
         #expect(refusal(xml: signed)?.code == .unsupportedAlgorithm)
     }
 
@@ -81,7 +83,9 @@ import LatchkeySAMLModel
     func noAssertionIsRejected() {
         var builder = SAMLResponseBuilder()
         builder.signed = .response
-        #expect(refusal(xml: SAMLTestSigner.sign(builder.responseXML(assertions: []), with: .trusted))?.code == .malformedResponse)
+        #expect(
+            refusal(xml: SAMLTestSigner.sign(builder.responseXML(assertions: []), with: .trusted))?.code
+                == .malformedResponse)
     }
 
     @Test("duplicate IDs are refused")
@@ -123,7 +127,8 @@ import LatchkeySAMLModel
         builder.notOnOrAfter = now.addingTimeInterval(60)
         builder.confirmationNotOnOrAfter = now.addingTimeInterval(60)
         let encoded = builder.signedBase64()
-        _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(59))
+        _ = try verifier.verify(
+            samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(59))
         let error = refusal(encoded, now: now.addingTimeInterval(61))
         #expect(error?.code == .expired)
         #expect(error?.message == "Response has expired")
@@ -192,9 +197,12 @@ import LatchkeySAMLModel
         #expect(refusal(builder.signedBase64())?.code == .wrongAudience)
     }
 
-    @Test("an assertion for another recipient is refused", arguments: [
-        "https://other.example.com/acs", "https://signin.aws.amazon.com/saml/extra", "https://a.b.signin.aws.amazon.com/saml",
-    ])
+    @Test(
+        "an assertion for another recipient is refused",
+        arguments: [
+            "https://other.example.com/acs", "https://signin.aws.amazon.com/saml/extra",
+            "https://a.b.signin.aws.amazon.com/saml",
+        ])
     func wrongRecipientIsRejected(recipient: String) {
         var builder = SAMLResponseBuilder()
         builder.recipient = recipient
@@ -214,7 +222,9 @@ import LatchkeySAMLModel
         let result = try verifier.verify(
             samlResponseBase64: SAMLResponseBuilder().signedBase64(), trustedCertificates: trusted, now: now)
         #expect(cache.checkAndInsert(id: result.assertionID, expires: result.replayExpiry, now: now))
-        #expect(!cache.checkAndInsert(id: result.assertionID, expires: result.replayExpiry, now: now.addingTimeInterval(60)))
+        #expect(
+            !cache.checkAndInsert(id: result.assertionID, expires: result.replayExpiry, now: now.addingTimeInterval(60))
+        )
         #expect(cache.checkAndInsert(id: result.assertionID, expires: result.replayExpiry, now: result.replayExpiry))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import LatchkeySAML
-import Testing
 import LatchkeySAMLModel
+import Testing
 
 @Suite struct SAMLMetadataTests {
     static func metadata(certificates: [(use: String?, base64: String)], validUntil: String? = nil) -> String {
@@ -22,17 +22,23 @@ import LatchkeySAMLModel
             """
     }
 
-    static let trustedBase64 = Data(SAMLTestIdentity.trusted.certificateDER).base64EncodedString(options: .lineLength64Characters)
+    static let trustedBase64 = Data(SAMLTestIdentity.trusted.certificateDER).base64EncodedString(
+        options: .lineLength64Characters)
     static let attackerBase64 = Data(SAMLTestIdentity.attacker.certificateDER).base64EncodedString()
 
     @Test("the entity ID, signing certificates and validUntil are read; encryption keys are skipped")
     func signingCertificatesAreExtracted() throws {
         let xml = Self.metadata(
-            certificates: [("signing", Self.trustedBase64), ("encryption", Self.attackerBase64), (nil, Self.attackerBase64)],
+            certificates: [
+                ("signing", Self.trustedBase64), ("encryption", Self.attackerBase64), (nil, Self.attackerBase64),
+            ],
             validUntil: "2030-01-01T00:00:00Z")
         let metadata = try SAMLMetadata.parse(xml)
         #expect(metadata.entityID == "https://idp.example.com/saml")
-        #expect(metadata.signingCertificates == [SAMLTestIdentity.trusted.certificateDER, SAMLTestIdentity.attacker.certificateDER])
+        #expect(
+            metadata.signingCertificates == [
+                SAMLTestIdentity.trusted.certificateDER, SAMLTestIdentity.attacker.certificateDER,
+            ])
         #expect(metadata.validUntil == Date(timeIntervalSince1970: 1_893_456_000))
     }
 
@@ -48,7 +54,8 @@ import LatchkeySAMLModel
     @Test("metadata with a DOCTYPE is refused")
     func doctypeIsRejected() {
         let xml = Self.metadata(certificates: [("signing", Self.trustedBase64)]).replacingOccurrences(
-            of: "<md:EntityDescriptor", with: "<!DOCTYPE md:EntityDescriptor [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><md:EntityDescriptor")
+            of: "<md:EntityDescriptor",
+            with: "<!DOCTYPE md:EntityDescriptor [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><md:EntityDescriptor")
         #expect(throws: SAMLError(.documentTypeDeclaration, "")) { try SAMLMetadata.parse(xml) }
     }
 

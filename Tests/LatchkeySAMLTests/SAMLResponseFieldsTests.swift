@@ -1,15 +1,20 @@
 import Foundation
 import LatchkeySAML
-import Testing
 import LatchkeySAMLModel
+import Testing
 
 @Suite struct SAMLResponseFieldsTests {
-    @Test("SubjectType removes only the SAML 2.0 name-ID format prefix", arguments: [
-        ("urn:oasis:names:tc:SAML:2.0:nameid-format:transient", "transient"),
-        ("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "persistent"),
-        ("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
-        ("custom", "custom"),
-    ])
+    @Test(
+        "SubjectType removes only the SAML 2.0 name-ID format prefix",
+        arguments: [
+            ("urn:oasis:names:tc:SAML:2.0:nameid-format:transient", "transient"),
+            ("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "persistent"),
+            (
+                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+            ),
+            ("custom", "custom"),
+        ])
     func subjectType(format: String, expected: String) {
         #expect(SAMLResponseFields.subjectType(nameIDFormat: format) == expected)
     }
@@ -38,9 +43,11 @@ import LatchkeySAMLModel
         #expect(keys["saml:sub"] == ["alice@example.com"])
         #expect(keys["saml:sub_type"] == ["persistent"])
         #expect(keys["saml:doc"] == ["123456789012/Okta"])
-        #expect(keys["saml:namequalifier"] == [
-            SAMLResponseFields.nameQualifier(issuer: "https://idp.example.com/saml", accountID: "123456789012", providerName: "Okta")
-        ])
+        #expect(
+            keys["saml:namequalifier"] == [
+                SAMLResponseFields.nameQualifier(
+                    issuer: "https://idp.example.com/saml", accountID: "123456789012", providerName: "Okta")
+            ])
         #expect(keys["saml:edupersonaffiliation"] == ["member"])
     }
 
@@ -52,25 +59,29 @@ import LatchkeySAMLModel
                 "arn:aws:iam::123456789012:role/Admin,arn:aws:iam::123456789012:saml-provider/Okta",
             ]
         }
-        #expect(assertion.aws.roles.map(\.roleArn) == [
-            "arn:aws:iam::123456789012:role/ReadOnly", "arn:aws:iam::123456789012:role/Admin",
-        ])
+        #expect(
+            assertion.aws.roles.map(\.roleArn) == [
+                "arn:aws:iam::123456789012:role/ReadOnly", "arn:aws:iam::123456789012:role/Admin",
+            ])
         #expect(Set(assertion.aws.roles.map(\.providerArn)) == ["arn:aws:iam::123456789012:saml-provider/Okta"])
     }
 
-    @Test("a malformed AWS attribute is refused", arguments: [
-        ("https://aws.amazon.com/SAML/Attributes/Role", ["arn:aws:iam::123456789012:role/Admin"]),
-        ("https://aws.amazon.com/SAML/Attributes/SessionDuration", ["60"]),
-        ("https://aws.amazon.com/SAML/Attributes/SessionDuration", ["an hour"]),
-        ("https://aws.amazon.com/SAML/Attributes/SourceIdentity", ["a", "b"]),
-    ])
+    @Test(
+        "a malformed AWS attribute is refused",
+        arguments: [
+            ("https://aws.amazon.com/SAML/Attributes/Role", ["arn:aws:iam::123456789012:role/Admin"]),
+            ("https://aws.amazon.com/SAML/Attributes/SessionDuration", ["60"]),
+            ("https://aws.amazon.com/SAML/Attributes/SessionDuration", ["an hour"]),
+            ("https://aws.amazon.com/SAML/Attributes/SourceIdentity", ["a", "b"]),
+        ])
     func malformedAttributeIsRejected(name: String, values: [String]) {
         #expect(throws: SAMLError(.invalidAttribute, "")) {
             try verified { $0.attributes = [(name, values)] }
         }
     }
 
-    @Test("session length is the shortest of DurationSeconds, SessionDuration, SessionNotOnOrAfter and the role maximum")
+    @Test(
+        "session length is the shortest of DurationSeconds, SessionDuration, SessionNotOnOrAfter and the role maximum")
     func sessionDuration() throws {
         let now = SAMLResponseBuilder.now
         let assertion = try verified {
@@ -86,7 +97,8 @@ import LatchkeySAMLModel
         #expect(try duration(7200, 3600) == 3600)
         #expect(throws: SAMLError(.expired, "")) {
             try SAMLResponseFields.sessionDuration(
-                requestedSeconds: nil, roleMaximumSeconds: 3600, assertion: assertion, now: now.addingTimeInterval(4000))
+                requestedSeconds: nil, roleMaximumSeconds: 3600, assertion: assertion, now: now.addingTimeInterval(4000)
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import LatchkeySAML
-import Testing
 import LatchkeySAMLModel
+import Testing
 
 @Suite struct SAMLResponseVerifierTests {
     let verifier = SAMLResponseVerifier()
@@ -18,7 +18,8 @@ import LatchkeySAMLModel
             ("https://aws.amazon.com/SAML/Attributes/SourceIdentity", ["alice"]),
             ("urn:oid:1.3.6.1.4.1.5923.1.1.1.1", ["member", "staff"]),
         ]
-        let result = try verifier.verify(samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
+        let result = try verifier.verify(
+            samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
         #expect(result.assertionID == "_assert-4f2a")
         #expect(result.issuer == "https://idp.example.com/saml")
         #expect(result.subject == "alice@example.com")
@@ -45,27 +46,33 @@ import LatchkeySAMLModel
         #expect(result.attributes["urn:oid:1.3.6.1.4.1.5923.1.1.1.1"] == ["member", "staff"])
     }
 
-    @Test("a response signed over the whole Response (assertion unsigned) verifies", arguments: [
-        SAMLResponseBuilder.SignedElement.response, .both,
-    ])
+    @Test(
+        "a response signed over the whole Response (assertion unsigned) verifies",
+        arguments: [
+            SAMLResponseBuilder.SignedElement.response, .both,
+        ])
     func signedResponseVerifies(signed: SAMLResponseBuilder.SignedElement) throws {
         var builder = SAMLResponseBuilder()
         builder.signed = signed
-        let result = try verifier.verify(samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
+        let result = try verifier.verify(
+            samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
         #expect(result.subject == "alice@example.com")
     }
 
-    @Test("regional sign-in endpoints and configured URLs are accepted as Recipient and Destination", arguments: [
-        "https://us-east-1.signin.aws.amazon.com/saml", "https://eu-central-1.signin.aws.amazon.com/saml",
-        "https://sts.example.test/saml",
-    ])
+    @Test(
+        "regional sign-in endpoints and configured URLs are accepted as Recipient and Destination",
+        arguments: [
+            "https://us-east-1.signin.aws.amazon.com/saml", "https://eu-central-1.signin.aws.amazon.com/saml",
+            "https://sts.example.test/saml",
+        ])
     func acceptedRecipients(recipient: String) throws {
         var builder = SAMLResponseBuilder()
         builder.recipient = recipient
         builder.destination = recipient
         var verifier = SAMLResponseVerifier()
         verifier.acceptedRecipients.insert("https://sts.example.test/saml")
-        let result = try verifier.verify(samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
+        let result = try verifier.verify(
+            samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
         #expect(result.recipient == recipient)
     }
 
@@ -73,7 +80,8 @@ import LatchkeySAMLModel
     func amazonWebServicesAudience() throws {
         var builder = SAMLResponseBuilder()
         builder.audiences = ["urn:amazon:webservices"]
-        let result = try verifier.verify(samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
+        let result = try verifier.verify(
+            samlResponseBase64: builder.signedBase64(), trustedCertificates: trusted, now: now)
         #expect(result.audiences == ["urn:amazon:webservices"])
     }
 
@@ -93,13 +101,17 @@ import LatchkeySAMLModel
     func clockSkewOnlyBeforeValidity() throws {
         let encoded = SAMLResponseBuilder().signedBase64()
         // Issued at now-30, valid until now+300.
-        _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(269))
-        _ = try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(-329))
+        _ = try verifier.verify(
+            samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(269))
+        _ = try verifier.verify(
+            samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(-329))
         #expect(throws: SAMLError(.notYetValid, "")) {
-            try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(-331))
+            try verifier.verify(
+                samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(-331))
         }
         #expect(throws: SAMLError(.expired, "")) {
-            try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(300))
+            try verifier.verify(
+                samlResponseBase64: encoded, trustedCertificates: trusted, now: now.addingTimeInterval(300))
         }
     }
 
@@ -130,7 +142,9 @@ import LatchkeySAMLModel
         let now = now
         try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<16 {
-                group.addTask { try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now).subject }
+                group.addTask {
+                    try verifier.verify(samlResponseBase64: encoded, trustedCertificates: trusted, now: now).subject
+                }
             }
             for try await subject in group { #expect(subject == "alice@example.com") }
         }

@@ -1,7 +1,7 @@
 import Foundation
 import LatchkeySAML
-import Testing
 import LatchkeySAMLModel
+import Testing
 
 /// The eight signature-wrapping shapes of Somorovsky et al., "On Breaking SAML: Be Whoever You Want to Be" (2012),
 /// built from a genuinely signed response: each must be refused, never read as the evil assertion.
@@ -25,8 +25,10 @@ import LatchkeySAMLModel
             let signature = try #require(original.slice(from: "<ds:Signature", through: "</ds:Signature>"))
             var outer = evilBuilder
             outer.responseID = "_evil-resp"
-            outer.extensions = shape == .xsw1
-                ? signature.replacingOccurrences(of: "</ds:Signature>", with: "<ds:Object>\(original)</ds:Object></ds:Signature>")
+            outer.extensions =
+                shape == .xsw1
+                ? signature.replacingOccurrences(
+                    of: "</ds:Signature>", with: "<ds:Object>\(original)</ds:Object></ds:Signature>")
                 : original + signature
             return outer.responseXML(assertions: [evil])
         default:
@@ -37,9 +39,11 @@ import LatchkeySAMLModel
         let signature = try #require(assertion.slice(from: "<ds:Signature", through: "</ds:Signature>"))
         let assertionWithoutSignature = assertion.replacingOccurrences(of: signature, with: "")
         func withSignature(_ element: String, object: String? = nil) -> String {
-            let copied = object.map {
-                signature.replacingOccurrences(of: "</ds:Signature>", with: "<ds:Object>\($0)</ds:Object></ds:Signature>")
-            } ?? signature
+            let copied =
+                object.map {
+                    signature.replacingOccurrences(
+                        of: "</ds:Signature>", with: "<ds:Object>\($0)</ds:Object></ds:Signature>")
+                } ?? signature
             return element.replacingOccurrences(of: "</saml:Issuer>", with: "</saml:Issuer>" + copied)
         }
         switch shape {

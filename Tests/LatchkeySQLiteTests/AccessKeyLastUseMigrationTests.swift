@@ -1,8 +1,9 @@
 import Foundation
 import LatchkeyDomain
-@testable import LatchkeySQLite
 import LatchkeyTestSupport
 import Testing
+
+@testable import LatchkeySQLite
 
 /// Schema v4 (the recorded last use of access keys) on a file the v3 release left. `@testable` builds that file.
 @Suite struct AccessKeyLastUseMigrationTests {

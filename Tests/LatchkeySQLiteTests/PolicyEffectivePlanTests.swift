@@ -1,8 +1,9 @@
 import Foundation
 import LatchkeyDomain
-@testable import LatchkeySQLite
 import LatchkeyTestSupport
 import Testing
+
+@testable import LatchkeySQLite
 
 /// The SQL behind `effectivePolicies` (the authorizer's read). `@testable` for the query-plan hook.
 @Suite struct PolicyEffectivePlanTests {

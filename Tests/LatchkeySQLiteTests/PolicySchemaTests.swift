@@ -1,8 +1,9 @@
 import Foundation
 import LatchkeyDomain
-@testable import LatchkeySQLite
 import LatchkeyTestSupport
 import Testing
+
+@testable import LatchkeySQLite
 
 /// The v2 migration, upgrading a v1 file in place, and the user deletions v2's foreign keys refuse. Uses
 /// `@testable` to build a file as the v1 release left it.
@@ -100,7 +101,8 @@ import Testing
             }
             let error = await storeError { try await store.deleteUser(accountId: Fixture.accountId, userName: "alice") }
             #expect(error?.code == .conflict)
-            #expect(error?.detail == ["group": "groups", "attached": "attached policies"][dependent, default: "policies"])
+            #expect(
+                error?.detail == ["group": "groups", "attached": "attached policies"][dependent, default: "policies"])
             #expect(try await store.user(accountId: Fixture.accountId, userName: "alice") != nil)
 
             switch dependent {

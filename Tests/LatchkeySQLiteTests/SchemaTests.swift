@@ -1,8 +1,9 @@
 import Foundation
 import LatchkeyDomain
-@testable import LatchkeySQLite
 import LatchkeyTestSupport
 import Testing
+
+@testable import LatchkeySQLite
 
 /// Schema, migrations, persistence and the handling of damaged files. Uses `@testable` for the store's
 /// test-only hooks (raw SQL, schema dump, query plan), which are internal.
@@ -40,7 +41,8 @@ import Testing
             try await first.insertUser(Fixture.user("Alice"))
             try await first.insertAccessKey(Fixture.key("AKIAUSER000000000001", userName: "Alice"))
             try await first.insertMFADevice(Fixture.device("phone"))
-            _ = try await first.consumeMFAStep(accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"), step: 9)
+            _ = try await first.consumeMFAStep(
+                accountId: Fixture.accountId, serialNumber: Fixture.serial("phone"), step: 9)
             let schema = try await first.schemaStatements()
             try first.close()
 

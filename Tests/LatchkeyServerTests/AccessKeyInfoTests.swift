@@ -37,10 +37,14 @@ import Testing
         try await TestServer.run { server in
             try await server.sts("GetAccessKeyInfo", ["AccessKeyId": "AKIASHORT"]).expectError(
                 "ValidationError", status: 400,
-                message: "1 validation error detected: Value 'AKIASHORT' at 'accessKeyId' failed to satisfy constraint: Member must have length greater than or equal to 16")
+                message:
+                    "1 validation error detected: Value 'AKIASHORT' at 'accessKeyId' failed to satisfy constraint: Member must have length greater than or equal to 16"
+            )
             try await server.sts("GetAccessKeyInfo", ["AccessKeyId": "AKIA+OSFODNN7EXAMPLE"]).expectError(
                 "ValidationError", status: 400,
-                message: "1 validation error detected: Value 'AKIA+OSFODNN7EXAMPLE' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]*")
+                message:
+                    "1 validation error detected: Value 'AKIA+OSFODNN7EXAMPLE' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]*"
+            )
         }
     }
 }

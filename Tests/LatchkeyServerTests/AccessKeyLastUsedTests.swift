@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import LatchkeyBase
 import LatchkeyCore
+import LatchkeyDomain
 import LatchkeyQuery
 import LatchkeySQLite
 import LatchkeyServer
@@ -12,7 +13,6 @@ import LatchkeyTestSupport
 import Logging
 import Synchronization
 import Testing
-import LatchkeyDomain
 
 /// Drives the server's access-key-usage flusher by hand: the flusher's wait returns only when the test ticks, and
 /// `tick()` returns once the flush it allowed has finished (the flusher is waiting again). No wall-clock sleeps.
@@ -87,7 +87,8 @@ extension TestServer {
     ) async throws -> T {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, dataDirectory: dataDirectory,
-            file: try ConfigurationFile.parse(TestServer.configurationText), masterKeyOverride: nil, logLevel: .critical)
+            file: try ConfigurationFile.parse(TestServer.configurationText), masterKeyOverride: nil, logLevel: .critical
+        )
         var logger = Logger(label: "latchkey-e2e")
         logger.logLevel = .critical
         let (application, report) = try await LatchkeyApplication.build(
@@ -99,7 +100,8 @@ extension TestServer {
 
     /// A call signed for `region` (the other helpers always sign for us-east-1).
     func call(
-        _ action: String, version: String, _ params: KeyValuePairs<String, String> = [:], as credentials: SigV4Credentials,
+        _ action: String, version: String, _ params: KeyValuePairs<String, String> = [:],
+        as credentials: SigV4Credentials,
         region: String, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
         let body = formEncode(operationPairs(action: action, version: version, params: params))
@@ -164,7 +166,8 @@ extension TestServer {
 
             server.clock.advance(by: 10)
             let iamAt = server.now
-            try await server.call("GetUser", version: TestServer.iamVersion, as: alice, region: "us-west-2").result("GetUser")
+            try await server.call("GetUser", version: TestServer.iamVersion, as: alice, region: "us-west-2").result(
+                "GetUser")
             let afterIAM = try await server.lastUsed(alice.accessKeyID)
             #expect(afterIAM.date == Self.timestamp(iamAt))
             #expect(afterIAM.service == "iam")
@@ -191,7 +194,8 @@ extension TestServer {
     func failedSignatureRecordsNothing() async throws {
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
-            let forged = SigV4Credentials(accessKeyID: alice.accessKeyID, secretAccessKey: "not-the-secret-key-of-alice")
+            let forged = SigV4Credentials(
+                accessKeyID: alice.accessKeyID, secretAccessKey: "not-the-secret-key-of-alice")
             try await server.call("GetCallerIdentity", version: TestServer.stsVersion, as: forged, region: "eu-west-1")
                 .expectError("SignatureDoesNotMatch", status: 403)
             #expect(try await server.lastUsed(alice.accessKeyID).date == nil)
@@ -205,8 +209,10 @@ extension TestServer {
             #expect(after.date == Self.timestamp(usedAt))
             #expect(after.region == "us-east-1")
 
-            try await server.iam("UpdateAccessKey", ["UserName": "alice", "AccessKeyId": alice.accessKeyID, "Status": "Inactive"])
-                .expectSuccess("UpdateAccessKey")
+            try await server.iam(
+                "UpdateAccessKey", ["UserName": "alice", "AccessKeyId": alice.accessKeyID, "Status": "Inactive"]
+            )
+            .expectSuccess("UpdateAccessKey")
             server.clock.advance(by: 60)
             try await server.sts("GetCallerIdentity", as: alice).expectError("InvalidClientTokenId", status: 403)
             #expect(try await server.lastUsed(alice.accessKeyID).date == Self.timestamp(usedAt))
@@ -232,21 +238,27 @@ extension TestServer {
         }
     }
 
-    @Test("uses are flushed to the store only when the flusher runs, and once more at shutdown; a restart reads them back")
+    @Test(
+        "uses are flushed to the store only when the flusher runs, and once more at shutdown; a restart reads them back"
+    )
     func flushWritesTheStore() async throws {
         try await withTemporaryDirectory { directory in
             let clock = TestClock()
             let ticker = FlushTicker()
             let databasePath = (directory as NSString).appendingPathComponent(LatchkeyApplication.databaseFileName)
-            let (alice, firstUse, secondUse) = try await TestServer.run(clock: clock, dataDirectory: directory, ticker: ticker) {
+            let (alice, firstUse, secondUse) = try await TestServer.run(
+                clock: clock, dataDirectory: directory, ticker: ticker
+            ) {
                 server in
                 let alice = try await server.userWithKey("alice")
                 let store = try SQLiteIdentityStore(path: databasePath)
                 defer { try? store.close() }
 
                 let firstUse = server.now
-                try await server.call("GetCallerIdentity", version: TestServer.stsVersion, as: alice, region: "eu-central-1")
-                    .result("GetCallerIdentity")
+                try await server.call(
+                    "GetCallerIdentity", version: TestServer.stsVersion, as: alice, region: "eu-central-1"
+                )
+                .result("GetCallerIdentity")
                 // Answered from memory at once, but not written yet.
                 #expect(try await server.lastUsed(alice.accessKeyID).region == "eu-central-1")
                 #expect(try await store.accessKeyLastUse(id: alice.accessKeyID) == nil)
@@ -263,8 +275,10 @@ extension TestServer {
                 // A later use stays in memory until the next flush, while the answer already shows it.
                 server.clock.advance(by: 5)
                 let secondUse = server.now
-                try await server.call("GetCallerIdentity", version: TestServer.stsVersion, as: alice, region: "us-west-1")
-                    .result("GetCallerIdentity")
+                try await server.call(
+                    "GetCallerIdentity", version: TestServer.stsVersion, as: alice, region: "us-west-1"
+                )
+                .result("GetCallerIdentity")
                 #expect(try await store.accessKeyLastUse(id: alice.accessKeyID)?.date == firstUse)
                 #expect(try await server.lastUsed(alice.accessKeyID).region == "us-west-1")
                 return (alice, firstUse, secondUse)

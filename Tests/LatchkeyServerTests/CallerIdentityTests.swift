@@ -7,7 +7,10 @@ import Testing
     func rootIdentity() async throws {
         try await TestServer.run { server in
             let identity = try await server.callerIdentity(as: TestServer.root)
-            #expect(identity == CallerIdentity(arn: "arn:aws:iam::111122223333:root", userId: "111122223333", account: "111122223333"))
+            #expect(
+                identity
+                    == CallerIdentity(
+                        arn: "arn:aws:iam::111122223333:root", userId: "111122223333", account: "111122223333"))
         }
     }
 

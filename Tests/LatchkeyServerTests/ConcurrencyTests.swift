@@ -14,7 +14,8 @@ extension TestServer {
                     try await TestClient.withClient(host: TestServer.host, port: port) { connection in
                         let response = try await connection.execute(
                             TestClient.Request(
-                                request.uri, method: request.method, authority: TestServer.host, headers: request.headers,
+                                request.uri, method: request.method, authority: TestServer.host,
+                                headers: request.headers,
                                 body: request.body))
                         return response.status.code
                     }
@@ -31,7 +32,10 @@ extension TestServer {
 /// cooperative thread once caused. The races that only atomic store operations win (one user name, two access keys,
 /// one MFA code, and every IAM write) are in ``IAMRaceTests``.
 @Suite(
-    .bug(id: "cooperative-thread-deadlock", "SQLiteIdentityStore.accessKey(id:) blocked a cooperative thread in DatabasePool.unsafeRead; concurrent requests deadlocked the server"),
+    .bug(
+        id: "cooperative-thread-deadlock",
+        "SQLiteIdentityStore.accessKey(id:) blocked a cooperative thread in DatabasePool.unsafeRead; concurrent requests deadlocked the server"
+    ),
     .timeLimit(.minutes(2))
 )
 struct ConcurrencyTests {
@@ -46,10 +50,12 @@ struct ConcurrencyTests {
                     try signedRequest(
                         action: "CreateUser", version: TestServer.iamVersion, params: ["UserName": "burst\(index)"],
                         credentials: TestServer.root, date: server.now))
-                requests.append(try signedRequest(action: "GetCallerIdentity", credentials: keys[index % 4], date: server.now))
+                requests.append(
+                    try signedRequest(action: "GetCallerIdentity", credentials: keys[index % 4], date: server.now))
                 requests.append(
                     try signedRequest(
-                        action: "ListUsers", version: TestServer.iamVersion, credentials: TestServer.root, date: server.now))
+                        action: "ListUsers", version: TestServer.iamVersion, credentials: TestServer.root,
+                        date: server.now))
             }
             let statuses = try await server.sendConcurrently(requests)
             #expect(statuses.count == 36)

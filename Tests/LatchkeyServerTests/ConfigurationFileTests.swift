@@ -1,12 +1,14 @@
 import Foundation
 import LatchkeyCore
-@testable import LatchkeyServer
 import Testing
+
+@testable import LatchkeyServer
 
 @Suite struct ConfigurationFileTests {
     /// The first ```yaml block of the README's "Configuration" section.
     static func readmeExample() throws -> String {
-        let repository = ((#filePath as NSString).deletingLastPathComponent as NSString)
+        let repository =
+            ((#filePath as NSString).deletingLastPathComponent as NSString)
             .deletingLastPathComponent as NSString
         let readme = try String(contentsOfFile: repository.deletingLastPathComponent + "/README.md", encoding: .utf8)
         let section = try #require(readme.range(of: "## Configuration"))
@@ -34,7 +36,9 @@ import Testing
                 .init(
                     id: "111122223333",
                     rootAccessKeys: [
-                        .init(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+                        .init(
+                            accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+                            secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
                     ])
             ])
         #expect(file.idpTrustedCAFile == "/path/to/ca.pem")
@@ -57,7 +61,8 @@ import Testing
             ("sessionTokenKeyID: 2\n", 1, "sessionTokenKeyID"),
             ("accounts:\n  - id: \"111122223333\"\n    rootAccesKeys: []\n", 3, "rootAccesKeys"),
             (
-                "accounts:\n  - id: \"111122223333\"\n    rootAccessKeys:\n      - {accessKeyId: AKIAIOSFODNN7EXAMPLE, secret: x}\n", 4,
+                "accounts:\n  - id: \"111122223333\"\n    rootAccessKeys:\n      - {accessKeyId: AKIAIOSFODNN7EXAMPLE, secret: x}\n",
+                4,
                 "secret"
             ),
         ])
@@ -68,7 +73,9 @@ import Testing
         #expect(error.description.hasPrefix("line \(line): "))
     }
 
-    @Test("an account ID that is not 12 digits is an error", arguments: ["11112222333", "1111222233334", "abcdefghijkl", "1111-2222-33"])
+    @Test(
+        "an account ID that is not 12 digits is an error",
+        arguments: ["11112222333", "1111222233334", "abcdefghijkl", "1111-2222-33"])
     func badAccountIdIsRejected(id: String) throws {
         let error = try #require(parseError("accounts:\n  - id: \"\(id)\"\n"))
         #expect(error.line == 2)
@@ -125,8 +132,10 @@ import Testing
     @Test(
         "a bad connection setting is an error naming the key, its line and what a valid value looks like",
         arguments: [
-            ("headerTimeout: soon\n", "headerTimeout must be a duration"), ("bodyTimeout: 0\n", "bodyTimeout must be a duration"),
-            ("idleTimeout: 25h\n", "idleTimeout must be a duration"), ("shutdownGrace: -1\n", "shutdownGrace must be a duration"),
+            ("headerTimeout: soon\n", "headerTimeout must be a duration"),
+            ("bodyTimeout: 0\n", "bodyTimeout must be a duration"),
+            ("idleTimeout: 25h\n", "idleTimeout must be a duration"),
+            ("shutdownGrace: -1\n", "shutdownGrace must be a duration"),
             ("maxConnections: 0\n", "maxConnections must be a whole number"),
             ("maxConnections: 1.5\n", "maxConnections must be a whole number"),
         ])
@@ -138,9 +147,10 @@ import Testing
 
     @Test("the settings' flags and environment variables are named from their file keys")
     func connectionSettingNames() {
-        #expect(ConnectionSettings.Setting.allCases.map(\.flag) == [
-            "--header-timeout", "--body-timeout", "--idle-timeout", "--max-connections", "--shutdown-grace",
-        ])
+        #expect(
+            ConnectionSettings.Setting.allCases.map(\.flag) == [
+                "--header-timeout", "--body-timeout", "--idle-timeout", "--max-connections", "--shutdown-grace",
+            ])
         #expect(ConnectionSettings.Setting.maxConnections.environmentVariable == "LATCHKEY_MAX_CONNECTIONS")
         #expect(ConnectionSettings.Setting.shutdownGrace.environmentVariable == "LATCHKEY_SHUTDOWN_GRACE")
     }

@@ -2,11 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import LatchkeyServer
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import Testing
 
 /// Connections cannot exhaust the server (issue 10, parts 3 and 4): idle, slow and stalled connections are closed
 /// after their timeouts, the connection limit closes the oldest idle connection for a new one, and requests the
@@ -74,7 +74,9 @@ struct ConnectionLimitsTests {
     func slowHeaderClosed() async throws {
         try await TestServer.run(connections: Self.settings(header: .milliseconds(500))) { server in
             let connection = try await RawConnection(port: try Self.port(server))
-            let header = Array("GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 600)
+            let header =
+                Array("GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".utf8)
+                + Array(repeating: UInt8(ascii: "a"), count: 600)
             // The trickle goes on for up to 60 s, far past the timeout; it stops when the server closes.
             let trickle = Task {
                 for byte in header {
@@ -85,7 +87,8 @@ struct ConnectionLimitsTests {
             defer { trickle.cancel() }
             let (bytes, end) = await connection.read(within: .seconds(30))
             #expect(end == .closed, "the connection stayed open while the header trickled in")
-            let response = try #require(RawResponse(bytes: bytes), "no answer: \(String(decoding: bytes, as: UTF8.self))")
+            let response = try #require(
+                RawResponse(bytes: bytes), "no answer: \(String(decoding: bytes, as: UTF8.self))")
             #expect(response.status == 408)
             #expect(response.errorCode == "RequestTimeout")
             #expect(response.headers["connection"] == "close")
@@ -144,7 +147,8 @@ struct ConnectionLimitsTests {
     func http10Closed() async throws {
         try await TestServer.run { server in
             let connection = try await RawConnection(port: try Self.port(server))
-            await connection.send("GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.0\r\nHost: localhost\r\n\r\n")
+            await connection.send(
+                "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.0\r\nHost: localhost\r\n\r\n")
             let (bytes, end) = await connection.read(within: .seconds(30))
             let response = try #require(RawResponse(bytes: bytes))
             #expect(response.status == 403)
@@ -157,7 +161,8 @@ struct ConnectionLimitsTests {
     func pipelinedCloseAnswersEveryRequest() async throws {
         try await TestServer.run { server in
             let connection = try await RawConnection(port: try Self.port(server))
-            let last = "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            let last =
+                "GET /?Action=GetCallerIdentity&Version=2011-06-15 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             await connection.send(Self.request + Self.request + last)
             let (bytes, end) = await connection.read(within: .seconds(30))
             let text = String(decoding: bytes, as: UTF8.self)
@@ -171,7 +176,8 @@ struct ConnectionLimitsTests {
     func garbageAfterRequest() async throws {
         try await TestServer.run { server in
             let connection = try await RawConnection(port: try Self.port(server))
-            await connection.send(Array(Self.request.utf8) + [0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a])
+            await connection.send(
+                Array(Self.request.utf8) + [0x16, 0x03, 0x01, 0x00, 0xff, 0x00, 0x0d, 0x0a, 0x0d, 0x0a])
             let (bytes, end) = await connection.read(within: .seconds(30))
             let response = try #require(RawResponse(bytes: bytes), "\(String(decoding: bytes, as: UTF8.self))")
             #expect(response.status == 403)
@@ -189,7 +195,9 @@ struct ConnectionLimitsTests {
                 let fields = (0..<2000).map { "X-Field-\($0): value\r\n" }.joined()
                 return Array("GET / HTTP/1.1\r\nHost: localhost\r\n\(fields)\r\n".utf8)
             case .eightyKilobyteHeaderLine:
-                return Array("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 80 * 1024))\r\n\r\n".utf8)
+                return Array(
+                    "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 80 * 1024))\r\n\r\n"
+                        .utf8)
             case .binaryGarbage:
                 var generator = SystemRandomNumberGenerator()
                 return [0x16, 0x03, 0x01, 0x00] + (0..<1000).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -204,13 +212,16 @@ struct ConnectionLimitsTests {
         }
     }
 
-    @Test("a request the HTTP parser rejects gets a 400 with an AWS error document and Connection: close", arguments: Rejected.allCases)
+    @Test(
+        "a request the HTTP parser rejects gets a 400 with an AWS error document and Connection: close",
+        arguments: Rejected.allCases)
     func parserRejects(_ rejected: Rejected) async throws {
         try await TestServer.run { server in
             let connection = try await RawConnection(port: try Self.port(server))
             await connection.send(rejected.bytes)
             let (bytes, end) = await connection.read(within: .seconds(30))
-            let response = try #require(RawResponse(bytes: bytes), "no answer: \(String(decoding: bytes.prefix(300), as: UTF8.self))")
+            let response = try #require(
+                RawResponse(bytes: bytes), "no answer: \(String(decoding: bytes.prefix(300), as: UTF8.self))")
             #expect(response.status == 400)
             #expect(response.errorCode == rejected.code)
             #expect(response.headers["content-type"] == "text/xml")
@@ -250,7 +261,8 @@ struct ConnectionLimitsTests {
         }
     }
 
-    @Test("at the limit with every connection reading a body, the new connection is closed; busy ones are never evicted")
+    @Test(
+        "at the limit with every connection reading a body, the new connection is closed; busy ones are never evicted")
     func limitNeverEvictsBusy() async throws {
         try await TestServer.run(connections: Self.settings(maxConnections: 2)) { server in
             let port = try Self.port(server)
@@ -274,7 +286,9 @@ struct ConnectionLimitsTests {
             let newcomer = try await RawConnection(port: port)
             await newcomer.send(Self.request)
             let (bytes, end) = await newcomer.read(within: .seconds(30)) { RawResponse(bytes: $0) != nil }
-            #expect(end == .closed && bytes.isEmpty, "a connection beyond the limit was served while every other one was busy")
+            #expect(
+                end == .closed && bytes.isEmpty,
+                "a connection beyond the limit was served while every other one was busy")
             // The busy connections were not closed: their requests complete.
             for connection in busy {
                 await connection.send(String(repeating: "x", count: 93))

@@ -5,13 +5,17 @@ import Testing
 @Suite struct IAMIdentityProviderTests {
     static let arn = "arn:aws:iam::111122223333:oidc-provider/10.0.0.5:8443/realms/ci"
 
-    @Test("an OIDC provider on an IP address and port keeps the port in its ARN, and GetOpenIDConnectProvider answers the URL without its scheme")
+    @Test(
+        "an OIDC provider on an IP address and port keeps the port in its ARN, and GetOpenIDConnectProvider answers the URL without its scheme"
+    )
     func oidcProviderKeepsPort() async throws {
         try await TestServer.run { server in
             let created = try await server.iam(
                 "CreateOpenIDConnectProvider",
-                ["Url": "https://10.0.0.5:8443/realms/ci/", "ClientIDList.member.1": "sts.amazonaws.com",
-                 "ThumbprintList.member.1": String(repeating: "AB", count: 20)])
+                [
+                    "Url": "https://10.0.0.5:8443/realms/ci/", "ClientIDList.member.1": "sts.amazonaws.com",
+                    "ThumbprintList.member.1": String(repeating: "AB", count: 20),
+                ])
             #expect(try created.result("CreateOpenIDConnectProvider").text("OpenIDConnectProviderArn") == Self.arn)
             let got = try await server.iam("GetOpenIDConnectProvider", ["OpenIDConnectProviderArn": Self.arn])
                 .result("GetOpenIDConnectProvider")
@@ -77,14 +81,17 @@ import Testing
         try await TestServer.run { server in
             let tooMany = try await server.iam(
                 "CreateOpenIDConnectProvider",
-                ["Url": "https://issuer.example.com",
-                 "ThumbprintList.member.1": String(repeating: "1", count: 40),
-                 "ThumbprintList.member.2": String(repeating: "2", count: 40),
-                 "ThumbprintList.member.3": String(repeating: "3", count: 40),
-                 "ThumbprintList.member.4": String(repeating: "4", count: 40),
-                 "ThumbprintList.member.5": String(repeating: "5", count: 40),
-                 "ThumbprintList.member.6": String(repeating: "6", count: 40)])
-            try tooMany.expectError("InvalidInput", status: 400, message: "Thumbprint list must contain fewer than 5 entries.")
+                [
+                    "Url": "https://issuer.example.com",
+                    "ThumbprintList.member.1": String(repeating: "1", count: 40),
+                    "ThumbprintList.member.2": String(repeating: "2", count: 40),
+                    "ThumbprintList.member.3": String(repeating: "3", count: 40),
+                    "ThumbprintList.member.4": String(repeating: "4", count: 40),
+                    "ThumbprintList.member.5": String(repeating: "5", count: 40),
+                    "ThumbprintList.member.6": String(repeating: "6", count: 40),
+                ])
+            try tooMany.expectError(
+                "InvalidInput", status: 400, message: "Thumbprint list must contain fewer than 5 entries.")
             let notHex = try await server.iam(
                 "CreateOpenIDConnectProvider",
                 ["Url": "https://issuer.example.com", "ThumbprintList.member.1": String(repeating: "g", count: 40)])
@@ -99,26 +106,35 @@ import Testing
             try await server.iam("DeleteOpenIDConnectProvider", ["OpenIDConnectProviderArn": Self.arn])
                 .expectSuccess("DeleteOpenIDConnectProvider")
             try await server.iam("DeleteOpenIDConnectProvider", ["OpenIDConnectProviderArn": Self.arn])
-                .expectError("NoSuchEntity", status: 404, message: "OpenId connect Provider \(Self.arn) cannot be found.")
+                .expectError(
+                    "NoSuchEntity", status: 404, message: "OpenId connect Provider \(Self.arn) cannot be found.")
             try await server.iam("GetOpenIDConnectProvider", ["OpenIDConnectProviderArn": Self.arn])
-                .expectError("NoSuchEntity", status: 404, message: "OpenIDConnect Provider not found for arn \(Self.arn)")
+                .expectError(
+                    "NoSuchEntity", status: 404, message: "OpenIDConnect Provider not found for arn \(Self.arn)")
         }
     }
 
-    @Test("a SAML provider needs metadata that is SAML 2.0 IdP metadata: anything else is InvalidInput and nothing is stored")
+    @Test(
+        "a SAML provider needs metadata that is SAML 2.0 IdP metadata: anything else is InvalidInput and nothing is stored"
+    )
     func samlProviderNeedsMetadata() async throws {
         try await TestServer.run { server in
             let notXML = String(repeating: "x", count: 1_000)
-            let entities = "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY b \"c\">]><a>&b;</a>" + String(repeating: " ", count: 1_000)
+            let entities =
+                "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY b \"c\">]><a>&b;</a>"
+                + String(repeating: " ", count: 1_000)
             for document in [notXML, entities] {
-                let reply = try await server.iam("CreateSAMLProvider", ["Name": "Okta", "SAMLMetadataDocument": document])
+                let reply = try await server.iam(
+                    "CreateSAMLProvider", ["Name": "Okta", "SAMLMetadataDocument": document])
                 try reply.expectError("InvalidInput", status: 400)
             }
             let listed = try await server.iam("ListSAMLProviders").result("ListSAMLProviders")
             #expect(listed.members(of: "SAMLProviderList").isEmpty)
             let missing = "arn:aws:iam::111122223333:saml-provider/Okta"
-            try await server.iam("GetSAMLProvider", ["SAMLProviderArn": missing]).expectError("NoSuchEntity", status: 404)
-            try await server.iam("DeleteSAMLProvider", ["SAMLProviderArn": missing]).expectError("NoSuchEntity", status: 404)
+            try await server.iam("GetSAMLProvider", ["SAMLProviderArn": missing]).expectError(
+                "NoSuchEntity", status: 404)
+            try await server.iam("DeleteSAMLProvider", ["SAMLProviderArn": missing]).expectError(
+                "NoSuchEntity", status: 404)
         }
     }
 

@@ -67,7 +67,10 @@ private typealias F = RoleFixtures
             let role = try #require(created.child("Role"))
             #expect(role.child("MaxSessionDuration") == nil)
             #expect(role.child("Description") == nil)
-            #expect(role.children.map(\.name) == ["Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument"])
+            #expect(
+                role.children.map(\.name) == [
+                    "Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument",
+                ])
             let updated = try #require(
                 try await server.iam("UpdateRoleDescription", ["RoleName": "r", "Description": "e"])
                     .result("UpdateRoleDescription").child("Role"))
@@ -80,7 +83,9 @@ private typealias F = RoleFixtures
         }
     }
 
-    @Test("GetSAMLProvider answers ValidUntil and an empty PrivateKeyList in model order; ListSAMLProviders answers ValidUntil")
+    @Test(
+        "GetSAMLProvider answers ValidUntil and an empty PrivateKeyList in model order; ListSAMLProviders answers ValidUntil"
+    )
     func samlProviderShapes() async throws {
         try await TestServer.run { server in
             _ = try await server.iam(
@@ -91,7 +96,8 @@ private typealias F = RoleFixtures
                 ["Name": "Dated", "SAMLMetadataDocument": Self.samlMetadata(validUntil: "2030-01-01T00:00:00Z")]
             ).result("CreateSAMLProvider")
 
-            let okta = try await server.iam("GetSAMLProvider", ["SAMLProviderArn": Self.samlArn]).result("GetSAMLProvider")
+            let okta = try await server.iam("GetSAMLProvider", ["SAMLProviderArn": Self.samlArn]).result(
+                "GetSAMLProvider")
             #expect(
                 okta.children.map(\.name) == [
                     "SAMLProviderUUID", "SAMLMetadataDocument", "CreateDate", "ValidUntil", "Tags",
@@ -109,8 +115,11 @@ private typealias F = RoleFixtures
 
             let listed = try await server.iam("ListSAMLProviders").result("ListSAMLProviders")
             let entries = listed.members(of: "SAMLProviderList")
-            #expect(entries.map { $0.children.map(\.name) } == Array(repeating: ["Arn", "ValidUntil", "CreateDate"], count: 2))
-            #expect(Set(entries.compactMap { $0.text("ValidUntil") }) == ["2125-06-15T15:06:40Z", "2030-01-01T00:00:00Z"])
+            #expect(
+                entries.map { $0.children.map(\.name) }
+                    == Array(repeating: ["Arn", "ValidUntil", "CreateDate"], count: 2))
+            #expect(
+                Set(entries.compactMap { $0.text("ValidUntil") }) == ["2125-06-15T15:06:40Z", "2030-01-01T00:00:00Z"])
         }
     }
 
@@ -135,7 +144,9 @@ private typealias F = RoleFixtures
             _ = try await F.iam(server, "TagUser", [("UserName", "u")] + tags(3)).expectSuccess("TagUser")
         },
         Listing(action: "ListRoles", params: [], list: "Roles", field: "RoleName") { server in
-            for name in ["r1", "r2", "r3"] { try await F.createRole(server, name, trust: F.trust("arn:aws:iam::\(account):root")) }
+            for name in ["r1", "r2", "r3"] {
+                try await F.createRole(server, name, trust: F.trust("arn:aws:iam::\(account):root"))
+            }
         },
         Listing(action: "ListRoleTags", params: [("RoleName", "r")], list: "Tags", field: "Key") { server in
             try await F.createRole(server, "r", trust: F.trust("arn:aws:iam::\(account):root"))
@@ -147,15 +158,19 @@ private typealias F = RoleFixtures
         Listing(action: "ListPolicyTags", params: [("PolicyArn", F.policyArn("p"))], list: "Tags", field: "Key") {
             server in
             try await F.seedManagedPolicy(server, "p", document: F.allow("s3:*"))
-            _ = try await F.iam(server, "TagPolicy", [("PolicyArn", F.policyArn("p"))] + tags(3)).expectSuccess("TagPolicy")
+            _ = try await F.iam(server, "TagPolicy", [("PolicyArn", F.policyArn("p"))] + tags(3)).expectSuccess(
+                "TagPolicy")
         },
         Listing(
-            action: "ListPolicyVersions", params: [("PolicyArn", F.policyArn("p"))], list: "Versions", field: "VersionId"
+            action: "ListPolicyVersions", params: [("PolicyArn", F.policyArn("p"))], list: "Versions",
+            field: "VersionId"
         ) { server in
             try await F.seedManagedPolicy(server, "p", document: F.allow("s3:*"))
             for action in ["s3:Get*", "s3:Put*"] {
-                _ = try await server.iam("CreatePolicyVersion", ["PolicyArn": F.policyArn("p"), "PolicyDocument": F.allow(action)])
-                    .result("CreatePolicyVersion")
+                _ = try await server.iam(
+                    "CreatePolicyVersion", ["PolicyArn": F.policyArn("p"), "PolicyDocument": F.allow(action)]
+                )
+                .result("CreatePolicyVersion")
             }
         },
         Listing(
@@ -171,18 +186,22 @@ private typealias F = RoleFixtures
                 server, "CreateSAMLProvider", [("Name", "Okta"), ("SAMLMetadataDocument", samlMetadata())] + tags(3)
             ).result("CreateSAMLProvider")
         },
-        Listing(action: "ListAccessKeys", params: [("UserName", "u")], list: "AccessKeyMetadata", field: "AccessKeyId") {
+        Listing(action: "ListAccessKeys", params: [("UserName", "u")], list: "AccessKeyMetadata", field: "AccessKeyId")
+        {
             server in
             try await server.createUser("u")
             _ = try await server.createAccessKey(for: "u")
             _ = try await server.createAccessKey(for: "u")
         },
-        Listing(action: "ListVirtualMFADevices", params: [], list: "VirtualMFADevices", field: "SerialNumber") { server in
+        Listing(action: "ListVirtualMFADevices", params: [], list: "VirtualMFADevices", field: "SerialNumber") {
+            server in
             for name in ["m1", "m2", "m3"] {
-                _ = try await server.iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": name]).result("CreateVirtualMFADevice")
+                _ = try await server.iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": name]).result(
+                    "CreateVirtualMFADevice")
             }
         },
-        Listing(action: "ListMFADevices", params: [("UserName", "u")], list: "MFADevices", field: "SerialNumber") { server in
+        Listing(action: "ListMFADevices", params: [("UserName", "u")], list: "MFADevices", field: "SerialNumber") {
+            server in
             try await server.createUser("u")
             for name in ["m1", "m2"] {
                 let device = try await server.createVirtualMFADevice(name)
@@ -190,30 +209,40 @@ private typealias F = RoleFixtures
             }
         },
         Listing(action: "ListGroups", params: [], list: "Groups", field: "GroupName") { server in
-            for name in ["g1", "g2", "g3"] { _ = try await server.iam("CreateGroup", ["GroupName": name]).result("CreateGroup") }
+            for name in ["g1", "g2", "g3"] {
+                _ = try await server.iam("CreateGroup", ["GroupName": name]).result("CreateGroup")
+            }
         },
         Listing(action: "GetGroup", params: [("GroupName", "g")], list: "Users", field: "UserName") { server in
             _ = try await server.iam("CreateGroup", ["GroupName": "g"]).result("CreateGroup")
             for name in ["u1", "u2", "u3"] {
                 try await server.createUser(name)
-                try await server.iam("AddUserToGroup", ["GroupName": "g", "UserName": name]).expectSuccess("AddUserToGroup")
+                try await server.iam("AddUserToGroup", ["GroupName": "g", "UserName": name]).expectSuccess(
+                    "AddUserToGroup")
             }
         },
-        Listing(action: "ListGroupsForUser", params: [("UserName", "u")], list: "Groups", field: "GroupName") { server in
+        Listing(action: "ListGroupsForUser", params: [("UserName", "u")], list: "Groups", field: "GroupName") {
+            server in
             try await server.createUser("u")
             for name in ["g1", "g2", "g3"] {
                 _ = try await server.iam("CreateGroup", ["GroupName": name]).result("CreateGroup")
-                try await server.iam("AddUserToGroup", ["GroupName": name, "UserName": "u"]).expectSuccess("AddUserToGroup")
+                try await server.iam("AddUserToGroup", ["GroupName": name, "UserName": "u"]).expectSuccess(
+                    "AddUserToGroup")
             }
         },
         Listing(action: "ListUserPolicies", params: [("UserName", "u")], list: "PolicyNames", field: nil) { server in
             try await server.createUser("u")
             for name in ["i1", "i2", "i3"] {
-                try await server.iam("PutUserPolicy", ["UserName": "u", "PolicyName": name, "PolicyDocument": F.allow("s3:*")])
-                    .expectSuccess("PutUserPolicy")
+                try await server.iam(
+                    "PutUserPolicy", ["UserName": "u", "PolicyName": name, "PolicyDocument": F.allow("s3:*")]
+                )
+                .expectSuccess("PutUserPolicy")
             }
         },
-        Listing(action: "ListAttachedUserPolicies", params: [("UserName", "u")], list: "AttachedPolicies", field: "PolicyName") {
+        Listing(
+            action: "ListAttachedUserPolicies", params: [("UserName", "u")], list: "AttachedPolicies",
+            field: "PolicyName"
+        ) {
             server in
             try await server.createUser("u")
             for name in ["p1", "p2", "p3"] {
@@ -225,11 +254,16 @@ private typealias F = RoleFixtures
         Listing(action: "ListRolePolicies", params: [("RoleName", "r")], list: "PolicyNames", field: nil) { server in
             try await F.createRole(server, "r", trust: F.trust("arn:aws:iam::\(account):root"))
             for name in ["i1", "i2", "i3"] {
-                try await server.iam("PutRolePolicy", ["RoleName": "r", "PolicyName": name, "PolicyDocument": F.allow("s3:*")])
-                    .expectSuccess("PutRolePolicy")
+                try await server.iam(
+                    "PutRolePolicy", ["RoleName": "r", "PolicyName": name, "PolicyDocument": F.allow("s3:*")]
+                )
+                .expectSuccess("PutRolePolicy")
             }
         },
-        Listing(action: "ListAttachedRolePolicies", params: [("RoleName", "r")], list: "AttachedPolicies", field: "PolicyName") {
+        Listing(
+            action: "ListAttachedRolePolicies", params: [("RoleName", "r")], list: "AttachedPolicies",
+            field: "PolicyName"
+        ) {
             server in
             try await F.createRole(server, "r", trust: F.trust("arn:aws:iam::\(account):root"))
             for name in ["p1", "p2", "p3"] {
@@ -241,12 +275,15 @@ private typealias F = RoleFixtures
         Listing(action: "ListGroupPolicies", params: [("GroupName", "g")], list: "PolicyNames", field: nil) { server in
             _ = try await server.iam("CreateGroup", ["GroupName": "g"]).result("CreateGroup")
             for name in ["i1", "i2", "i3"] {
-                try await server.iam("PutGroupPolicy", ["GroupName": "g", "PolicyName": name, "PolicyDocument": F.allow("s3:*")])
-                    .expectSuccess("PutGroupPolicy")
+                try await server.iam(
+                    "PutGroupPolicy", ["GroupName": "g", "PolicyName": name, "PolicyDocument": F.allow("s3:*")]
+                )
+                .expectSuccess("PutGroupPolicy")
             }
         },
         Listing(
-            action: "ListAttachedGroupPolicies", params: [("GroupName", "g")], list: "AttachedPolicies", field: "PolicyName"
+            action: "ListAttachedGroupPolicies", params: [("GroupName", "g")], list: "AttachedPolicies",
+            field: "PolicyName"
         ) { server in
             _ = try await server.iam("CreateGroup", ["GroupName": "g"]).result("CreateGroup")
             for name in ["p1", "p2", "p3"] {
@@ -259,7 +296,9 @@ private typealias F = RoleFixtures
 
     static func items(_ result: XMLReader.Element, _ listing: Listing) -> [String] {
         guard let list = result.child(listing.list) else { return [] }
-        return list.children(named: "member").compactMap { member in listing.field.map { member.text($0) } ?? member.text }
+        return list.children(named: "member").compactMap { member in
+            listing.field.map { member.text($0) } ?? member.text
+        }
     }
 
     @Test("every List operation pages with MaxItems, Marker and IsTruncated, and visits each item once in order")
@@ -296,8 +335,13 @@ private typealias F = RoleFixtures
     func badMarkers() async throws {
         try await TestServer.run { server in
             for name in ["alice", "bob"] { try await server.createUser(name) }
-            try await server.iam("TagUser", ["UserName": "alice", "Tags.member.1.Key": "a", "Tags.member.1.Value": "1",
-                                             "Tags.member.2.Key": "b", "Tags.member.2.Value": "2"]).expectSuccess("TagUser")
+            try await server.iam(
+                "TagUser",
+                [
+                    "UserName": "alice", "Tags.member.1.Key": "a", "Tags.member.1.Value": "1",
+                    "Tags.member.2.Key": "b", "Tags.member.2.Value": "2",
+                ]
+            ).expectSuccess("TagUser")
             let marker = try #require(
                 try await server.iam("ListUsers", ["MaxItems": "1"]).result("ListUsers").text("Marker"))
             // The old form of marker (base64 of the last key), garbage, and a ListUsers marker elsewhere.
@@ -394,7 +438,8 @@ private typealias F = RoleFixtures
     @Test("MFA devices: a second of the same name is EntityAlreadyExists; deleting a missing one is NoSuchEntity")
     func mfaDeviceMessages() async throws {
         try await TestServer.run { server in
-            _ = try await server.iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": "phone"]).result("CreateVirtualMFADevice")
+            _ = try await server.iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": "phone"]).result(
+                "CreateVirtualMFADevice")
             try await server.iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": "phone"]).expectError(
                 "EntityAlreadyExists", status: 409, message: "MFA device already exists.")
             let missing = "arn:aws:iam::111122223333:mfa/tablet"
@@ -409,9 +454,12 @@ private typealias F = RoleFixtures
             let six = (1...6).map { ("ThumbprintList.member.\($0)", String(repeating: String($0), count: 40)) }
             try await F.iam(server, "CreateOpenIDConnectProvider", [("Url", Self.oidcURL)] + six).expectError(
                 "InvalidInput", status: 400, message: "Thumbprint list must contain fewer than 5 entries.")
-            _ = try await server.iam("CreateOpenIDConnectProvider", ["Url": Self.oidcURL]).result("CreateOpenIDConnectProvider")
-            try await F.iam(server, "UpdateOpenIDConnectProviderThumbprint", [("OpenIDConnectProviderArn", Self.oidcArn)] + six)
-                .expectError("InvalidInput", status: 400, message: "Thumbprint list must contain fewer than 5 entries.")
+            _ = try await server.iam("CreateOpenIDConnectProvider", ["Url": Self.oidcURL]).result(
+                "CreateOpenIDConnectProvider")
+            try await F.iam(
+                server, "UpdateOpenIDConnectProviderThumbprint", [("OpenIDConnectProviderArn", Self.oidcArn)] + six
+            )
+            .expectError("InvalidInput", status: 400, message: "Thumbprint list must contain fewer than 5 entries.")
             for url in ["http://example.com", "https://user@example.com", "https://example.com/?q=1", "example.com"] {
                 try await server.iam("CreateOpenIDConnectProvider", ["Url": url]).expectError(
                     "ValidationError", status: 400, message: "Invalid Open ID Connect Provider URL")
@@ -425,11 +473,15 @@ private typealias F = RoleFixtures
             try await server.createUser("u")
             try await F.createRole(server, "r", trust: F.trust(F.userArn("u")))
             try await F.seedManagedPolicy(server, "p", document: F.allow("s3:*"))
-            _ = try await server.iam("CreateOpenIDConnectProvider", ["Url": Self.oidcURL]).result("CreateOpenIDConnectProvider")
-            _ = try await server.iam("CreateSAMLProvider", ["Name": "Okta", "SAMLMetadataDocument": Self.samlMetadata()])
-                .result("CreateSAMLProvider")
+            _ = try await server.iam("CreateOpenIDConnectProvider", ["Url": Self.oidcURL]).result(
+                "CreateOpenIDConnectProvider")
+            _ = try await server.iam(
+                "CreateSAMLProvider", ["Name": "Okta", "SAMLMetadataDocument": Self.samlMetadata()]
+            )
+            .result("CreateSAMLProvider")
             let targets: [(String, (String, String))] = [
-                ("TagUser", ("UserName", "u")), ("TagRole", ("RoleName", "r")), ("TagPolicy", ("PolicyArn", F.policyArn("p"))),
+                ("TagUser", ("UserName", "u")), ("TagRole", ("RoleName", "r")),
+                ("TagPolicy", ("PolicyArn", F.policyArn("p"))),
                 ("TagOpenIDConnectProvider", ("OpenIDConnectProviderArn", Self.oidcArn)),
                 ("TagSAMLProvider", ("SAMLProviderArn", Self.samlArn)),
             ]
@@ -448,7 +500,8 @@ private typealias F = RoleFixtures
             let arn = F.policyArn("p")
             for action in ["GetPolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion"] {
                 try await server.iam(action, ["PolicyArn": arn, "VersionId": "v7"]).expectError(
-                    "NoSuchEntity", status: 404, message: "Policy \(arn) version v7 does not exist or is not attachable.")
+                    "NoSuchEntity", status: 404,
+                    message: "Policy \(arn) version v7 does not exist or is not attachable.")
             }
         }
     }
@@ -459,10 +512,13 @@ private typealias F = RoleFixtures
             try await server.createUser("alice")
             let alice = try await server.createAccessKey(for: "alice")
             try await F.createRole(server, "admin", trust: F.trust(F.userArn("alice")))
-            try await server.iam("PutRolePolicy", ["RoleName": "admin", "PolicyName": "all", "PolicyDocument": F.allow("iam:*")])
-                .expectSuccess("PutRolePolicy")
             try await server.iam(
-                "PutUserPolicy", ["UserName": "alice", "PolicyName": "keys", "PolicyDocument": F.allow("iam:ListAccessKeys")]
+                "PutRolePolicy", ["RoleName": "admin", "PolicyName": "all", "PolicyDocument": F.allow("iam:*")]
+            )
+            .expectSuccess("PutRolePolicy")
+            try await server.iam(
+                "PutUserPolicy",
+                ["UserName": "alice", "PolicyName": "keys", "PolicyDocument": F.allow("iam:ListAccessKeys")]
             ).expectSuccess("PutUserPolicy")
             let session = try await F.session(server, as: alice, role: "admin")
             let calls: [(String, [(String, String)])] = [
@@ -474,10 +530,12 @@ private typealias F = RoleFixtures
             ]
             for (action, params) in calls {
                 try await F.iam(server, action, params, as: session).expectError(
-                    "ValidationError", status: 400, message: "Must specify userName when calling with non-User credentials")
+                    "ValidationError", status: 400,
+                    message: "Must specify userName when calling with non-User credentials")
             }
             // Naming the user works for the same session, and alice's key was left alone.
-            let keys = try await server.iam("ListAccessKeys", ["UserName": "alice"], as: session).result("ListAccessKeys")
+            let keys = try await server.iam("ListAccessKeys", ["UserName": "alice"], as: session).result(
+                "ListAccessKeys")
             #expect(keys.members(of: "AccessKeyMetadata").map { $0.text("Status") } == ["Active"])
             // The root and users still default to themselves.
             let own = try await server.iam("ListAccessKeys", as: alice).result("ListAccessKeys")

@@ -39,13 +39,17 @@ extension TestServer {
 @Suite struct IAMPoliciesTests {
     static let arnPrefix = "arn:aws:iam::111122223333:policy"
 
-    @Test("CreatePolicy returns the policy with an ANPA ID and v1 as default; a second one of the same name is EntityAlreadyExists")
+    @Test(
+        "CreatePolicy returns the policy with an ANPA ID and v1 as default; a second one of the same name is EntityAlreadyExists"
+    )
     func createPolicy() async throws {
         try await TestServer.run { server in
             let reply = try await server.iam(
                 "CreatePolicy",
-                ["PolicyName": "ReadOnly", "Path": "/team/", "PolicyDocument": PolicyText.allow("iam:Get*"),
-                 "Description": "read things", "Tags.member.1.Key": "owner", "Tags.member.1.Value": "ops"])
+                [
+                    "PolicyName": "ReadOnly", "Path": "/team/", "PolicyDocument": PolicyText.allow("iam:Get*"),
+                    "Description": "read things", "Tags.member.1.Key": "owner", "Tags.member.1.Value": "ops",
+                ])
             let policy = try #require(try reply.result("CreatePolicy").child("Policy"))
             #expect(policy.text("PolicyName") == "ReadOnly")
             #expect(policy.text("Arn") == "\(Self.arnPrefix)/team/ReadOnly")
@@ -59,7 +63,8 @@ extension TestServer {
             #expect(policy.text("CreateDate") == "2025-06-15T15:06:40Z")
             #expect(policy.members(of: "Tags").map { $0.text("Key") } == ["owner"])
             let arn = try #require(policy.text("Arn"))
-            let stored = try #require(try await server.iam("GetPolicy", ["PolicyArn": arn]).result("GetPolicy").child("Policy"))
+            let stored = try #require(
+                try await server.iam("GetPolicy", ["PolicyArn": arn]).result("GetPolicy").child("Policy"))
             #expect(stored.text("Description") == "read things")
 
             let duplicate = try await server.iam(
@@ -70,17 +75,20 @@ extension TestServer {
         }
     }
 
-    @Test("a malformed policy document is MalformedPolicyDocument and nothing is stored", arguments: [
-        "not json",
-        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
-        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*","Principal":"*"}]}"#,
-    ])
+    @Test(
+        "a malformed policy document is MalformedPolicyDocument and nothing is stored",
+        arguments: [
+            "not json",
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*","Principal":"*"}]}"#,
+        ])
     func malformedDocumentIsRejected(document: String) async throws {
         try await TestServer.run { server in
             let reply = try await server.iam("CreatePolicy", ["PolicyName": "Bad", "PolicyDocument": document])
             let error = try reply.expectError("MalformedPolicyDocument", status: 400)
             #expect(!error.message.isEmpty)
-            try await server.iam("GetPolicy", ["PolicyArn": "\(Self.arnPrefix)/Bad"]).expectError("NoSuchEntity", status: 404)
+            try await server.iam("GetPolicy", ["PolicyArn": "\(Self.arnPrefix)/Bad"]).expectError(
+                "NoSuchEntity", status: 404)
         }
     }
 
@@ -88,7 +96,8 @@ extension TestServer {
     func getPolicy() async throws {
         try await TestServer.run { server in
             let arn = try await server.createManagedPolicy("P", path: "/a/")
-            let policy = try #require(try await server.iam("GetPolicy", ["PolicyArn": arn]).result("GetPolicy").child("Policy"))
+            let policy = try #require(
+                try await server.iam("GetPolicy", ["PolicyArn": arn]).result("GetPolicy").child("Policy"))
             #expect(policy.text("Arn") == arn)
             #expect(policy.text("UpdateDate") == "2025-06-15T15:06:40Z")
 
@@ -99,7 +108,9 @@ extension TestServer {
         }
     }
 
-    @Test("policy versions: create (as default), get with the URL-encoded document, list newest first, set default, delete")
+    @Test(
+        "policy versions: create (as default), get with the URL-encoded document, list newest first, set default, delete"
+    )
     func versions() async throws {
         try await TestServer.run { server in
             let arn = try await server.createManagedPolicy("P")
@@ -136,7 +147,8 @@ extension TestServer {
                 "DeleteConflict", status: 409, message: "Cannot delete the default version of a policy.")
             try await server.iam("SetDefaultPolicyVersion", ["PolicyArn": arn, "VersionId": "v1"])
                 .expectSuccess("SetDefaultPolicyVersion")
-            try await server.iam("DeletePolicyVersion", ["PolicyArn": arn, "VersionId": "v2"]).expectSuccess("DeletePolicyVersion")
+            try await server.iam("DeletePolicyVersion", ["PolicyArn": arn, "VersionId": "v2"]).expectSuccess(
+                "DeletePolicyVersion")
             try await server.iam("GetPolicyVersion", ["PolicyArn": arn, "VersionId": "v2"]).expectError(
                 "NoSuchEntity", status: 404, message: "Policy \(arn) version v2 does not exist or is not attachable.")
             try await server.iam("SetDefaultPolicyVersion", ["PolicyArn": arn, "VersionId": "v7"])
@@ -149,15 +161,20 @@ extension TestServer {
         try await TestServer.run { server in
             let arn = try await server.createManagedPolicy("P")
             for _ in 2...5 {
-                try await server.iam("CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": PolicyText.allow("iam:Get*")])
-                    .expectSuccess("CreatePolicyVersion")
+                try await server.iam(
+                    "CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": PolicyText.allow("iam:Get*")]
+                )
+                .expectSuccess("CreatePolicyVersion")
             }
-            try await server.iam("CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": PolicyText.allow("iam:Get*")])
-                .expectError(
-                    "LimitExceeded", status: 409,
-                    message: "A managed policy can have up to 5 versions. Before you create a new version, you must "
-                        + "delete an existing version.")
-            try await server.iam("DeletePolicyVersion", ["PolicyArn": arn, "VersionId": "v3"]).expectSuccess("DeletePolicyVersion")
+            try await server.iam(
+                "CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": PolicyText.allow("iam:Get*")]
+            )
+            .expectError(
+                "LimitExceeded", status: 409,
+                message: "A managed policy can have up to 5 versions. Before you create a new version, you must "
+                    + "delete an existing version.")
+            try await server.iam("DeletePolicyVersion", ["PolicyArn": arn, "VersionId": "v3"]).expectSuccess(
+                "DeletePolicyVersion")
             try await server.iam("CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": "{"])
                 .expectError("MalformedPolicyDocument", status: 400)
             let listed = try await server.iam("ListPolicyVersions", ["PolicyArn": arn]).result("ListPolicyVersions")
@@ -170,15 +187,20 @@ extension TestServer {
         try await TestServer.run { server in
             let arn = try await server.createManagedPolicy("P")
             try await server.createUser("alice")
-            try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess("AttachUserPolicy")
+            try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess(
+                "AttachUserPolicy")
             try await server.iam("DeletePolicy", ["PolicyArn": arn]).expectError(
                 "DeleteConflict", status: 409, message: "Cannot delete a policy attached to entities.")
-            try await server.iam("DetachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess("DetachUserPolicy")
+            try await server.iam("DetachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess(
+                "DetachUserPolicy")
 
-            try await server.iam("CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": PolicyText.allow("iam:Get*")])
-                .expectSuccess("CreatePolicyVersion")
+            try await server.iam(
+                "CreatePolicyVersion", ["PolicyArn": arn, "PolicyDocument": PolicyText.allow("iam:Get*")]
+            )
+            .expectSuccess("CreatePolicyVersion")
             try await server.iam("DeletePolicy", ["PolicyArn": arn]).expectError("DeleteConflict", status: 409)
-            try await server.iam("DeletePolicyVersion", ["PolicyArn": arn, "VersionId": "v2"]).expectSuccess("DeletePolicyVersion")
+            try await server.iam("DeletePolicyVersion", ["PolicyArn": arn, "VersionId": "v2"]).expectSuccess(
+                "DeletePolicyVersion")
 
             try await server.iam("DeletePolicy", ["PolicyArn": arn]).expectSuccess("DeletePolicy")
             try await server.iam("GetPolicy", ["PolicyArn": arn]).expectError("NoSuchEntity", status: 404)
@@ -196,7 +218,8 @@ extension TestServer {
                 "TagPolicy", ["PolicyArn": attached, "Tags.member.1.Key": "k", "Tags.member.1.Value": "v"]
             ).expectSuccess("TagPolicy")
             try await server.createUser("alice")
-            try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": attached]).expectSuccess("AttachUserPolicy")
+            try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": attached]).expectSuccess(
+                "AttachUserPolicy")
 
             func names(_ params: KeyValuePairs<String, String>) async throws -> [String?] {
                 try await server.iam("ListPolicies", params).result("ListPolicies").members(of: "Policies").map {
@@ -228,21 +251,35 @@ extension TestServer {
             let arn = try await server.createManagedPolicy("P")
             try await server.iam(
                 "TagPolicy",
-                ["PolicyArn": arn, "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
-                 "Tags.member.2.Key": "cost", "Tags.member.2.Value": "42"]
+                [
+                    "PolicyArn": arn, "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
+                    "Tags.member.2.Key": "cost", "Tags.member.2.Value": "42",
+                ]
             ).expectSuccess("TagPolicy")
-            try await server.iam("TagPolicy", ["PolicyArn": arn, "Tags.member.1.Key": "TEAM", "Tags.member.1.Value": "edge"])
-                .expectSuccess("TagPolicy")
+            try await server.iam(
+                "TagPolicy", ["PolicyArn": arn, "Tags.member.1.Key": "TEAM", "Tags.member.1.Value": "edge"]
+            )
+            .expectSuccess("TagPolicy")
             let listed = try await server.iam("ListPolicyTags", ["PolicyArn": arn]).result("ListPolicyTags")
-            #expect(listed.members(of: "Tags").map { "\($0.text("Key") ?? "")=\($0.text("Value") ?? "")" } == ["cost=42", "TEAM=edge"])
-            try await server.iam("UntagPolicy", ["PolicyArn": arn, "TagKeys.member.1": "team"]).expectSuccess("UntagPolicy")
+            #expect(
+                listed.members(of: "Tags").map { "\($0.text("Key") ?? "")=\($0.text("Value") ?? "")" } == [
+                    "cost=42", "TEAM=edge",
+                ])
+            try await server.iam("UntagPolicy", ["PolicyArn": arn, "TagKeys.member.1": "team"]).expectSuccess(
+                "UntagPolicy")
             let after = try await server.iam("ListPolicyTags", ["PolicyArn": arn]).result("ListPolicyTags")
             #expect(after.members(of: "Tags").map { $0.text("Key") } == ["cost"])
 
-            try await server.iam("ListPolicyTags", ["PolicyArn": "\(Self.arnPrefix)/Nope"]).expectError("NoSuchEntity", status: 404)
-            try await server.iam("TagPolicy", ["PolicyArn": arn, "Tags.member.1.Key": "a", "Tags.member.1.Value": "1",
-                                               "Tags.member.2.Key": "A", "Tags.member.2.Value": "2"])
-                .expectError("InvalidInput", status: 400)
+            try await server.iam("ListPolicyTags", ["PolicyArn": "\(Self.arnPrefix)/Nope"]).expectError(
+                "NoSuchEntity", status: 404)
+            try await server.iam(
+                "TagPolicy",
+                [
+                    "PolicyArn": arn, "Tags.member.1.Key": "a", "Tags.member.1.Value": "1",
+                    "Tags.member.2.Key": "A", "Tags.member.2.Value": "2",
+                ]
+            )
+            .expectError("InvalidInput", status: 400)
         }
     }
 }

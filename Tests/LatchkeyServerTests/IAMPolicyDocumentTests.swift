@@ -7,12 +7,14 @@ import Testing
 /// `Tests/LatchkeyPolicyTests/Fixtures/write-validation.json`.
 @Suite struct IAMPolicyDocumentTests {
     static let account = "111122223333"
-    static let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#
+    static let trust =
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#
 
     /// A trust policy with one statement changed.
     static func trust(action: String = #""sts:AssumeRole""#, extra: String = "", principal: Bool = true) -> String {
         let principalText = principal ? #""Principal":{"AWS":"111122223333"},"# : ""
-        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",\#(principalText)"Action":\#(action)\#(extra)}]}"#
+        return
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",\#(principalText)"Action":\#(action)\#(extra)}]}"#
     }
 
     /// A permissions policy with one statement, under `version` (nil: no Version element).
@@ -20,7 +22,8 @@ import Testing
         version: String? = "2012-10-17", resource: String = "arn:aws:s3:::example_bucket", extra: String = ""
     ) -> String {
         let versionText = version.map { #""Version":"\#($0)","# } ?? ""
-        return #"{\#(versionText)"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"\#(resource)"\#(extra)}]}"#
+        return
+            #"{\#(versionText)"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"\#(resource)"\#(extra)}]}"#
     }
 
     struct Row: Sendable, CustomTestStringConvertible {
@@ -32,17 +35,24 @@ import Testing
     }
 
     static let trustRows: [Row] = [
-        Row(name: "invalid JSON", document: #"{"Version":"2012-10-17","Statement":["#, message: "This policy contains invalid Json"),
         Row(
-            name: "an action that is not an AssumeRole action", document: trust(action: #"["sts:AssumeRole","s3:GetObject"]"#),
+            name: "invalid JSON", document: #"{"Version":"2012-10-17","Statement":["#,
+            message: "This policy contains invalid Json"),
+        Row(
+            name: "an action that is not an AssumeRole action",
+            document: trust(action: #"["sts:AssumeRole","s3:GetObject"]"#),
             message: "AssumeRole policy may only specify STS AssumeRole actions."),
-        Row(name: "sts:*", document: trust(action: #""sts:*""#), message: "AssumeRole policy may only specify STS AssumeRole actions."),
+        Row(
+            name: "sts:*", document: trust(action: #""sts:*""#),
+            message: "AssumeRole policy may only specify STS AssumeRole actions."),
         Row(name: "a Resource", document: trust(extra: #","Resource":"*""#), message: "Has prohibited field Resource"),
         Row(name: "no Principal", document: trust(principal: false), message: "Missing required field Principal"),
         Row(
             name: "accepted: every AssumeRole action",
             document: trust(
-                action: #"["sts:AssumeRole","sts:AssumeRoleWithSAML","sts:AssumeRoleWithWebIdentity","sts:TagSession","sts:SetSourceIdentity","sts:SetContext"]"#),
+                action:
+                    #"["sts:AssumeRole","sts:AssumeRoleWithSAML","sts:AssumeRoleWithWebIdentity","sts:TagSession","sts:SetSourceIdentity","sts:SetContext"]"#
+            ),
             message: nil),
     ]
 
@@ -59,11 +69,15 @@ import Testing
         }
     }
 
-    @Test("UpdateAssumeRolePolicy checks the new trust policy and keeps the old one when it refuses", arguments: trustRows)
+    @Test(
+        "UpdateAssumeRolePolicy checks the new trust policy and keeps the old one when it refuses", arguments: trustRows
+    )
     func updateAssumeRolePolicy(_ row: Row) async throws {
         try await TestServer.run { server in
-            _ = try await server.iam("CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust]).result("CreateRole")
-            let reply = try await server.iam("UpdateAssumeRolePolicy", ["RoleName": "r", "PolicyDocument": row.document])
+            _ = try await server.iam("CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust]).result(
+                "CreateRole")
+            let reply = try await server.iam(
+                "UpdateAssumeRolePolicy", ["RoleName": "r", "PolicyDocument": row.document])
             let role = try #require(try await server.iam("GetRole", ["RoleName": "r"]).result("GetRole").child("Role"))
             let stored = role.text("AssumeRolePolicyDocument")?.removingPercentEncoding
             if let message = row.message {
@@ -83,11 +97,15 @@ import Testing
     static let permissionsRows: [Row] = [
         Row(
             name: "a duplicate Sid",
-            document: #"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+            document:
+                #"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
             message: "Statement IDs (SID) in a single policy must be unique."),
-        Row(name: "an IAM ARN that names no IAM resource", document: permissions(resource: "arn:aws:iam:::example_bucket"), message: iamPathMessage),
         Row(
-            name: "an IAM ARN with a region", document: permissions(resource: "arn:aws:iam:us-east-1:111122223333:user/u"),
+            name: "an IAM ARN that names no IAM resource",
+            document: permissions(resource: "arn:aws:iam:::example_bucket"), message: iamPathMessage),
+        Row(
+            name: "an IAM ARN with a region",
+            document: permissions(resource: "arn:aws:iam:us-east-1:111122223333:user/u"),
             message: "IAM resource arn:aws:iam:us-east-1:111122223333:user/u cannot contain region information."),
         Row(
             name: "an unknown partition", document: permissions(resource: "arn:aws2:s3:::b"),
@@ -145,7 +163,9 @@ import Testing
     static let inlineRows: [Row] =
         permissionsRows + [
             Row(name: "accepted: no Version in an inline policy", document: permissions(version: nil), message: nil),
-            Row(name: "accepted: Version 2008-10-17 in an inline policy", document: permissions(version: "2008-10-17"), message: nil),
+            Row(
+                name: "accepted: Version 2008-10-17 in an inline policy", document: permissions(version: "2008-10-17"),
+                message: nil),
         ]
 
     @Test("PutUserPolicy, PutGroupPolicy and PutRolePolicy check the document as IAM does", arguments: inlineRows)
@@ -153,11 +173,24 @@ import Testing
         try await TestServer.run { server in
             _ = try await server.iam("CreateUser", ["UserName": "u"]).result("CreateUser")
             _ = try await server.iam("CreateGroup", ["GroupName": "g"]).result("CreateGroup")
-            _ = try await server.iam("CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust]).result("CreateRole")
+            _ = try await server.iam("CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust]).result(
+                "CreateRole")
             let replies = [
-                ("PutUserPolicy", try await server.iam("PutUserPolicy", ["UserName": "u", "PolicyName": "p", "PolicyDocument": row.document])),
-                ("PutGroupPolicy", try await server.iam("PutGroupPolicy", ["GroupName": "g", "PolicyName": "p", "PolicyDocument": row.document])),
-                ("PutRolePolicy", try await server.iam("PutRolePolicy", ["RoleName": "r", "PolicyName": "p", "PolicyDocument": row.document])),
+                (
+                    "PutUserPolicy",
+                    try await server.iam(
+                        "PutUserPolicy", ["UserName": "u", "PolicyName": "p", "PolicyDocument": row.document])
+                ),
+                (
+                    "PutGroupPolicy",
+                    try await server.iam(
+                        "PutGroupPolicy", ["GroupName": "g", "PolicyName": "p", "PolicyDocument": row.document])
+                ),
+                (
+                    "PutRolePolicy",
+                    try await server.iam(
+                        "PutRolePolicy", ["RoleName": "r", "PolicyName": "p", "PolicyDocument": row.document])
+                ),
             ]
             for (action, reply) in replies {
                 if let message = row.message {
@@ -170,7 +203,8 @@ import Testing
             if row.message != nil {
                 try stored.expectError("NoSuchEntity", status: 404)
             } else {
-                #expect(try stored.result("GetUserPolicy").text("PolicyDocument")?.removingPercentEncoding == row.document)
+                #expect(
+                    try stored.result("GetUserPolicy").text("PolicyDocument")?.removingPercentEncoding == row.document)
             }
         }
     }
@@ -179,7 +213,8 @@ import Testing
     func inlinePolicyWithoutVersionIsEnforced() async throws {
         try await TestServer.run { server in
             _ = try await server.iam("CreateUser", ["UserName": "u"]).result("CreateUser")
-            let document = #"{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::111122223333:user/u"}}"#
+            let document =
+                #"{"Statement":{"Effect":"Allow","Action":"iam:GetUser","Resource":"arn:aws:iam::111122223333:user/u"}}"#
             try await server.iam("PutUserPolicy", ["UserName": "u", "PolicyName": "p", "PolicyDocument": document])
                 .expectSuccess("PutUserPolicy")
             let user = try await server.createAccessKey(for: "u")

@@ -8,13 +8,15 @@ import Testing
     static let aliceArn = "arn:aws:iam::111122223333:user/alice"
     static let usersResource = "arn:aws:iam::111122223333:user/"
 
-    @Test("a user without policies is denied iam:ListUsers with AWS's message and an encoded message the root can decode")
+    @Test(
+        "a user without policies is denied iam:ListUsers with AWS's message and an encoded message the root can decode")
     func noPolicyIsDenied() async throws {
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             let error = try await server.iam("ListUsers", as: alice).expectError("AccessDenied", status: 403)
             let message = error.message
-            let expected = "User: \(Self.aliceArn) is not authorized to perform: iam:ListUsers on resource: "
+            let expected =
+                "User: \(Self.aliceArn) is not authorized to perform: iam:ListUsers on resource: "
                 + "\(Self.usersResource) because no identity-based policy allows the iam:ListUsers action"
             #expect(message.hasPrefix(expected))
             let marker = " Encoded authorization failure message: "
@@ -38,14 +40,17 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             try await server.iam(
-                "PutUserPolicy", ["UserName": "alice", "PolicyName": "List", "PolicyDocument": PolicyText.allow("iam:ListUsers")]
+                "PutUserPolicy",
+                ["UserName": "alice", "PolicyName": "List", "PolicyDocument": PolicyText.allow("iam:ListUsers")]
             ).expectSuccess("PutUserPolicy")
             let listed = try await server.iam("ListUsers", as: alice).result("ListUsers")
             #expect(listed.members(of: "Users").map { $0.text("UserName") } == ["alice"])
             // Only the action allowed: creating users is still denied.
-            try await server.iam("CreateUser", ["UserName": "mallory"], as: alice).expectError("AccessDenied", status: 403)
+            try await server.iam("CreateUser", ["UserName": "mallory"], as: alice).expectError(
+                "AccessDenied", status: 403)
 
-            try await server.iam("DeleteUserPolicy", ["UserName": "alice", "PolicyName": "List"]).expectSuccess("DeleteUserPolicy")
+            try await server.iam("DeleteUserPolicy", ["UserName": "alice", "PolicyName": "List"]).expectSuccess(
+                "DeleteUserPolicy")
             try await server.iam("ListUsers", as: alice).expectError("AccessDenied", status: 403)
         }
     }
@@ -55,20 +60,27 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             try await server.iam(
-                "PutUserPolicy", ["UserName": "alice", "PolicyName": "List", "PolicyDocument": PolicyText.allow("iam:List*")]
+                "PutUserPolicy",
+                ["UserName": "alice", "PolicyName": "List", "PolicyDocument": PolicyText.allow("iam:List*")]
             ).expectSuccess("PutUserPolicy")
             _ = try await server.iam("ListUsers", as: alice).result("ListUsers")
 
             try await server.iam("CreateGroup", ["GroupName": "restricted"]).expectSuccess("CreateGroup")
             try await server.iam(
-                "PutGroupPolicy", ["GroupName": "restricted", "PolicyName": "NoUsers", "PolicyDocument": PolicyText.deny("iam:ListUsers")]
+                "PutGroupPolicy",
+                [
+                    "GroupName": "restricted", "PolicyName": "NoUsers",
+                    "PolicyDocument": PolicyText.deny("iam:ListUsers"),
+                ]
             ).expectSuccess("PutGroupPolicy")
-            try await server.iam("AddUserToGroup", ["GroupName": "restricted", "UserName": "alice"]).expectSuccess("AddUserToGroup")
+            try await server.iam("AddUserToGroup", ["GroupName": "restricted", "UserName": "alice"]).expectSuccess(
+                "AddUserToGroup")
 
             let error = try await server.iam("ListUsers", as: alice).expectError("AccessDenied", status: 403)
-            #expect(error.message.hasPrefix(
-                "User: \(Self.aliceArn) is not authorized to perform: iam:ListUsers on resource: \(Self.usersResource) "
-                    + "with an explicit deny in an identity-based policy"))
+            #expect(
+                error.message.hasPrefix(
+                    "User: \(Self.aliceArn) is not authorized to perform: iam:ListUsers on resource: \(Self.usersResource) "
+                        + "with an explicit deny in an identity-based policy"))
             // The Allow still covers the other List actions.
             _ = try await server.iam("ListGroups", as: alice).result("ListGroups")
 
@@ -83,16 +95,19 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             try await server.iam(
-                "PutUserPolicy", ["UserName": "alice", "PolicyName": "All", "PolicyDocument": PolicyText.allow("iam:*")]
+                "PutUserPolicy",
+                ["UserName": "alice", "PolicyName": "All", "PolicyDocument": PolicyText.allow("iam:*")]
             ).expectSuccess("PutUserPolicy")
-            let boundary = try await server.createManagedPolicy("OnlyGroups", document: PolicyText.allow("iam:ListGroups"))
+            let boundary = try await server.createManagedPolicy(
+                "OnlyGroups", document: PolicyText.allow("iam:ListGroups"))
             try await server.iam("PutUserPermissionsBoundary", ["UserName": "alice", "PermissionsBoundary": boundary])
                 .expectSuccess("PutUserPermissionsBoundary")
 
             let error = try await server.iam("ListUsers", as: alice).expectError("AccessDenied", status: 403)
-            #expect(error.message.hasPrefix(
-                "User: \(Self.aliceArn) is not authorized to perform: iam:ListUsers on resource: \(Self.usersResource) "
-                    + "because no permissions boundary allows the iam:ListUsers action"))
+            #expect(
+                error.message.hasPrefix(
+                    "User: \(Self.aliceArn) is not authorized to perform: iam:ListUsers on resource: \(Self.usersResource) "
+                        + "because no permissions boundary allows the iam:ListUsers action"))
             _ = try await server.iam("ListGroups", as: alice).result("ListGroups")
 
             // A new default version of the boundary takes effect at once.
@@ -102,7 +117,8 @@ import Testing
             ).expectSuccess("CreatePolicyVersion")
             _ = try await server.iam("ListUsers", as: alice).result("ListUsers")
 
-            try await server.iam("DeleteUserPermissionsBoundary", ["UserName": "alice"]).expectSuccess("DeleteUserPermissionsBoundary")
+            try await server.iam("DeleteUserPermissionsBoundary", ["UserName": "alice"]).expectSuccess(
+                "DeleteUserPermissionsBoundary")
             _ = try await server.iam("CreateGroup", ["GroupName": "g"], as: alice).result("CreateGroup")
         }
     }
@@ -114,13 +130,16 @@ import Testing
             let bob = try await server.userWithKey("bob")
             let arn = try await server.createManagedPolicy("ListUsers", document: PolicyText.allow("iam:ListUsers"))
             try await server.iam("CreateGroup", ["GroupName": "readers"]).expectSuccess("CreateGroup")
-            try await server.iam("AttachGroupPolicy", ["GroupName": "readers", "PolicyArn": arn]).expectSuccess("AttachGroupPolicy")
-            try await server.iam("AddUserToGroup", ["GroupName": "readers", "UserName": "alice"]).expectSuccess("AddUserToGroup")
+            try await server.iam("AttachGroupPolicy", ["GroupName": "readers", "PolicyArn": arn]).expectSuccess(
+                "AttachGroupPolicy")
+            try await server.iam("AddUserToGroup", ["GroupName": "readers", "UserName": "alice"]).expectSuccess(
+                "AddUserToGroup")
 
             _ = try await server.iam("ListUsers", as: alice).result("ListUsers")
             try await server.iam("ListUsers", as: bob).expectError("AccessDenied", status: 403)
 
-            try await server.iam("DetachGroupPolicy", ["GroupName": "readers", "PolicyArn": arn]).expectSuccess("DetachGroupPolicy")
+            try await server.iam("DetachGroupPolicy", ["GroupName": "readers", "PolicyArn": arn]).expectSuccess(
+                "DetachGroupPolicy")
             try await server.iam("ListUsers", as: alice).expectError("AccessDenied", status: 403)
         }
     }
@@ -130,19 +149,24 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             let arn = try await server.createManagedPolicy("Groups", document: PolicyText.allow("iam:ListGroups"))
-            try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess("AttachUserPolicy")
+            try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess(
+                "AttachUserPolicy")
             _ = try await server.iam("ListGroups", as: alice).result("ListGroups")
             try await server.iam("ListUsers", as: alice).expectError("AccessDenied", status: 403)
         }
     }
 
-    @Test("GetFederationToken needs sts:GetFederationToken; its credentials are the federated user and cannot call IAM or GetSessionToken")
+    @Test(
+        "GetFederationToken needs sts:GetFederationToken; its credentials are the federated user and cannot call IAM or GetSessionToken"
+    )
     func federationToken() async throws {
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
-            try await server.sts("GetFederationToken", ["Name": "visitor"], as: alice).expectError("AccessDenied", status: 403)
+            try await server.sts("GetFederationToken", ["Name": "visitor"], as: alice).expectError(
+                "AccessDenied", status: 403)
 
-            let both = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","iam:ListUsers"],"Resource":"*"}]}"#
+            let both =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:GetFederationToken","iam:ListUsers"],"Resource":"*"}]}"#
             try await server.iam("PutUserPolicy", ["UserName": "alice", "PolicyName": "Fed", "PolicyDocument": both])
                 .expectSuccess("PutUserPolicy")
             _ = try await server.iam("ListUsers", as: alice).result("ListUsers")

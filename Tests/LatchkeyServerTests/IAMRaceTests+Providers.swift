@@ -254,7 +254,8 @@ extension IAMRaceTests {
                 #expect(Set(created).isSubset(of: arns), "round \(round)")
                 // Back to 95 for the next round.
                 for arn in created {
-                    try await server.iam("DeleteSAMLProvider", ["SAMLProviderArn": arn]).expectSuccess("DeleteSAMLProvider")
+                    try await server.iam("DeleteSAMLProvider", ["SAMLProviderArn": arn]).expectSuccess(
+                        "DeleteSAMLProvider")
                 }
             }
 

@@ -31,12 +31,14 @@ extension IAMRaceTests {
                 replies.errorCodes == Array(repeating: "LimitExceeded", count: 15), "round \(round)",
                 sourceLocation: sourceLocation)
             let acknowledged = zip(added, replies).filter { $0.1.status == 200 }.map(\.0)
-            #expect(try await listed() == Set(existing + acknowledged), "round \(round)", sourceLocation: sourceLocation)
+            #expect(
+                try await listed() == Set(existing + acknowledged), "round \(round)", sourceLocation: sourceLocation)
             try await remove(acknowledged)
         }
     }
 
-    @Test("twenty TagRole calls with new keys on a role with 45 tags: exactly five are acknowledged and the role has 50")
+    @Test(
+        "twenty TagRole calls with new keys on a role with 45 tags: exactly five are acknowledged and the role has 50")
     func roleTagQuotaHolds() async throws {
         try await TestServer.run { server in
             try await F.createRole(server, "full", trust: F.trust(F.userArn("alice")))
@@ -53,7 +55,8 @@ extension IAMRaceTests {
         }
     }
 
-    @Test("twenty TagUser calls with new keys on a user with 45 tags: exactly five are acknowledged and the user has 50")
+    @Test(
+        "twenty TagUser calls with new keys on a user with 45 tags: exactly five are acknowledged and the user has 50")
     func userTagQuotaHolds() async throws {
         try await TestServer.run { server in
             try await server.createUser("full")
@@ -81,7 +84,10 @@ extension IAMRaceTests {
             let arn = Self.oidcArn(0)
             try await Self.raceAgainstQuota(
                 server, existing: existing,
-                add: { IAMCall("AddClientIDToOpenIDConnectProvider", [("OpenIDConnectProviderArn", arn), ("ClientID", $0)]) },
+                add: {
+                    IAMCall(
+                        "AddClientIDToOpenIDConnectProvider", [("OpenIDConnectProviderArn", arn), ("ClientID", $0)])
+                },
                 listed: { Self.memberTexts("ClientIDList", in: try await Self.oidcProvider(server, 0)) },
                 remove: { clientIDs in
                     for clientID in clientIDs {

@@ -81,7 +81,9 @@ struct IAMRaceTests {
 
     @Test(
         "UpdateAssumeRolePolicy racing TagRole: the tightened trust policy is stored and the principal it dropped is refused",
-        .bug(id: "issue-10", "the old trust policy came back in 10 of 20 trials and mallory could still assume the role"))
+        .bug(
+            id: "issue-10", "the old trust policy came back in 10 of 20 trials and mallory could still assume the role")
+    )
     func trustPolicyUpdateRacingTagRoleHolds() async throws {
         try await TestServer.run { server in
             let mallory = try await server.userWithKey("mallory")

@@ -11,9 +11,14 @@ import Testing
     /// Alice and a role `hop` that trusts her directly and may assume `target`.
     static func hopToTarget(_ server: TestServer, targetTrust: String = accountTrust) async throws -> SigV4Credentials {
         let alice = try await server.userWithKey("alice")
-        try await F.createRole(server, "hop", trust: F.trust(F.userArn("alice"), actions: ["sts:AssumeRole", "sts:TagSession"]))
+        try await F.createRole(
+            server, "hop", trust: F.trust(F.userArn("alice"), actions: ["sts:AssumeRole", "sts:TagSession"]))
         try await server.iam(
-            "PutRolePolicy", ["RoleName": "hop", "PolicyName": "chain", "PolicyDocument": F.allow("sts:AssumeRole", resource: F.roleArn("target"))]
+            "PutRolePolicy",
+            [
+                "RoleName": "hop", "PolicyName": "chain",
+                "PolicyDocument": F.allow("sts:AssumeRole", resource: F.roleArn("target")),
+            ]
         ).expectSuccess("PutRolePolicy")
         try await F.createRole(server, "target", trust: targetTrust)
         return alice
@@ -48,7 +53,8 @@ import Testing
             let error = try denied.expectError("AccessDenied", status: 403)
             #expect(
                 error.message.hasPrefix(
-                    "User: \(F.userArn("alice")) is not authorized to perform: sts:AssumeRole on resource: \(F.roleArn("target"))"))
+                    "User: \(F.userArn("alice")) is not authorized to perform: sts:AssumeRole on resource: \(F.roleArn("target"))"
+                ))
             #expect(error.message.contains(" Encoded authorization failure message: "))
         }
     }
@@ -64,14 +70,20 @@ import Testing
             let error = try denied.expectError("AccessDenied", status: 403)
             #expect(
                 error.message.hasPrefix(
-                    "User: arn:aws:sts::111122223333:assumed-role/hop/s1 is not authorized to perform: sts:AssumeRole on resource: \(F.roleArn("target"))"))
+                    "User: arn:aws:sts::111122223333:assumed-role/hop/s1 is not authorized to perform: sts:AssumeRole on resource: \(F.roleArn("target"))"
+                ))
 
             try await server.iam(
-                "PutRolePolicy", ["RoleName": "hop", "PolicyName": "chain", "PolicyDocument": F.allow("sts:AssumeRole", resource: F.roleArn("target"))]
+                "PutRolePolicy",
+                [
+                    "RoleName": "hop", "PolicyName": "chain",
+                    "PolicyDocument": F.allow("sts:AssumeRole", resource: F.roleArn("target")),
+                ]
             ).expectSuccess("PutRolePolicy")
             // The same session: policies are read at each request.
             let chained = try await F.session(server, as: bare, role: "target", session: "s2")
-            #expect(try await server.callerIdentity(as: chained).arn == "arn:aws:sts::111122223333:assumed-role/target/s2")
+            #expect(
+                try await server.callerIdentity(as: chained).arn == "arn:aws:sts::111122223333:assumed-role/target/s2")
         }
     }
 
@@ -79,7 +91,8 @@ import Testing
     func attachedPolicyGrants() async throws {
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
-            try await F.seedManagedPolicy(server, "Chain", document: F.allow("sts:AssumeRole", resource: F.roleArn("target")))
+            try await F.seedManagedPolicy(
+                server, "Chain", document: F.allow("sts:AssumeRole", resource: F.roleArn("target")))
             try await F.createRole(server, "hop", trust: F.trust(F.userArn("alice")))
             try await F.createRole(server, "target", trust: Self.accountTrust)
             let hop = try await F.session(server, as: alice, role: "hop")
@@ -111,7 +124,8 @@ import Testing
             try await F.assumeRole(server, as: alice, role: "r", [("DurationSeconds", "7200")]).expectError(
                 "ValidationError", status: 400,
                 message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-            try await server.iam("UpdateRole", ["RoleName": "r", "MaxSessionDuration": "7200"]).expectSuccessIAM("UpdateRole")
+            try await server.iam("UpdateRole", ["RoleName": "r", "MaxSessionDuration": "7200"]).expectSuccessIAM(
+                "UpdateRole")
             let reply = try await F.assumeRole(server, as: alice, role: "r", [("DurationSeconds", "7200")])
             #expect(try reply.result("AssumeRole").text("Credentials", "Expiration") == "2025-06-15T17:06:40Z")
         }
@@ -121,11 +135,14 @@ import Testing
     func chainingCap() async throws {
         try await TestServer.run { server in
             let alice = try await Self.hopToTarget(server, targetTrust: F.trust(F.roleArn("hop")))
-            try await server.iam("UpdateRole", ["RoleName": "target", "MaxSessionDuration": "43200"]).expectSuccessIAM("UpdateRole")
+            try await server.iam("UpdateRole", ["RoleName": "target", "MaxSessionDuration": "43200"]).expectSuccessIAM(
+                "UpdateRole")
             let hop = try await F.session(server, as: alice, role: "hop")
             try await F.assumeRole(server, as: hop, role: "target", [("DurationSeconds", "7200")]).expectError(
                 "ValidationError", status: 400,
-                message: "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+                message:
+                    "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+            )
             let reply = try await F.assumeRole(server, as: hop, role: "target", [("DurationSeconds", "3600")])
             #expect(try reply.result("AssumeRole").text("Credentials", "Expiration") == "2025-06-15T16:06:40Z")
         }
@@ -143,7 +160,12 @@ import Testing
             try await F.assumeRole(server, as: limited, role: "target").expectError("AccessDenied", status: 403)
             let denying = try await F.session(
                 server, as: alice, role: "hop",
-                [("Policy", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]}"#)])
+                [
+                    (
+                        "Policy",
+                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"*"}]}"#
+                    )
+                ])
             try await F.assumeRole(server, as: denying, role: "target").expectError("AccessDenied", status: 403)
         }
     }
@@ -158,11 +180,15 @@ import Testing
             let error = try denied.expectError("AccessDenied", status: 403)
             #expect(
                 error.message.hasPrefix(
-                    "User: \(F.userArn("alice")) is not authorized to perform: sts:TagSession on resource: \(F.roleArn("r"))"))
+                    "User: \(F.userArn("alice")) is not authorized to perform: sts:TagSession on resource: \(F.roleArn("r"))"
+                ))
 
             try await server.iam(
                 "UpdateAssumeRolePolicy",
-                ["RoleName": "r", "PolicyDocument": F.trust(F.userArn("alice"), actions: ["sts:AssumeRole", "sts:TagSession"])]
+                [
+                    "RoleName": "r",
+                    "PolicyDocument": F.trust(F.userArn("alice"), actions: ["sts:AssumeRole", "sts:TagSession"]),
+                ]
             ).expectSuccess("UpdateAssumeRolePolicy")
             let reply = try await F.assumeRole(server, as: alice, role: "r", tags)
             #expect(try reply.result("AssumeRole").text("PackedPolicySize") != nil)
@@ -176,8 +202,11 @@ import Testing
                 server, targetTrust: F.trust(F.roleArn("hop"), actions: ["sts:AssumeRole", "sts:TagSession"]))
             try await server.iam(
                 "PutRolePolicy",
-                ["RoleName": "target", "PolicyName": "blue-only",
-                 "PolicyDocument": F.allow("iam:ListRoles", condition: #"{"StringEquals":{"aws:PrincipalTag/project":"blue"}}"#)]
+                [
+                    "RoleName": "target", "PolicyName": "blue-only",
+                    "PolicyDocument": F.allow(
+                        "iam:ListRoles", condition: #"{"StringEquals":{"aws:PrincipalTag/project":"blue"}}"#),
+                ]
             ).expectSuccess("PutRolePolicy")
             let tag = [("Tags.member.1.Key", "project"), ("Tags.member.1.Value", "blue")]
 
@@ -190,7 +219,9 @@ import Testing
                 [("Tags.member.1.Key", "project"), ("Tags.member.1.Value", "red")]
             ).expectError(
                 "InvalidParameterValue", status: 400,
-                message: "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.")
+                message:
+                    "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session."
+            )
 
             let plain = try await F.session(server, as: alice, role: "hop", tag)
             let dropped = try await F.session(server, as: plain, role: "target", session: "s4")

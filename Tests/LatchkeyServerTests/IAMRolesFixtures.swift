@@ -12,7 +12,8 @@ enum RoleFixtures {
     static func trust(_ principal: String, actions: [String] = ["sts:AssumeRole"], condition: String? = nil) -> String {
         let actionList = actions.map { "\"\($0)\"" }.joined(separator: ",")
         let conditionText = condition.map { ",\"Condition\":\($0)" } ?? ""
-        return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(principal)"},"Action":[\#(actionList)]\#(conditionText)}]}"#
+        return
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\#(principal)"},"Action":[\#(actionList)]\#(conditionText)}]}"#
     }
 
     /// An identity policy with one statement.
@@ -20,7 +21,8 @@ enum RoleFixtures {
         -> String
     {
         let conditionText = condition.map { ",\"Condition\":\($0)" } ?? ""
-        return #"{"Version":"2012-10-17","Statement":[{"Effect":"\#(effect)","Action":"\#(action)","Resource":"\#(resource)"\#(conditionText)}]}"#
+        return
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"\#(effect)","Action":"\#(action)","Resource":"\#(resource)"\#(conditionText)}]}"#
     }
 
     static func userArn(_ name: String) -> String { "arn:aws:iam::\(account):user/\(name)" }
@@ -52,7 +54,10 @@ enum RoleFixtures {
     }
 
     /// Sends an IAM call with parameters built at run time.
-    static func iam(_ server: TestServer, _ action: String, _ params: [(String, String)], as credentials: SigV4Credentials = TestServer.root)
+    static func iam(
+        _ server: TestServer, _ action: String, _ params: [(String, String)],
+        as credentials: SigV4Credentials = TestServer.root
+    )
         async throws -> Reply
     {
         let body = formEncode([("Action", action), ("Version", TestServer.iamVersion)] + params)
@@ -70,12 +75,15 @@ enum RoleFixtures {
     }
 
     /// The credentials of a successful AssumeRole reply.
-    static func credentials(_ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) throws -> SigV4Credentials {
+    static func credentials(_ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> SigV4Credentials
+    {
         let result = try reply.result("AssumeRole", sourceLocation: sourceLocation)
         let token = try #require(result.text("Credentials", "SessionToken"), sourceLocation: sourceLocation)
         return SigV4Credentials(
             accessKeyID: try #require(result.text("Credentials", "AccessKeyId"), sourceLocation: sourceLocation),
-            secretAccessKey: try #require(result.text("Credentials", "SecretAccessKey"), sourceLocation: sourceLocation),
+            secretAccessKey: try #require(
+                result.text("Credentials", "SecretAccessKey"), sourceLocation: sourceLocation),
             sessionToken: token)
     }
 

@@ -6,13 +6,18 @@ import Testing
     typealias F = RoleFixtures
     static let trust = RoleFixtures.trust("arn:aws:iam::111122223333:root")
 
-    @Test("CreateRole returns the role with an AROA ID and the encoded trust policy, echoing neither Description nor MaxSessionDuration")
+    @Test(
+        "CreateRole returns the role with an AROA ID and the encoded trust policy, echoing neither Description nor MaxSessionDuration"
+    )
     func createRole() async throws {
         try await TestServer.run { server in
             let reply = try await server.iam(
                 "CreateRole",
-                ["RoleName": "deployer", "Path": "/ci/", "AssumeRolePolicyDocument": Self.trust, "Description": "CI deploys",
-                 "Tags.member.1.Key": "team", "Tags.member.1.Value": "core"])
+                [
+                    "RoleName": "deployer", "Path": "/ci/", "AssumeRolePolicyDocument": Self.trust,
+                    "Description": "CI deploys",
+                    "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
+                ])
             let role = try #require(try reply.result("CreateRole").child("Role"))
             #expect(role.text("RoleName") == "deployer")
             #expect(role.text("Path") == "/ci/")
@@ -23,15 +28,18 @@ import Testing
             // IAM's CreateRole answers neither (GetRole does).
             #expect(role.child("MaxSessionDuration") == nil)
             #expect(role.child("Description") == nil)
-            let stored = try #require(try await server.iam("GetRole", ["RoleName": "deployer"]).result("GetRole").child("Role"))
+            let stored = try #require(
+                try await server.iam("GetRole", ["RoleName": "deployer"]).result("GetRole").child("Role"))
             #expect(stored.text("MaxSessionDuration") == "3600")
             #expect(stored.text("Description") == "CI deploys")
             #expect(role.text("AssumeRolePolicyDocument") == F.encoded(Self.trust))
             #expect(role.text("AssumeRolePolicyDocument")?.removingPercentEncoding == Self.trust)
             #expect(role.members(of: "Tags").map { $0.text("Key") } == ["team"])
 
-            let duplicate = try await server.iam("CreateRole", ["RoleName": "DEPLOYER", "AssumeRolePolicyDocument": Self.trust])
-            try duplicate.expectError("EntityAlreadyExists", status: 409, message: "Role with name DEPLOYER already exists.")
+            let duplicate = try await server.iam(
+                "CreateRole", ["RoleName": "DEPLOYER", "AssumeRolePolicyDocument": Self.trust])
+            try duplicate.expectError(
+                "EntityAlreadyExists", status: 409, message: "Role with name DEPLOYER already exists.")
         }
     }
 
@@ -56,18 +64,25 @@ import Testing
             let missing = F.policyArn("Nope")
             try await server.iam(
                 "CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust, "PermissionsBoundary": missing]
-            ).expectError("NoSuchEntity", status: 404, message: "Policy \(missing) does not exist or is not attachable.")
+            ).expectError(
+                "NoSuchEntity", status: 404, message: "Policy \(missing) does not exist or is not attachable.")
             try await server.iam(
                 "CreateRole",
-                ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust,
-                 "PermissionsBoundary": "arn:aws:iam::111122223333:user/bob"]
-            ).expectError("ValidationError", status: 400, message: "ARN arn:aws:iam::111122223333:user/bob is not valid.")
+                [
+                    "RoleName": "r", "AssumeRolePolicyDocument": Self.trust,
+                    "PermissionsBoundary": "arn:aws:iam::111122223333:user/bob",
+                ]
+            ).expectError(
+                "ValidationError", status: 400, message: "ARN arn:aws:iam::111122223333:user/bob is not valid.")
 
             try await F.seedManagedPolicy(server, "Boundary", document: F.allow("s3:*"))
             let role = try #require(
                 try await server.iam(
                     "CreateRole",
-                    ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust, "PermissionsBoundary": F.policyArn("boundary")]
+                    [
+                        "RoleName": "r", "AssumeRolePolicyDocument": Self.trust,
+                        "PermissionsBoundary": F.policyArn("boundary"),
+                    ]
                 ).result("CreateRole").child("Role"))
             #expect(role.text("PermissionsBoundary", "PermissionsBoundaryArn") == F.policyArn("Boundary"))
             #expect(role.text("PermissionsBoundary", "PermissionsBoundaryType") == "PermissionsBoundaryPolicy")
@@ -78,7 +93,8 @@ import Testing
     func getRole() async throws {
         try await TestServer.run { server in
             let created = try await F.createRole(server, "Deployer", trust: Self.trust)
-            let role = try #require(try await server.iam("GetRole", ["RoleName": "deployer"]).result("GetRole").child("Role"))
+            let role = try #require(
+                try await server.iam("GetRole", ["RoleName": "deployer"]).result("GetRole").child("Role"))
             #expect(role.text("RoleName") == "Deployer")
             #expect(role.text("RoleId") == created.text("RoleId"))
             #expect(role.child("RoleLastUsed") != nil)
@@ -93,11 +109,16 @@ import Testing
             try await F.seedManagedPolicy(server, "Boundary", document: F.allow("s3:*"))
             try await server.iam(
                 "CreateRole",
-                ["RoleName": "b", "Path": "/app/", "AssumeRolePolicyDocument": Self.trust,
-                 "PermissionsBoundary": F.policyArn("Boundary"), "Tags.member.1.Key": "k", "Tags.member.1.Value": "v"]
+                [
+                    "RoleName": "b", "Path": "/app/", "AssumeRolePolicyDocument": Self.trust,
+                    "PermissionsBoundary": F.policyArn("Boundary"), "Tags.member.1.Key": "k",
+                    "Tags.member.1.Value": "v",
+                ]
             ).expectSuccessResult("CreateRole")
-            try await server.iam("CreateRole", ["RoleName": "a", "Path": "/app/", "AssumeRolePolicyDocument": Self.trust])
-                .expectSuccessResult("CreateRole")
+            try await server.iam(
+                "CreateRole", ["RoleName": "a", "Path": "/app/", "AssumeRolePolicyDocument": Self.trust]
+            )
+            .expectSuccessResult("CreateRole")
             try await F.createRole(server, "c", trust: Self.trust)
 
             let app = try await server.iam("ListRoles", ["PathPrefix": "/app/"]).result("ListRoles")
@@ -166,15 +187,20 @@ import Testing
             try await F.createRole(server, "r", trust: Self.trust)
             try await server.iam("AttachRolePolicy", ["RoleName": "r", "PolicyArn": F.policyArn("P")])
                 .expectSuccess("AttachRolePolicy")
-            try await server.iam("PutRolePolicy", ["RoleName": "r", "PolicyName": "inline", "PolicyDocument": F.allow("s3:*")])
-                .expectSuccess("PutRolePolicy")
+            try await server.iam(
+                "PutRolePolicy", ["RoleName": "r", "PolicyName": "inline", "PolicyDocument": F.allow("s3:*")]
+            )
+            .expectSuccess("PutRolePolicy")
             try await server.iam("DeleteRole", ["RoleName": "r"])
-                .expectError("DeleteConflict", status: 409, message: "Cannot delete entity, must detach all policies first.")
+                .expectError(
+                    "DeleteConflict", status: 409, message: "Cannot delete entity, must detach all policies first.")
             try await server.iam("DetachRolePolicy", ["RoleName": "r", "PolicyArn": F.policyArn("P")])
                 .expectSuccess("DetachRolePolicy")
             try await server.iam("DeleteRole", ["RoleName": "r"])
-                .expectError("DeleteConflict", status: 409, message: "Cannot delete entity, must delete policies first.")
-            try await server.iam("DeleteRolePolicy", ["RoleName": "r", "PolicyName": "inline"]).expectSuccess("DeleteRolePolicy")
+                .expectError(
+                    "DeleteConflict", status: 409, message: "Cannot delete entity, must delete policies first.")
+            try await server.iam("DeleteRolePolicy", ["RoleName": "r", "PolicyName": "inline"]).expectSuccess(
+                "DeleteRolePolicy")
             try await server.iam("DeleteRole", ["RoleName": "r"]).expectSuccess("DeleteRole")
             try await server.iam("GetRole", ["RoleName": "r"]).expectError("NoSuchEntity", status: 404)
             try await server.iam("DeleteRole", ["RoleName": "r"])
@@ -188,13 +214,20 @@ import Testing
             try await F.createRole(server, "r", trust: Self.trust)
             try await server.iam(
                 "TagRole",
-                ["RoleName": "r", "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
-                 "Tags.member.2.Key": "cost", "Tags.member.2.Value": "42"]
+                [
+                    "RoleName": "r", "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
+                    "Tags.member.2.Key": "cost", "Tags.member.2.Value": "42",
+                ]
             ).expectSuccess("TagRole")
-            try await server.iam("TagRole", ["RoleName": "r", "Tags.member.1.Key": "Team", "Tags.member.1.Value": "edge"])
-                .expectSuccess("TagRole")
+            try await server.iam(
+                "TagRole", ["RoleName": "r", "Tags.member.1.Key": "Team", "Tags.member.1.Value": "edge"]
+            )
+            .expectSuccess("TagRole")
             let listed = try await server.iam("ListRoleTags", ["RoleName": "r"]).result("ListRoleTags")
-            #expect(listed.members(of: "Tags").map { "\($0.text("Key") ?? "")=\($0.text("Value") ?? "")" } == ["cost=42", "Team=edge"])
+            #expect(
+                listed.members(of: "Tags").map { "\($0.text("Key") ?? "")=\($0.text("Value") ?? "")" } == [
+                    "cost=42", "Team=edge",
+                ])
             #expect(listed.text("IsTruncated") == "false")
             try await server.iam("UntagRole", ["RoleName": "r", "TagKeys.member.1": "TEAM"]).expectSuccess("UntagRole")
             let after = try await server.iam("ListRoleTags", ["RoleName": "r"]).result("ListRoleTags")
@@ -207,8 +240,10 @@ import Testing
             try await F.iam(server, "TagRole", many)
                 .expectError("LimitExceeded", status: 409, message: "The number of tags has reached the maximum limit.")
             try await server.iam("ListRoleTags", ["RoleName": "ghost"]).expectError("NoSuchEntity", status: 404)
-            try await server.iam("TagRole", ["RoleName": "ghost", "Tags.member.1.Key": "a", "Tags.member.1.Value": "b"])
-                .expectError("NoSuchEntity", status: 404)
+            try await server.iam(
+                "TagRole", ["RoleName": "ghost", "Tags.member.1.Key": "a", "Tags.member.1.Value": "b"]
+            )
+            .expectError("NoSuchEntity", status: 404)
         }
     }
 
@@ -216,11 +251,13 @@ import Testing
     func createRoleNeedsPermission() async throws {
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
-            let reply = try await server.iam("CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust], as: alice)
+            let reply = try await server.iam(
+                "CreateRole", ["RoleName": "r", "AssumeRolePolicyDocument": Self.trust], as: alice)
             let error = try reply.expectError("AccessDenied", status: 403)
             #expect(
                 error.message.hasPrefix(
-                    "User: \(F.userArn("alice")) is not authorized to perform: iam:CreateRole on resource: \(F.roleArn("r"))"))
+                    "User: \(F.userArn("alice")) is not authorized to perform: iam:CreateRole on resource: \(F.roleArn("r"))"
+                ))
         }
     }
 }

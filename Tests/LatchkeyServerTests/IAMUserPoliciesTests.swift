@@ -7,14 +7,19 @@ import Testing
     func inlinePolicies() async throws {
         try await TestServer.run { server in
             try await server.createUser("alice")
-            let document = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"iam:Get*\", \"Resource\": \"*\"}\n}"
-            try await server.iam("PutUserPolicy", ["UserName": "alice", "PolicyName": "Read", "PolicyDocument": document])
-                .expectSuccess("PutUserPolicy")
+            let document =
+                "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"iam:Get*\", \"Resource\": \"*\"}\n}"
             try await server.iam(
-                "PutUserPolicy", ["UserName": "alice", "PolicyName": "Other", "PolicyDocument": PolicyText.allow("iam:List*")]
+                "PutUserPolicy", ["UserName": "alice", "PolicyName": "Read", "PolicyDocument": document]
+            )
+            .expectSuccess("PutUserPolicy")
+            try await server.iam(
+                "PutUserPolicy",
+                ["UserName": "alice", "PolicyName": "Other", "PolicyDocument": PolicyText.allow("iam:List*")]
             ).expectSuccess("PutUserPolicy")
 
-            let fetched = try await server.iam("GetUserPolicy", ["UserName": "alice", "PolicyName": "read"]).result("GetUserPolicy")
+            let fetched = try await server.iam("GetUserPolicy", ["UserName": "alice", "PolicyName": "read"]).result(
+                "GetUserPolicy")
             #expect(fetched.text("UserName") == "alice")
             #expect(fetched.text("PolicyName") == "Read")
             #expect(fetched.text("PolicyDocument") == PolicyText.encoded(document))
@@ -24,7 +29,8 @@ import Testing
             let listed = try await server.iam("ListUserPolicies", ["UserName": "alice"]).result("ListUserPolicies")
             #expect(listed.members(of: "PolicyNames").map(\.text) == ["Other", "Read"])
 
-            try await server.iam("DeleteUserPolicy", ["UserName": "alice", "PolicyName": "Read"]).expectSuccess("DeleteUserPolicy")
+            try await server.iam("DeleteUserPolicy", ["UserName": "alice", "PolicyName": "Read"]).expectSuccess(
+                "DeleteUserPolicy")
             try await server.iam("GetUserPolicy", ["UserName": "alice", "PolicyName": "Read"]).expectError(
                 "NoSuchEntity", status: 404, message: "The user policy with name Read cannot be found.")
             try await server.iam("DeleteUserPolicy", ["UserName": "alice", "PolicyName": "Read"]).expectError(
@@ -36,11 +42,15 @@ import Testing
     func missingUser() async throws {
         try await TestServer.run { server in
             let message = "The user with name ghost cannot be found."
-            try await server.iam("PutUserPolicy", ["UserName": "ghost", "PolicyName": "P", "PolicyDocument": PolicyText.allow("iam:Get*")])
-                .expectError("NoSuchEntity", status: 404, message: message)
+            try await server.iam(
+                "PutUserPolicy",
+                ["UserName": "ghost", "PolicyName": "P", "PolicyDocument": PolicyText.allow("iam:Get*")]
+            )
+            .expectError("NoSuchEntity", status: 404, message: message)
             try await server.iam("GetUserPolicy", ["UserName": "ghost", "PolicyName": "P"])
                 .expectError("NoSuchEntity", status: 404, message: message)
-            try await server.iam("ListUserPolicies", ["UserName": "ghost"]).expectError("NoSuchEntity", status: 404, message: message)
+            try await server.iam("ListUserPolicies", ["UserName": "ghost"]).expectError(
+                "NoSuchEntity", status: 404, message: message)
             try await server.iam("ListAttachedUserPolicies", ["UserName": "ghost"])
                 .expectError("NoSuchEntity", status: 404, message: message)
             let arn = try await server.createManagedPolicy("P")
@@ -57,7 +67,8 @@ import Testing
     func malformedInlinePolicy() async throws {
         try await TestServer.run { server in
             try await server.createUser("alice")
-            let document = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ListUsers","Resource":"*"}]}"#
+            let document =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ListUsers","Resource":"*"}]}"#
             try await server.iam("PutUserPolicy", ["UserName": "alice", "PolicyName": "P", "PolicyDocument": document])
                 .expectError("MalformedPolicyDocument", status: 400)
             let listed = try await server.iam("ListUserPolicies", ["UserName": "alice"]).result("ListUserPolicies")
@@ -69,11 +80,13 @@ import Testing
     func inlineSizeQuota() async throws {
         try await TestServer.run { server in
             try await server.createUser("alice")
-            let big = PolicyText.allow("iam:Get*", resource: "arn:aws:iam::111122223333:user/" + String(repeating: "a", count: 1200))
+            let big = PolicyText.allow(
+                "iam:Get*", resource: "arn:aws:iam::111122223333:user/" + String(repeating: "a", count: 1200))
             try await server.iam("PutUserPolicy", ["UserName": "alice", "PolicyName": "One", "PolicyDocument": big])
                 .expectSuccess("PutUserPolicy")
             try await server.iam("PutUserPolicy", ["UserName": "alice", "PolicyName": "Two", "PolicyDocument": big])
-                .expectError("LimitExceeded", status: 409, message: "Maximum policy size of 2048 bytes exceeded for user alice")
+                .expectError(
+                    "LimitExceeded", status: 409, message: "Maximum policy size of 2048 bytes exceeded for user alice")
         }
     }
 
@@ -84,21 +97,27 @@ import Testing
             let team = try await server.createManagedPolicy("Team", path: "/team/")
             let base = try await server.createManagedPolicy("Base")
             for arn in [team, base, team] {
-                try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess("AttachUserPolicy")
+                try await server.iam("AttachUserPolicy", ["UserName": "alice", "PolicyArn": arn]).expectSuccess(
+                    "AttachUserPolicy")
             }
-            let listed = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice"]).result("ListAttachedUserPolicies")
+            let listed = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice"]).result(
+                "ListAttachedUserPolicies")
             #expect(listed.members(of: "AttachedPolicies").map { $0.text("PolicyName") } == ["Base", "Team"])
             #expect(listed.members(of: "AttachedPolicies").map { $0.text("PolicyArn") } == [base, team])
-            let filtered = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice", "PathPrefix": "/team/"])
-                .result("ListAttachedUserPolicies")
+            let filtered = try await server.iam(
+                "ListAttachedUserPolicies", ["UserName": "alice", "PathPrefix": "/team/"]
+            )
+            .result("ListAttachedUserPolicies")
             #expect(filtered.members(of: "AttachedPolicies").map { $0.text("PolicyName") } == ["Team"])
             let policy = try await server.iam("GetPolicy", ["PolicyArn": team]).result("GetPolicy")
             #expect(policy.text("Policy", "AttachmentCount") == "1")
 
-            try await server.iam("DetachUserPolicy", ["UserName": "alice", "PolicyArn": team]).expectSuccess("DetachUserPolicy")
+            try await server.iam("DetachUserPolicy", ["UserName": "alice", "PolicyArn": team]).expectSuccess(
+                "DetachUserPolicy")
             try await server.iam("DetachUserPolicy", ["UserName": "alice", "PolicyArn": team]).expectError(
                 "NoSuchEntity", status: 404, message: "Policy \(team) was not found.")
-            let after = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice"]).result("ListAttachedUserPolicies")
+            let after = try await server.iam("ListAttachedUserPolicies", ["UserName": "alice"]).result(
+                "ListAttachedUserPolicies")
             #expect(after.members(of: "AttachedPolicies").map { $0.text("PolicyName") } == ["Base"])
         }
     }
@@ -124,7 +143,8 @@ import Testing
                 if index <= 10 {
                     try reply.expectSuccess("AttachUserPolicy")
                 } else {
-                    try reply.expectError("LimitExceeded", status: 409, message: "Cannot exceed quota for PoliciesPerUser: 10")
+                    try reply.expectError(
+                        "LimitExceeded", status: 409, message: "Cannot exceed quota for PoliciesPerUser: 10")
                 }
             }
         }
@@ -142,17 +162,20 @@ import Testing
             #expect(user.text("User", "PermissionsBoundary", "PermissionsBoundaryType") == "PermissionsBoundaryPolicy")
             let policy = try await server.iam("GetPolicy", ["PolicyArn": arn]).result("GetPolicy")
             #expect(policy.text("Policy", "PermissionsBoundaryUsageCount") == "1")
-            let boundaries = try await server.iam("ListPolicies", ["PolicyUsageFilter": "PermissionsBoundary"]).result("ListPolicies")
+            let boundaries = try await server.iam("ListPolicies", ["PolicyUsageFilter": "PermissionsBoundary"]).result(
+                "ListPolicies")
             #expect(boundaries.members(of: "Policies").map { $0.text("PolicyName") } == ["Boundary"])
             try await server.iam("DeletePolicy", ["PolicyArn": arn]).expectError("DeleteConflict", status: 409)
 
-            try await server.iam("DeleteUserPermissionsBoundary", ["UserName": "alice"]).expectSuccess("DeleteUserPermissionsBoundary")
+            try await server.iam("DeleteUserPermissionsBoundary", ["UserName": "alice"]).expectSuccess(
+                "DeleteUserPermissionsBoundary")
             let cleared = try await server.iam("GetUser", ["UserName": "alice"]).result("GetUser")
             #expect(cleared.child("User")?.child("PermissionsBoundary") == nil)
 
             let missing = "arn:aws:iam::111122223333:policy/Nope"
             try await server.iam("PutUserPermissionsBoundary", ["UserName": "alice", "PermissionsBoundary": missing])
-                .expectError("NoSuchEntity", status: 404, message: "Policy \(missing) does not exist or is not attachable.")
+                .expectError(
+                    "NoSuchEntity", status: 404, message: "Policy \(missing) does not exist or is not attachable.")
         }
     }
 }

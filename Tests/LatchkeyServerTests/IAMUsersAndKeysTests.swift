@@ -14,7 +14,8 @@ import Testing
             #expect(user.text("CreateDate") == "2025-06-15T15:06:40Z")
 
             let duplicate = try await server.iam("CreateUser", ["UserName": "ALICE"])
-            try duplicate.expectError("EntityAlreadyExists", status: 409, message: "User with name ALICE already exists.")
+            try duplicate.expectError(
+                "EntityAlreadyExists", status: 409, message: "User with name ALICE already exists.")
         }
     }
 
@@ -35,7 +36,8 @@ import Testing
     func getUser() async throws {
         try await TestServer.run { server in
             let created = try await server.createUser("alice", path: "/eng/")
-            let user = try #require(try await server.iam("GetUser", ["UserName": "alice"]).result("GetUser").child("User"))
+            let user = try #require(
+                try await server.iam("GetUser", ["UserName": "alice"]).result("GetUser").child("User"))
             #expect(user.text("UserId") == created.text("UserId"))
             #expect(user.text("Arn") == created.text("Arn"))
             let root = try #require(try await server.iam("GetUser").result("GetUser").child("User"))
@@ -84,16 +86,21 @@ import Testing
             try await server.createUser("alice")
             try await server.iam(
                 "TagUser",
-                ["UserName": "alice", "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
-                 "Tags.member.2.Key": "cost-center", "Tags.member.2.Value": "42"]
+                [
+                    "UserName": "alice", "Tags.member.1.Key": "team", "Tags.member.1.Value": "core",
+                    "Tags.member.2.Key": "cost-center", "Tags.member.2.Value": "42",
+                ]
             ).expectSuccess("TagUser")
-            try await server.iam("TagUser", ["UserName": "alice", "Tags.member.1.Key": "Team", "Tags.member.1.Value": "edge"])
-                .expectSuccess("TagUser")
+            try await server.iam(
+                "TagUser", ["UserName": "alice", "Tags.member.1.Key": "Team", "Tags.member.1.Value": "edge"]
+            )
+            .expectSuccess("TagUser")
             let listed = try await server.iam("ListUserTags", ["UserName": "alice"]).result("ListUserTags")
             let pairs = listed.members(of: "Tags").map { "\($0.text("Key") ?? "")=\($0.text("Value") ?? "")" }
             #expect(pairs == ["cost-center=42", "Team=edge"])
 
-            try await server.iam("UntagUser", ["UserName": "alice", "TagKeys.member.1": "team"]).expectSuccess("UntagUser")
+            try await server.iam("UntagUser", ["UserName": "alice", "TagKeys.member.1": "team"]).expectSuccess(
+                "UntagUser")
             let after = try await server.iam("ListUserTags", ["UserName": "alice"]).result("ListUserTags")
             #expect(after.members(of: "Tags").map { $0.text("Key") } == ["cost-center"])
         }
@@ -104,9 +111,12 @@ import Testing
         try await TestServer.run { server in
             try await server.createUser("alice")
             let value = "Zürich café a+b=c @home/2"
-            try await server.iam("TagUser", ["UserName": "alice", "Tags.member.1.Key": "städte", "Tags.member.1.Value": value])
-                .expectSuccess("TagUser")
-            let tags = try await server.iam("ListUserTags", ["UserName": "alice"]).result("ListUserTags").members(of: "Tags")
+            try await server.iam(
+                "TagUser", ["UserName": "alice", "Tags.member.1.Key": "städte", "Tags.member.1.Value": value]
+            )
+            .expectSuccess("TagUser")
+            let tags = try await server.iam("ListUserTags", ["UserName": "alice"]).result("ListUserTags").members(
+                of: "Tags")
             #expect(tags.map { $0.text("Key") } == ["städte"])
             #expect(tags.map { $0.text("Value") } == [value])
 
@@ -114,7 +124,8 @@ import Testing
             let raw = "Action=TagUser&Version=2010-05-08&UserName=alice&Tags.member.1.Key=plus&Tags.member.1.Value=a+b"
             try await server.send(signedPOST(body: raw, credentials: TestServer.root, service: "iam", date: server.now))
                 .expectSuccess("TagUser")
-            let after = try await server.iam("ListUserTags", ["UserName": "alice"]).result("ListUserTags").members(of: "Tags")
+            let after = try await server.iam("ListUserTags", ["UserName": "alice"]).result("ListUserTags").members(
+                of: "Tags")
             #expect(after.first { $0.text("Key") == "plus" }?.text("Value") == "a b")
         }
     }
@@ -143,16 +154,20 @@ import Testing
         try await TestServer.run { server in
             let key = try await server.userWithKey("alice")
             _ = try await server.callerIdentity(as: key)
-            try await server.iam("UpdateAccessKey", ["UserName": "alice", "AccessKeyId": key.accessKeyID, "Status": "Inactive"])
-                .expectSuccess("UpdateAccessKey")
+            try await server.iam(
+                "UpdateAccessKey", ["UserName": "alice", "AccessKeyId": key.accessKeyID, "Status": "Inactive"]
+            )
+            .expectSuccess("UpdateAccessKey")
             let refused = try await server.sts("GetCallerIdentity", as: key)
             try refused.expectError(
                 "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid.")
             let listed = try await server.iam("ListAccessKeys", ["UserName": "alice"]).result("ListAccessKeys")
             #expect(listed.members(of: "AccessKeyMetadata").first?.text("Status") == "Inactive")
 
-            try await server.iam("UpdateAccessKey", ["UserName": "alice", "AccessKeyId": key.accessKeyID, "Status": "Active"])
-                .expectSuccess("UpdateAccessKey")
+            try await server.iam(
+                "UpdateAccessKey", ["UserName": "alice", "AccessKeyId": key.accessKeyID, "Status": "Active"]
+            )
+            .expectSuccess("UpdateAccessKey")
             #expect(try await server.callerIdentity(as: key).arn == "arn:aws:iam::111122223333:user/alice")
         }
     }
@@ -162,7 +177,8 @@ import Testing
         try await TestServer.run { server in
             let key = try await server.userWithKey("alice")
             let refused = try await server.iam("DeleteUser", ["UserName": "alice"])
-            try refused.expectError("DeleteConflict", status: 409, message: "Cannot delete entity, must delete access keys first.")
+            try refused.expectError(
+                "DeleteConflict", status: 409, message: "Cannot delete entity, must delete access keys first.")
 
             try await server.iam("DeleteAccessKey", ["UserName": "alice", "AccessKeyId": key.accessKeyID])
                 .expectSuccess("DeleteAccessKey")
@@ -182,9 +198,12 @@ import Testing
             let alice = try await server.userWithKey("alice")
             let reply = try await server.iam("CreateUser", ["UserName": "mallory"], as: alice)
             let error = try reply.expectError("AccessDenied", status: 403)
-            #expect(error.message.hasPrefix("User: arn:aws:iam::111122223333:user/alice is not authorized to perform: iam:CreateUser"))
+            #expect(
+                error.message.hasPrefix(
+                    "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: iam:CreateUser"))
             try await server.iam("GetUser", ["UserName": "mallory"]).expectError("NoSuchEntity", status: 404)
-            try await server.iam("CreateAccessKey", ["UserName": "alice"], as: alice).expectError("AccessDenied", status: 403)
+            try await server.iam("CreateAccessKey", ["UserName": "alice"], as: alice).expectError(
+                "AccessDenied", status: 403)
         }
     }
 
@@ -194,12 +213,15 @@ import Testing
             let alice = try await server.userWithKey("alice")
             for caller in [TestServer.root, alice] {
                 let session = try await server.sessionToken(as: caller)
-                for (action, params) in [("ListUsers", [:]), ("CreateUser", ["UserName": "mallory"]), ("GetUser", ["UserName": "alice"])]
+                for (action, params) in [
+                    ("ListUsers", [:]), ("CreateUser", ["UserName": "mallory"]), ("GetUser", ["UserName": "alice"]),
+                ]
                     as [(String, KeyValuePairs<String, String>)]
                 {
                     let reply = try await server.iam(action, params, as: session.credentials)
                     try reply.expectError(
-                        "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid.")
+                        "InvalidClientTokenId", status: 403,
+                        message: "The security token included in the request is invalid.")
                 }
             }
             try await server.iam("GetUser", ["UserName": "mallory"]).expectError("NoSuchEntity", status: 404)

@@ -18,7 +18,8 @@ import Testing
                 try reply.expectError("AccessDenied", status: 403, message: MFATests.invalidCode)
             }
             let locked = try await server.sts(
-                "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": device.code(step: enabledAt + 1)], as: bob)
+                "GetSessionToken",
+                ["SerialNumber": device.serialNumber, "TokenCode": device.code(step: enabledAt + 1)], as: bob)
             try locked.expectError("AccessDenied", status: 403, message: MFATests.invalidCode)
 
             server.moveClock(toStep: enabledAt + 12)
@@ -39,7 +40,8 @@ import Testing
                 server.moveClock(toStep: step)
                 for _ in 0..<4 {
                     let reply = try await server.sts(
-                        "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": device.wrongCode(near: step)],
+                        "GetSessionToken",
+                        ["SerialNumber": device.serialNumber, "TokenCode": device.wrongCode(near: step)],
                         as: bob)
                     try reply.expectError("AccessDenied", status: 403)
                 }
@@ -60,7 +62,8 @@ import Testing
                     "EnableMFADevice",
                     [
                         "UserName": "bob", "SerialNumber": device.serialNumber,
-                        "AuthenticationCode1": device.wrongCode(near: step), "AuthenticationCode2": device.code(step: step),
+                        "AuthenticationCode1": device.wrongCode(near: step),
+                        "AuthenticationCode2": device.code(step: step),
                     ])
                 try reply.expectError("InvalidAuthenticationCode", status: 403)
             }
@@ -77,7 +80,8 @@ import Testing
                 "EnableMFADevice",
                 [
                     "UserName": "bob", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: step + 10), "AuthenticationCode2": device.code(step: step + 11),
+                    "AuthenticationCode1": device.code(step: step + 10),
+                    "AuthenticationCode2": device.code(step: step + 11),
                 ]
             ).expectSuccess("EnableMFADevice")
         }

@@ -3,8 +3,8 @@ import LatchkeyCore
 import LatchkeyQuery
 import LatchkeySigV4
 import LatchkeyTestSupport
-import Testing
 import LatchkeyTokens
+import Testing
 
 /// A virtual MFA device as the test sees it: its serial number and a TOTP generator from the returned seed.
 struct VirtualDevice {
@@ -27,8 +27,10 @@ extension TestServer {
     func createVirtualMFADevice(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) async throws
         -> VirtualDevice
     {
-        let result = try await iam("CreateVirtualMFADevice", ["VirtualMFADeviceName": name], sourceLocation: sourceLocation)
-            .result("CreateVirtualMFADevice", sourceLocation: sourceLocation)
+        let result = try await iam(
+            "CreateVirtualMFADevice", ["VirtualMFADeviceName": name], sourceLocation: sourceLocation
+        )
+        .result("CreateVirtualMFADevice", sourceLocation: sourceLocation)
         let serial = try #require(result.text("VirtualMFADevice", "SerialNumber"), sourceLocation: sourceLocation)
         let wire = try #require(result.text("VirtualMFADevice", "Base32StringSeed"), sourceLocation: sourceLocation)
         let base32 = try #require(Data(base64Encoded: wire), sourceLocation: sourceLocation)
@@ -38,7 +40,10 @@ extension TestServer {
     }
 
     /// Enables `device` for `userName` with the codes of `step - 1` and `step` (two consecutive codes).
-    func enable(_ device: VirtualDevice, for userName: String, atStep step: Int64, sourceLocation: SourceLocation = #_sourceLocation)
+    func enable(
+        _ device: VirtualDevice, for userName: String, atStep step: Int64,
+        sourceLocation: SourceLocation = #_sourceLocation
+    )
         async throws
     {
         try await iam(
@@ -90,7 +95,10 @@ extension TestServer {
             for (code1, code2) in attempts {
                 let reply = try await server.iam(
                     "EnableMFADevice",
-                    ["UserName": "bob", "SerialNumber": device.serialNumber, "AuthenticationCode1": code1, "AuthenticationCode2": code2])
+                    [
+                        "UserName": "bob", "SerialNumber": device.serialNumber, "AuthenticationCode1": code1,
+                        "AuthenticationCode2": code2,
+                    ])
                 try reply.expectError(
                     "InvalidAuthenticationCode", status: 403, message: "Authentication code for device is not valid.")
             }
@@ -112,11 +120,14 @@ extension TestServer {
             // The next step: its code works once.
             server.moveClock(toStep: enabledAt + 1)
             let code = device.code(step: enabledAt + 1)
-            let session = try await server.sessionToken(as: bob, ["SerialNumber": device.serialNumber, "TokenCode": code])
-            #expect(try await server.callerIdentity(as: session.credentials).arn == "arn:aws:iam::111122223333:user/bob")
+            let session = try await server.sessionToken(
+                as: bob, ["SerialNumber": device.serialNumber, "TokenCode": code])
+            #expect(
+                try await server.callerIdentity(as: session.credentials).arn == "arn:aws:iam::111122223333:user/bob")
             // MFA lets the session reach IAM, where a user (without policies) is still denied.
             try await server.iam("ListUsers", as: session.credentials).expectError("AccessDenied", status: 403)
-            let replay = try await server.sts("GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": code], as: bob)
+            let replay = try await server.sts(
+                "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": code], as: bob)
             try replay.expectError("AccessDenied", status: 403, message: Self.invalidCode)
 
             // One step ahead of the server's clock is accepted.
@@ -132,7 +143,8 @@ extension TestServer {
             server.moveClock(toStep: enabledAt + 10)
             for step in [enabledAt + 8, enabledAt + 12] {
                 let reply = try await server.sts(
-                    "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": device.code(step: step)], as: bob)
+                    "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": device.code(step: step)],
+                    as: bob)
                 try reply.expectError("AccessDenied", status: 403, message: Self.invalidCode)
             }
             // ...and the current code still works afterwards: refused codes consume nothing.
@@ -153,17 +165,20 @@ extension TestServer {
             server.moveClock(toStep: step + 1)
 
             let carolWithBobsDevice = try await server.sts(
-                "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": device.code(step: step + 1)], as: carol)
+                "GetSessionToken", ["SerialNumber": device.serialNumber, "TokenCode": device.code(step: step + 1)],
+                as: carol)
             try carolWithBobsDevice.expectError("AccessDenied", status: 403, message: Self.unableToValidate)
 
             let bobWithSpare = try await server.sts(
-                "GetSessionToken", ["SerialNumber": unassigned.serialNumber, "TokenCode": unassigned.code(step: step + 1)],
+                "GetSessionToken",
+                ["SerialNumber": unassigned.serialNumber, "TokenCode": unassigned.code(step: step + 1)],
                 as: bob)
             try bobWithSpare.expectError("AccessDenied", status: 403, message: Self.unableToValidate)
 
             let unknownDevice = try await server.sts(
                 "GetSessionToken",
-                ["SerialNumber": "arn:aws:iam::111122223333:mfa/nothing", "TokenCode": device.code(step: step + 1)], as: bob)
+                ["SerialNumber": "arn:aws:iam::111122223333:mfa/nothing", "TokenCode": device.code(step: step + 1)],
+                as: bob)
             try unknownDevice.expectError("AccessDenied", status: 403, message: Self.unableToValidate)
 
             let serialOnly = try await server.sts("GetSessionToken", ["SerialNumber": device.serialNumber], as: bob)
@@ -186,7 +201,8 @@ extension TestServer {
                 .expectSuccess("DeleteAccessKey")
 
             let refused = try await server.iam("DeleteUser", ["UserName": "bob"])
-            try refused.expectError("DeleteConflict", status: 409, message: "Cannot delete entity, must delete MFA device first.")
+            try refused.expectError(
+                "DeleteConflict", status: 409, message: "Cannot delete entity, must delete MFA device first.")
             let inUse = try await server.iam("DeleteVirtualMFADevice", ["SerialNumber": device.serialNumber])
             try inUse.expectError("DeleteConflict", status: 409)
 
@@ -215,7 +231,8 @@ extension TestServer {
                 "EnableMFADevice",
                 [
                     "UserName": "carol", "SerialNumber": device.serialNumber,
-                    "AuthenticationCode1": device.code(step: step + 1), "AuthenticationCode2": device.code(step: step + 2),
+                    "AuthenticationCode1": device.code(step: step + 1),
+                    "AuthenticationCode2": device.code(step: step + 2),
                 ])
             try reply.expectError("EntityAlreadyExists", status: 409, message: "MFA Device is already in use.")
 

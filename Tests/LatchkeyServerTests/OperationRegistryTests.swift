@@ -55,7 +55,8 @@ import Testing
     func accessComesFromTheDeclaration() {
         let writes = OperationDeclaration.allIAM.filter { $0.access == .write }.map(\.name)
         #expect(!writes.contains("SimulatePrincipalPolicy"))
-        #expect(writes.contains("CreateRole") && writes.contains("TagRole") && writes.contains("UpdateAssumeRolePolicy"))
+        #expect(
+            writes.contains("CreateRole") && writes.contains("TagRole") && writes.contains("UpdateAssumeRolePolicy"))
         #expect(!writes.contains { $0.hasPrefix("Get") || $0.hasPrefix("List") })
         #expect(OperationDeclaration.allSTS.allSatisfy { $0.access == .read })
     }

@@ -23,7 +23,10 @@ struct InvalidParameterCase: Sendable, CustomTestStringConvertible {
             path: "durationSeconds"),
         .init(
             action: "AssumeRoleWithWebIdentity",
-            params: [roleArn, ("RoleSessionName", "web"), ("WebIdentityToken", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"), ("ProviderId", "ab")],
+            params: [
+                roleArn, ("RoleSessionName", "web"), ("WebIdentityToken", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"),
+                ("ProviderId", "ab"),
+            ],
             path: "providerId"),
         .init(
             action: "AssumeRoot",
@@ -53,8 +56,10 @@ struct InvalidParameterCase: Sendable, CustomTestStringConvertible {
         #expect(actions.count == 11)
         #expect(
             actions == [
-                "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot", "DecodeAuthorizationMessage",
-                "GetAccessKeyInfo", "GetCallerIdentity", "GetDelegatedAccessToken", "GetFederationToken", "GetSessionToken",
+                "AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "AssumeRoot",
+                "DecodeAuthorizationMessage",
+                "GetAccessKeyInfo", "GetCallerIdentity", "GetDelegatedAccessToken", "GetFederationToken",
+                "GetSessionToken",
                 "GetWebIdentityToken",
             ])
     }
@@ -87,7 +92,8 @@ struct InvalidParameterCase: Sendable, CustomTestStringConvertible {
                 message: "3 validation errors detected: "
                     + "Value null at 'roleArn' failed to satisfy constraint: Member must not be null; "
                     + "Value 'a b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*; "
-                    + "Value '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")
+                    + "Value '100' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+            )
         }
     }
 

@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import LatchkeyQuery
 import LatchkeyTestSupport
 import NIOCore
-import LatchkeyQuery
 import Testing
 
 @Suite struct OutboundIssuerTests {
@@ -20,8 +20,10 @@ import Testing
     @Test("GetWebIdentityToken is refused until outbound federation is enabled, then signs a JWT for the caller")
     func tokenNeedsEnabledFederation() async throws {
         try await TestServer.run { server in
-            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "https://api.example.com", "SigningAlgorithm": "RS256"])
-                .expectError("OutboundWebIdentityFederationDisabledException", status: 403)
+            try await server.sts(
+                "GetWebIdentityToken", ["Audience.member.1": "https://api.example.com", "SigningAlgorithm": "RS256"]
+            )
+            .expectError("OutboundWebIdentityFederationDisabledException", status: 403)
             try await server.iam("GetOutboundWebIdentityFederationInfo").expectError("FeatureDisabled", status: 404)
 
             let enabled = try await server.iam("EnableOutboundWebIdentityFederation")
@@ -32,8 +34,11 @@ import Testing
 
             let reply = try await server.sts(
                 "GetWebIdentityToken",
-                ["Audience.member.1": "https://api.example.com", "Audience.member.2": "second", "DurationSeconds": "600",
-                 "SigningAlgorithm": "ES384", "Tags.member.1.Key": "env", "Tags.member.1.Value": "ci"])
+                [
+                    "Audience.member.1": "https://api.example.com", "Audience.member.2": "second",
+                    "DurationSeconds": "600",
+                    "SigningAlgorithm": "ES384", "Tags.member.1.Key": "env", "Tags.member.1.Value": "ci",
+                ])
             let result = try reply.result("GetWebIdentityToken")
             let token = try #require(result.text("WebIdentityToken"))
             let claims = try Self.payload(token)
@@ -55,7 +60,8 @@ import Testing
         try await TestServer.run { server in
             _ = try await server.iam("EnableOutboundWebIdentityFederation")
             let token = try #require(
-                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"]).result("GetWebIdentityToken")
+                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"])
+                    .result("GetWebIdentityToken")
                     .text("WebIdentityToken"))
             let header = try Self.payload("x." + String(token.split(separator: ".")[0]) + ".x")
             let configuration = try await server.client.execute(
@@ -68,7 +74,8 @@ import Testing
             let jwks = try await server.client.execute(
                 uri: "/oidc/111122223333/.well-known/jwks.json", method: .get, headers: [:], body: nil)
             let keys = try #require(
-                (try JSONSerialization.jsonObject(with: Data(String(buffer: jwks.body).utf8)) as? [String: Any])?["keys"] as? [[String: Any]])
+                (try JSONSerialization.jsonObject(with: Data(String(buffer: jwks.body).utf8)) as? [String: Any])?[
+                    "keys"] as? [[String: Any]])
             #expect(Set(keys.compactMap { $0["alg"] as? String }) == ["RS256", "ES384"])
             #expect(keys.contains { $0["kid"] as? String == header["kid"] as? String })
             #expect(header["alg"] as? String == "RS256")
@@ -84,9 +91,11 @@ import Testing
     func disableKeepsKeys() async throws {
         try await TestServer.run { server in
             _ = try await server.iam("EnableOutboundWebIdentityFederation")
-            try await server.iam("DisableOutboundWebIdentityFederation").expectSuccess("DisableOutboundWebIdentityFederation")
+            try await server.iam("DisableOutboundWebIdentityFederation").expectSuccess(
+                "DisableOutboundWebIdentityFederation")
             try await server.iam("DisableOutboundWebIdentityFederation").expectError("FeatureDisabled", status: 404)
-            let info = try await server.iam("GetOutboundWebIdentityFederationInfo").result("GetOutboundWebIdentityFederationInfo")
+            let info = try await server.iam("GetOutboundWebIdentityFederationInfo").result(
+                "GetOutboundWebIdentityFederationInfo")
             #expect(info.text("JwtVendingEnabled") == "false")
             try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"])
                 .expectError("OutboundWebIdentityFederationDisabledException", status: 403)
@@ -115,14 +124,19 @@ import Testing
             _ = try await server.iam("EnableOutboundWebIdentityFederation")
             try await server.createUser("bob")
             let bob = try await server.createAccessKey(for: "bob")
-            try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"], as: bob)
-                .expectError("AccessDenied", status: 403)
-            let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetWebIdentityToken","Resource":"*"}]}"#
+            try await server.sts(
+                "GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"], as: bob
+            )
+            .expectError("AccessDenied", status: 403)
+            let policy =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetWebIdentityToken","Resource":"*"}]}"#
             try await server.iam("PutUserPolicy", ["UserName": "bob", "PolicyName": "jwt", "PolicyDocument": policy])
                 .expectSuccess("PutUserPolicy")
             let token = try #require(
-                try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"], as: bob)
-                    .result("GetWebIdentityToken").text("WebIdentityToken"))
+                try await server.sts(
+                    "GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"], as: bob
+                )
+                .result("GetWebIdentityToken").text("WebIdentityToken"))
             #expect(try Self.payload(token)["sub"] as? String == "arn:aws:iam::111122223333:user/bob")
         }
     }
@@ -137,20 +151,25 @@ import Testing
         let response = try await server.client.execute(
             uri: "/oidc/111122223333/.well-known/jwks.json", method: .get, headers: [:], body: nil)
         let keys = try #require(
-            (try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])?["keys"]
+            (try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])?[
+                "keys"]
                 as? [[String: Any]])
         return Set(keys.compactMap { $0["kid"] as? String })
     }
 
-    @Test("a signing key older than outboundKeyRotationDays is replaced; the old one stays published for an hour, then goes")
+    @Test(
+        "a signing key older than outboundKeyRotationDays is replaced; the old one stays published for an hour, then goes"
+    )
     func keysRotate() async throws {
         let configuration = TestServer.configurationText + "\noutboundKeyRotationDays: 7\n"
         try await TestServer.run(configuration: configuration) { server in
             _ = try await server.iam("EnableOutboundWebIdentityFederation")
             func token() async throws -> String {
                 try #require(
-                    try await server.sts("GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"])
-                        .result("GetWebIdentityToken").text("WebIdentityToken"))
+                    try await server.sts(
+                        "GetWebIdentityToken", ["Audience.member.1": "a", "SigningAlgorithm": "RS256"]
+                    )
+                    .result("GetWebIdentityToken").text("WebIdentityToken"))
             }
             let first = try #require(try Self.keyID(try await token()))
             server.clock.advance(by: 6 * 86_400)

@@ -1,8 +1,8 @@
 import Foundation
 import LatchkeyCore
 import LatchkeyDomain
-import LatchkeyServer
 import LatchkeySQLite
+import LatchkeyServer
 import LatchkeySigV4
 import LatchkeyTestSupport
 import Testing
@@ -59,19 +59,27 @@ import Testing
     func sessionTokenKeyRotation() async throws {
         try await withTemporaryDirectory { directory in
             let clock = TestClock()
-            func configuration(keyId: Int) -> String { TestServer.configurationText + "\nsessionTokenKeyId: \(keyId)\n" }
-            let first = try await TestServer.run(clock: clock, dataDirectory: directory, configuration: configuration(keyId: 1)) {
+            func configuration(keyId: Int) -> String {
+                TestServer.configurationText + "\nsessionTokenKeyId: \(keyId)\n"
+            }
+            let first = try await TestServer.run(
+                clock: clock, dataDirectory: directory, configuration: configuration(keyId: 1)
+            ) {
                 try await $0.sessionToken(as: TestServer.root).credentials
             }
-            let second = try await TestServer.run(clock: clock, dataDirectory: directory, configuration: configuration(keyId: 2)) {
+            let second = try await TestServer.run(
+                clock: clock, dataDirectory: directory, configuration: configuration(keyId: 2)
+            ) {
                 server in
                 _ = try await server.callerIdentity(as: first)
                 return try await server.sessionToken(as: TestServer.root).credentials
             }
-            try await TestServer.run(clock: clock, dataDirectory: directory, configuration: configuration(keyId: 3)) { server in
+            try await TestServer.run(clock: clock, dataDirectory: directory, configuration: configuration(keyId: 3)) {
+                server in
                 _ = try await server.callerIdentity(as: second)
                 try await server.sts("GetCallerIdentity", as: first).expectError(
-                    "InvalidClientTokenId", status: 403, message: "The security token included in the request is invalid.")
+                    "InvalidClientTokenId", status: 403,
+                    message: "The security token included in the request is invalid.")
             }
         }
     }
@@ -89,7 +97,8 @@ import Testing
             try await TestServer.run(clock: clock, dataDirectory: directory, configuration: rotated) { server in
                 let current = SigV4Credentials(accessKeyID: TestServer.root.accessKeyID, secretAccessKey: newSecret)
                 #expect(try await server.callerIdentity(as: current).account == TestServer.accountId)
-                try await server.sts("GetCallerIdentity", as: TestServer.root).expectError("SignatureDoesNotMatch", status: 403)
+                try await server.sts("GetCallerIdentity", as: TestServer.root).expectError(
+                    "SignatureDoesNotMatch", status: 403)
             }
         }
     }
@@ -98,7 +107,8 @@ import Testing
     func firstStartCreatesAnAccount() async throws {
         try await withTemporaryDirectory { directory in
             let clock = TestClock()
-            let created = try await TestServer.run(clock: clock, dataDirectory: directory, configuration: "") { server in
+            let created = try await TestServer.run(clock: clock, dataDirectory: directory, configuration: "") {
+                server in
                 let created = try #require(server.report.createdAccount)
                 let key = SigV4Credentials(accessKeyID: created.accessKeyId, secretAccessKey: created.secretAccessKey)
                 let identity = try await server.callerIdentity(as: key)

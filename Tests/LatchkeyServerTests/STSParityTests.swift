@@ -22,7 +22,8 @@ import Testing
             #expect(error.message.hasPrefix("1 validation error detected: Value '["))
             #expect(
                 error.message.hasSuffix(
-                    "]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10"))
+                    "]' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+            )
             // Ten pass validation and fail on the policies not existing, a later check.
             let ten = try await F.assumeRole(server, as: alice, role: "r", Self.policyArns(10))
             #expect(try ten.error().code != "ValidationError")
@@ -34,11 +35,16 @@ import Testing
                     case "AssumeRoleWithWebIdentity":
                         [("RoleArn", F.roleArn("r")), ("RoleSessionName", "s1"), ("WebIdentityToken", "a.b.c")]
                     default:
-                        [("RoleArn", F.roleArn("r")), ("PrincipalArn", "arn:aws:iam::\(TestServer.accountId):saml-provider/p"),
-                         ("SAMLAssertion", "PHNhbWw+")]
+                        [
+                            ("RoleArn", F.roleArn("r")),
+                            ("PrincipalArn", "arn:aws:iam::\(TestServer.accountId):saml-provider/p"),
+                            ("SAMLAssertion", "PHNhbWw+"),
+                        ]
                     }
-                let body = formEncode([("Action", action), ("Version", TestServer.stsVersion)] + base + Self.policyArns(11))
-                let reply = try await server.send(signedPOST(body: body, credentials: alice, service: "sts", date: server.now))
+                let body = formEncode(
+                    [("Action", action), ("Version", TestServer.stsVersion)] + base + Self.policyArns(11))
+                let reply = try await server.send(
+                    signedPOST(body: body, credentials: alice, service: "sts", date: server.now))
                 let refused = try reply.expectError("ValidationError", status: 400)
                 #expect(refused.message.contains("at 'policyArns' failed to satisfy constraint"), "\(action)")
             }
@@ -50,7 +56,8 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             let reply = try await server.sts(
-                "AssumeRole", ["RoleArn": "arn:aws:iam::\(TestServer.accountId):user/alice", "RoleSessionName": "s1"], as: alice)
+                "AssumeRole", ["RoleArn": "arn:aws:iam::\(TestServer.accountId):user/alice", "RoleSessionName": "s1"],
+                as: alice)
             try reply.expectError("ValidationError", status: 400, message: "Request ARN is invalid")
         }
     }
@@ -60,9 +67,11 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
             try await server.iam(
-                "PutUserPolicy", ["UserName": "alice", "PolicyName": "f", "PolicyDocument": F.allow("sts:GetFederationToken")]
+                "PutUserPolicy",
+                ["UserName": "alice", "PolicyName": "f", "PolicyDocument": F.allow("sts:GetFederationToken")]
             ).expectSuccess("PutUserPolicy")
-            let result = try await server.sts("GetFederationToken", ["Name": "bob"], as: alice).result("GetFederationToken")
+            let result = try await server.sts("GetFederationToken", ["Name": "bob"], as: alice).result(
+                "GetFederationToken")
             #expect(result.text("PackedPolicySize") == "0")
         }
     }

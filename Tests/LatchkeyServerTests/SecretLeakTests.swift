@@ -13,7 +13,8 @@ import Testing
         for secret in secrets where !secret.isEmpty {
             #expect(!reply.body.contains(secret), "a secret leaked into \(reply.body)", sourceLocation: sourceLocation)
             for field in reply.headers {
-                #expect(!field.value.contains(secret), "a secret leaked into \(field.name)", sourceLocation: sourceLocation)
+                #expect(
+                    !field.value.contains(secret), "a secret leaked into \(field.name)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -31,7 +32,8 @@ import Testing
 
             var damaged = session.credentials
             damaged.sessionToken = String(token.dropLast(8))
-            expectNoSecrets(try await server.sts("GetCallerIdentity", as: damaged), secrets + [String(token.dropLast(8))])
+            expectNoSecrets(
+                try await server.sts("GetCallerIdentity", as: damaged), secrets + [String(token.dropLast(8))])
 
             // The root's secret sent where a session token belongs.
             var secretAsToken = TestServer.root
@@ -73,12 +75,14 @@ import Testing
             let token = String(repeating: "eyJhbGciOiJub25lIn0.", count: 1001)  // over 20000 characters
             let webIdentity = try await server.sts(
                 "AssumeRoleWithWebIdentity",
-                ["RoleArn": "arn:aws:iam::111122223333:role/web", "RoleSessionName": "web", "WebIdentityToken": token], as: nil)
+                ["RoleArn": "arn:aws:iam::111122223333:role/web", "RoleSessionName": "web", "WebIdentityToken": token],
+                as: nil)
             let error = try webIdentity.expectError("ValidationError", status: 400)
             #expect(error.message.contains("at 'webIdentityToken'"))
             expectNoSecrets(webIdentity, [String(token.prefix(40))])
 
-            let code = try await server.sts("GetSessionToken", ["SerialNumber": "arn:aws:iam::111122223333:mfa/x-phone", "TokenCode": "12345"])
+            let code = try await server.sts(
+                "GetSessionToken", ["SerialNumber": "arn:aws:iam::111122223333:mfa/x-phone", "TokenCode": "12345"])
             try code.expectError("ValidationError", status: 400)
             expectNoSecrets(code, ["'12345'"])
         }

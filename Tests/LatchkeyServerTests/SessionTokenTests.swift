@@ -46,7 +46,9 @@ import Testing
             let reply = try await server.sts("GetSessionToken", ["DurationSeconds": duration], as: alice)
             try reply.expectError(
                 "ValidationError", status: 400,
-                message: "1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: \(rule)")
+                message:
+                    "1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: \(rule)"
+            )
         }
     }
 
@@ -74,7 +76,8 @@ import Testing
             let params: KeyValuePairs<String, String> =
                 action == "GetAccessKeyInfo" ? ["AccessKeyId": "AKIAIOSFODNN7EXAMPLE"] : [:]
             let reply = try await server.sts(action, params, as: session.credentials)
-            try reply.expectError("AccessDenied", status: 403, message: "Cannot call \(action) with session credentials")
+            try reply.expectError(
+                "AccessDenied", status: 403, message: "Cannot call \(action) with session credentials")
         }
     }
 
@@ -86,7 +89,8 @@ import Testing
             _ = try await server.callerIdentity(as: session.credentials)
             server.clock.set(session.expiration.addingTimeInterval(1))
             let reply = try await server.sts("GetCallerIdentity", as: session.credentials)
-            try reply.expectError("ExpiredToken", status: 403, message: "The security token included in the request is expired")
+            try reply.expectError(
+                "ExpiredToken", status: 403, message: "The security token included in the request is expired")
         }
     }
 
@@ -142,7 +146,8 @@ import Testing
             let second = try await server.sessionToken(as: TestServer.root).credentials
             #expect(first.accessKeyID != second.accessKeyID)
             let mixed = SigV4Credentials(
-                accessKeyID: first.accessKeyID, secretAccessKey: first.secretAccessKey, sessionToken: second.sessionToken)
+                accessKeyID: first.accessKeyID, secretAccessKey: first.secretAccessKey,
+                sessionToken: second.sessionToken)
             let reply = try await server.sts("GetCallerIdentity", as: mixed)
             try reply.expectError("InvalidClientTokenId", status: 403, message: Self.invalidToken)
         }

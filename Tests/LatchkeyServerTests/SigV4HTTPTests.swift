@@ -17,7 +17,8 @@ import Testing
             let action = version == TestServer.stsVersion ? "GetCallerIdentity" : "ListUsers"
             let request = try signedRequest(action: action, version: version, credentials: nil, date: server.now)
             let reply = try await server.send(request)
-            try reply.expectError("MissingAuthenticationToken", status: 403, message: "Request is missing Authentication Token")
+            try reply.expectError(
+                "MissingAuthenticationToken", status: 403, message: "Request is missing Authentication Token")
         }
     }
 
@@ -61,11 +62,15 @@ import Testing
             let late = try await server.sts("GetCallerIdentity", date: now.addingTimeInterval(-16 * 60))
             try late.expectError(
                 "SignatureDoesNotMatch", status: 403,
-                message: "Signature expired: 20250615T145040Z is now earlier than 20250615T145140Z (20250615T150640Z - 15 min.)")
+                message:
+                    "Signature expired: 20250615T145040Z is now earlier than 20250615T145140Z (20250615T150640Z - 15 min.)"
+            )
             let early = try await server.sts("GetCallerIdentity", date: now.addingTimeInterval(16 * 60))
             try early.expectError(
                 "SignatureDoesNotMatch", status: 403,
-                message: "Signature not yet current: 20250615T152240Z is still later than 20250615T152140Z (20250615T150640Z + 15 min.)")
+                message:
+                    "Signature not yet current: 20250615T152240Z is still later than 20250615T152140Z (20250615T150640Z + 15 min.)"
+            )
             for minutes in [-14.0, 14.0] {
                 let reply = try await server.sts("GetCallerIdentity", date: now.addingTimeInterval(minutes * 60))
                 _ = try reply.result("GetCallerIdentity")
@@ -85,7 +90,8 @@ import Testing
                 action: action, version: version, credentials: TestServer.root, service: signedFor, date: server.now)
             let reply = try await server.send(request)
             try reply.expectError(
-                "SignatureDoesNotMatch", status: 403, message: "Credential should be scoped to correct service: '\(expected)'. ")
+                "SignatureDoesNotMatch", status: 403,
+                message: "Credential should be scoped to correct service: '\(expected)'. ")
         }
     }
 
@@ -106,7 +112,9 @@ import Testing
             let stale = try await server.send(request)
             try stale.expectError(
                 "SignatureDoesNotMatch", status: 403,
-                message: "Signature expired: 20250615T150640Z is now earlier than 20250615T150641Z (20250615T152141Z - 15 min.)")
+                message:
+                    "Signature expired: 20250615T150640Z is now earlier than 20250615T150641Z (20250615T152141Z - 15 min.)"
+            )
         }
     }
 
@@ -122,7 +130,9 @@ import Testing
             let stale = try await server.send(request)
             try stale.expectError(
                 "SignatureDoesNotMatch", status: 403,
-                message: "Signature expired: 20250615T150640Z is now earlier than 20250615T150641Z (20250615T150811Z - 90 sec.)")
+                message:
+                    "Signature expired: 20250615T150640Z is now earlier than 20250615T150641Z (20250615T150811Z - 90 sec.)"
+            )
         }
     }
 
@@ -131,7 +141,8 @@ import Testing
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice", path: "/eng/")
             let session = try await server.sessionToken(as: alice)
-            let request = try presignedRequest(action: "GetCallerIdentity", credentials: session.credentials, date: server.now)
+            let request = try presignedRequest(
+                action: "GetCallerIdentity", credentials: session.credentials, date: server.now)
             #expect(request.uri.contains("X-Amz-Security-Token="))
             let reply = try await server.send(request)
             #expect(try reply.result("GetCallerIdentity").text("Arn") == "arn:aws:iam::111122223333:user/eng/alice")
@@ -154,7 +165,9 @@ import Testing
         }
     }
 
-    @Test("unsigned AssumeRoleWithWebIdentity with valid parameters reaches token verification, which refuses a token without an issuer")
+    @Test(
+        "unsigned AssumeRoleWithWebIdentity with valid parameters reaches token verification, which refuses a token without an issuer"
+    )
     func unsignedWebIdentityIsValidatedThenVerified() async throws {
         try await TestServer.run { server in
             let valid = try await server.sts(
@@ -177,7 +190,9 @@ import Testing
                 as: nil)
             try invalid.expectError(
                 "ValidationError", status: 400,
-                message: "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2")
+                message:
+                    "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"
+            )
         }
     }
 
@@ -198,7 +213,9 @@ import Testing
             both.headers[.authorization] = header.headers[.authorization]
             try await server.send(both).expectError(
                 "IncompleteSignature", status: 400,
-                message: "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified")
+                message:
+                    "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
+            )
         }
     }
 

@@ -25,7 +25,8 @@ import Testing
     ) throws {
         let error = try reply.expectError("AccessDenied", status: 403, sourceLocation: sourceLocation)
         #expect(
-            error.message.hasPrefix("User: \(caller) is not authorized to perform: \(action) on resource: \(F.roleArn(role))"),
+            error.message.hasPrefix(
+                "User: \(caller) is not authorized to perform: \(action) on resource: \(F.roleArn(role))"),
             sourceLocation: sourceLocation)
     }
 
@@ -35,11 +36,16 @@ import Testing
             let alice = try await server.userWithKey("alice")
             try await server.iam(
                 "PutUserPolicy",
-                ["UserName": "alice", "PolicyName": "r", "PolicyDocument": F.allow("sts:AssumeRole", resource: F.roleArn("R"))]
+                [
+                    "UserName": "alice", "PolicyName": "r",
+                    "PolicyDocument": F.allow("sts:AssumeRole", resource: F.roleArn("R")),
+                ]
             ).expectSuccess("PutUserPolicy")
             try await F.createRole(
-                server, "R", trust: F.trust(Self.accountRoot, condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#))
-            try Self.expectDenied(try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
+                server, "R",
+                trust: F.trust(Self.accountRoot, condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#))
+            try Self.expectDenied(
+                try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
         }
     }
 
@@ -49,7 +55,8 @@ import Testing
             let alice = try await Self.allowedAlice(server)
             try await server.createUser("bob")
             try await F.createRole(server, "R", trust: F.trust(F.userArn("bob")))
-            try Self.expectDenied(try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
+            try Self.expectDenied(
+                try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
         }
     }
 
@@ -58,10 +65,13 @@ import Testing
         try await TestServer.run { server in
             let alice = try await Self.allowedAlice(server)
             try await F.createRole(
-                server, "R", trust: F.trust(Self.accountRoot, condition: #"{"StringEquals":{"sts:ExternalId":"id-42"}}"#))
-            try Self.expectDenied(try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
+                server, "R",
+                trust: F.trust(Self.accountRoot, condition: #"{"StringEquals":{"sts:ExternalId":"id-42"}}"#))
             try Self.expectDenied(
-                try await F.assumeRole(server, as: alice, role: "R", [("ExternalId", "id-43")]), caller: F.userArn("alice"),
+                try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
+            try Self.expectDenied(
+                try await F.assumeRole(server, as: alice, role: "R", [("ExternalId", "id-43")]),
+                caller: F.userArn("alice"),
                 role: "R")
             _ = try await F.session(server, as: alice, role: "R", [("ExternalId", "id-42")])
         }
@@ -71,14 +81,17 @@ import Testing
     func principalTagThroughChaining() async throws {
         try await TestServer.run { server in
             let alice = try await server.userWithKey("alice")
-            try await F.createRole(server, "hop", trust: F.trust(F.userArn("alice"), actions: ["sts:AssumeRole", "sts:TagSession"]))
+            try await F.createRole(
+                server, "hop", trust: F.trust(F.userArn("alice"), actions: ["sts:AssumeRole", "sts:TagSession"]))
             try await F.createRole(server, "mid", trust: F.trust(Self.accountRoot))
             try await F.createRole(
                 server, "final",
                 trust: F.trust(Self.accountRoot, condition: #"{"StringEquals":{"aws:PrincipalTag/dept":"eng"}}"#))
             for role in ["hop", "mid"] {
-                try await server.iam("PutRolePolicy", ["RoleName": role, "PolicyName": "sts", "PolicyDocument": Self.everything])
-                    .expectSuccess("PutRolePolicy")
+                try await server.iam(
+                    "PutRolePolicy", ["RoleName": role, "PolicyName": "sts", "PolicyDocument": Self.everything]
+                )
+                .expectSuccess("PutRolePolicy")
             }
             let tag = [("Tags.member.1.Key", "dept"), ("Tags.member.1.Value", "eng")]
             // Not transitive: hop's session carries dept=eng, mid's does not inherit it.
@@ -102,7 +115,8 @@ import Testing
             try await F.createRole(server, "R", trust: F.trust(Self.accountRoot))
             _ = try await F.session(server, as: alice, role: "R")
             try Self.expectDenied(
-                try await F.assumeRole(server, as: alice, role: "R", [("Tags.member.1.Key", "k"), ("Tags.member.1.Value", "v")]),
+                try await F.assumeRole(
+                    server, as: alice, role: "R", [("Tags.member.1.Key", "k"), ("Tags.member.1.Value", "v")]),
                 caller: F.userArn("alice"), action: "sts:TagSession", role: "R")
         }
     }
@@ -143,7 +157,8 @@ import Testing
                 trust: F.trust(F.userArn("alice"), condition: #"{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#))
             let session = try await server.sessionToken(as: alice)
             try Self.expectDenied(
-                try await F.assumeRole(server, as: session.credentials, role: "R"), caller: F.userArn("alice"), role: "R")
+                try await F.assumeRole(server, as: session.credentials, role: "R"), caller: F.userArn("alice"),
+                role: "R")
         }
     }
 
@@ -153,9 +168,12 @@ import Testing
             let alice = try await Self.allowedAlice(server)
             // The trust policy trusts only the partner account.
             try await F.createRole(server, "R", trust: F.trust("arn:aws:iam::444455556666:root"))
-            try Self.expectDenied(try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
-            try await server.iam("UpdateAssumeRolePolicy", ["RoleName": "R", "PolicyDocument": F.trust(Self.accountRoot)])
-                .expectSuccess("UpdateAssumeRolePolicy")
+            try Self.expectDenied(
+                try await F.assumeRole(server, as: alice, role: "R"), caller: F.userArn("alice"), role: "R")
+            try await server.iam(
+                "UpdateAssumeRolePolicy", ["RoleName": "R", "PolicyDocument": F.trust(Self.accountRoot)]
+            )
+            .expectSuccess("UpdateAssumeRolePolicy")
             _ = try await F.session(server, as: alice, role: "R")
         }
     }

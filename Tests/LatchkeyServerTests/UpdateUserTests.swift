@@ -15,15 +15,19 @@ import Testing
         return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"\#(action)","Resource":[\#(list)]}]}"#
     }
 
-    @Test("a renamed and moved user keeps its ID, key, group, inline and attached policies, boundary, tags and MFA device; the old name is NoSuchEntity")
+    @Test(
+        "a renamed and moved user keeps its ID, key, group, inline and attached policies, boundary, tags and MFA device; the old name is NoSuchEntity"
+    )
     func renameKeepsEverything() async throws {
         try await TestServer.run { server in
             let created = try await server.createUser("alice", path: "/eng/")
             let userId = try #require(created.text("UserId"))
             let key = try await server.createAccessKey(for: "alice")
             let listUsers = Self.allow("iam:ListUsers", resources: ["*"])
-            try await server.iam("PutUserPolicy", ["UserName": "alice", "PolicyName": "inline", "PolicyDocument": listUsers])
-                .expectSuccess("PutUserPolicy")
+            try await server.iam(
+                "PutUserPolicy", ["UserName": "alice", "PolicyName": "inline", "PolicyDocument": listUsers]
+            )
+            .expectSuccess("PutUserPolicy")
             let getUser = Self.allow("iam:GetUser", resources: ["*"])
             let policyArn = try #require(
                 try await server.iam("CreatePolicy", ["PolicyName": "get-user", "PolicyDocument": getUser])
@@ -34,12 +38,17 @@ import Testing
             let boundaryArn = try #require(
                 try await server.iam("CreatePolicy", ["PolicyName": "boundary", "PolicyDocument": boundary])
                     .result("CreatePolicy").text("Policy", "Arn"))
-            try await server.iam("PutUserPermissionsBoundary", ["UserName": "alice", "PermissionsBoundary": boundaryArn])
-                .expectSuccess("PutUserPermissionsBoundary")
-            try await server.iam("TagUser", ["UserName": "alice", "Tags.member.1.Key": "team", "Tags.member.1.Value": "blue"])
-                .expectSuccess("TagUser")
+            try await server.iam(
+                "PutUserPermissionsBoundary", ["UserName": "alice", "PermissionsBoundary": boundaryArn]
+            )
+            .expectSuccess("PutUserPermissionsBoundary")
+            try await server.iam(
+                "TagUser", ["UserName": "alice", "Tags.member.1.Key": "team", "Tags.member.1.Value": "blue"]
+            )
+            .expectSuccess("TagUser")
             try await server.iam("CreateGroup", ["GroupName": "devs"]).result("CreateGroup")
-            try await server.iam("AddUserToGroup", ["GroupName": "devs", "UserName": "alice"]).expectSuccess("AddUserToGroup")
+            try await server.iam("AddUserToGroup", ["GroupName": "devs", "UserName": "alice"]).expectSuccess(
+                "AddUserToGroup")
             let device = try await server.createVirtualMFADevice("alice-phone")
             let enabledAt = server.step
             try await server.enable(device, for: "alice", atStep: enabledAt)
@@ -101,7 +110,9 @@ import Testing
         }
     }
 
-    @Test("UpdateUser errors: a missing user, a name taken case-insensitively, bad names and paths; a case-only rename and a move alone succeed")
+    @Test(
+        "UpdateUser errors: a missing user, a name taken case-insensitively, bad names and paths; a case-only rename and a move alone succeed"
+    )
     func updateUserErrors() async throws {
         try await TestServer.run { server in
             try await server.createUser("alice")
@@ -121,8 +132,11 @@ import Testing
                 try await server.iam("UpdateUser", params).expectError("ValidationError", status: 400)
             }
             // A case-only rename of the same user is not a conflict.
-            try await server.iam("UpdateUser", ["UserName": "alice", "NewUserName": "Alice"]).expectSuccess("UpdateUser")
-            #expect(try await server.iam("GetUser", ["UserName": "ALICE"]).result("GetUser").text("User", "UserName") == "Alice")
+            try await server.iam("UpdateUser", ["UserName": "alice", "NewUserName": "Alice"]).expectSuccess(
+                "UpdateUser")
+            #expect(
+                try await server.iam("GetUser", ["UserName": "ALICE"]).result("GetUser").text("User", "UserName")
+                    == "Alice")
             // Only the path.
             try await server.iam("UpdateUser", ["UserName": "alice", "NewPath": "/x/y/"]).expectSuccess("UpdateUser")
             let user = try await server.iam("GetUser", ["UserName": "Alice"]).result("GetUser")
@@ -156,11 +170,13 @@ import Testing
             let rename: KeyValuePairs<String, String> = ["UserName": "alice", "NewUserName": "bob"]
 
             try await allowOnly([source])
-            let onTarget = try await server.iam("UpdateUser", rename, as: admin).expectError("AccessDenied", status: 403)
+            let onTarget = try await server.iam("UpdateUser", rename, as: admin).expectError(
+                "AccessDenied", status: 403)
             #expect(onTarget.message.hasPrefix(denial(target)), "\(onTarget.message)")
 
             try await allowOnly([target])
-            let onSource = try await server.iam("UpdateUser", rename, as: admin).expectError("AccessDenied", status: 403)
+            let onSource = try await server.iam("UpdateUser", rename, as: admin).expectError(
+                "AccessDenied", status: 403)
             #expect(onSource.message.hasPrefix(denial(source)), "\(onSource.message)")
             // A move alone changes the ARN too: the new path must be allowed.
             try await allowOnly([source])

@@ -23,12 +23,16 @@ import Testing
     func wrongVersionIsRejected() async throws {
         try await TestServer.run { server in
             let wrong = try signedRequest(
-                action: "GetCallerIdentity", version: "2011-06-16", credentials: TestServer.root, service: "sts", date: server.now)
+                action: "GetCallerIdentity", version: "2011-06-16", credentials: TestServer.root, service: "sts",
+                date: server.now)
             try await server.send(wrong).expectError(
-                "InvalidAction", status: 400, message: "Could not find operation GetCallerIdentity for version 2011-06-16")
-            let missing = try signedPOST(body: "Action=GetCallerIdentity", credentials: TestServer.root, date: server.now)
+                "InvalidAction", status: 400,
+                message: "Could not find operation GetCallerIdentity for version 2011-06-16")
+            let missing = try signedPOST(
+                body: "Action=GetCallerIdentity", credentials: TestServer.root, date: server.now)
             try await server.send(missing).expectError(
-                "InvalidAction", status: 400, message: "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED")
+                "InvalidAction", status: 400,
+                message: "Could not find operation GetCallerIdentity for version NO_VERSION_SPECIFIED")
         }
     }
 
@@ -84,17 +88,20 @@ import Testing
         @Sendable func body(length: Int) -> String {
             let room = length - prefix.utf8.count - 3 * "&PadX=".utf8.count
             let sizes = [room / 3, room / 3, room - 2 * (room / 3)]
-            return prefix + zip(["A", "B", "C"], sizes).map { "&Pad\($0)=" + String(repeating: "a", count: $1) }.joined()
+            return prefix
+                + zip(["A", "B", "C"], sizes).map { "&Pad\($0)=" + String(repeating: "a", count: $1) }.joined()
         }
         try await TestServer.run { server in
             let atLimit = body(length: limit)
             #expect(atLimit.utf8.count == limit)
-            let accepted = try await server.send(signedPOST(body: atLimit, credentials: TestServer.root, date: server.now))
+            let accepted = try await server.send(
+                signedPOST(body: atLimit, credentials: TestServer.root, date: server.now))
             #expect(try accepted.result("GetCallerIdentity").text("Account") == TestServer.accountId)
         }
         try await TestServer.run { server in
             let overLimit = body(length: limit + 1)
-            let reply = try await server.send(signedPOST(body: overLimit, credentials: TestServer.root, date: server.now))
+            let reply = try await server.send(
+                signedPOST(body: overLimit, credentials: TestServer.root, date: server.now))
             try reply.expectError("RequestEntityTooLarge", status: 413)
         }
     }
@@ -137,16 +144,23 @@ import Testing
             #expect(success.status == 200)
             #expect(success.contentType == "application/json")
             let document = try success.json()
-            #expect(document.value("GetCallerIdentityResponse", "GetCallerIdentityResult", "Arn") as? String == "arn:aws:iam::111122223333:root")
-            #expect(document.value("GetCallerIdentityResponse", "GetCallerIdentityResult", "Account") as? String == "111122223333")
-            #expect(document.value("GetCallerIdentityResponse", "ResponseMetadata", "RequestId") as? String == success.requestIdHeader)
+            #expect(
+                document.value("GetCallerIdentityResponse", "GetCallerIdentityResult", "Arn") as? String
+                    == "arn:aws:iam::111122223333:root")
+            #expect(
+                document.value("GetCallerIdentityResponse", "GetCallerIdentityResult", "Account") as? String
+                    == "111122223333")
+            #expect(
+                document.value("GetCallerIdentityResponse", "ResponseMetadata", "RequestId") as? String
+                    == success.requestIdHeader)
 
             let failure = try await server.sts("Nope", headers: accept)
             #expect(failure.status == 400)
             #expect(failure.contentType == "application/json")
             let error = try failure.json()
             #expect(error.value("Error", "Code") as? String == "InvalidAction")
-            #expect(error.value("Error", "Message") as? String == "Could not find operation Nope for version 2011-06-15")
+            #expect(
+                error.value("Error", "Message") as? String == "Could not find operation Nope for version 2011-06-15")
             #expect(error.value("Error", "Type") as? String == "Sender")
             #expect(error.value("RequestId") as? String == failure.requestIdHeader)
 
@@ -167,7 +181,8 @@ import Testing
     func parametersFromQueryAndBody() async throws {
         try await TestServer.run { server in
             let request = try signedPOST(
-                body: "Version=2011-06-15", query: "Action=GetCallerIdentity", credentials: TestServer.root, date: server.now)
+                body: "Version=2011-06-15", query: "Action=GetCallerIdentity", credentials: TestServer.root,
+                date: server.now)
             #expect(try await server.send(request).result("GetCallerIdentity").text("Account") == TestServer.accountId)
         }
     }
@@ -175,7 +190,8 @@ import Testing
     @Test("more than 500 parameters is rejected with 400")
     func tooManyParametersAreRejected() async throws {
         try await TestServer.run { server in
-            let body = "Action=GetCallerIdentity&Version=2011-06-15&" + (1...500).map { "P\($0)=x" }.joined(separator: "&")
+            let body =
+                "Action=GetCallerIdentity&Version=2011-06-15&" + (1...500).map { "P\($0)=x" }.joined(separator: "&")
             let reply = try await server.send(signedPOST(body: body, credentials: TestServer.root, date: server.now))
             try reply.expectError("InvalidQueryParameter", status: 400)
         }

@@ -69,8 +69,10 @@ import Testing
             AccessKeyID.generate(kind: .temporary, account: "123456789012", using: &generator)
         }
         #expect(Set(ids).count == ids.count)
-        #expect(AccessKeyID.generate(kind: .longTerm, account: "123456789012") != AccessKeyID.generate(
-            kind: .longTerm, account: "123456789012"))
+        #expect(
+            AccessKeyID.generate(kind: .longTerm, account: "123456789012")
+                != AccessKeyID.generate(
+                    kind: .longTerm, account: "123456789012"))
     }
 
     @Test("the kind of an ID follows its prefix, and other prefixes have none")

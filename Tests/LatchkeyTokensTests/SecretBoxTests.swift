@@ -27,12 +27,14 @@ import Testing
         let master = try MasterKey(base64: Self.fixedBase64)
         #expect(master.base64 == Self.fixedBase64)
         let atRest = master.derivedKey(label: MasterKey.atRestLabel)
-        #expect(atRest.withUnsafeBytes { primitivesHex($0) }
-            == "2a70872581a4c1ee1452323b821c1cff58ff20e3b32652f746553c86042fa3a9")
+        #expect(
+            atRest.withUnsafeBytes { primitivesHex($0) }
+                == "2a70872581a4c1ee1452323b821c1cff58ff20e3b32652f746553c86042fa3a9")
         #expect(MasterKey.sessionTokenLabel(keyID: 7) == "latchkey session-token v1 key 7")
         let token = master.derivedKey(label: MasterKey.sessionTokenLabel(keyID: 7))
-        #expect(token.withUnsafeBytes { primitivesHex($0) }
-            == "060a849e51523ee18e2d6c99a5532583d032fbba1b416affe7dca499abd4c76e")
+        #expect(
+            token.withUnsafeBytes { primitivesHex($0) }
+                == "060a849e51523ee18e2d6c99a5532583d032fbba1b416affe7dca499abd4c76e")
     }
 
     @Test("never shows the key in its description")

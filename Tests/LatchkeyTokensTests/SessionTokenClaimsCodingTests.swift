@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LatchkeyDomain
+import Testing
 
 @testable import LatchkeyTokens
 

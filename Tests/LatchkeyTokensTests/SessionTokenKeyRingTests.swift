@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
 import LatchkeyBase
-import Testing
 import LatchkeyDomain
+import Testing
 
 @testable import LatchkeyTokens
 
@@ -220,8 +220,9 @@ import LatchkeyDomain
         #expect(throws: SessionTokenKeyRingError(.tooManyKeys)) {
             try SessionTokenKeyRing.derived(from: master, activeKeyID: 1_000_000, acceptedKeyIDs: 1...1_000_000)
         }
-        #expect(try SessionTokenKeyRing.derived(from: master, activeKeyID: 256, acceptedKeyIDs: 1...256)
-            .acceptedKeyIDs.count == 256)
+        #expect(
+            try SessionTokenKeyRing.derived(from: master, activeKeyID: 256, acceptedKeyIDs: 1...256)
+                .acceptedKeyIDs.count == 256)
         let key = SymmetricKey(size: .bits256)
         let explicit = try SessionTokenKeyRing(keys: [9: key], activeKeyID: 9)
         #expect(try explicit.open(try explicit.seal(Self.minimal)) == Self.minimal)

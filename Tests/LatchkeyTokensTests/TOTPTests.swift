@@ -28,7 +28,8 @@ import Testing
         let totp = TOTP(secret: Self.secret)
         #expect(totp.code(at: Date(timeIntervalSince1970: Double(time))) == expected)
         #expect(totp.code(step: time / 30) == expected)
-        #expect(TOTP.hotp(key: SymmetricKey(data: Self.secret), counter: UInt64(time / 30)) % 100_000_000 == eightDigits)
+        #expect(
+            TOTP.hotp(key: SymmetricKey(data: Self.secret), counter: UInt64(time / 30)) % 100_000_000 == eightDigits)
     }
 
     @Test("matches the RFC 4226 HOTP vectors", arguments: rfc4226)

@@ -1,3 +1,5 @@
+import LatchkeyBase
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -10,7 +12,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import LatchkeyBase
 
 /// `read(2)`, under a name that the `read` methods below do not shadow.
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int)

@@ -1,5 +1,4 @@
 public import AsyncHTTPClient
-
 public import LatchkeyModel
 
 #if canImport(FoundationEssentials)

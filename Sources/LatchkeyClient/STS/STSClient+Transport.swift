@@ -169,7 +169,8 @@ extension STSClient {
     /// Turns what was received into a result document or a typed error.
     func interpret(_ raw: RawResponse, action: String) -> AttemptOutcome {
         if let failure = raw.bodyFailure {
-            return .failure(raw.malformed(failure), retryable: raw.status >= 500 || failure.hasPrefix("the body was cut"))
+            return .failure(
+                raw.malformed(failure), retryable: raw.status >= 500 || failure.hasPrefix("the body was cut"))
         }
         let limits = XMLReader.Limits(maxInputLength: Self.maximumResponseBytes)
         switch raw.status {
@@ -182,7 +183,8 @@ extension STSClient {
             do {
                 return .success(try QueryResponse.parse(xml: raw.body, action: action, limits: limits), raw)
             } catch {
-                return .failure(raw.malformed("the body is not a \(action)Response document: \(error)"), retryable: false)
+                return .failure(
+                    raw.malformed("the body is not a \(action)Response document: \(error)"), retryable: false)
             }
         case 400...599:
             guard let document = try? QueryResponse.parseError(xml: raw.body, limits: limits) else {

@@ -66,7 +66,8 @@ public struct STSClient: Sendable {
     public init(configuration: Configuration, httpClient: HTTPClient) {
         self.configuration = configuration
         self.httpClient = httpClient
-        self.region = STSEndpoint.resolveRegion(configured: configuration.region, environment: configuration.environment)
+        self.region = STSEndpoint.resolveRegion(
+            configured: configuration.region, environment: configuration.environment)
         self.resolvedEndpoint = STSEndpoint.resolve(
             explicit: configuration.endpoint, region: region, environment: configuration.environment)
     }

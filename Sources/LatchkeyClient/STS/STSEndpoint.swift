@@ -31,7 +31,9 @@ public struct STSEndpoint: Sendable, Hashable, CustomStringConvertible {
             throw fail("has no scheme (expected http:// or https://)")
         }
         let scheme = trimmed[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { throw fail("has scheme \(scheme.prefix(20)), not http or https") }
+        guard scheme == "http" || scheme == "https" else {
+            throw fail("has scheme \(scheme.prefix(20)), not http or https")
+        }
         let rest = trimmed[colon...].dropFirst(3)
         if rest.contains("?") || rest.contains("#") { throw fail("has a query or fragment") }
         let authority = rest.prefix { $0 != "/" }

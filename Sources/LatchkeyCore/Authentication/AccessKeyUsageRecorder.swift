@@ -1,6 +1,6 @@
 public import Foundation
-import Synchronization
 public import LatchkeyDomain
+import Synchronization
 
 /// Remembers the last use of each long-term access key in memory and writes the uses to the store in batches, so
 /// that authenticating a request never waits for a database write.

@@ -1,10 +1,10 @@
 public import Foundation
 import LatchkeyBase
+public import LatchkeyDomain
 public import LatchkeyModel
 import LatchkeySigV4
-import Synchronization
-public import LatchkeyDomain
 public import LatchkeyTokens
+import Synchronization
 
 /// Finds the secret and the principal behind an access key ID (and session token), so the server can verify a
 /// SigV4 signature. Temporary credentials are resolved from the sealed session token alone, with no store read;

@@ -56,7 +56,8 @@ public struct AuthorizationFailure: Sendable, Equatable {
         out += "\"allowed\":\(allowed),\"explicitDeny\":\(explicitDeny),"
         out += "\"matchedStatements\":{\"items\":["
         out += matchedStatements.map { statement in
-            var item = "{\"statementId\":\(JSONValue.quoted(statement.sid ?? "")),\"effect\":\(JSONValue.quoted(statement.effect))"
+            var item =
+                "{\"statementId\":\(JSONValue.quoted(statement.sid ?? "")),\"effect\":\(JSONValue.quoted(statement.effect))"
             item += ",\"principals\":{\"items\":[{\"value\":\(JSONValue.quoted(principalId))}]}"
             item += ",\"source\":{\"policy\":{\"id\":\(JSONValue.quoted(statement.policyId))}}}"
             return item

@@ -1,8 +1,8 @@
 public import Foundation
 import LatchkeyBase
+public import LatchkeyDomain
 public import LatchkeyModel
 public import LatchkeyPolicy
-public import LatchkeyDomain
 
 /// Decides requests with AWS's evaluation logic: gathers the caller's identity policies (user, groups, role),
 /// permissions boundary and session policies, describes the caller and the request as condition keys, and asks
@@ -13,7 +13,9 @@ public struct Authorizer: Sendable {
     let messages: AuthorizationMessageCodec?
     let snapshots = IAMSnapshotCache()
 
-    public init(store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil) {
+    public init(
+        store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil
+    ) {
         self.store = store
         self.cache = cache
         self.messages = messages
@@ -53,10 +55,14 @@ public struct Authorizer: Sendable {
         case .temporary(let claims):
             var parents: [String] = []
             if let roleArn = claims.roleArn { parents.append(roleArn) }
-            if claims.kind == .federatedUser || claims.kind == .sessionToken, claims.sourcePrincipalArn != claims.principalArn {
+            if claims.kind == .federatedUser || claims.kind == .sessionToken,
+                claims.sourcePrincipalArn != claims.principalArn
+            {
                 parents.append(claims.sourcePrincipalArn)
             }
-            if claims.kind == .rootSession { return .aws("arn:aws:iam::\(caller.accountId):root", account: caller.accountId) }
+            if claims.kind == .rootSession {
+                return .aws("arn:aws:iam::\(caller.accountId):root", account: caller.accountId)
+            }
             return .aws(claims.principalArn, derivedFrom: parents, account: caller.accountId)
         }
     }
@@ -188,7 +194,8 @@ public struct Authorizer: Sendable {
         if let document = effective.permissionsBoundary {
             boundary = NamedPolicy(
                 id: document.identifier,
-                document: try cache.document(document.document, kind: .permissionsBoundary, limits: PolicyCache.storedDocument))
+                document: try cache.document(
+                    document.document, kind: .permissionsBoundary, limits: PolicyCache.storedDocument))
         } else if let arn = effective.permissionsBoundaryArn {
             // A boundary naming a policy that no longer exists allows nothing.
             boundary = NamedPolicy(id: arn, document: try cache.document(Self.allowNothing, kind: .permissionsBoundary))
@@ -209,7 +216,9 @@ public struct Authorizer: Sendable {
         for arn in claims.policyArns {
             if let document = try await managedPolicyDocument(arn) {
                 policies.append(
-                    NamedPolicy(id: arn, document: try cache.document(document, kind: .session, limits: PolicyCache.storedDocument)))
+                    NamedPolicy(
+                        id: arn,
+                        document: try cache.document(document, kind: .session, limits: PolicyCache.storedDocument)))
             }
         }
         return policies
@@ -236,9 +245,16 @@ public struct Authorizer: Sendable {
     ) async throws(STSError) -> (decision: AuthorizationDecision, context: ConditionContext) {
         var context = Self.context(of: caller, tags: principalTags(of: caller), now: now)
         for (key, values) in extraContext { context.set(key, values) }
-        let request = PolicyRequest(action: action, resource: resource, principal: Self.principal(of: caller), context: context)
-        if caller.isRoot, resourceAccount == caller.accountId, resourcePolicy == nil, !resourceKind.requiresResourcePolicy {
-            return (AuthorizationDecision(isAllowed: true, isExplicitDeny: false, matchedStatements: [], reason: "the account's root"), context)
+        let request = PolicyRequest(
+            action: action, resource: resource, principal: Self.principal(of: caller), context: context)
+        if caller.isRoot, resourceAccount == caller.accountId, resourcePolicy == nil,
+            !resourceKind.requiresResourcePolicy
+        {
+            return (
+                AuthorizationDecision(
+                    isAllowed: true, isExplicitDeny: false, matchedStatements: [], reason: "the account's root"),
+                context
+            )
         }
         let side = try await identitySide(of: caller)
         let decision = Authorization.decide(
@@ -254,7 +270,9 @@ public struct Authorizer: Sendable {
         caller: Caller, action: String, resource: String, decision: AuthorizationDecision, context: ConditionContext,
         message: String? = nil
     ) -> STSError {
-        let text = message ?? "User: \(caller.arn) is not authorized to perform: \(action) on resource: \(resource) \(decision.reason)"
+        let text =
+            message
+            ?? "User: \(caller.arn) is not authorized to perform: \(action) on resource: \(resource) \(decision.reason)"
         guard let messages else { return STSError(.accessDenied, text) }
         let failure = AuthorizationFailure(
             explicitDeny: decision.isExplicitDeny,

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import LatchkeyDomain
+import Synchronization
 
 /// A short-lived memory of what AssumeRole, AssumeRoleWithWebIdentity and IAM authorization read on every request:
 /// roles, OIDC providers and the effective policies of principals. Any IAM write through this node clears it at once (`invalidateAll`); entries also expire
@@ -52,7 +52,9 @@ final class IAMSnapshotCache: Sendable {
         policies.withLock { $0.removeAll() }
     }
 
-    private static func lookup<Value: Sendable>(_ box: borrowing Mutex<[String: Entry<Value>]>, _ key: String, _ ttl: Duration) -> Value? {
+    private static func lookup<Value: Sendable>(
+        _ box: borrowing Mutex<[String: Entry<Value>]>, _ key: String, _ ttl: Duration
+    ) -> Value? {
         box.withLock { entries in
             guard let entry = entries[key] else { return nil }
             guard entry.storedAt.duration(to: .now) <= ttl else {
@@ -63,7 +65,9 @@ final class IAMSnapshotCache: Sendable {
         }
     }
 
-    private static func insert<Value: Sendable>(_ box: borrowing Mutex<[String: Entry<Value>]>, _ key: String, _ value: Value, _ capacity: Int) {
+    private static func insert<Value: Sendable>(
+        _ box: borrowing Mutex<[String: Entry<Value>]>, _ key: String, _ value: Value, _ capacity: Int
+    ) {
         box.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(value: value, storedAt: .now)

@@ -21,7 +21,9 @@ public final class PolicyCache: Sendable {
     /// The parsed document, from the cache or parsed now.
     /// - Parameter limits: size limits; nil for the kind's defaults (`PolicyLimits.defaults(for:)`).
     /// - Throws: `MalformedPolicyDocument` (or the size error) with the parser's message.
-    public func document(_ text: String, kind: PolicyKind, limits: PolicyLimits? = nil) throws(STSError) -> PolicyDocument {
+    public func document(_ text: String, kind: PolicyKind, limits: PolicyLimits? = nil) throws(STSError)
+        -> PolicyDocument
+    {
         let key = "\(kind.rawValue)\u{0}\(limits?.maxCharacters ?? 0)\u{0}\(text)"
         if let cached = entries.withLock({ $0[key] }) { return cached }
         let document: PolicyDocument

@@ -1,9 +1,9 @@
 public import Foundation
-import LatchkeyModel
 import LatchkeyBase
+public import LatchkeyDomain
+import LatchkeyModel
 import LatchkeyPolicy
 public import LatchkeySAMLModel
-public import LatchkeyDomain
 public import LatchkeyTokens
 
 /// The IAM operations Latchkey serves, authorized with the caller's policies.
@@ -46,7 +46,8 @@ public struct IAMService: Sendable {
             }
         }
         let (decision, context) = try await authorizer.decide(
-            caller: caller, action: "iam:\(action)", resource: resource, resourceAccount: caller.accountId, now: clock())
+            caller: caller, action: "iam:\(action)", resource: resource, resourceAccount: caller.accountId, now: clock()
+        )
         guard decision.isAllowed else {
             throw authorizer.denial(
                 caller: caller, action: "iam:\(action)", resource: resource, decision: decision, context: context)
@@ -58,7 +59,9 @@ public struct IAMService: Sendable {
     }
 
     /// Runs a store call, turning store failures into AWS errors.
-    func storeCall<T>(_ body: () async throws -> T, mapping: (StoreError) -> STSError? = { _ in nil }) async throws(STSError) -> T {
+    func storeCall<T>(_ body: () async throws -> T, mapping: (StoreError) -> STSError? = { _ in nil })
+        async throws(STSError) -> T
+    {
         do {
             return try await body()
         } catch let error as STSError {
@@ -67,11 +70,14 @@ public struct IAMService: Sendable {
         } catch let error as StoreError {
             if let mapped = mapping(error) { throw mapped }
             if error.code == .unavailable || error.code == .corrupt {
-                throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+                throw STSError(
+                    .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
             }
-            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            throw STSError(
+                .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
         } catch {
-            throw STSError(.serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            throw STSError(
+                .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
         }
     }
 
@@ -129,7 +135,9 @@ extension IAMService {
     func page<Item>(_ all: [Item], listing: String, key: (Item) -> String, marker: String?, maxItems: Int?)
         throws(STSError) -> Page<Item>
     {
-        try Page.paginate(all, key: key, marker: marker, maxItems: maxItems, markers: PageMarkers(secretBox: secretBox, listing: listing))
+        try Page.paginate(
+            all, key: key, marker: marker, maxItems: maxItems,
+            markers: PageMarkers(secretBox: secretBox, listing: listing))
     }
 }
 

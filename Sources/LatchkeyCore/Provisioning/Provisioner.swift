@@ -1,6 +1,6 @@
 public import Foundation
-import LatchkeyModel
 public import LatchkeyDomain
+import LatchkeyModel
 public import LatchkeyTokens
 
 /// What a bootstrap file declares: accounts and their root access keys.
@@ -60,7 +60,8 @@ public struct Provisioner: Sendable {
                     AccessKeyRecord(
                         accessKeyId: key.accessKeyId, accountId: entry.id, userName: nil, status: .active,
                         createDate: existing?.createDate ?? now.wholeSeconds,
-                        sealedSecret: secretBox.seal(Array(key.secretAccessKey.utf8), context: "access-key:\(key.accessKeyId)")
+                        sealedSecret: secretBox.seal(
+                            Array(key.secretAccessKey.utf8), context: "access-key:\(key.accessKeyId)")
                     ))
             }
         }

@@ -8,7 +8,9 @@ public struct RequestMetadata: Sendable {
     public var secureTransport: Bool
     public var requestedRegion: String?
 
-    public init(sourceIp: String? = nil, userAgent: String? = nil, secureTransport: Bool = false, requestedRegion: String? = nil) {
+    public init(
+        sourceIp: String? = nil, userAgent: String? = nil, secureTransport: Bool = false, requestedRegion: String? = nil
+    ) {
         self.sourceIp = sourceIp
         self.userAgent = userAgent
         self.secureTransport = secureTransport

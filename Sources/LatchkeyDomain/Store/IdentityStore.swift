@@ -132,7 +132,8 @@ public protocol IdentityStore: Sendable {
     func mfaDevices(accountId: String) async throws -> [MFADeviceRecord]
     /// Enables the device for a user and records the last accepted step; `.notFound` if the device or user is
     /// missing, `.conflict` if the device is already enabled (for anyone).
-    func enableMFADevice(accountId: String, serialNumber: String, userName: String, enableDate: Date, lastUsedStep: Int64)
+    func enableMFADevice(
+        accountId: String, serialNumber: String, userName: String, enableDate: Date, lastUsedStep: Int64)
         async throws
     /// Detaches the device from its user; `.notFound` if missing or not enabled.
     func deactivateMFADevice(accountId: String, serialNumber: String) async throws

@@ -165,12 +165,15 @@ struct PatternParser {
             default: item = .single(scalar.value)
             }
             // A range needs single scalars on both ends; a '-' before ']' is a literal.
-            if let low = Self.singleValue(item), peek == "-", position + 1 < scalars.count, scalars[position + 1] != "]" {
+            if let low = Self.singleValue(item), peek == "-", position + 1 < scalars.count, scalars[position + 1] != "]"
+            {
                 position += 1
                 let upperStart = position
                 let upperScalar = try next()
                 let upper = upperScalar == "\\" ? try parseEscape() : .single(upperScalar.value)
-                guard let high = Self.singleValue(upper), low <= high else { throw PatternSyntaxError(offset: upperStart) }
+                guard let high = Self.singleValue(upper), low <= high else {
+                    throw PatternSyntaxError(offset: upperStart)
+                }
                 result.ranges.append(low...high)
             } else {
                 result.formUnion(item)

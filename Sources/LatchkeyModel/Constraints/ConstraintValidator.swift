@@ -56,7 +56,8 @@ enum ConstraintValidator {
             if let limit = member.documentedMaxItems, case .list(let elements) = value, elements.count > limit {
                 let shown = ValueRenderer.quoted(value, shape: member.shape, redacted: member.isRedacted)
                 found.append(
-                    ConstraintViolation(path: path, value: shown, rule: "Member must have length less than or equal to \(limit)"))
+                    ConstraintViolation(
+                        path: path, value: shown, rule: "Member must have length less than or equal to \(limit)"))
             }
         }
     }
@@ -79,7 +80,8 @@ enum ConstraintValidator {
             } else if elements.contains(where: { !scalarFailures($0, shape: element).isEmpty }) {
                 let rules = elementRules(element).joined(separator: ", ")
                 let shown = ValueRenderer.quoted(value, shape: shape, redacted: redacted)
-                found.append(ConstraintViolation(path: path, value: shown, rule: "Member must satisfy constraint: [\(rules)]"))
+                found.append(
+                    ConstraintViolation(path: path, value: shown, rule: "Member must satisfy constraint: [\(rules)]"))
             }
         case .structure(let nested):
             checkMembers(of: nested, shape: shape, pathPrefix: path + ".", into: &found)

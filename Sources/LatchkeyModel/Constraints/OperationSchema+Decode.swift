@@ -41,7 +41,8 @@ extension OperationSchema {
         let violations = ConstraintValidator.violations(in: input, shape: self.input)
         guard violations.isEmpty else {
             throw STSError(
-                .validationError, ConstraintValidator.message(for: violations, echoingValues: service.echoesValuesInValidationErrors))
+                .validationError,
+                ConstraintValidator.message(for: violations, echoingValues: service.echoesValuesInValidationErrors))
         }
         return input
     }
@@ -146,7 +147,8 @@ enum QueryDecoder {
                     key, "list \(keyPath) has no member \(elements.count + 1); indexes start at 1 and have no gaps.")
             }
             let elementPath = "\(keyPath).member.\(index)"
-            elements.append(try decodeValue(of: element, from: elementEntries, keyPath: elementPath, redacted: redacted))
+            elements.append(
+                try decodeValue(of: element, from: elementEntries, keyPath: elementPath, redacted: redacted))
         }
         return .list(elements)
     }

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LatchkeyBase
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Parses scalar query values as the botocore `query` serializer writes them: integers in decimal,
 /// booleans as `true`/`false`, timestamps in ISO 8601, blobs in base64.
@@ -34,7 +35,9 @@ enum ScalarParser {
         }
         guard let parsed else {
             let shown = redacted ? redactedValue : text
-            throw STSError(.invalidParameterValue, "Value '\(shown)' for parameter \(parameter) is invalid: it must be \(expected).")
+            throw STSError(
+                .invalidParameterValue,
+                "Value '\(shown)' for parameter \(parameter) is invalid: it must be \(expected).")
         }
         return parsed
     }

@@ -1,14 +1,16 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The two fields read from an OpenID Connect discovery document.
 package enum DiscoveryDocument {
     /// Checks that the document's `issuer` names `provider` (after the `iss` scheme rule) and returns its
     /// `jwks_uri`, which must be an `https` URL.
-    package static func jwksTarget(_ body: [UInt8], provider: OIDCProviderIdentity) throws(WebIdentityError) -> HTTPSTarget {
+    package static func jwksTarget(_ body: [UInt8], provider: OIDCProviderIdentity) throws(WebIdentityError)
+        -> HTTPSTarget
+    {
         let fields: [String: JSONClaimValue]
         do {
             fields = try JSONDecoder().decode([String: JSONClaimValue].self, from: Data(body))

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A JSON value taken from a verified token's payload, kept for condition keys and session tags.
@@ -49,7 +49,8 @@ public indirect enum JSONClaimValue: Sendable, Hashable {
         case .number(let value):
             if value == value.rounded(), abs(value) < 1e15 { return [String(Int64(value))] }
             return [String(value)]
-        case .array(let values): return values.flatMap { value -> [String] in
+        case .array(let values):
+            return values.flatMap { value -> [String] in
                 if case .array = value { return [] }
                 return value.conditionValues
             }

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Fetches an issuer's signing keys: its discovery document, then its `jwks_uri`.
 public protocol JWKSFetching: Sendable {
@@ -95,7 +96,8 @@ public actor JWKSCache {
         let entry = entries[provider.identity] ?? Entry()
         if let snapshot = entry.snapshot, snapshot.generation != stale.generation { return snapshot }
         if entry.waiters != nil { return try await load(provider, now: now) }
-        if let lastAttempt = entry.lastAttempt, now.timeIntervalSince(lastAttempt) < policy.minimumRefreshInterval.seconds,
+        if let lastAttempt = entry.lastAttempt,
+            now.timeIntervalSince(lastAttempt) < policy.minimumRefreshInterval.seconds,
             now >= lastAttempt
         {
             return nil

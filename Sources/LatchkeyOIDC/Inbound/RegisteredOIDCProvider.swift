@@ -17,7 +17,8 @@ public struct RegisteredOIDCProvider: Sendable, Hashable {
         self.clientIDs = clientIDs
         self.thumbprints = Set(
             thumbprints.map { $0.lowercased() }.filter { text in
-                text.utf8.count == 40 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+                text.utf8.count == 40
+                    && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
             }
         )
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 extension WebIdentityTokenVerifier {
@@ -21,12 +21,16 @@ extension WebIdentityTokenVerifier {
             )
         }
         if let nbf = claims["nbf"] {
-            guard case .number(let value) = nbf, value.isFinite else { throw .invalidToken("The nbf claim is not a number") }
+            guard case .number(let value) = nbf, value.isFinite else {
+                throw .invalidToken("The nbf claim is not a number")
+            }
             guard value <= current + allowedClockSkew else { throw .invalidToken("The token is not valid yet (nbf)") }
         }
         var issuedAt: Date? = nil
         if let iat = claims["iat"] {
-            guard case .number(let value) = iat, value.isFinite else { throw .invalidToken("The iat claim is not a number") }
+            guard case .number(let value) = iat, value.isFinite else {
+                throw .invalidToken("The iat claim is not a number")
+            }
             guard value <= current + allowedClockSkew else {
                 throw .invalidToken("The token was issued in the future (iat)")
             }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Verifies `AssumeRoleWithWebIdentity` tokens against registered OpenID Connect providers.
@@ -60,7 +60,10 @@ public struct WebIdentityTokenVerifier: Sendable {
     private func verifySignature(
         of token: String, jwt: CompactJWT, provider: RegisteredOIDCProvider, now: Date
     ) async throws(WebIdentityError) {
-        var snapshot = if let fresh = cache.freshKeys(for: provider, now: now) { fresh } else { try await cache.keys(for: provider, now: now) }
+        var snapshot =
+            if let fresh = cache.freshKeys(for: provider, now: now) { fresh } else {
+                try await cache.keys(for: provider, now: now)
+            }
         var selection = try snapshot.keys.select(keyID: jwt.keyID, algorithm: jwt.algorithm)
         if case .unknownKeyID = selection {
             if let newer = try await cache.refreshed(for: provider, after: snapshot, now: now) {

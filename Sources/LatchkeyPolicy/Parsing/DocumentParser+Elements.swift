@@ -126,10 +126,12 @@ extension DocumentParser {
         // After the service comes an empty region, then the account.
         let regionless = parts.count > 4 && parts[3].isEmpty
         if service == "iam", !regionless {
-            throw error(.invalidResource, "IAM resource \(DocumentParser.excerpt(text)) cannot contain region information.")
+            throw error(
+                .invalidResource, "IAM resource \(DocumentParser.excerpt(text)) cannot contain region information.")
         }
         if service == "s3", !regionless {
-            throw error(.invalidResource, "Resource \(DocumentParser.excerpt(text)) can not contain region information.")
+            throw error(
+                .invalidResource, "Resource \(DocumentParser.excerpt(text)) can not contain region information.")
         }
         if service == "iam" {
             let path = parts.count > 5 ? parts[5] : ""
@@ -260,7 +262,7 @@ extension DocumentParser {
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         if parts.count == 6, parts[0] == "arn", DocumentParser.partitions.contains(String(parts[1])), parts[2] == "iam",
             parts[3].isEmpty, DocumentParser.isAccountID(parts[4]),
-            (parts[5].hasPrefix("saml-provider/") || parts[5].hasPrefix("oidc-provider/")), !text.contains("*")
+            parts[5].hasPrefix("saml-provider/") || parts[5].hasPrefix("oidc-provider/"), !text.contains("*")
         {
             return text
         }

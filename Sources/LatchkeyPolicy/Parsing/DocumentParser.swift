@@ -132,7 +132,9 @@ struct DocumentParser {
     }
 
     private func versionError() -> PolicyError {
-        error(.oldVersion, DocumentParser.versionMessage, detail: "Version \(version.rawValue) in a \(use?.description ?? "\(kind)")")
+        error(
+            .oldVersion, DocumentParser.versionMessage,
+            detail: "Version \(version.rawValue) in a \(use?.description ?? "\(kind)")")
     }
 
     private func checkSize(_ text: String) throws(PolicyError) {

@@ -123,7 +123,9 @@ final class ConnectionGuard {
         if !head.isKeepAlive {
             closeAfterRequest(headsSeen)
         }
-        if let declared = head.headers.first(name: "content-length").flatMap({ Int($0) }), declared > limits.maxBodyBytes {
+        if let declared = head.headers.first(name: "content-length").flatMap({ Int($0) }),
+            declared > limits.maxBodyBytes
+        {
             // The endpoint refuses it before the body arrives; the body is not read.
             closeAfterRequest(headsSeen)
         }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Every open connection of the server, with what it is doing, so that the connection limit can be kept by closing
 /// the connections that cost the least to lose.
@@ -82,7 +83,9 @@ public final class ConnectionRegistry: Sendable {
                 continue
             }
             let better =
-                (entry.activity.rawValue, entry.since, id) < (current.entry.activity.rawValue, current.entry.since, current.id)
+                (entry.activity.rawValue, entry.since, id) < (
+                    current.entry.activity.rawValue, current.entry.since, current.id
+                )
             if better { best = (id, entry) }
         }
         return best?.id
@@ -147,9 +150,9 @@ public final class ConnectionRegistry: Sendable {
     }
 
     #if canImport(Glibc)
-    private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        private static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
     #else
-    private static let resource = RLIMIT_NOFILE
+        private static let resource = RLIMIT_NOFILE
     #endif
 
     /// The descriptor limit a connection limit needs (the inverse of ``derivedLimit(descriptorLimit:)``).
@@ -169,7 +172,9 @@ public final class ConnectionRegistry: Sendable {
     /// must never fail for want of descriptors: SwiftNIO then retries `accept` at once, in a loop, on one core
     /// (its accept backoff does not apply there), until a descriptor is freed.
     public static func effectiveLimit(configured: Int?) -> (limit: Int, lowered: Bool) {
-        guard let limits = descriptorLimits(), limits.soft != rlim_t.max else { return (configured ?? 1_000_000, false) }
+        guard let limits = descriptorLimits(), limits.soft != rlim_t.max else {
+            return (configured ?? 1_000_000, false)
+        }
         let soft = Int(clamping: limits.soft)
         guard let configured else { return (derivedLimit(descriptorLimit: soft), false) }
         let needed = descriptorsNeeded(forConnections: configured)

@@ -51,7 +51,9 @@ enum ProtocolFaults {
     }
 
     /// The head and body of an error answer that closes the connection.
-    static func response(_ error: STSError, requestId: String = RequestID.next()) -> (head: HTTPResponse, body: ByteBuffer) {
+    static func response(_ error: STSError, requestId: String = RequestID.next()) -> (
+        head: HTTPResponse, body: ByteBuffer
+    ) {
         let body = ByteBuffer(string: QueryEndpoint.errorDocument(error, requestId: requestId))
         let head = HTTPResponse(
             status: .init(code: error.code.httpStatus),

@@ -2,9 +2,9 @@ public import Crypto
 import LatchkeyBase
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The 32-byte root secret from which every at-rest and session-token key is derived with HKDF-SHA256.

@@ -1,9 +1,9 @@
 public import Crypto
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Authenticated encryption of secrets at rest (secret access keys, MFA seeds) with AES-256-GCM.

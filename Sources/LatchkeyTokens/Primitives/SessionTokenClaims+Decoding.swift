@@ -1,9 +1,10 @@
 import LatchkeyBase
 import LatchkeyDomain
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Decodes the claims format written by `SessionTokenEncoder`. Every read is bounds-checked and every rule of the

@@ -1,8 +1,9 @@
 import LatchkeyDomain
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The binary claims format: a sequence of fields `tag (UInt16 BE) | length (minimal LEB128 varint) | value`, in

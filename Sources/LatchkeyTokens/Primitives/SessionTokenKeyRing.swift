@@ -1,11 +1,11 @@
-public import LatchkeyDomain
 public import Crypto
 import LatchkeyBase
+public import LatchkeyDomain
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Seals `SessionTokenClaims` into opaque session tokens and opens them again without any store read.
@@ -110,7 +110,8 @@ public struct SessionTokenKeyRing: Sendable {
         let plaintext: [UInt8]
         do {
             let box = try AES.GCM.SealedBox(combined: bytes[Self.headerLength...])
-            plaintext = try AES.GCM.open(box, using: key, authenticating: bytes[0..<Self.headerLength]).withUnsafeBytes {
+            plaintext = try AES.GCM.open(box, using: key, authenticating: bytes[0..<Self.headerLength]).withUnsafeBytes
+            {
                 Array($0)
             }
         } catch {

@@ -1,9 +1,9 @@
 import Crypto
 
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Time-based one-time passwords as virtual MFA devices use them: RFC 6238 over RFC 4226 HOTP with HMAC-SHA1,

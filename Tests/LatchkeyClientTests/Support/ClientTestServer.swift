@@ -3,9 +3,9 @@ import Foundation
 import LatchkeyClient
 import LatchkeyQuery
 import LatchkeyServer
-import Logging
 import LatchkeySigV4
 import LatchkeyTestSupport
+import Logging
 import NIOCore
 import NIOHTTP1
 import Testing
@@ -66,7 +66,10 @@ struct ClientTestServer: Sendable {
         let host = String(endpoint.dropFirst("http://".count))
         let unsigned = SignableRequest(
             method: "POST", rawPath: "/",
-            headers: [.init(name: "Host", value: host), .init(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")],
+            headers: [
+                .init(name: "Host", value: host),
+                .init(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
+            ],
             payloadHash: SignableRequest.hashPayload(Array(body.utf8)))
         let signer = SigV4Signer(
             credentials: SigV4Credentials(

@@ -11,7 +11,8 @@ final class FixedCredentialProvider: AWSCredentialProvider {
     }
 
     convenience init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
-        self.init(AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken))
+        self.init(
+            AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken))
     }
 
     var callCount: Int { calls.withLock { $0 } }

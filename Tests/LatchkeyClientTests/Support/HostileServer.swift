@@ -51,7 +51,8 @@ final class HostileServer: Sendable {
         router.on("/", method: .post) { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let recorded = Recorded(
-                authorization: request.headers[.authorization], securityToken: request.headers[HTTPField.Name("X-Amz-Security-Token")!],
+                authorization: request.headers[.authorization],
+                securityToken: request.headers[HTTPField.Name("X-Amz-Security-Token")!],
                 amzDate: request.headers[HTTPField.Name("X-Amz-Date")!], contentType: request.headers[.contentType],
                 host: request.head.authority,
                 body: String(buffer: bytes))
@@ -67,7 +68,8 @@ final class HostileServer: Sendable {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             case .huge(let count):
                 let buffer = ByteBuffer(repeating: UInt8(ascii: "a"), count: count)
-                return Response(status: .ok, headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: buffer))
+                return Response(
+                    status: .ok, headers: [.contentType: "text/xml"], body: ResponseBody(byteBuffer: buffer))
             case .hang:
                 try? await Task.sleep(for: .seconds(5))
                 return Response(status: .serviceUnavailable)

@@ -68,14 +68,17 @@ struct MotoServer {
         }
         // Install: a venv at the repository root, then moto with its server extras.
         if !FileManager.default.isExecutableFile(atPath: python) {
-            let created = try await runProcess("/usr/bin/env", ["python3", "-m", "venv", repositoryRoot.appendingPathComponent(".venv").path])
+            let created = try await runProcess(
+                "/usr/bin/env", ["python3", "-m", "venv", repositoryRoot.appendingPathComponent(".venv").path])
             guard created.status == 0 else {
-                throw ClientTestFailure("moto_server is missing and `python3 -m venv .venv` failed: \(created.output.suffix(500))")
+                throw ClientTestFailure(
+                    "moto_server is missing and `python3 -m venv .venv` failed: \(created.output.suffix(500))")
             }
         }
         let installed = try await runProcess(venv.appendingPathComponent("pip").path, ["install", "moto[server]"])
         guard installed.status == 0 else {
-            throw ClientTestFailure("moto_server is missing and `pip install 'moto[server]'` failed: \(installed.output.suffix(500))")
+            throw ClientTestFailure(
+                "moto_server is missing and `pip install 'moto[server]'` failed: \(installed.output.suffix(500))")
         }
         if FileManager.default.isExecutableFile(atPath: script) {
             return Command(executable: script, arguments: [], python: python)
@@ -91,7 +94,8 @@ struct MotoServer {
         let arguments = [
             "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()",
         ]
-        let result = python == "/usr/bin/env"
+        let result =
+            python == "/usr/bin/env"
             ? try await runProcess(python, ["python3"] + arguments) : try await runProcess(python, arguments)
         guard result.status == 0, let port = Int(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw ClientTestFailure("could not find a free port: \(result.output)")
@@ -124,7 +128,8 @@ struct MotoServer {
     }
 
     /// Runs a program to completion; returns its exit status and its merged output.
-    static func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    static func runProcess(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String)
+    {
         try await SpawnedProcess.run(executable, arguments)
     }
 }

@@ -10,7 +10,8 @@ import Testing
     func keysExpireAfterTheirTimeToLive() async throws {
         let keys = try await TestKeys.make()
         let fetcher = StaticJWKSFetcher(try keys.jwks())
-        let verifier = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: fetcher, policy: .init(timeToLive: .seconds(600))))
+        let verifier = WebIdentityTokenVerifier(
+            cache: JWKSCache(fetcher: fetcher, policy: .init(timeToLive: .seconds(600))))
         let provider = try #require(RegisteredOIDCProvider(url: Self.issuer, clientIDs: ["client-1"]))
         for offset in [0.0, 100, 599] {
             let at = Self.now.addingTimeInterval(offset)
@@ -53,7 +54,8 @@ import Testing
         let warm = try keys.token("RS256", payload: TestKeys.claims(issuer: Self.issuer, now: Self.now))
         _ = try await verifier.verify(token: warm, provider: provider, now: Self.now)
         let later = Self.now.addingTimeInterval(60)
-        let token = try keys.token("RS256", payload: TestKeys.claims(issuer: Self.issuer, now: later), header: ["kid": "nope"])
+        let token = try keys.token(
+            "RS256", payload: TestKeys.claims(issuer: Self.issuer, now: later), header: ["kid": "nope"])
         let failures = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<50 {
                 group.addTask { (try? await verifier.verify(token: token, provider: provider, now: later)) == nil }

@@ -1,8 +1,8 @@
 import Foundation
 import LatchkeyOIDC
+import LatchkeyOIDCHTTP
 import NIOSSL
 import Testing
-import LatchkeyOIDCHTTP
 
 /// Against a real HTTPS issuer on loopback with certificates made at test time.
 ///
@@ -88,15 +88,17 @@ import LatchkeyOIDCHTTP
         }
     }
 
-    @Test("a chain that does not verify is accepted when its top certificate's thumbprint is registered",
-          arguments: [true, false])
+    @Test(
+        "a chain that does not verify is accepted when its top certificate's thumbprint is registered",
+        arguments: [true, false])
     func registeredThumbprintIsTrusted(selfSigned: Bool) async throws {
         let keys = try await TestKeys.make()
         let certificates = selfSigned ? try TestCertificates.selfSigned() : try TestCertificates.caIssued()
         let thumbprint = try TestCertificates.thumbprint(certificates.caCertificate).uppercased()
         try await TestIssuer.with(certificates: certificates, jwks: try keys.jwks()) { issuer in
             try await Self.withFetcher { fetcher in
-                let identity = try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: [thumbprint])
+                let identity = try await Self.verify(
+                    issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: [thumbprint])
                 #expect(identity.subject == "subject-123456")
             }
             #expect(issuer.jwksRequests == 1)
@@ -120,10 +122,11 @@ import LatchkeyOIDCHTTP
         }
     }
 
-    @Test("a broken identity provider yields IDPCommunicationError from its own check, not from a deadline",
-          arguments: [
-              TestIssuer.Behaviour.hugeBody, .redirectLoop, .wrongContentType, .wrongDiscoveryIssuer, .plainHTTPJWKSURI,
-          ])
+    @Test(
+        "a broken identity provider yields IDPCommunicationError from its own check, not from a deadline",
+        arguments: [
+            TestIssuer.Behaviour.hugeBody, .redirectLoop, .wrongContentType, .wrongDiscoveryIssuer, .plainHTTPJWKSURI,
+        ])
     func brokenIssuerIsRefused(behaviour: TestIssuer.Behaviour) async throws {
         let keys = try await TestKeys.make()
         let certificates = try TestCertificates.caIssued()
@@ -133,15 +136,19 @@ import LatchkeyOIDCHTTP
                     try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys)
                 }
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))")
+                #expect(
+                    error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))"
+                )
             }
             #expect(issuer.jwksRequests == 0)
         }
     }
 
-    @Test("the thumbprint transport refuses huge bodies, redirects and non-JSON by its own checks", arguments: [
-        TestIssuer.Behaviour.hugeBody, .redirectLoop, .wrongContentType,
-    ])
+    @Test(
+        "the thumbprint transport refuses huge bodies, redirects and non-JSON by its own checks",
+        arguments: [
+            TestIssuer.Behaviour.hugeBody, .redirectLoop, .wrongContentType,
+        ])
     func thumbprintTransportChecksResponses(behaviour: TestIssuer.Behaviour) async throws {
         let keys = try await TestKeys.make()
         let certificates = try TestCertificates.selfSigned()
@@ -152,7 +159,9 @@ import LatchkeyOIDCHTTP
                     try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: [thumbprint])
                 }
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))")
+                #expect(
+                    error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))"
+                )
             }
             #expect(issuer.jwksRequests == 0)
         }
@@ -168,20 +177,23 @@ import LatchkeyOIDCHTTP
         Issue.record("the fetch never reached the issuer")
     }
 
-    @Test("an issuer that never answers or drips its body is cut off by the overall deadline, on both transports",
-          arguments: [TestIssuer.Behaviour.neverAnswer, .slowDrip], [false, true])
+    @Test(
+        "an issuer that never answers or drips its body is cut off by the overall deadline, on both transports",
+        arguments: [TestIssuer.Behaviour.neverAnswer, .slowDrip], [false, true])
     func overallDeadlineCutsOffAStalledIssuer(behaviour: TestIssuer.Behaviour, viaThumbprint: Bool) async throws {
         let keys = try await TestKeys.make()
         let certificates = viaThumbprint ? try TestCertificates.selfSigned() : try TestCertificates.caIssued()
         let thumbprints = viaThumbprint ? [try TestCertificates.thumbprint(certificates.caCertificate)] : []
         let clock = ManualClock()
-        let configuration = viaThumbprint
+        let configuration =
+            viaThumbprint
             ? Self.generous(clock: clock) : try Self.configuration(trusting: certificates, Self.generous(clock: clock))
         try await TestIssuer.with(certificates: certificates, jwks: try keys.jwks(), behaviour: behaviour) { issuer in
             try await Self.withFetcher(configuration) { fetcher in
                 async let outcome: WebIdentityError? = {
                     do {
-                        _ = try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: thumbprints)
+                        _ = try await Self.verify(
+                            issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: thumbprints)
                         return nil
                     } catch let error as WebIdentityError {
                         return error
@@ -193,30 +205,36 @@ import LatchkeyOIDCHTTP
                 clock.advance(by: configuration.totalDeadline)
                 let error = try await outcome
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains(Self.overallDeadline) == true, "\(String(describing: error?.logDetail))")
+                #expect(
+                    error?.logDetail?.contains(Self.overallDeadline) == true, "\(String(describing: error?.logDetail))")
             }
             #expect(issuer.jwksRequests == 0)
         }
     }
 
-    @Test("the per-request timeout cuts off an issuer that never answers, with the overall deadline never reached",
-          arguments: [false, true])
+    @Test(
+        "the per-request timeout cuts off an issuer that never answers, with the overall deadline never reached",
+        arguments: [false, true])
     func requestTimeoutCutsOffASilentIssuer(viaThumbprint: Bool) async throws {
         let keys = try await TestKeys.make()
         let certificates = viaThumbprint ? try TestCertificates.selfSigned() : try TestCertificates.caIssued()
         let thumbprints = viaThumbprint ? [try TestCertificates.thumbprint(certificates.caCertificate)] : []
         // The deadline clock never moves, so only the request timeout can end the fetch; however slow the machine,
         // it ends with IDPCommunicationError (the timeout trips while connecting, handshaking or waiting).
-        var configuration = viaThumbprint
+        var configuration =
+            viaThumbprint
             ? Self.generous() : try Self.configuration(trusting: certificates)
         configuration.requestTimeout = .milliseconds(300)
-        try await TestIssuer.with(certificates: certificates, jwks: try keys.jwks(), behaviour: .neverAnswer) { issuer in
+        try await TestIssuer.with(certificates: certificates, jwks: try keys.jwks(), behaviour: .neverAnswer) {
+            issuer in
             try await Self.withFetcher(configuration) { fetcher in
                 let error = await #expect(throws: WebIdentityError.self) {
                     try await Self.verify(issuer: issuer, fetcher: fetcher, keys: keys, thumbprints: thumbprints)
                 }
                 #expect(error?.code == .communication)
-                #expect(error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))")
+                #expect(
+                    error?.logDetail?.contains(Self.overallDeadline) == false, "\(String(describing: error?.logDetail))"
+                )
             }
             #expect(issuer.jwksRequests == 0)
         }

@@ -54,7 +54,8 @@ import Testing
     func thumbprintsAreNormalised() throws {
         let upper = String(repeating: "AB", count: 20)
         let provider = try #require(
-            RegisteredOIDCProvider(url: "https://a.example", clientIDs: [], thumbprints: [upper, "xyz", String(repeating: "g", count: 40)])
+            RegisteredOIDCProvider(
+                url: "https://a.example", clientIDs: [], thumbprints: [upper, "xyz", String(repeating: "g", count: 40)])
         )
         #expect(provider.thumbprints == [upper.lowercased()])
     }

@@ -30,7 +30,8 @@ import Testing
         case .algNone:
             return try TestKeys.json(["alg": "none", "typ": "JWT"]) + "." + TestKeys.json(good) + "."
         case .hs256WithRSAPublicKey:
-            return try TestKeys.hmacToken(header: ["alg": "HS256", "kid": "rs256"], payload: good, secret: keys.rsaPublicKeyDER)
+            return try TestKeys.hmacToken(
+                header: ["alg": "HS256", "kid": "rs256"], payload: good, secret: keys.rsaPublicKeyDER)
         case .hs256WithRSAPublicKeyPEM:
             return try TestKeys.hmacToken(
                 header: ["alg": "HS256", "kid": "rs256"], payload: good, secret: Array(keys.rsaPublicKeyPEM.utf8)
@@ -58,14 +59,16 @@ import Testing
             claims["aud"] = nil
             return try keys.token("RS256", payload: claims)
         case .azpNotRegistered:
-            return try keys.token("RS256", payload: TestKeys.claims(issuer: issuer, now: now, extra: ["azp": "other-app"]))
+            return try keys.token(
+                "RS256", payload: TestKeys.claims(issuer: issuer, now: now, extra: ["azp": "other-app"]))
         case .signatureStripped:
             let token = try keys.token("RS256", payload: good)
             let dot = try #require(token.lastIndex(of: "."))
             return String(token[...dot])
         case .signatureOfAnotherToken:
             let victim = try keys.token("RS256", payload: good)
-            let other = try keys.token("RS256", payload: TestKeys.claims(issuer: issuer, now: now, extra: ["sub": "admin-000"]))
+            let other = try keys.token(
+                "RS256", payload: TestKeys.claims(issuer: issuer, now: now, extra: ["sub": "admin-000"]))
             let dot = try #require(victim.lastIndex(of: "."))
             let otherDot = try #require(other.lastIndex(of: "."))
             return String(other[..<otherDot]) + String(victim[dot...])
@@ -82,7 +85,8 @@ import Testing
         case .nonJSONHeader:
             return TestKeys.b64url(Data("not json".utf8)) + "." + (try TestKeys.json(good)) + ".c2ln"
         case .nonJSONPayload:
-            return try TestKeys.json(["alg": "RS256", "kid": "rs256"]) + "." + TestKeys.b64url(Data("[1,2]".utf8)) + ".c2ln"
+            return try TestKeys.json(["alg": "RS256", "kid": "rs256"]) + "." + TestKeys.b64url(Data("[1,2]".utf8))
+                + ".c2ln"
         case .twoParts:
             return try TestKeys.json(["alg": "RS256"]) + "." + TestKeys.json(good)
         case .payloadTampered:
@@ -101,7 +105,8 @@ import Testing
         case .embeddedJWKHeader:
             return try keys.token("RS256", payload: good, header: ["jwk": ["kty": "RSA", "n": "AQAB", "e": "AQAB"]])
         case .expAsString:
-            return try keys.token("RS256", payload: TestKeys.claims(issuer: issuer, now: now, extra: ["exp": "\(t + 600)"]))
+            return try keys.token(
+                "RS256", payload: TestKeys.claims(issuer: issuer, now: now, extra: ["exp": "\(t + 600)"]))
         }
     }
 

@@ -10,9 +10,11 @@ import Testing
         try #require(RegisteredOIDCProvider(url: issuer, clientIDs: clientIDs))
     }
 
-    @Test("a token signed with each accepted algorithm verifies", arguments: [
-        "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
-    ])
+    @Test(
+        "a token signed with each accepted algorithm verifies",
+        arguments: [
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
+        ])
     func eachAlgorithmVerifies(algorithm: String) async throws {
         let keys = try await TestKeys.make()
         let verifier = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: StaticJWKSFetcher(try keys.jwks())))
@@ -32,7 +34,8 @@ import Testing
         }
         let verifier = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: StaticJWKSFetcher(jwks)))
         for algorithm in ["RS256", "PS512"] {
-            let token = try keys.token(algorithm, payload: TestKeys.claims(issuer: Self.issuer, now: Self.now), omitKid: true)
+            let token = try keys.token(
+                algorithm, payload: TestKeys.claims(issuer: Self.issuer, now: Self.now), omitKid: true)
             _ = try await verifier.verify(token: token, provider: try Self.provider(), now: Self.now)
         }
     }
@@ -66,7 +69,8 @@ import Testing
         let verifier = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: StaticJWKSFetcher(try keys.jwks())))
         let claims = TestKeys.claims(issuer: Self.issuer, audience: ["nope", "client-2"], now: Self.now)
         let identity = try await verifier.verify(
-            token: try keys.token("RS256", payload: claims), provider: try Self.provider(clientIDs: ["client-1", "client-2"]),
+            token: try keys.token("RS256", payload: claims),
+            provider: try Self.provider(clientIDs: ["client-1", "client-2"]),
             now: Self.now
         )
         #expect(identity.audience == "client-2")
@@ -90,13 +94,15 @@ import Testing
         #expect(sessionTags.transitiveTagKeys == ["Project"])
     }
 
-    @Test("malformed or out-of-bounds session tags are refused", arguments: [
-        (#"{"principal_tags":{"A":"not-an-array"}}"#, WebIdentityError.Code.invalidToken),
-        (#"{"principal_tags":{"A":["x","y"]}}"#, .invalidToken),
-        (#"{"principal_tags":["A"]}"#, .invalidToken),
-        (#"{"principal_tags":{"A":["x"]},"transitive_tag_keys":["B"]}"#, .rejectedClaim),
-        (#"{"principal_tags":{"\#(String(repeating: "k", count: 129))":["x"]}}"#, .rejectedClaim),
-    ])
+    @Test(
+        "malformed or out-of-bounds session tags are refused",
+        arguments: [
+            (#"{"principal_tags":{"A":"not-an-array"}}"#, WebIdentityError.Code.invalidToken),
+            (#"{"principal_tags":{"A":["x","y"]}}"#, .invalidToken),
+            (#"{"principal_tags":["A"]}"#, .invalidToken),
+            (#"{"principal_tags":{"A":["x"]},"transitive_tag_keys":["B"]}"#, .rejectedClaim),
+            (#"{"principal_tags":{"\#(String(repeating: "k", count: 129))":["x"]}}"#, .rejectedClaim),
+        ])
     func badSessionTagsAreRefused(tagsJSON: String, code: WebIdentityError.Code) async throws {
         let tags = try #require(JSONSerialization.jsonObject(with: Data(tagsJSON.utf8)) as? [String: Any])
         let keys = try await TestKeys.make()

@@ -1,4 +1,5 @@
 import CXMLSec
+
 @testable import LatchkeySAML
 
 /// An identity provider's RSA key and self-signed certificate, generated at test time with OpenSSL through xmlsec.
@@ -13,7 +14,9 @@ struct SAMLTestIdentity: Sendable {
 
     static func generate(commonName: String) -> SAMLTestIdentity {
         precondition(XMLSecLibrary.isReady)
-        guard let key = xmlSecKeyGenerate(xmlSecOpenSSLKeyDataRsaGetKlass(), 2048, xmlSecKeyDataType(xmlSecKeyDataTypePrivate)),
+        guard
+            let key = xmlSecKeyGenerate(
+                xmlSecOpenSSLKeyDataRsaGetKlass(), 2048, xmlSecKeyDataType(xmlSecKeyDataTypePrivate)),
             let pkey = xmlSecOpenSSLKeyDataRsaGetEvp(xmlSecKeyGetValue(key)), let certificate = X509_new()
         else { fatalError("RSA key generation failed") }
         defer {
@@ -48,7 +51,8 @@ struct SAMLTestIdentity: Sendable {
 
     /// A fresh xmlsec signing key with the certificate attached (so KeyInfo gets an X509Certificate).
     func signingKey() -> xmlSecKeyPtr {
-        guard let key = privateKeyDER.withUnsafeBufferPointer({
+        guard
+            let key = privateKeyDER.withUnsafeBufferPointer({
                 xmlSecOpenSSLAppKeyLoadMemory($0.baseAddress, .init($0.count), xmlSecKeyDataFormatDer, nil, nil, nil)
             }),
             certificateDER.withUnsafeBufferPointer({

@@ -1,4 +1,5 @@
 import CXMLSec
+
 @testable import LatchkeySAML
 
 /// Signs every empty `ds:Signature` template in a document with xmlsec (deepest first, so a Response signature
@@ -7,9 +8,13 @@ enum SAMLTestSigner {
     static func sign(_ xml: String, with identity: SAMLTestIdentity) -> String {
         precondition(XMLSecLibrary.isReady)
         let bytes = Array(xml.utf8)
-        guard let doc = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), nil, "UTF-8", 0) }
-        }) else { fatalError("template is not XML:\n\(xml)") }
+        guard
+            let doc = bytes.withUnsafeBufferPointer({ buffer in
+                buffer.withMemoryRebound(to: CChar.self) {
+                    xmlReadMemory($0.baseAddress, Int32($0.count), nil, "UTF-8", 0)
+                }
+            })
+        else { fatalError("template is not XML:\n\(xml)") }
         defer { xmlFreeDoc(doc) }
         var signatures: [(depth: Int, node: XMLNodePointer)] = []
         guard let root = xmlDocGetRootElement(doc) else { fatalError("no root") }

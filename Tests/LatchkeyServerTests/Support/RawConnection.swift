@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
-private let systemSend = Glibc.send
+    import Glibc
+    private let systemSend = Glibc.send
 #elseif canImport(Darwin)
-import Darwin
-private let systemSend = Darwin.send
+    import Darwin
+    private let systemSend = Darwin.send
 #endif
 
 /// A plain TCP connection to the test server, for what an HTTP client library will not send: a header one byte at
@@ -63,7 +63,9 @@ final class RawConnection: Sendable {
         return await Self.offloadNonThrowing {
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { systemSend(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let sent = bytes[offset...].withUnsafeBytes {
+                    systemSend(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if sent <= 0 { return false }
                 offset += sent
             }
@@ -103,7 +105,9 @@ final class RawConnection: Sendable {
     func readResponse(within: Duration = .seconds(30)) async throws -> RawResponse {
         let (bytes, _) = await read(within: within) { RawResponse(bytes: $0) != nil }
         guard let response = RawResponse(bytes: bytes) else {
-            throw Failure(description: "no complete HTTP response within \(within): \(String(decoding: bytes, as: UTF8.self).prefix(300))")
+            throw Failure(
+                description:
+                    "no complete HTTP response within \(within): \(String(decoding: bytes, as: UTF8.self).prefix(300))")
         }
         return response
     }
@@ -145,7 +149,8 @@ struct RawResponse: Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = headers["content-length"].flatMap { Int($0) } ?? 0
         let bodyStart = end + 4

@@ -49,7 +49,9 @@ struct Reply: Sendable {
         _ code: String, status expectedStatus: Int, message: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> QueryErrorDocument {
-        #expect(status == expectedStatus, "expected \(code)/\(expectedStatus), got \(status): \(body)", sourceLocation: sourceLocation)
+        #expect(
+            status == expectedStatus, "expected \(code)/\(expectedStatus), got \(status): \(body)",
+            sourceLocation: sourceLocation)
         let document = try QueryResponse.parseError(xml: body)
         #expect(document.code == code, "body: \(body)", sourceLocation: sourceLocation)
         if let message {

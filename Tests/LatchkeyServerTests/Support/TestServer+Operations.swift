@@ -24,7 +24,8 @@ extension TestServer {
 
     /// Sends a signed STS call (unsigned with `as: nil`), dated now unless `date` is given.
     func sts(
-        _ action: String, _ params: KeyValuePairs<String, String> = [:], as credentials: SigV4Credentials? = TestServer.root,
+        _ action: String, _ params: KeyValuePairs<String, String> = [:],
+        as credentials: SigV4Credentials? = TestServer.root,
         date: Date? = nil, headers: [(String, String)] = [], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
         try await send(
@@ -36,7 +37,8 @@ extension TestServer {
 
     /// Sends a signed IAM call, dated now unless `date` is given.
     func iam(
-        _ action: String, _ params: KeyValuePairs<String, String> = [:], as credentials: SigV4Credentials? = TestServer.root,
+        _ action: String, _ params: KeyValuePairs<String, String> = [:],
+        as credentials: SigV4Credentials? = TestServer.root,
         date: Date? = nil, headers: [(String, String)] = [], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
         try await send(
@@ -99,7 +101,8 @@ extension TestServer {
         return SessionCredentials(
             credentials: SigV4Credentials(
                 accessKeyID: try #require(result.text("Credentials", "AccessKeyId"), sourceLocation: sourceLocation),
-                secretAccessKey: try #require(result.text("Credentials", "SecretAccessKey"), sourceLocation: sourceLocation),
+                secretAccessKey: try #require(
+                    result.text("Credentials", "SecretAccessKey"), sourceLocation: sourceLocation),
                 sessionToken: result.text("Credentials", "SessionToken")),
             expiration: try #require(AWSTimestamp.date(from: expiration), sourceLocation: sourceLocation))
     }

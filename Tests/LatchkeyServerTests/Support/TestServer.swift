@@ -51,7 +51,8 @@ struct TestServer: Sendable {
             connections: connections
         ) { server in
             try await body(
-                TestServer(client: server.client, clock: clock, dataDirectory: server.dataDirectory, report: server.report))
+                TestServer(
+                    client: server.client, clock: clock, dataDirectory: server.dataDirectory, report: server.report))
         }
     }
 

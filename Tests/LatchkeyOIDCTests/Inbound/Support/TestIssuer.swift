@@ -40,7 +40,9 @@ final class TestIssuer: Sendable {
         self.channel = channel
     }
 
-    static func start(certificates: TestCertificates, jwks: String, behaviour: Behaviour = .normal) async throws -> TestIssuer {
+    static func start(certificates: TestCertificates, jwks: String, behaviour: Behaviour = .normal) async throws
+        -> TestIssuer
+    {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try certificates.nioChain(), privateKey: .privateKey(try certificates.nioKey())
         )
@@ -118,7 +120,8 @@ private final class IssuerHandler: ChannelInboundHandler {
         case .neverAnswer:
             return
         case .redirectLoop:
-            send(context: context, status: .found, contentType: "application/json", body: "{}", extra: ["Location": uri])
+            send(
+                context: context, status: .found, contentType: "application/json", body: "{}", extra: ["Location": uri])
         case .wrongContentType:
             send(context: context, status: .ok, contentType: "text/html", body: "<html>hello</html>")
         case .hugeBody:
@@ -146,10 +149,12 @@ private final class IssuerHandler: ChannelInboundHandler {
         case .normal, .wrongDiscoveryIssuer, .plainHTTPJWKSURI:
             if isDiscovery {
                 let iss = behaviour == .wrongDiscoveryIssuer ? "https://evil.example" : issuer.issuerURL
-                let jwksURI = behaviour == .plainHTTPJWKSURI
+                let jwksURI =
+                    behaviour == .plainHTTPJWKSURI
                     ? "http://127.0.0.1:\(issuer.port)/jwks" : "\(issuer.issuerURL)/jwks"
-                send(context: context, status: .ok, contentType: "application/json",
-                     body: #"{"issuer":"\#(iss)","jwks_uri":"\#(jwksURI)"}"#)
+                send(
+                    context: context, status: .ok, contentType: "application/json",
+                    body: #"{"issuer":"\#(iss)","jwks_uri":"\#(jwksURI)"}"#)
             } else if uri == "/jwks" {
                 send(context: context, status: .ok, contentType: "application/jwk-set+json", body: jwks)
             } else {

@@ -31,7 +31,9 @@ struct TestKeys: Sendable {
             await collection.add(rsa: rsa, digestAlgorithm: digest, kid: .init(string: "rs\(name)"))
             await collection.add(pss: rsa, digestAlgorithm: digest, kid: .init(string: "ps\(name)"))
         }
-        let es256 = ES256PrivateKey(), es384 = ES384PrivateKey(), es512 = ES512PrivateKey()
+        let es256 = ES256PrivateKey()
+        let es384 = ES384PrivateKey()
+        let es512 = ES512PrivateKey()
         await collection.add(ecdsa: es256, kid: "es256")
         await collection.add(ecdsa: es384, kid: "es384")
         await collection.add(ecdsa: es512, kid: "es512")
@@ -43,7 +45,8 @@ struct TestKeys: Sendable {
                 jwk["alg"] = family + name
                 jwk["use"] = "sig"
                 keys[family + name] = SigningKey(
-                    algorithm: family + name, kid: kid, jwk: jwk, signer: try await collection.getKey(for: .init(string: kid))
+                    algorithm: family + name, kid: kid, jwk: jwk,
+                    signer: try await collection.getKey(for: .init(string: kid))
                 )
             }
         }
@@ -79,7 +82,8 @@ struct TestKeys: Sendable {
             edit(&copy)
             return copy
         }
-        return try String(decoding: JSONSerialization.data(withJSONObject: ["keys": edited], options: [.sortedKeys]), as: UTF8.self)
+        return try String(
+            decoding: JSONSerialization.data(withJSONObject: ["keys": edited], options: [.sortedKeys]), as: UTF8.self)
     }
 
     static func b64url(_ data: some DataProtocol) -> String {
@@ -112,7 +116,9 @@ struct TestKeys: Sendable {
     }
 
     /// Standard claims for `issuer` and `audience`, valid at `now`.
-    static func claims(issuer: String, audience: Any = "client-1", now: Date, extra: [String: Any] = [:]) -> [String: Any] {
+    static func claims(issuer: String, audience: Any = "client-1", now: Date, extra: [String: Any] = [:]) -> [String:
+        Any]
+    {
         var claims: [String: Any] = [
             "iss": issuer, "sub": "subject-123456", "aud": audience,
             "iat": Int(now.timeIntervalSince1970) - 10, "nbf": Int(now.timeIntervalSince1970) - 10,

@@ -1,1 +1,0 @@
-../../../Sources/LatchkeyCore/Primitives/Base64.swift

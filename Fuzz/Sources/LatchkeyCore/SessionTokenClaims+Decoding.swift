@@ -1,1 +1,0 @@
-../../../Sources/LatchkeyCore/Primitives/SessionTokenClaims+Decoding.swift

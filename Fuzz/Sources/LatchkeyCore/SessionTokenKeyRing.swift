@@ -1,1 +1,0 @@
-../../../Sources/LatchkeyCore/Primitives/SessionTokenKeyRing.swift
