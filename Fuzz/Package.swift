@@ -1,11 +1,11 @@
 // swift-tools-version:6.2
 // libFuzzer targets for Latchkey's parsers. Build and run them with scripts/fuzz (see Fuzz/README.md).
 //
-// The root package exports only some of its modules as products, and building LatchkeyCore whole would compile
-// SwiftNIO, AsyncHTTPClient and jwt-kit with the sanitizers. So this package compiles the parser modules itself
-// from the same sources: Sources/Latchkey* here are symbolic links to ../Sources/Latchkey*, and
-// Sources/LatchkeyCore links only the session-token files of LatchkeyCore. The fuzz targets reach internal
-// declarations with `@testable import` (scripts/fuzz builds with -enable-testing).
+// The root package exports only some of its modules as products, and building it whole would compile SwiftNIO,
+// AsyncHTTPClient and jwt-kit with the sanitizers. So this package compiles the parser modules itself from the same
+// sources: Sources/Latchkey* here are symbolic links to ../Sources/Latchkey* (the layered modules need nothing
+// else: session tokens are LatchkeyTokens over LatchkeyDomain). The fuzz targets reach internal declarations with
+// `@testable import` (scripts/fuzz builds with -enable-testing).
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -19,10 +19,10 @@ let swiftSettings: [SwiftSetting] = [
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("query-form", ["LatchkeyQuery", "LatchkeyModel"]),
     ("sigv4-authorization", ["LatchkeySigV4"]),
-    ("session-token", ["LatchkeyCore", .product(name: "Crypto", package: "swift-crypto")]),
+    ("session-token", ["LatchkeyTokens", "LatchkeyDomain", .product(name: "Crypto", package: "swift-crypto")]),
     ("xml-reader", ["LatchkeyQuery"]),
-    ("saml-response", ["LatchkeySAML", "CXMLSec"]),
-    ("policy", ["LatchkeyPolicy"]),
+    ("saml-response", ["LatchkeySAML", "LatchkeySAMLModel", "CXMLSec"]),
+    ("policy", ["LatchkeyPolicy", "LatchkeyBase"]),
 ]
 
 let package = Package(
@@ -32,18 +32,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2")
     ],
     targets: [
-        .target(name: "LatchkeyModel", swiftSettings: swiftSettings),
-        .target(name: "LatchkeyQuery", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeyBase", swiftSettings: swiftSettings),
+        .target(name: "LatchkeyModel", dependencies: ["LatchkeyBase"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeyQuery", dependencies: ["LatchkeyBase", "LatchkeyModel"], swiftSettings: swiftSettings),
         .target(
-            name: "LatchkeySigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "LatchkeySigV4",
+            dependencies: ["LatchkeyBase", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "LatchkeyPolicy", dependencies: ["LatchkeyModel"], swiftSettings: swiftSettings),
+        .target(name: "LatchkeyPolicy", dependencies: ["LatchkeyBase", "LatchkeyModel"], swiftSettings: swiftSettings),
         .systemLibrary(name: "CXMLSec", pkgConfig: "xmlsec1-openssl", providers: [.apt(["libxmlsec1-dev"])]),
-        .target(name: "LatchkeySAML", dependencies: ["CXMLSec"], swiftSettings: swiftSettings),
-        .target(name: "CFuzzDriver"),
         .target(
-            name: "LatchkeyCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "LatchkeySAMLModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LatchkeySAML", dependencies: ["CXMLSec", "LatchkeyBase", "LatchkeySAMLModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CFuzzDriver"),
+        .target(name: "LatchkeyDomain", swiftSettings: swiftSettings),
+        .target(
+            name: "LatchkeyTokens",
+            dependencies: ["LatchkeyBase", "LatchkeyDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
     ]

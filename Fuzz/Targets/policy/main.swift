@@ -1,9 +1,11 @@
+import CFuzzDriver
+
 // Fuzz target: the IAM policy parser (`PolicyDocument.parse`, i.e. `DocumentParser` over `JSONReader`) for every
 // policy kind, and evaluation of what parses against a fixed request.
 //
 // Property checked besides "no crash, no leak": JSON the reader accepts serialises to JSON it reads back equal.
+import LatchkeyBase
 @testable import LatchkeyPolicy
-import CFuzzDriver
 
 let requests: [PolicyRequest] = [
     PolicyRequest(

@@ -1,3 +1,4 @@
+import CFuzzDriver
 // Fuzz target: the Query-protocol form parser (`QueryParameters.parse`), then what the server does next with a
 // form: the operation's schema decodes and validates it.
 //
@@ -5,7 +6,6 @@
 // parses to the same parameters.
 import LatchkeyModel
 import LatchkeyQuery
-import CFuzzDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzQueryForm(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -1,3 +1,9 @@
+import CFuzzDriver
+import CXMLSec
+
+@testable import LatchkeySAML
+import LatchkeySAMLModel
+
 // Fuzz target: the SAML response reader. The input is the XML of a SAML Response (not base64, so that mutations
 // stay in the XML). Each input goes through the steps of `SAMLResponseVerifier.verify` after base64: markup
 // refusal and libxml2 parsing (`XMLDocumentHandle`), the anti-wrapping layout, the shape of each signature,
@@ -9,9 +15,6 @@
 #else
     import Foundation
 #endif
-import CXMLSec
-@testable import LatchkeySAML
-import CFuzzDriver
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -53,7 +56,8 @@ public func fuzzSAMLResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
 /// certificate), writes signed seed responses into DIR and exits.
 @_cdecl("LLVMFuzzerInitialize")
 public func initializeSAMLResponse(
-    _ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+    _ argc: UnsafeMutablePointer<CInt>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
 ) -> CInt {
     let environment = ProcessInfo.processInfo.environment
     guard let directory = environment["LATCHKEY_FUZZ_WRITE_SEEDS"] else { return 0 }
@@ -134,9 +138,11 @@ struct SeedBuilder {
 /// Signs every `ds:Signature` template, deepest first (as the tests' `SAMLTestSigner` does).
 func sign(_ xml: String, keyPath: String) -> String {
     let bytes = Array(xml.utf8)
-    guard let doc = bytes.withUnsafeBufferPointer({ buffer in
-        buffer.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), nil, "UTF-8", 0) }
-    }) else { fatalError("seed template is not XML") }
+    guard
+        let doc = bytes.withUnsafeBufferPointer({ buffer in
+            buffer.withMemoryRebound(to: CChar.self) { xmlReadMemory($0.baseAddress, Int32($0.count), nil, "UTF-8", 0) }
+        })
+    else { fatalError("seed template is not XML") }
     defer { xmlFreeDoc(doc) }
     var signatures: [(depth: Int, node: XMLNodePointer)] = []
     guard let root = xmlDocGetRootElement(doc) else { fatalError("no root") }

@@ -1,3 +1,9 @@
+import CFuzzDriver
+import Crypto
+
+import LatchkeyDomain
+@testable import LatchkeyTokens
+
 // Fuzz target: the session-token decoder. Every input is tried two ways:
 // 1. as the plaintext claims (`SessionTokenDecoder.decode`), which a token holds once opened; what decodes must
 //    re-encode, seal and open again to the same claims (the format has one encoding per claim set);
@@ -8,9 +14,6 @@
 #else
     import Foundation
 #endif
-import Crypto
-@testable import LatchkeyCore
-import CFuzzDriver
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -35,7 +38,8 @@ public func fuzzSessionToken(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
                 fatalError("decoded claims re-encode to bytes that do not decode")
             }
             // One pass normalises what the decoder tolerates (dates beyond Int64 seconds clamp); after it, a fixpoint.
-            guard let thrice = try? SessionTokenDecoder.decode(SessionTokenEncoder.encode(again)), thrice == again else {
+            guard let thrice = try? SessionTokenDecoder.decode(SessionTokenEncoder.encode(again)), thrice == again
+            else {
                 fatalError("claims do not survive a second encode/decode round trip")
             }
             if let token = try? ring.seal(claims) {
@@ -51,7 +55,8 @@ public func fuzzSessionToken(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
 /// With `LATCHKEY_FUZZ_WRITE_SEEDS=DIR`, writes seeds (plaintext claims and sealed tokens) into DIR and exits.
 @_cdecl("LLVMFuzzerInitialize")
 public func initializeSessionToken(
-    _ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+    _ argc: UnsafeMutablePointer<CInt>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
 ) -> CInt {
     guard let directory = ProcessInfo.processInfo.environment["LATCHKEY_FUZZ_WRITE_SEEDS"] else { return 0 }
     let issued = Date(timeIntervalSince1970: 1_767_225_600)

@@ -1,3 +1,6 @@
+import CFuzzDriver
+import LatchkeySigV4
+
 // Fuzz target: the SigV4 `Authorization` header parser and the presigned-query parser
 // (`SigV4.parseAuthorization`), then verification of what parses (canonical request, scope, time window and
 // signature) with a fixed secret at the request's own timestamp, so that signed seeds verify.
@@ -12,8 +15,6 @@
 #else
     import Foundation
 #endif
-import LatchkeySigV4
-import CFuzzDriver
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -79,7 +80,8 @@ public func fuzzSigV4Authorization(_ data: UnsafePointer<UInt8>?, _ size: Int) -
 /// With `LATCHKEY_FUZZ_WRITE_SEEDS=DIR`, writes signed seed requests into DIR and exits.
 @_cdecl("LLVMFuzzerInitialize")
 public func initializeSigV4Authorization(
-    _ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+    _ argc: UnsafeMutablePointer<CInt>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
 ) -> CInt {
     guard let directory = ProcessInfo.processInfo.environment["LATCHKEY_FUZZ_WRITE_SEEDS"] else { return 0 }
     let date = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z

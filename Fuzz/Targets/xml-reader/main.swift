@@ -1,7 +1,7 @@
+import CFuzzDriver
 // Fuzz target: the XML reader the Swift client uses for Query-protocol responses (`XMLReader`, `XMLScanner`), and
 // the two readers built on it (`QueryResponse.parseError`, `QueryResponse.parse`).
 import LatchkeyQuery
-import CFuzzDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzXMLReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
