@@ -1,39 +1,11 @@
 import GRDB
 public import LatchkeyDomain
 
-/// The parts of a customer managed policy ARN, `arn:aws:iam::ACCOUNT:policy/PATH/NAME`.
-struct PolicyARN: Sendable, Hashable {
-    var accountId: String
-    /// `/` or `/a/b/`.
-    var path: String
-    var policyName: String
-    var nameKey: String { Stored.nameKey(policyName) }
+/// The parts of a customer managed policy ARN (the domain's parser).
+typealias PolicyARN = ManagedPolicyARN
 
-    /// Splits the ARN; nil unless it has the `arn:aws:iam::ACCOUNT:policy/` prefix and a non-empty name.
-    init?(_ arn: String) {
-        let prefix = "arn:aws:iam::"
-        guard arn.hasPrefix(prefix) else { return nil }
-        let rest = arn.dropFirst(prefix.count)
-        guard let colon = rest.firstIndex(of: ":") else { return nil }
-        let account = rest[..<colon]
-        let resource = rest[rest.index(after: colon)...]
-        let kind = "policy/"
-        guard !account.isEmpty, resource.hasPrefix(kind) else { return nil }
-        let pathAndName = resource.dropFirst(kind.count)
-        let name: Substring
-        let path: String
-        if let slash = pathAndName.lastIndex(of: "/") {
-            name = pathAndName[pathAndName.index(after: slash)...]
-            path = "/" + pathAndName[...slash]
-        } else {
-            name = pathAndName
-            path = "/"
-        }
-        guard !name.isEmpty else { return nil }
-        accountId = String(account)
-        self.path = path
-        policyName = String(name)
-    }
+extension ManagedPolicyARN {
+    var nameKey: String { Stored.nameKey(policyName) }
 }
 
 extension SQLiteIdentityStore {

@@ -1,8 +1,8 @@
 import CFuzzDriver
 import CXMLSec
+import LatchkeySAMLModel
 
 @testable import LatchkeySAML
-import LatchkeySAMLModel
 
 // Fuzz target: the SAML response reader. The input is the XML of a SAML Response (not base64, so that mutations
 // stay in the XML). Each input goes through the steps of `SAMLResponseVerifier.verify` after base64: markup
