@@ -52,7 +52,7 @@ extension IAMService {
         -> CreateAccessKeyOutput
     {
         let userName = input.userName
-        try await authorize(caller, action: "CreateAccessKey", resource: try ownerArn(caller, userName))
+        try await authorize(caller, CreateAccessKeyInput.operation, resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let id = AccessKeyID.generate(kind: .longTerm, account: caller.accountId)
         let secret = SecurityTokenService.generateSecretAccessKey()
@@ -75,7 +75,7 @@ extension IAMService {
     public func listAccessKeys(_ input: ListAccessKeysInput, caller: Caller) async throws(STSError)
         -> ListAccessKeysOutput
     {
-        try await authorize(caller, action: "ListAccessKeys", resource: try ownerArn(caller, input.userName))
+        try await authorize(caller, ListAccessKeysInput.operation, resource: try ownerArn(caller, input.userName))
         let owner = try await keyOwner(caller: caller, userName: input.userName)
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: owner) })
         let page = try page(
@@ -91,7 +91,7 @@ extension IAMService {
         guard let status = AccessKeyStatus(rawValue: input.status) else {
             throw STSError(.invalidInput, "Status must be Active or Inactive, not \(input.status).")
         }
-        try await authorize(caller, action: "UpdateAccessKey", resource: try ownerArn(caller, input.userName))
+        try await authorize(caller, UpdateAccessKeyInput.operation, resource: try ownerArn(caller, input.userName))
         let key = try await ownedKey(caller: caller, userName: input.userName, accessKeyId: input.accessKeyId)
         try await storeCall({ try await store.updateAccessKeyStatus(id: key.accessKeyId, status: status) }) { error in
             error.code == .notFound ? noSuchKey(input.accessKeyId) : nil
@@ -104,7 +104,7 @@ extension IAMService {
     public func deleteAccessKey(_ input: DeleteAccessKeyInput, caller: Caller) async throws(STSError)
         -> DeleteAccessKeyOutput
     {
-        try await authorize(caller, action: "DeleteAccessKey", resource: try ownerArn(caller, input.userName))
+        try await authorize(caller, DeleteAccessKeyInput.operation, resource: try ownerArn(caller, input.userName))
         let key = try await ownedKey(caller: caller, userName: input.userName, accessKeyId: input.accessKeyId)
         try await storeCall({ try await store.deleteAccessKey(id: key.accessKeyId) }) { error in
             error.code == .notFound ? noSuchKey(input.accessKeyId) : nil
@@ -120,7 +120,8 @@ extension IAMService {
         -> GetAccessKeyLastUsedOutput
     {
         let accessKeyId = input.accessKeyId
-        try await authorize(caller, action: "GetAccessKeyLastUsed", resource: "arn:aws:iam::\(caller.accountId):user/")
+        try await authorize(
+            caller, GetAccessKeyLastUsedInput.operation, resource: "arn:aws:iam::\(caller.accountId):user/")
         guard let key = try await storeCall({ try await store.accessKey(id: accessKeyId) }),
             key.accountId == caller.accountId
         else {

@@ -6,7 +6,8 @@ extension IAMService {
     public func putGroupPolicy(_ input: PutGroupPolicyInput, caller: Caller) async throws(STSError)
         -> PutGroupPolicyOutput
     {
-        try await authorize(caller, action: "PutGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await authorize(
+            caller, PutGroupPolicyInput.operation, resource: groupArn(caller.accountId, input.groupName))
         try await putOwnedInlinePolicy(
             caller: caller, owner: .group(input.groupName), policyName: input.policyName,
             document: input.policyDocument, maxTotalSize: Self.maxGroupInlinePolicySize)
@@ -17,7 +18,8 @@ extension IAMService {
     public func getGroupPolicy(_ input: GetGroupPolicyInput, caller: Caller) async throws(STSError)
         -> GetGroupPolicyOutput
     {
-        try await authorize(caller, action: "GetGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await authorize(
+            caller, GetGroupPolicyInput.operation, resource: groupArn(caller.accountId, input.groupName))
         let policy = try await ownedInlinePolicy(
             caller: caller, owner: .group(input.groupName), policyName: input.policyName)
         return GetGroupPolicyOutput(
@@ -29,7 +31,8 @@ extension IAMService {
     public func deleteGroupPolicy(_ input: DeleteGroupPolicyInput, caller: Caller) async throws(STSError)
         -> DeleteGroupPolicyOutput
     {
-        try await authorize(caller, action: "DeleteGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await authorize(
+            caller, DeleteGroupPolicyInput.operation, resource: groupArn(caller.accountId, input.groupName))
         try await deleteOwnedInlinePolicy(caller: caller, owner: .group(input.groupName), policyName: input.policyName)
         return DeleteGroupPolicyOutput()
     }
@@ -38,7 +41,8 @@ extension IAMService {
     public func listGroupPolicies(_ input: ListGroupPoliciesInput, caller: Caller) async throws(STSError)
         -> ListGroupPoliciesOutput
     {
-        try await authorize(caller, action: "ListGroupPolicies", resource: groupArn(caller.accountId, input.groupName))
+        try await authorize(
+            caller, ListGroupPoliciesInput.operation, resource: groupArn(caller.accountId, input.groupName))
         let page = try await ownedInlinePolicyNames(
             caller: caller, owner: .group(input.groupName), marker: input.marker, maxItems: input.maxItems)
         return ListGroupPoliciesOutput(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -48,7 +52,8 @@ extension IAMService {
     public func attachGroupPolicy(_ input: AttachGroupPolicyInput, caller: Caller) async throws(STSError)
         -> AttachGroupPolicyOutput
     {
-        try await authorize(caller, action: "AttachGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await authorize(
+            caller, AttachGroupPolicyInput.operation, resource: groupArn(caller.accountId, input.groupName))
         try await attachOwnedPolicy(caller: caller, owner: .group(input.groupName), policyArn: input.policyArn)
         return AttachGroupPolicyOutput()
     }
@@ -57,7 +62,8 @@ extension IAMService {
     public func detachGroupPolicy(_ input: DetachGroupPolicyInput, caller: Caller) async throws(STSError)
         -> DetachGroupPolicyOutput
     {
-        try await authorize(caller, action: "DetachGroupPolicy", resource: groupArn(caller.accountId, input.groupName))
+        try await authorize(
+            caller, DetachGroupPolicyInput.operation, resource: groupArn(caller.accountId, input.groupName))
         try await detachOwnedPolicy(caller: caller, owner: .group(input.groupName), policyArn: input.policyArn)
         return DetachGroupPolicyOutput()
     }
@@ -67,7 +73,7 @@ extension IAMService {
         async throws(STSError) -> ListAttachedGroupPoliciesOutput
     {
         try await authorize(
-            caller, action: "ListAttachedGroupPolicies", resource: groupArn(caller.accountId, input.groupName))
+            caller, ListAttachedGroupPoliciesInput.operation, resource: groupArn(caller.accountId, input.groupName))
         let page = try await ownedAttachedPolicies(
             caller: caller, owner: .group(input.groupName), pathPrefix: input.pathPrefix, marker: input.marker,
             maxItems: input.maxItems)

@@ -20,7 +20,8 @@ extension IAMService {
     {
         let groupName = input.groupName
         let path = input.path ?? "/"
-        try await authorize(caller, action: "CreateGroup", resource: groupArn(caller.accountId, groupName, path: path))
+        try await authorize(
+            caller, CreateGroupInput.operation, resource: groupArn(caller.accountId, groupName, path: path))
         let group = IAMGroup(
             accountId: caller.accountId, groupName: groupName,
             groupId: UniqueID.generate(prefix: "AGPA", account: caller.accountId), path: path,
@@ -35,7 +36,7 @@ extension IAMService {
     /// `GetGroup`: the group and a page of its members.
     public func getGroup(_ input: GetGroupInput, caller: Caller) async throws(STSError) -> GetGroupOutput {
         let groupName = input.groupName
-        try await authorize(caller, action: "GetGroup", resource: groupArn(caller.accountId, groupName))
+        try await authorize(caller, GetGroupInput.operation, resource: groupArn(caller.accountId, groupName))
         let group = try await requireGroup(caller.accountId, groupName)
         let users = try await storeCall({
             try await store.usersInGroup(accountId: caller.accountId, groupName: groupName)
@@ -52,7 +53,7 @@ extension IAMService {
 
     /// `ListGroups`, ordered by name, paginated.
     public func listGroups(_ input: ListGroupsInput, caller: Caller) async throws(STSError) -> ListGroupsOutput {
-        try await authorize(caller, action: "ListGroups", resource: "arn:aws:iam::\(caller.accountId):group/")
+        try await authorize(caller, ListGroupsInput.operation, resource: "arn:aws:iam::\(caller.accountId):group/")
         let groups = try await storeCall({
             try await store.groups(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
         })
@@ -65,7 +66,7 @@ extension IAMService {
     /// `UpdateGroup`: renames the group and/or changes its path; members and policies follow.
     public func updateGroup(_ input: UpdateGroupInput, caller: Caller) async throws(STSError) -> UpdateGroupOutput {
         let (groupName, newGroupName, newPath) = (input.groupName, input.newGroupName, input.newPath)
-        try await authorize(caller, action: "UpdateGroup", resource: groupArn(caller.accountId, groupName))
+        try await authorize(caller, UpdateGroupInput.operation, resource: groupArn(caller.accountId, groupName))
         try await storeCall({
             try await store.updateGroup(
                 accountId: caller.accountId, groupName: groupName, newGroupName: newGroupName, newPath: newPath)
@@ -83,7 +84,7 @@ extension IAMService {
     /// `DeleteGroup`: refused while it has members, attached policies or inline policies.
     public func deleteGroup(_ input: DeleteGroupInput, caller: Caller) async throws(STSError) -> DeleteGroupOutput {
         let groupName = input.groupName
-        try await authorize(caller, action: "DeleteGroup", resource: groupArn(caller.accountId, groupName))
+        try await authorize(caller, DeleteGroupInput.operation, resource: groupArn(caller.accountId, groupName))
         var policiesRemain = false
         do {
             try await storeCall({ try await store.deleteGroup(accountId: caller.accountId, groupName: groupName) }) {
@@ -115,7 +116,7 @@ extension IAMService {
         -> AddUserToGroupOutput
     {
         let (groupName, userName) = (input.groupName, input.userName)
-        try await authorize(caller, action: "AddUserToGroup", resource: groupArn(caller.accountId, groupName))
+        try await authorize(caller, AddUserToGroupInput.operation, resource: groupArn(caller.accountId, groupName))
         try await storeCall({
             try await store.addUserToGroup(
                 accountId: caller.accountId, groupName: groupName, userName: userName,
@@ -138,7 +139,7 @@ extension IAMService {
         -> RemoveUserFromGroupOutput
     {
         let (groupName, userName) = (input.groupName, input.userName)
-        try await authorize(caller, action: "RemoveUserFromGroup", resource: groupArn(caller.accountId, groupName))
+        try await authorize(caller, RemoveUserFromGroupInput.operation, resource: groupArn(caller.accountId, groupName))
         let accountId = caller.accountId
         try await storeCall({
             do {
@@ -156,7 +157,7 @@ extension IAMService {
         -> ListGroupsForUserOutput
     {
         let userName = input.userName
-        try await authorize(caller, action: "ListGroupsForUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, ListGroupsForUserInput.operation, resource: userArn(caller.accountId, userName))
         let groups = try await storeCall({
             try await store.groupsForUser(accountId: caller.accountId, userName: userName)
         }) {

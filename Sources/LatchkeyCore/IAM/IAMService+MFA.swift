@@ -31,7 +31,7 @@ extension IAMService {
         let path = input.path ?? "/"
         let tags = (input.tags ?? []).map(ResourceTag.init)
         let serial = mfaArn(caller.accountId, path: path, name: name)
-        try await authorize(caller, action: "CreateVirtualMFADevice", resource: serial)
+        try await authorize(caller, CreateVirtualMFADeviceInput.operation, resource: serial)
         // The serial number must fit the 256 characters every MFA operation accepts (AWS caps names at 226).
         guard name.utf16.count <= 226 else {
             throw STSError(
@@ -82,7 +82,7 @@ extension IAMService {
     {
         let (userName, serialNumber) = (input.userName, input.serialNumber)
         let (code1, code2) = (input.authenticationCode1, input.authenticationCode2)
-        try await authorize(caller, action: "EnableMFADevice", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, EnableMFADeviceInput.operation, resource: userArn(caller.accountId, userName))
         let user = try await requireUser(caller.accountId, userName)
         guard
             let device = try await storeCall({
@@ -128,7 +128,7 @@ extension IAMService {
         -> DeactivateMFADeviceOutput
     {
         let (userName, serialNumber) = (input.userName, input.serialNumber)
-        try await authorize(caller, action: "DeactivateMFADevice", resource: try ownerArn(caller, userName))
+        try await authorize(caller, DeactivateMFADeviceInput.operation, resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         guard
             let device = try await storeCall({
@@ -149,7 +149,7 @@ extension IAMService {
         -> ListMFADevicesOutput
     {
         let userName = input.userName
-        try await authorize(caller, action: "ListMFADevices", resource: try ownerArn(caller, userName))
+        try await authorize(caller, ListMFADevicesInput.operation, resource: try ownerArn(caller, userName))
         let owner = try await keyOwner(caller: caller, userName: userName)
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let mine = all.filter { device in
@@ -168,7 +168,8 @@ extension IAMService {
         -> ListVirtualMFADevicesOutput
     {
         let assignmentStatus = input.assignmentStatus.flatMap(AssignmentStatus.init(rawValue:)) ?? .any
-        try await authorize(caller, action: "ListVirtualMFADevices", resource: "arn:aws:iam::\(caller.accountId):mfa/")
+        try await authorize(
+            caller, ListVirtualMFADevicesInput.operation, resource: "arn:aws:iam::\(caller.accountId):mfa/")
         let all = try await storeCall({ try await store.mfaDevices(accountId: caller.accountId) })
         let selected = all.filter { device in
             switch assignmentStatus {
@@ -198,7 +199,7 @@ extension IAMService {
         -> DeleteVirtualMFADeviceOutput
     {
         let serialNumber = input.serialNumber
-        try await authorize(caller, action: "DeleteVirtualMFADevice", resource: serialNumber)
+        try await authorize(caller, DeleteVirtualMFADeviceInput.operation, resource: serialNumber)
         try await storeCall({ try await store.deleteMFADevice(accountId: caller.accountId, serialNumber: serialNumber) }
         ) {
             error in

@@ -25,7 +25,7 @@ extension IAMService {
             clientIDs: Self.unique(input.clientIDList ?? []),
             thumbprints: try Self.checkThumbprints(input.thumbprintList ?? []), tags: tags, createDate: now.wholeSeconds
         )
-        try await authorize(caller, action: "CreateOpenIDConnectProvider", resource: provider.arn)
+        try await authorize(caller, CreateOpenIDConnectProviderInput.operation, resource: provider.arn)
         try Self.checkTagKeysUnique(tags)
         guard provider.clientIDs.count <= Self.maxClientIDs else {
             throw STSError(
@@ -52,7 +52,7 @@ extension IAMService {
         -> GetOpenIDConnectProviderOutput
     {
         let arn = input.openIDConnectProviderArn
-        try await authorize(caller, action: "GetOpenIDConnectProvider", resource: arn)
+        try await authorize(caller, GetOpenIDConnectProviderInput.operation, resource: arn)
         return GetOpenIDConnectProviderOutput(try await requireOIDCProvider(caller.accountId, arn))
     }
 
@@ -60,7 +60,7 @@ extension IAMService {
     public func listOpenIDConnectProviders(_ input: ListOpenIDConnectProvidersInput, caller: Caller)
         async throws(STSError) -> ListOpenIDConnectProvidersOutput
     {
-        try await authorize(caller, action: "ListOpenIDConnectProviders", resource: "*")
+        try await authorize(caller, ListOpenIDConnectProvidersInput.operation, resource: "*")
         let providers = try await storeCall({ try await store.oidcProviders(accountId: caller.accountId) })
         return ListOpenIDConnectProvidersOutput(
             openIDConnectProviderList: providers.map { IAM.OpenIDConnectProviderListEntry(arn: $0.arn) })
@@ -72,7 +72,7 @@ extension IAMService {
         async throws(STSError) -> DeleteOpenIDConnectProviderOutput
     {
         let arn = input.openIDConnectProviderArn
-        try await authorize(caller, action: "DeleteOpenIDConnectProvider", resource: arn)
+        try await authorize(caller, DeleteOpenIDConnectProviderInput.operation, resource: arn)
         guard let identity = Self.oidcIdentity(arn: arn, account: caller.accountId) else {
             throw Self.noSuchOIDCProviderToDelete(arn)
         }
@@ -88,7 +88,7 @@ extension IAMService {
         async throws(STSError) -> AddClientIDToOpenIDConnectProviderOutput
     {
         let (arn, clientID) = (input.openIDConnectProviderArn, input.clientID)
-        try await authorize(caller, action: "AddClientIDToOpenIDConnectProvider", resource: arn)
+        try await authorize(caller, AddClientIDToOpenIDConnectProviderInput.operation, resource: arn)
         try await modifyOIDCProvider(caller.accountId, arn) { provider in
             // Checked against the client IDs actually stored, inside the store's transaction.
             guard !provider.clientIDs.contains(clientID) else { return }
@@ -106,7 +106,7 @@ extension IAMService {
         _ input: RemoveClientIDFromOpenIDConnectProviderInput, caller: Caller
     ) async throws(STSError) -> RemoveClientIDFromOpenIDConnectProviderOutput {
         let (arn, clientID) = (input.openIDConnectProviderArn, input.clientID)
-        try await authorize(caller, action: "RemoveClientIDFromOpenIDConnectProvider", resource: arn)
+        try await authorize(caller, RemoveClientIDFromOpenIDConnectProviderInput.operation, resource: arn)
         try await modifyOIDCProvider(caller.accountId, arn) { provider in
             provider.clientIDs.removeAll { $0 == clientID }
         }
@@ -118,7 +118,7 @@ extension IAMService {
         _ input: UpdateOpenIDConnectProviderThumbprintInput, caller: Caller
     ) async throws(STSError) -> UpdateOpenIDConnectProviderThumbprintOutput {
         let (arn, thumbprints) = (input.openIDConnectProviderArn, input.thumbprintList)
-        try await authorize(caller, action: "UpdateOpenIDConnectProviderThumbprint", resource: arn)
+        try await authorize(caller, UpdateOpenIDConnectProviderThumbprintInput.operation, resource: arn)
         try await modifyOIDCProvider(caller.accountId, arn) { provider in
             // Checked after the provider is found, as before (a missing provider is NoSuchEntity whatever the list).
             provider.thumbprints = try Self.checkThumbprints(thumbprints)

@@ -7,7 +7,7 @@ extension IAMService {
     public func enableOutboundWebIdentityFederation(
         _ input: EnableOutboundWebIdentityFederationInput, caller: Caller, now: Date
     ) async throws(STSError) -> EnableOutboundWebIdentityFederationOutput {
-        try await authorize(caller, action: "EnableOutboundWebIdentityFederation", resource: "*")
+        try await authorize(caller, EnableOutboundWebIdentityFederationInput.operation, resource: "*")
         let issuer = try await outboundService().enable(accountId: caller.accountId, now: now)
         return EnableOutboundWebIdentityFederationOutput(issuerIdentifier: issuer)
     }
@@ -16,7 +16,7 @@ extension IAMService {
     public func disableOutboundWebIdentityFederation(_ input: DisableOutboundWebIdentityFederationInput, caller: Caller)
         async throws(STSError) -> DisableOutboundWebIdentityFederationOutput
     {
-        try await authorize(caller, action: "DisableOutboundWebIdentityFederation", resource: "*")
+        try await authorize(caller, DisableOutboundWebIdentityFederationInput.operation, resource: "*")
         try await outboundService().disable(accountId: caller.accountId)
         return DisableOutboundWebIdentityFederationOutput()
     }
@@ -25,7 +25,7 @@ extension IAMService {
     public func getOutboundWebIdentityFederationInfo(
         _ input: GetOutboundWebIdentityFederationInfoInput, caller: Caller
     ) async throws(STSError) -> GetOutboundWebIdentityFederationInfoOutput {
-        try await authorize(caller, action: "GetOutboundWebIdentityFederationInfo", resource: "*")
+        try await authorize(caller, GetOutboundWebIdentityFederationInfoInput.operation, resource: "*")
         let info = try await outboundService().info(accountId: caller.accountId)
         return GetOutboundWebIdentityFederationInfoOutput(
             issuerIdentifier: info.issuer, jwtVendingEnabled: info.enabled)

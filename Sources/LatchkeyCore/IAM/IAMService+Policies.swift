@@ -31,7 +31,7 @@ extension IAMService {
         let document = input.policyDocument
         let tags = (input.tags ?? []).map(ResourceTag.init)
         let arn = ManagedPolicy.arn(accountId: caller.accountId, path: path, policyName: policyName)
-        try await authorize(caller, action: "CreatePolicy", resource: arn)
+        try await authorize(caller, CreatePolicyInput.operation, resource: arn)
         try Self.checkTagKeysUnique(tags)
         try Self.validatePolicyDocument(document, as: .managed)
         let policy = ManagedPolicy(
@@ -50,14 +50,14 @@ extension IAMService {
 
     /// `GetPolicy`.
     public func getPolicy(_ input: GetPolicyInput, caller: Caller) async throws(STSError) -> GetPolicyOutput {
-        try await authorize(caller, action: "GetPolicy", resource: input.policyArn)
+        try await authorize(caller, GetPolicyInput.operation, resource: input.policyArn)
         return GetPolicyOutput(policy: try await requireManagedPolicy(input.policyArn).wire(.get))
     }
 
     /// `DeletePolicy`: refused while the policy is attached, used as a boundary, or has non-default versions.
     public func deletePolicy(_ input: DeletePolicyInput, caller: Caller) async throws(STSError) -> DeletePolicyOutput {
         let policyArn = input.policyArn
-        try await authorize(caller, action: "DeletePolicy", resource: policyArn)
+        try await authorize(caller, DeletePolicyInput.operation, resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try await storeCall({ try await store.deleteManagedPolicy(arn: policyArn) }) { error in
             if error.code == .notFound { return Self.policyNotFound(policyArn) }
@@ -80,7 +80,7 @@ extension IAMService {
         // The schema admits only the model's enum values.
         let scope = input.scope.flatMap(PolicyScope.init(rawValue:))
         let usage = input.policyUsageFilter.flatMap(PolicyUsage.init(rawValue:))
-        try await authorize(caller, action: "ListPolicies", resource: "arn:aws:iam::\(caller.accountId):policy/")
+        try await authorize(caller, ListPoliciesInput.operation, resource: "arn:aws:iam::\(caller.accountId):policy/")
         var policies: [ManagedPolicy] = []
         if scope != .aws {
             policies = try await storeCall({
@@ -107,7 +107,7 @@ extension IAMService {
     {
         let policyArn = input.policyArn
         let versionId = input.versionId
-        try await authorize(caller, action: "GetPolicyVersion", resource: policyArn)
+        try await authorize(caller, GetPolicyVersionInput.operation, resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         let version = try await storeCall({ try await store.policyVersion(policyArn: policyArn, versionId: versionId) })
         {
@@ -124,7 +124,7 @@ extension IAMService {
         let policyArn = input.policyArn
         let document = input.policyDocument
         let setAsDefault = input.setAsDefault ?? false
-        try await authorize(caller, action: "CreatePolicyVersion", resource: policyArn)
+        try await authorize(caller, CreatePolicyVersionInput.operation, resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try Self.validatePolicyDocument(document, as: .managed)
         let version = try await storeCall({
@@ -150,7 +150,7 @@ extension IAMService {
     {
         let policyArn = input.policyArn
         let versionId = input.versionId
-        try await authorize(caller, action: "DeletePolicyVersion", resource: policyArn)
+        try await authorize(caller, DeletePolicyVersionInput.operation, resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try await storeCall({ try await store.deletePolicyVersion(policyArn: policyArn, versionId: versionId) }) {
             error in
@@ -171,7 +171,7 @@ extension IAMService {
     {
         let policyArn = input.policyArn
         let versionId = input.versionId
-        try await authorize(caller, action: "SetDefaultPolicyVersion", resource: policyArn)
+        try await authorize(caller, SetDefaultPolicyVersionInput.operation, resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         try await storeCall({ try await store.setDefaultPolicyVersion(policyArn: policyArn, versionId: versionId) }) {
             error in
@@ -187,7 +187,7 @@ extension IAMService {
         -> ListPolicyVersionsOutput
     {
         let policyArn = input.policyArn
-        try await authorize(caller, action: "ListPolicyVersions", resource: policyArn)
+        try await authorize(caller, ListPolicyVersionsInput.operation, resource: policyArn)
         try Self.checkPolicyArn(policyArn)
         let versions = try await storeCall({ try await store.policyVersions(policyArn: policyArn) }) { error in
             error.code == .notFound ? Self.policyNotFound(policyArn) : nil

@@ -11,7 +11,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "PutRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+            caller, PutRolePolicyInput.operation, resource: try await roleResource(caller.accountId, roleName))
         try await putOwnedInlinePolicy(
             caller: caller, owner: .role(roleName), policyName: input.policyName, document: input.policyDocument,
             maxTotalSize: Self.maxRoleInlinePolicySize)
@@ -23,7 +23,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "GetRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+            caller, GetRolePolicyInput.operation, resource: try await roleResource(caller.accountId, roleName))
         let policy = try await ownedInlinePolicy(caller: caller, owner: .role(roleName), policyName: input.policyName)
         return policy.rolePolicyOutput
     }
@@ -34,7 +34,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "DeleteRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+            caller, DeleteRolePolicyInput.operation, resource: try await roleResource(caller.accountId, roleName))
         try await deleteOwnedInlinePolicy(caller: caller, owner: .role(roleName), policyName: input.policyName)
         return DeleteRolePolicyOutput()
     }
@@ -45,7 +45,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "ListRolePolicies", resource: try await roleResource(caller.accountId, roleName))
+            caller, ListRolePoliciesInput.operation, resource: try await roleResource(caller.accountId, roleName))
         let page = try await ownedInlinePolicyNames(
             caller: caller, owner: .role(roleName), marker: input.marker, maxItems: input.maxItems)
         return ListRolePoliciesOutput(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -58,7 +58,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "AttachRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+            caller, AttachRolePolicyInput.operation, resource: try await roleResource(caller.accountId, roleName))
         try await attachOwnedPolicy(caller: caller, owner: .role(roleName), policyArn: input.policyArn)
         return AttachRolePolicyOutput()
     }
@@ -69,7 +69,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "DetachRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+            caller, DetachRolePolicyInput.operation, resource: try await roleResource(caller.accountId, roleName))
         try await detachOwnedPolicy(caller: caller, owner: .role(roleName), policyArn: input.policyArn)
         return DetachRolePolicyOutput()
     }
@@ -80,7 +80,8 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "ListAttachedRolePolicies", resource: try await roleResource(caller.accountId, roleName))
+            caller, ListAttachedRolePoliciesInput.operation,
+            resource: try await roleResource(caller.accountId, roleName))
         let page = try await ownedAttachedPolicies(
             caller: caller, owner: .role(roleName), pathPrefix: input.pathPrefix, marker: input.marker,
             maxItems: input.maxItems)

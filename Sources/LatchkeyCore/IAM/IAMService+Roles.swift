@@ -15,7 +15,8 @@ extension IAMService {
         let path = input.path ?? "/"
         let tags = (input.tags ?? []).map(ResourceTag.init)
         let assumeRolePolicyDocument = input.assumeRolePolicyDocument
-        try await authorize(caller, action: "CreateRole", resource: roleArn(caller.accountId, roleName, path: path))
+        try await authorize(
+            caller, CreateRoleInput.operation, resource: roleArn(caller.accountId, roleName, path: path))
         try Self.checkTagKeysUnique(tags)
         try Self.validatePolicyDocument(assumeRolePolicyDocument, as: .roleTrust)
         var boundary: String?
@@ -39,13 +40,14 @@ extension IAMService {
     /// `GetRole`.
     public func getRole(_ input: GetRoleInput, caller: Caller) async throws(STSError) -> GetRoleOutput {
         let roleName = input.roleName
-        try await authorize(caller, action: "GetRole", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, GetRoleInput.operation, resource: try await roleResource(caller.accountId, roleName))
         return GetRoleOutput(role: try await requireRole(caller.accountId, roleName).wire(.withLastUsed))
     }
 
     /// `ListRoles`, ordered by name, paginated.
     public func listRoles(_ input: ListRolesInput, caller: Caller) async throws(STSError) -> ListRolesOutput {
-        try await authorize(caller, action: "ListRoles", resource: "arn:aws:iam::\(caller.accountId):role/")
+        try await authorize(caller, ListRolesInput.operation, resource: "arn:aws:iam::\(caller.accountId):role/")
         let roles = try await storeCall({
             try await store.roles(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
         })
@@ -62,7 +64,8 @@ extension IAMService {
         let roleName = input.roleName
         let description = input.description
         let maxSessionDuration = input.maxSessionDuration
-        try await authorize(caller, action: "UpdateRole", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, UpdateRoleInput.operation, resource: try await roleResource(caller.accountId, roleName))
         try await modifyRole(caller.accountId, roleName) { role in
             if let description { role.description = description.isEmpty ? nil : description }
             if let maxSessionDuration { role.maxSessionDuration = maxSessionDuration }
@@ -77,7 +80,7 @@ extension IAMService {
         let roleName = input.roleName
         let description = input.description
         try await authorize(
-            caller, action: "UpdateRoleDescription", resource: try await roleResource(caller.accountId, roleName))
+            caller, UpdateRoleDescriptionInput.operation, resource: try await roleResource(caller.accountId, roleName))
         let role = try await modifyRole(caller.accountId, roleName) { role in
             role.description = description.isEmpty ? nil : description
         }
@@ -91,7 +94,7 @@ extension IAMService {
         let roleName = input.roleName
         let policyDocument = input.policyDocument
         try await authorize(
-            caller, action: "UpdateAssumeRolePolicy", resource: try await roleResource(caller.accountId, roleName))
+            caller, UpdateAssumeRolePolicyInput.operation, resource: try await roleResource(caller.accountId, roleName))
         try Self.validatePolicyDocument(policyDocument, as: .roleTrust)
         try await modifyRole(caller.accountId, roleName) { role in
             role.assumeRolePolicyDocument = policyDocument
@@ -102,7 +105,8 @@ extension IAMService {
     /// `DeleteRole`: refused while managed policies are attached or inline policies remain.
     public func deleteRole(_ input: DeleteRoleInput, caller: Caller) async throws(STSError) -> DeleteRoleOutput {
         let roleName = input.roleName
-        try await authorize(caller, action: "DeleteRole", resource: try await roleResource(caller.accountId, roleName))
+        try await authorize(
+            caller, DeleteRoleInput.operation, resource: try await roleResource(caller.accountId, roleName))
         let accountId = caller.accountId
         let attached = try await storeCall({
             try await store.attachedPolicies(accountId: accountId, owner: .role(roleName))
@@ -128,7 +132,8 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "PutRolePermissionsBoundary", resource: try await roleResource(caller.accountId, roleName))
+            caller, PutRolePermissionsBoundaryInput.operation,
+            resource: try await roleResource(caller.accountId, roleName))
         let arn = try await boundaryPolicyArn(caller.accountId, input.permissionsBoundary)
         try await setRoleBoundary(caller.accountId, roleName, arn)
         return PutRolePermissionsBoundaryOutput()
@@ -140,7 +145,7 @@ extension IAMService {
     {
         let roleName = input.roleName
         try await authorize(
-            caller, action: "DeleteRolePermissionsBoundary",
+            caller, DeleteRolePermissionsBoundaryInput.operation,
             resource: try await roleResource(caller.accountId, roleName))
         try await setRoleBoundary(caller.accountId, roleName, nil)
         return DeleteRolePermissionsBoundaryOutput()

@@ -17,7 +17,7 @@ extension IAMService {
         let (name, metadataDocument) = (input.name, input.samlMetadataDocument)
         let tags = (input.tags ?? []).map(ResourceTag.init)
         let arn = "arn:aws:iam::\(caller.accountId):saml-provider/\(name)"
-        try await authorize(caller, action: "CreateSAMLProvider", resource: arn)
+        try await authorize(caller, CreateSAMLProviderInput.operation, resource: arn)
         try Self.checkTagKeysUnique(tags)
         let summary = try self.readMetadata(metadataDocument)
         let provider = SAMLProvider(
@@ -43,7 +43,7 @@ extension IAMService {
         -> GetSAMLProviderOutput
     {
         let arn = input.samlProviderArn
-        try await authorize(caller, action: "GetSAMLProvider", resource: arn)
+        try await authorize(caller, GetSAMLProviderInput.operation, resource: arn)
         return GetSAMLProviderOutput(try await requireSAMLProvider(caller.accountId, arn))
     }
 
@@ -51,7 +51,7 @@ extension IAMService {
     public func listSAMLProviders(_ input: ListSAMLProvidersInput, caller: Caller) async throws(STSError)
         -> ListSAMLProvidersOutput
     {
-        try await authorize(caller, action: "ListSAMLProviders", resource: "*")
+        try await authorize(caller, ListSAMLProvidersInput.operation, resource: "*")
         let providers = try await storeCall({ try await store.samlProviders(accountId: caller.accountId) })
         return ListSAMLProvidersOutput(samlProviderList: providers.map(IAM.SAMLProviderListEntry.init))
     }
@@ -63,7 +63,7 @@ extension IAMService {
         -> UpdateSAMLProviderOutput
     {
         let (arn, metadataDocument) = (input.samlProviderArn, input.samlMetadataDocument)
-        try await authorize(caller, action: "UpdateSAMLProvider", resource: arn)
+        try await authorize(caller, UpdateSAMLProviderInput.operation, resource: arn)
         // Read before the store's transaction (it can be megabytes), reported after the provider is found, as before.
         let summary: Result<SAMLMetadata, STSError>? = metadataDocument.map { document in
             Result { () throws(STSError) -> SAMLMetadata in try self.readMetadata(document) }
@@ -84,7 +84,7 @@ extension IAMService {
         -> DeleteSAMLProviderOutput
     {
         let arn = input.samlProviderArn
-        try await authorize(caller, action: "DeleteSAMLProvider", resource: arn)
+        try await authorize(caller, DeleteSAMLProviderInput.operation, resource: arn)
         guard let (account, name) = SecurityTokenService.parseSAMLProviderArn(arn), account == caller.accountId else {
             throw Self.noSuchSAMLProvider(arn)
         }

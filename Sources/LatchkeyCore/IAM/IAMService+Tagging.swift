@@ -175,7 +175,7 @@ extension IAMService {
     public func tag<Input: TagResourceInput>(_ input: Input, caller: Caller) async throws(STSError) -> Input.Output {
         let kind = Input.taggableKind
         try await tag(
-            kind, input.taggedEntity, tags: input.tags.map(ResourceTag.init), action: Input.operation.name,
+            kind, input.taggedEntity, tags: input.tags.map(ResourceTag.init), operation: Input.operation,
             caller: caller)
         return Input.Output()
     }
@@ -184,7 +184,7 @@ extension IAMService {
     public func untag<Input: UntagResourceInput>(_ input: Input, caller: Caller) async throws(STSError) -> Input.Output
     {
         try await untag(
-            Input.taggableKind, input.taggedEntity, keys: input.tagKeys, action: Input.operation.name, caller: caller)
+            Input.taggableKind, input.taggedEntity, keys: input.tagKeys, operation: Input.operation, caller: caller)
         return Input.Output()
     }
 
@@ -194,17 +194,17 @@ extension IAMService {
     {
         let page = try await listTags(
             Input.taggableKind, input.taggedEntity, marker: input.marker, maxItems: input.maxItems,
-            action: Input.operation.name, caller: caller)
+            operation: Input.operation, caller: caller)
         return Input.Output(tags: page.items.map(IAM.Tag.init), isTruncated: page.isTruncated, marker: page.marker)
     }
 
     // MARK: The rules, once for every kind
 
-    func tag(_ kind: TaggableKind, _ id: String, tags: [ResourceTag], action: String, caller: Caller)
+    func tag(_ kind: TaggableKind, _ id: String, tags: [ResourceTag], operation: OperationDeclaration, caller: Caller)
         async throws(STSError)
     {
         let accountId = caller.accountId
-        try await authorize(caller, action: action, resource: try await kind.resource(self, accountId, id))
+        try await authorize(caller, operation, resource: try await kind.resource(self, accountId, id))
         var seen = Set<String>()
         for tag in tags where !seen.insert(kind.identity(ofKey: tag.key)).inserted {
             throw STSError(.invalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
@@ -226,11 +226,11 @@ extension IAMService {
         }
     }
 
-    func untag(_ kind: TaggableKind, _ id: String, keys: [String], action: String, caller: Caller)
+    func untag(_ kind: TaggableKind, _ id: String, keys: [String], operation: OperationDeclaration, caller: Caller)
         async throws(STSError)
     {
         let accountId = caller.accountId
-        try await authorize(caller, action: action, resource: try await kind.resource(self, accountId, id))
+        try await authorize(caller, operation, resource: try await kind.resource(self, accountId, id))
         let removed = Set(keys.map(kind.identity(ofKey:)))
         try await modifyTags(kind, id, accountId) { stored in
             stored.removeAll { removed.contains(kind.identity(ofKey: $0.key)) }
@@ -238,17 +238,18 @@ extension IAMService {
     }
 
     func listTags(
-        _ kind: TaggableKind, _ id: String, marker: String?, maxItems: Int?, action: String, caller: Caller
+        _ kind: TaggableKind, _ id: String, marker: String?, maxItems: Int?, operation: OperationDeclaration,
+        caller: Caller
     ) async throws(STSError) -> Page<ResourceTag> {
         let accountId = caller.accountId
-        try await authorize(caller, action: action, resource: try await kind.resource(self, accountId, id))
+        try await authorize(caller, operation, resource: try await kind.resource(self, accountId, id))
         let store = self.store
         guard let tags = try await storeCall({ try await kind.read(store, accountId, id) }) else {
             throw kind.notFound(self, id)
         }
         let sorted = tags.sorted { kind.identity(ofKey: $0.key) < kind.identity(ofKey: $1.key) }
         return try page(
-            sorted, listing: action, key: { kind.identity(ofKey: $0.key) }, marker: marker, maxItems: maxItems)
+            sorted, listing: operation.name, key: { kind.identity(ofKey: $0.key) }, marker: marker, maxItems: maxItems)
     }
 
     private func modifyTags(

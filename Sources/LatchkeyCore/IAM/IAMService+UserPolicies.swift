@@ -12,7 +12,7 @@ extension IAMService {
     /// `PutUserPolicy`: creates or replaces an inline policy; the document is parsed as an identity policy.
     public func putUserPolicy(_ input: PutUserPolicyInput, caller: Caller) async throws(STSError) -> PutUserPolicyOutput
     {
-        try await authorize(caller, action: "PutUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await authorize(caller, PutUserPolicyInput.operation, resource: userArn(caller.accountId, input.userName))
         try await putOwnedInlinePolicy(
             caller: caller, owner: .user(input.userName), policyName: input.policyName, document: input.policyDocument,
             maxTotalSize: Self.maxUserInlinePolicySize)
@@ -22,7 +22,7 @@ extension IAMService {
     /// `GetUserPolicy`: the document as stored (as the caller gave it), URL-encoded as IAM sends it.
     public func getUserPolicy(_ input: GetUserPolicyInput, caller: Caller) async throws(STSError) -> GetUserPolicyOutput
     {
-        try await authorize(caller, action: "GetUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await authorize(caller, GetUserPolicyInput.operation, resource: userArn(caller.accountId, input.userName))
         let policy = try await ownedInlinePolicy(
             caller: caller, owner: .user(input.userName), policyName: input.policyName)
         return GetUserPolicyOutput(
@@ -34,7 +34,8 @@ extension IAMService {
     public func deleteUserPolicy(_ input: DeleteUserPolicyInput, caller: Caller) async throws(STSError)
         -> DeleteUserPolicyOutput
     {
-        try await authorize(caller, action: "DeleteUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await authorize(
+            caller, DeleteUserPolicyInput.operation, resource: userArn(caller.accountId, input.userName))
         try await deleteOwnedInlinePolicy(caller: caller, owner: .user(input.userName), policyName: input.policyName)
         return DeleteUserPolicyOutput()
     }
@@ -43,7 +44,8 @@ extension IAMService {
     public func listUserPolicies(_ input: ListUserPoliciesInput, caller: Caller) async throws(STSError)
         -> ListUserPoliciesOutput
     {
-        try await authorize(caller, action: "ListUserPolicies", resource: userArn(caller.accountId, input.userName))
+        try await authorize(
+            caller, ListUserPoliciesInput.operation, resource: userArn(caller.accountId, input.userName))
         let page = try await ownedInlinePolicyNames(
             caller: caller, owner: .user(input.userName), marker: input.marker, maxItems: input.maxItems)
         return ListUserPoliciesOutput(policyNames: page.items, isTruncated: page.isTruncated, marker: page.marker)
@@ -53,7 +55,8 @@ extension IAMService {
     public func attachUserPolicy(_ input: AttachUserPolicyInput, caller: Caller) async throws(STSError)
         -> AttachUserPolicyOutput
     {
-        try await authorize(caller, action: "AttachUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await authorize(
+            caller, AttachUserPolicyInput.operation, resource: userArn(caller.accountId, input.userName))
         try await attachOwnedPolicy(caller: caller, owner: .user(input.userName), policyArn: input.policyArn)
         return AttachUserPolicyOutput()
     }
@@ -62,7 +65,8 @@ extension IAMService {
     public func detachUserPolicy(_ input: DetachUserPolicyInput, caller: Caller) async throws(STSError)
         -> DetachUserPolicyOutput
     {
-        try await authorize(caller, action: "DetachUserPolicy", resource: userArn(caller.accountId, input.userName))
+        try await authorize(
+            caller, DetachUserPolicyInput.operation, resource: userArn(caller.accountId, input.userName))
         try await detachOwnedPolicy(caller: caller, owner: .user(input.userName), policyArn: input.policyArn)
         return DetachUserPolicyOutput()
     }
@@ -72,7 +76,7 @@ extension IAMService {
         async throws(STSError) -> ListAttachedUserPoliciesOutput
     {
         try await authorize(
-            caller, action: "ListAttachedUserPolicies", resource: userArn(caller.accountId, input.userName))
+            caller, ListAttachedUserPoliciesInput.operation, resource: userArn(caller.accountId, input.userName))
         let page = try await ownedAttachedPolicies(
             caller: caller, owner: .user(input.userName), pathPrefix: input.pathPrefix, marker: input.marker,
             maxItems: input.maxItems)
@@ -85,7 +89,8 @@ extension IAMService {
         async throws(STSError) -> PutUserPermissionsBoundaryOutput
     {
         let (userName, policyArn) = (input.userName, input.permissionsBoundary)
-        try await authorize(caller, action: "PutUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
+        try await authorize(
+            caller, PutUserPermissionsBoundaryInput.operation, resource: userArn(caller.accountId, userName))
         try Self.checkPolicyArn(policyArn)
         try await storeCall({
             try await store.setPermissionsBoundary(
@@ -103,7 +108,7 @@ extension IAMService {
     {
         let userName = input.userName
         try await authorize(
-            caller, action: "DeleteUserPermissionsBoundary", resource: userArn(caller.accountId, userName))
+            caller, DeleteUserPermissionsBoundaryInput.operation, resource: userArn(caller.accountId, userName))
         try await storeCall({
             try await store.setPermissionsBoundary(
                 accountId: caller.accountId, principal: .user(userName), policyArn: nil)

@@ -11,7 +11,8 @@ extension IAMService {
         let userName = input.userName
         let path = input.path ?? "/"
         let tags = (input.tags ?? []).map(ResourceTag.init)
-        try await authorize(caller, action: "CreateUser", resource: userArn(caller.accountId, userName, path: path))
+        try await authorize(
+            caller, CreateUserInput.operation, resource: userArn(caller.accountId, userName, path: path))
         try Self.checkTagKeysUnique(tags)
         if let permissionsBoundary = input.permissionsBoundary { try Self.checkPolicyArn(permissionsBoundary) }
         let user = IAMUser(
@@ -30,7 +31,7 @@ extension IAMService {
     public func getUser(_ input: GetUserInput, caller: Caller) async throws(STSError) -> GetUserOutput {
         guard let userName = input.userName else {
             // Without a name, the caller itself; the caller still needs iam:GetUser on itself.
-            try await authorize(caller, action: "GetUser", resource: caller.arn)
+            try await authorize(caller, GetUserInput.operation, resource: caller.arn)
             switch caller.credentials {
             case .user(let user):
                 return GetUserOutput(user: user.wire(.detailed))
@@ -46,7 +47,7 @@ extension IAMService {
 
     /// A named user, which the caller must be allowed to `iam:GetUser`.
     func authorizedUser(_ caller: Caller, _ userName: String) async throws(STSError) -> IAMUser {
-        try await authorize(caller, action: "GetUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, GetUserInput.operation, resource: userArn(caller.accountId, userName))
         return try await requireUser(caller.accountId, userName)
     }
 
@@ -57,7 +58,7 @@ extension IAMService {
 
     /// `ListUsers`, ordered by name, paginated.
     public func listUsers(_ input: ListUsersInput, caller: Caller) async throws(STSError) -> ListUsersOutput {
-        try await authorize(caller, action: "ListUsers", resource: "arn:aws:iam::\(caller.accountId):user/")
+        try await authorize(caller, ListUsersInput.operation, resource: "arn:aws:iam::\(caller.accountId):user/")
         let users = try await storeCall({
             try await store.users(accountId: caller.accountId, pathPrefix: input.pathPrefix ?? "/")
         })
@@ -71,7 +72,7 @@ extension IAMService {
     /// `DeleteUser`: refused while the user has access keys, MFA devices, policies or groups.
     public func deleteUser(_ input: DeleteUserInput, caller: Caller) async throws(STSError) -> DeleteUserOutput {
         let userName = input.userName
-        try await authorize(caller, action: "DeleteUser", resource: userArn(caller.accountId, userName))
+        try await authorize(caller, DeleteUserInput.operation, resource: userArn(caller.accountId, userName))
         let keys = try await storeCall({ try await store.accessKeys(accountId: caller.accountId, userName: userName) })
         try await storeCall({ try await store.deleteUser(accountId: caller.accountId, userName: userName) }) { error in
             if error.code == .notFound { return noSuchUser(userName) }
@@ -108,11 +109,11 @@ extension IAMService {
         let newPath = input.newPath
         let existing = try await storeCall({ try await store.user(accountId: caller.accountId, userName: userName) })
         let source = existing?.arn ?? userArn(caller.accountId, userName)
-        try await authorize(caller, action: "UpdateUser", resource: source)
+        try await authorize(caller, UpdateUserInput.operation, resource: source)
         guard let existing else { throw noSuchUser(userName) }
         let target = userArn(caller.accountId, newUserName ?? existing.userName, path: newPath ?? existing.path)
         if target != source {
-            try await authorize(caller, action: "UpdateUser", resource: target)
+            try await authorize(caller, UpdateUserInput.operation, resource: target)
         }
         _ = try await storeCall({
             try await store.renameUser(

@@ -37,7 +37,8 @@ public struct IAMService: Sendable {
     /// Authorizes an IAM call with the caller's policies (the root may do anything in its account). Credentials
     /// from GetSessionToken obtained without MFA, and federation tokens, cannot call IAM at all; AWS answers them as
     /// if the token were invalid.
-    func authorize(_ caller: Caller, action: String, resource: String) async throws(STSError) {
+    func authorize(_ caller: Caller, _ operation: OperationDeclaration, resource: String) async throws(STSError) {
+        let action = operation.iamAction
         if let claims = caller.sessionClaims {
             if (claims.kind == .sessionToken || claims.kind == .rootSession) && !claims.mfaAuthenticated
                 || claims.kind == .federatedUser
@@ -46,11 +47,11 @@ public struct IAMService: Sendable {
             }
         }
         let (decision, context) = try await authorizer.decide(
-            caller: caller, action: "iam:\(action)", resource: resource, resourceAccount: caller.accountId, now: clock()
+            caller: caller, action: action, resource: resource, resourceAccount: caller.accountId, now: clock()
         )
         guard decision.isAllowed else {
             throw authorizer.denial(
-                caller: caller, action: "iam:\(action)", resource: resource, decision: decision, context: context)
+                caller: caller, action: action, resource: resource, decision: decision, context: context)
         }
     }
 
