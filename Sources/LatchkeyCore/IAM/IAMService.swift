@@ -104,19 +104,6 @@ public struct IAMService: Sendable {
 
     /// The 51st tag on an entity: `LimitExceeded` 409.
     static let tooManyTags = STSError(.limitExceeded, "The number of tags has reached the maximum limit.")
-
-    /// Merges new tags into existing ones: a key (compared case-insensitively) replaces the old value.
-    static func merge(_ existing: [ResourceTag], with new: [ResourceTag]) -> [ResourceTag] {
-        var result = existing
-        for tag in new {
-            if let index = result.firstIndex(where: { $0.key.lowercased() == tag.key.lowercased() }) {
-                result[index] = tag
-            } else {
-                result.append(tag)
-            }
-        }
-        return result
-    }
 }
 
 /// A page of a listing: items and the marker for the next page, if any.
