@@ -180,7 +180,7 @@ extension Date {
 
 extension Int64 {
     /// `seconds` rounded down, clamped to the `Int64` range; non-finite values clamp by sign, NaN becomes 0.
-    public init(clampingSeconds seconds: Double) {
+    package init(clampingSeconds seconds: Double) {
         if seconds.isNaN {
             self = 0
         } else if seconds >= 9.2e18 {
