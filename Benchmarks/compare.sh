@@ -11,6 +11,11 @@
 # round was measured systematically slower on the shared development machine (2026-12-07: a 0.84 "regression" with
 # REV always first was 0.99-1.01 with the order reversed); the baseline server, measured in every run, varies by
 # up to 15% between runs on its own, so read both columns.
+#
+# Each run.sh measures one round of its own (BENCH_ROUNDS=1, no start-up measurement) with BENCH_DURATION (default
+# 10s, the older run.sh's default, so both revisions run equally long); a run.sh from before the rounds ignores those
+# settings. To measure an older binary with this checkout's run.sh in its own alternating rounds instead, give it
+# LATCHKEY_BIN (see Benchmarks/README.md).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +23,8 @@ root=$PWD
 rev=${1:?usage: Benchmarks/compare.sh REV [ROUNDS]}
 rounds=${2:-4}
 export BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+export BENCH_DURATION=${BENCH_DURATION:-10s}
+export BENCH_ROUNDS=1 BENCH_ALLOW_FEW_ROUNDS=1 BENCH_STARTUP=0
 other="$root/.build-compare/$(git rev-parse --short "$rev")"
 out="$root/.build-compare/results-$(date +%Y%m%d-%H%M%S)"
 
@@ -54,6 +61,10 @@ out, rounds = Path(sys.argv[1]), int(sys.argv[2])
 def rates(results: Path) -> dict[tuple[str, str], float]:
     rates = {}
     for line in results.read_text().splitlines():
+        if not line.strip():
+            continue
+        if line.split()[2] != "WRK_RESULT":
+            line = line.split(maxsplit=1)[1]  # this checkout's run.sh starts each line with the round
         scenario, connections, _, *fields = line.split()
         values = dict(field.split("=") for field in fields)
         rates[(scenario, connections)] = float(values["requests"]) / (float(values["duration_us"]) / 1e6)
