@@ -350,8 +350,8 @@ def report(results: Path) -> None:
                 continue
             p50 = statistics.median(per_round(scenario, connections, "p50_us", False)) / 1000
             p99 = statistics.median(per_round(scenario, connections, "p99_us", False)) / 1000
-            errors = sum(int(runs[(r, scenario, connections)]["non2xx"] + runs[(r, scenario, connections)]["socket_errors"])
-                         for r in rounds if (r, scenario, connections) in runs)
+            errors = sum(int(run["non2xx"] + run["socket_errors"])
+                         for r in rounds if (run := runs.get((r, scenario, connections))))
             ratio_cells = f"{'-':>6} {'':>13} {'':>11}"
             p99_cell, target, p99_target = f"{'-':>5}", "", ""
             if scenario != "baseline":
@@ -377,7 +377,8 @@ def report(results: Path) -> None:
         for connections in connection_counts:
             large = {r: runs[(r, scenario, connections)]["rate"] / runs[(r, "baseline", connections)]["rate"]
                      for r in rounds if (r, scenario, connections) in runs and (r, "baseline", connections) in runs}
-            small = {r: runs[(r, "latchkey-assume-role", connections)]["rate"] / runs[(r, "baseline", connections)]["rate"]
+            small = {r: runs[(r, "latchkey-assume-role", connections)]["rate"]
+                     / runs[(r, "baseline", connections)]["rate"]
                      for r in rounds if (r, "latchkey-assume-role", connections) in runs and r in large}
             common = [r for r in rounds if r in large and r in small]
             if not common:

@@ -201,9 +201,11 @@ revision=$("$latchkey" --version 2>/dev/null || echo "unknown version")
 checkout=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?")
 {
     echo "machine: $(nproc) cores, $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
-    echo "memory: $(awk '/^MemTotal:/ {t=$2} /^MemAvailable:/ {a=$2} END {printf "%.1f GiB, %.1f GiB available", t/1048576, a/1048576}' /proc/meminfo)"
+    echo "memory: $(awk '/^MemTotal:/ {t = $2} /^MemAvailable:/ {a = $2}
+        END {printf "%.1f GiB, %.1f GiB available", t / 1048576, a / 1048576}' /proc/meminfo)"
     echo "kernel: $(uname -sr)"
-    echo "load average (1/5/15 min): $load_at_start at the start of run.sh, $(cut -d' ' -f1-3 /proc/loadavg) before measuring"
+    echo "load average (1/5/15 min): $load_at_start at the start of run.sh," \
+        "$(cut -d' ' -f1-3 /proc/loadavg) before measuring"
     echo "latchkey: $latchkey ($revision); run.sh of checkout $checkout"
     echo "baseline: $baseline"
     echo "rounds: $rounds, $duration per run, connections: ${connection_counts[*]}, warm-up $warmup per target"
