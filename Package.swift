@@ -20,6 +20,15 @@ let package = Package(
         .library(name: "LatchkeySigV4", targets: ["LatchkeySigV4"]),
         .library(name: "LatchkeyModel", targets: ["LatchkeyModel"]),
         .library(name: "LatchkeyClient", targets: ["LatchkeyClient"]),
+        // For the component benchmarks (Benchmarks/Components, a package of its own that depends on this one).
+        .library(name: "LatchkeyBase", targets: ["LatchkeyBase"]),
+        .library(name: "LatchkeyQuery", targets: ["LatchkeyQuery"]),
+        .library(name: "LatchkeyPolicy", targets: ["LatchkeyPolicy"]),
+        .library(name: "LatchkeyDomain", targets: ["LatchkeyDomain"]),
+        .library(name: "LatchkeyTokens", targets: ["LatchkeyTokens"]),
+        .library(name: "LatchkeyCore", targets: ["LatchkeyCore"]),
+        .library(name: "LatchkeySQLite", targets: ["LatchkeySQLite"]),
+        .library(name: "LatchkeyTestSupport", targets: ["LatchkeyTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -181,6 +190,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings,
             plugins: ["BuildCommit"]

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import LatchkeyServer
 import Logging
+import NIOCore
+import NIOPosix
 
 @main
 struct Latchkey: AsyncParsableCommand {
@@ -17,6 +19,14 @@ struct Latchkey: AsyncParsableCommand {
         version: latchkeyVersionLine,
         subcommands: [Serve.self, Creds.self]
     )
+
+    /// Runs Swift concurrency's global executor on SwiftNIO's event loops before anything else starts: a
+    /// request's task then resumes on its connection's event-loop thread instead of hopping to a Dispatch worker
+    /// thread and back for every read and write (NIO's `EventLoopGroup.any()` is sticky to the current loop).
+    static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
 }
 
 extension Latchkey {
