@@ -12,42 +12,64 @@ extension QueryParameters {
         _ bytes: some Collection<UInt8>,
         limits: QueryLimits = .default
     ) throws(QueryDecodingError) -> QueryParameters {
-        if let result = bytes.withContiguousStorageIfAvailable({ parse(buffer: $0, limits: limits) }) {
-            return try result.get()
+        var result = QueryParameters()
+        if let outcome = bytes.withContiguousStorageIfAvailable({ buffer in
+            Result { () throws(QueryDecodingError) in try result.append(parsing: buffer, limits: limits) }
+        }) {
+            try outcome.get()
+            return result
         }
         if bytes.count > limits.maxInputLength { throw .inputLength(limits.maxInputLength) }
         let copy = Array(bytes)
-        return try copy.withUnsafeBufferPointer { parse(buffer: $0, limits: limits) }.get()
+        try copy.withUnsafeBufferPointer { buffer in
+            Result { () throws(QueryDecodingError) in try result.append(parsing: buffer, limits: limits) }
+        }.get()
+        return result
     }
 
-    private static func parse(
-        buffer: UnsafeBufferPointer<UInt8>,
-        limits: QueryLimits
-    ) -> Result<QueryParameters, QueryDecodingError> {
-        do {
-            var parser = FormParser(buffer: buffer, limits: limits)
-            return .success(try parser.run())
-        } catch {
-            return .failure(error)
+    /// Parses a form as ``parse(_:limits:)`` does and appends its pairs to these: the server reads the query string
+    /// and then the body into one value. The form is parsed whole first (its own errors come first); then a key it
+    /// shares with the pairs already here is a ``QueryDecodingError/duplicate(_:)``, the first such in form order.
+    /// `limits` applies to this form alone.
+    public mutating func append(parsing bytes: UnsafeRawBufferPointer, limits: QueryLimits = .default)
+        throws(QueryDecodingError)
+    {
+        let buffer = UnsafeBufferPointer(
+            start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        try append(parsing: buffer, limits: limits)
+    }
+
+    mutating func append(parsing buffer: UnsafeBufferPointer<UInt8>, limits: QueryLimits) throws(QueryDecodingError) {
+        let parser = FormParser(buffer: buffer, limits: limits)
+        if isEmpty {
+            // The usual case (a POST without a query string): straight into these pairs.
+            try parser.run(into: &self)
+            return
+        }
+        var form = QueryParameters()
+        try parser.run(into: &form)
+        for position in form.indices {
+            try append(key: form.keys[position], value: form.values[position])
         }
     }
 }
 
-/// The byte-level form parser. One pass over the input, one scratch buffer reused for every decode.
+/// The byte-level form parser. One pass over the input; a key or value with nothing to decode becomes a String
+/// straight from the input, one with `%` or `+` is decoded straight into its String's storage.
 private struct FormParser {
     let buffer: UnsafeBufferPointer<UInt8>
     let limits: QueryLimits
-    var scratch: [UInt8] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>, limits: QueryLimits) {
         self.buffer = buffer
         self.limits = limits
     }
 
-    mutating func run() throws(QueryDecodingError) -> QueryParameters {
+    /// Appends the pairs to `result`, which is empty.
+    func run(into result: inout QueryParameters) throws(QueryDecodingError) {
         let end = buffer.count
         if end > limits.maxInputLength { throw .inputLength(limits.maxInputLength) }
-        var result = QueryParameters(reservingCapacity: min(16, limits.maxParameters))
+        result.reserveCapacity(min(16, limits.maxParameters))
         var count = 0
         var start = 0
         while start < end {
@@ -70,11 +92,10 @@ private struct FormParser {
             }
             start = stop + 1
         }
-        return result
     }
 
     /// Decodes `range`; `key` is nil when decoding a key, else the key whose value this is.
-    private mutating func decode(
+    private func decode(
         _ range: Range<Int>,
         limit: Int,
         key: String?
@@ -90,27 +111,43 @@ private struct FormParser {
             guard let text = UTF8Validation.string(raw) else { throw .utf8 }
             return text
         }
-        scratch.removeAll(keepingCapacity: true)
-        var index = 0
-        while index < raw.count {
-            let byte = raw[index]
-            switch byte {
-            case UInt8(ascii: "+"):
-                scratch.append(0x20)
-                index += 1
-            case UInt8(ascii: "%"):
-                guard index + 2 < raw.count, let high = Hex.value(of: raw[index + 1]),
-                    let low = Hex.value(of: raw[index + 2])
-                else { throw .percentEncoding }
-                scratch.append(high << 4 | low)
-                index += 3
-            default:
-                scratch.append(byte)
-                index += 1
+        // Decoded bytes are never more than encoded ones: decode into the String's own storage.
+        var failure: QueryDecodingError?
+        let text = String(unsafeUninitializedCapacity: raw.count) { output in
+            var length = 0
+            var index = 0
+            while index < raw.count {
+                let byte = raw[index]
+                switch byte {
+                case UInt8(ascii: "+"):
+                    output[length] = 0x20
+                    index += 1
+                case UInt8(ascii: "%"):
+                    guard index + 2 < raw.count, let high = Hex.value(of: raw[index + 1]),
+                        let low = Hex.value(of: raw[index + 2])
+                    else {
+                        failure = .percentEncoding
+                        return 0
+                    }
+                    output[length] = high << 4 | low
+                    index += 3
+                default:
+                    output[length] = byte
+                    index += 1
+                }
+                length += 1
+                if length > limit {
+                    failure = lengthError(limit: limit, key: key)
+                    return 0
+                }
             }
-            if scratch.count > limit { throw lengthError(limit: limit, key: key) }
+            guard UTF8Validation.isValid(UnsafeBufferPointer(rebasing: output[..<length])) else {
+                failure = .utf8
+                return 0
+            }
+            return length
         }
-        guard let text = scratch.withUnsafeBufferPointer(UTF8Validation.string) else { throw .utf8 }
+        if let failure { throw failure }
         return text
     }
 

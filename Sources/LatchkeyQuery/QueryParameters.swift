@@ -21,13 +21,20 @@ public struct QueryParameters: Sendable, Hashable, RandomAccessCollection {
     public typealias Element = QueryParameter
     public typealias Index = Int
 
-    private var pairs: [QueryParameter]
-    private var positions: [String: Int]
+    /// The decoded keys and their values, in input order (`keys[i]` has `values[i]`): the two arrays
+    /// `OperationSchema.decode(keys:values:)` takes as they are.
+    public private(set) var keys: [String]
+    public private(set) var values: [String]
+    /// Key positions, built only past ``linearLookupLimit`` pairs; below it a key is found by comparing lengths and
+    /// bytes along `keys`, cheaper than hashing it (a request has about ten parameters: `QueryForm.AssumeRole`).
+    private var positions: [String: Int]?
+
+    static let linearLookupLimit = 24
 
     /// No parameters.
     public init() {
-        pairs = []
-        positions = [:]
+        keys = []
+        values = []
     }
 
     /// Parameters from pairs given in order, rejecting an empty or repeated key.
@@ -39,43 +46,67 @@ public struct QueryParameters: Sendable, Hashable, RandomAccessCollection {
     }
 
     init(reservingCapacity capacity: Int) {
-        pairs = []
-        positions = [:]
-        pairs.reserveCapacity(capacity)
-        positions.reserveCapacity(capacity)
+        self.init()
+        reserveCapacity(capacity)
+    }
+
+    mutating func reserveCapacity(_ capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
     }
 
     /// Adds a pair at the end, rejecting an empty or repeated key.
     public mutating func append(key: String, value: String) throws(QueryDecodingError) {
         if key.isEmpty { throw .empty }
-        let position = pairs.count
-        if positions.updateValue(position, forKey: key) != nil {
-            throw .duplicate(key)
+        if position(of: key) != nil { throw .duplicate(key) }
+        keys.append(key)
+        values.append(value)
+        if positions != nil {
+            positions?[key] = keys.count - 1
+        } else if keys.count > Self.linearLookupLimit {
+            var built: [String: Int] = [:]
+            built.reserveCapacity(keys.count * 2)
+            for (position, key) in keys.enumerated() { built[key] = position }
+            positions = built
         }
-        pairs.append(QueryParameter(key: key, value: value))
+    }
+
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        let length = key.utf8.count
+        for position in keys.indices where keys[position].utf8.count == length && keys[position] == key {
+            return position
+        }
+        return nil
     }
 
     /// The value for `key`, or `nil` when the key is absent.
     public subscript(key: String) -> String? {
-        guard let position = positions[key] else { return nil }
-        return pairs[position].value
+        guard let position = position(of: key) else { return nil }
+        return values[position]
     }
 
     /// Whether `key` is present (possibly with an empty value).
-    public func contains(key: String) -> Bool { positions[key] != nil }
+    public func contains(key: String) -> Bool { position(of: key) != nil }
 
     /// The parameters as a dictionary (keys are unique, so nothing is lost but the order).
     public var dictionary: [String: String] {
         var result: [String: String] = [:]
-        result.reserveCapacity(pairs.count)
-        for pair in pairs { result[pair.key] = pair.value }
+        result.reserveCapacity(keys.count)
+        for position in keys.indices { result[keys[position]] = values[position] }
         return result
     }
 
-    public var startIndex: Int { pairs.startIndex }
-    public var endIndex: Int { pairs.endIndex }
-    public subscript(position: Int) -> QueryParameter { pairs[position] }
+    public var startIndex: Int { keys.startIndex }
+    public var endIndex: Int { keys.endIndex }
+    public subscript(position: Int) -> QueryParameter { QueryParameter(key: keys[position], value: values[position]) }
 
-    public static func == (lhs: QueryParameters, rhs: QueryParameters) -> Bool { lhs.pairs == rhs.pairs }
-    public func hash(into hasher: inout Hasher) { hasher.combine(pairs) }
+    public static func == (lhs: QueryParameters, rhs: QueryParameters) -> Bool {
+        lhs.keys == rhs.keys && lhs.values == rhs.values
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(keys.count)
+        for position in keys.indices { hasher.combine(QueryParameter(key: keys[position], value: values[position])) }
+    }
 }

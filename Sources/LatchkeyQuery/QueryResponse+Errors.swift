@@ -7,24 +7,28 @@ extension QueryResponse {
     ///
     /// Only the error's code, fault and message are rendered (never its cause); the message is escaped.
     public static func errorXML(_ error: STSError, namespace: String, requestId: String) -> String {
+        String(decoding: errorXMLBytes(error, namespace: namespace, requestId: requestId), as: UTF8.self)
+    }
+
+    /// ``errorXML(_:namespace:requestId:)`` as UTF-8 bytes, what the server sends.
+    public static func errorXMLBytes(_ error: STSError, namespace: String, requestId: String) -> [UInt8] {
         let code = error.code
-        var output = ""
-        output.reserveCapacity(
-            150 + namespace.utf8.count + code.wireCode.utf8.count + error.message.utf8.count
+        var output = XMLWriter(
+            capacity: 150 + namespace.utf8.count + code.wireCode.utf8.count + error.message.utf8.count
                 + error.message.utf8.count / 8 + requestId.utf8.count
         )
-        output += "<ErrorResponse xmlns=\""
-        TextEscaping.appendXML(namespace, to: &output)
-        output += "\"><Error><Type>"
-        output += code.fault.rawValue
-        output += "</Type><Code>"
-        TextEscaping.appendXML(code.wireCode, to: &output)
-        output += "</Code><Message>"
-        TextEscaping.appendXML(error.message, to: &output)
-        output += "</Message></Error><RequestId>"
-        TextEscaping.appendXML(requestId, to: &output)
-        output += "</RequestId></ErrorResponse>"
-        return output
+        output.append("<ErrorResponse xmlns=\"")
+        output.appendEscaped(namespace)
+        output.append("\"><Error><Type>")
+        output.append(code.fault.rawValue)
+        output.append("</Type><Code>")
+        output.appendEscaped(code.wireCode)
+        output.append("</Code><Message>")
+        output.appendEscaped(error.message)
+        output.append("</Message></Error><RequestId>")
+        output.appendEscaped(requestId)
+        output.append("</RequestId></ErrorResponse>")
+        return output.bytes
     }
 
     /// The JSON form of ``errorXML(_:namespace:requestId:)``:

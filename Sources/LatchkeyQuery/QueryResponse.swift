@@ -3,9 +3,9 @@ import LatchkeyBase
 /// Renders awsQuery responses and error documents (XML, and the JSON form AWS serves for
 /// `Accept: application/json`), and reads them back for the client.
 ///
-/// Every renderer builds its output in one `String` with capacity reserved up front, escapes all text,
-/// and never pretty-prints. The `action` and `namespace` arguments become element names and attributes:
-/// pass known action names and the namespace constants, never request input.
+/// Every renderer builds its output in one buffer with capacity reserved up front (XML as UTF-8 bytes, JSON in a
+/// `String`), escapes all text, and never pretty-prints. The `action` and `namespace` arguments become element
+/// names and attributes: pass known action names and the namespace constants, never request input.
 public enum QueryResponse {
     /// The STS XML namespace, `https://sts.amazonaws.com/doc/2011-06-15/`.
     public static let stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -23,31 +23,40 @@ public enum QueryResponse {
     ///     element out entirely, as for IAM's `DeleteUser`.
     ///   - requestId: The request ID, also sent as `x-amzn-RequestId`.
     public static func xml(action: String, namespace: String, result: ResponseNode?, requestId: String) -> String {
-        var output = ""
-        output.reserveCapacity(
-            2 * action.utf8.count + namespace.utf8.count + requestId.utf8.count + 120
+        String(
+            decoding: xmlBytes(action: action, namespace: namespace, result: result, requestId: requestId),
+            as: UTF8.self)
+    }
+
+    /// ``xml(action:namespace:result:requestId:)`` as UTF-8 bytes, written into one buffer reserved once: what the
+    /// server sends (`XML.AssumeRoleResponse`, `XML.GetCallerIdentityResponse`).
+    public static func xmlBytes(action: String, namespace: String, result: ResponseNode?, requestId: String)
+        -> [UInt8]
+    {
+        var output = XMLWriter(
+            capacity: 2 * action.utf8.count + namespace.utf8.count + requestId.utf8.count + 120
                 + (result.map { $0.estimatedSize + action.utf8.count } ?? 0)
         )
-        output += "<"
-        output += action
-        output += "Response xmlns=\""
-        TextEscaping.appendXML(namespace, to: &output)
-        output += "\">"
+        output.append("<")
+        output.append(action)
+        output.append("Response xmlns=\"")
+        output.appendEscaped(namespace)
+        output.append("\">")
         if let result {
-            output += "<"
-            output += action
-            output += "Result>"
+            output.append("<")
+            output.append(action)
+            output.append("Result>")
             appendXMLContent(of: result, to: &output)
-            output += "</"
-            output += action
-            output += "Result>"
+            output.append("</")
+            output.append(action)
+            output.append("Result>")
         }
-        output += "<ResponseMetadata><RequestId>"
-        TextEscaping.appendXML(requestId, to: &output)
-        output += "</RequestId></ResponseMetadata></"
-        output += action
-        output += "Response>"
-        return output
+        output.append("<ResponseMetadata><RequestId>")
+        output.appendEscaped(requestId)
+        output.append("</RequestId></ResponseMetadata></")
+        output.append(action)
+        output.append("Response>")
+        return output.bytes
     }
 
     /// The JSON form of ``xml(action:namespace:result:requestId:)``:
@@ -77,25 +86,25 @@ public enum QueryResponse {
     }
 
     /// Appends `node` as an element.
-    static func appendXML(_ node: ResponseNode, name: String, to output: inout String) {
-        output += "<"
-        output += name
-        output += ">"
+    static func appendXML(_ node: ResponseNode, name: String, to output: inout XMLWriter) {
+        output.append("<")
+        output.append(name)
+        output.append(">")
         appendXMLContent(of: node, to: &output)
-        output += "</"
-        output += name
-        output += ">"
+        output.append("</")
+        output.append(name)
+        output.append(">")
     }
 
     /// Appends the content of `node` (text, child elements or `<member>` items) without its own tags.
-    static func appendXMLContent(of node: ResponseNode, to output: inout String) {
+    static func appendXMLContent(of node: ResponseNode, to output: inout XMLWriter) {
         switch node.value {
         case .string(let text):
-            TextEscaping.appendXML(text, to: &output)
+            output.appendEscaped(text)
         case .scalar(let text):
-            output += text
+            output.append(text)
         case .timestamp(let seconds):
-            AWSTimestamp.append(epochSeconds: seconds, to: &output)
+            output.appendTimestamp(epochSeconds: seconds)
         case .structure(let children):
             for child in children { appendXML(child, name: child.name, to: &output) }
         case .list(let items):

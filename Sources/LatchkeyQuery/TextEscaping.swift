@@ -3,24 +3,21 @@ import LatchkeyBase
 /// Escaping for the response writers.
 ///
 /// Each function first scans the UTF-8 bytes for anything to escape; most values (ARNs, key IDs, tokens)
-/// have nothing, and are appended whole. Otherwise the escaped bytes are built in one buffer.
+/// have nothing, and are appended whole. Otherwise XML is escaped straight onto the output bytes, and JSON is
+/// built in one buffer.
 enum TextEscaping {
-    /// Appends `text` as XML 1.0 character data or attribute content.
+    /// Appends `text` (UTF-8) as XML 1.0 character data or attribute content.
     ///
     /// `& < > " '` become entities; a carriage return becomes `&#13;` so it survives parsing. Characters
     /// that XML 1.0 cannot carry at all, even as character references (C0 controls other than tab, line
     /// feed and carriage return, and U+FFFE/U+FFFF), are replaced by U+FFFD: a response must always be
     /// well-formed, and none of these can appear in a valid AWS value.
-    static func appendXML(_ text: String, to output: inout String) {
-        let escaped: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard let first = bytes.firstIndex(where: needsXMLEscape) else { return nil }
-            return escapeXML(bytes, from: first)
+    static func appendXML(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        guard let first = text.firstIndex(where: needsXMLEscape) else {
+            output.append(contentsOf: text)
+            return
         }
-        switch escaped {
-        case .some(.none): output += text
-        case .some(.some(let escaped)): output += escaped
-        case .none: output += escapeXML(Array(text.utf8))
-        }
+        escapeXML(text, from: first, to: &output)
     }
 
     /// Appends `text` as a JSON string literal, quotes included.
@@ -57,19 +54,14 @@ enum TextEscaping {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2
     }
 
-    private static func escapeXML(_ array: [UInt8]) -> String {
-        array.withUnsafeBufferPointer { escapeXML($0, from: 0) }
-    }
-
     private static func escapeJSON(_ array: [UInt8]) -> String {
         array.withUnsafeBufferPointer { escapeJSON($0, from: 0) }
     }
 
-    /// Escapes `bytes`, copying the prefix before `first` as it is. Replacements happen only at ASCII bytes
-    /// or over whole three-byte sequences, so the output stays valid UTF-8.
-    private static func escapeXML(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 16)
+    /// Escapes `bytes` onto `output`, copying the prefix before `first` as it is. Replacements happen only at ASCII
+    /// bytes or over whole three-byte sequences, so the output stays valid UTF-8.
+    private static func escapeXML(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int, to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + bytes.count + 16)
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
         var index = first
         while index < bytes.count {
@@ -95,7 +87,6 @@ enum TextEscaping {
             default: output.append(byte)
             }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     private static func escapeJSON(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int) -> String {

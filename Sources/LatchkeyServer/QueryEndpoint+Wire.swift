@@ -8,33 +8,54 @@ import NIOCore
 extension QueryEndpoint {
     /// Parameters from the query string and, for POST, the form body; a key in both is a duplicate.
     func parseParameters(request: Request, body: ByteBuffer) throws(STSError) -> QueryParameters {
-        var parameters: QueryParameters
-        do {
-            parameters = try QueryParameters.parse(Array((request.uri.query ?? "").utf8))
-        } catch {
-            throw error.stsError
+        var parameters = QueryParameters()
+        if var query = request.uri.query {
+            let parsed = query.withUTF8 { bytes in
+                Result { () throws(QueryDecodingError) in try parameters.append(parsing: UnsafeRawBufferPointer(bytes))
+                }
+            }
+            if case .failure(let error) = parsed { throw error.stsError }
         }
         guard body.readableBytes > 0 else { return parameters }
         if request.method == .get {
             throw STSError(.invalidParameterValue, "A GET request must not carry a body.")
         }
-        if let contentType = request.headers[.contentType],
-            !contentType.lowercased().hasPrefix("application/x-www-form-urlencoded")
-        {
+        if !Self.isFormContentType(request.headers) {
+            let contentType = request.headers[.contentType] ?? ""
             throw STSError(
                 .invalidParameterValue,
                 "Unsupported Content-Type \(contentType.prefix(100)). The Query protocol takes application/x-www-form-urlencoded."
             )
         }
-        do {
-            let form = try QueryParameters.parse(body.readableBytesView)
-            for parameter in form {
-                try parameters.append(key: parameter.key, value: parameter.value)
-            }
-        } catch {
-            throw error.stsError
+        let parsed = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(QueryDecodingError) in try parameters.append(parsing: bytes) }
         }
+        if case .failure(let error) = parsed { throw error.stsError }
         return parameters
+    }
+
+    /// Whether the request has no `Content-Type` or one that starts with `application/x-www-form-urlencoded`, in any
+    /// case: `headers[.contentType]?.lowercased().hasPrefix(…)` without joining the values or lowercasing a copy
+    /// (the profile's `HTTPFields.subscript.getter` and `joined`). An ASCII value compares byte by byte; any other
+    /// takes the String comparison it always had, so the answer is the same.
+    static func isFormContentType(_ headers: HTTPFields) -> Bool {
+        var found: HTTPField?
+        for field in headers where field.name == .contentType {
+            found = field
+            break
+        }
+        guard let value = found?.value else { return true }
+        let expected = "application/x-www-form-urlencoded".utf8
+        let ascii = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.count >= expected.count else { return false }
+            return zip(bytes, expected).allSatisfy { byte, letter in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == letter
+            }
+        }
+        if let ascii = ascii ?? nil { return ascii }
+        let joined = headers[.contentType] ?? value
+        return joined.lowercased().hasPrefix("application/x-www-form-urlencoded")
     }
 
     // MARK: Responses
@@ -42,35 +63,38 @@ extension QueryEndpoint {
     func success(action: String, api: QueryAPI, result: ResponseNode?, requestId: String, json: Bool)
         -> Response
     {
-        let text: String
+        let body: ByteBuffer
         let contentType: String
         if json {
-            text = QueryResponse.json(action: action, result: result, requestId: requestId)
+            body = ByteBuffer(string: QueryResponse.json(action: action, result: result, requestId: requestId))
             contentType = "application/json"
         } else {
-            text = QueryResponse.xml(action: action, namespace: api.namespace, result: result, requestId: requestId)
+            // The document's bytes, copied once into the response buffer (no String in between).
+            body = ByteBuffer(
+                bytes: QueryResponse.xmlBytes(
+                    action: action, namespace: api.namespace, result: result, requestId: requestId))
             contentType = "text/xml"
         }
         return Response(
             status: .ok,
             headers: [.contentType: contentType, Self.requestIdHeader: requestId],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+            body: .init(byteBuffer: body))
     }
 
     func failure(_ error: STSError, api: QueryAPI, requestId: String, json: Bool) -> Response {
-        let text: String
+        let body: ByteBuffer
         let contentType: String
         if json {
-            text = QueryResponse.errorJSON(error, requestId: requestId)
+            body = ByteBuffer(string: QueryResponse.errorJSON(error, requestId: requestId))
             contentType = "application/json"
         } else {
-            text = Self.errorDocument(error, api: api, requestId: requestId)
+            body = ByteBuffer(bytes: QueryResponse.errorXMLBytes(error, namespace: api.namespace, requestId: requestId))
             contentType = "text/xml"
         }
         return Response(
             status: HTTPResponse.Status(code: error.code.httpStatus),
             headers: [.contentType: contentType, Self.requestIdHeader: requestId],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+            body: .init(byteBuffer: body))
     }
 
     /// The XML error document of `error`: every error answer, including the faults found below the endpoint

@@ -60,7 +60,7 @@ struct QueryEndpoint: Sendable {
             let caller = try await authenticate(
                 request: request, body: body, api: api, isUnsigned: declaration.isUnsigned, now: now,
                 sourceIp: context.sourceIp)
-            let input = try declaration.schema.decode(parameters.dictionary)
+            let input = try declaration.schema.decode(parameters)
             defer {
                 // A write changes IAM state: cached roles and policies must not outlive it.
                 if declaration.access == .write { authorizer?.invalidate() }

@@ -41,14 +41,24 @@ enum ConstraintValidator {
             + violations.map { $0.text(echoingValue: echoingValues) }.joined(separator: "; ")
     }
 
+    /// The AWS path of a member, built only when a violation must name it (`QueryForm.AssumeRole`: no string is
+    /// built for a valid request).
+    struct MemberPath {
+        /// The path of the enclosing structure with its trailing dot (`tags.1.member.`), or empty at the top.
+        let prefix: String
+        let name: String
+
+        var text: String { prefix.isEmpty ? name : prefix + name }
+    }
+
     private static func checkMembers(
         of input: QueryInput, shape: ShapeSchema, pathPrefix: String, into found: inout [ConstraintViolation]
     ) {
         for member in shape.members {
-            let path = pathPrefix + member.messageName
+            let path = MemberPath(prefix: pathPrefix, name: member.messageName)
             guard let value = input.fields[member.wireName] else {
                 if member.isRequired {
-                    found.append(ConstraintViolation(path: path, value: "null", rule: "Member must not be null"))
+                    found.append(ConstraintViolation(path: path.text, value: "null", rule: "Member must not be null"))
                 }
                 continue
             }
@@ -57,34 +67,39 @@ enum ConstraintValidator {
                 let shown = ValueRenderer.quoted(value, shape: member.shape, redacted: member.isRedacted)
                 found.append(
                     ConstraintViolation(
-                        path: path, value: shown, rule: "Member must have length less than or equal to \(limit)"))
+                        path: path.text, value: shown, rule: "Member must have length less than or equal to \(limit)"))
             }
         }
     }
 
     private static func check(
-        _ value: QueryValue, shape: ShapeSchema, path: String, redacted: Bool, into found: inout [ConstraintViolation]
+        _ value: QueryValue, shape: ShapeSchema, path: MemberPath, redacted: Bool,
+        into found: inout [ConstraintViolation]
     ) {
         let failed = scalarFailures(value, shape: shape)
         if !failed.isEmpty {
             let shown = ValueRenderer.quoted(value, shape: shape, redacted: redacted)
-            found += failed.map { ConstraintViolation(path: path, value: shown, rule: $0) }
+            let text = path.text
+            found += failed.map { ConstraintViolation(path: text, value: shown, rule: $0) }
         }
         switch value {
         case .list(let elements):
             guard let element = shape.element else { return }
             if element.kind == .structure {
+                let text = path.text
                 for (offset, item) in elements.enumerated() {
-                    check(item, shape: element, path: "\(path).\(offset + 1).member", redacted: redacted, into: &found)
+                    let itemPath = MemberPath(prefix: "", name: "\(text).\(offset + 1).member")
+                    check(item, shape: element, path: itemPath, redacted: redacted, into: &found)
                 }
             } else if elements.contains(where: { !scalarFailures($0, shape: element).isEmpty }) {
                 let rules = elementRules(element).joined(separator: ", ")
                 let shown = ValueRenderer.quoted(value, shape: shape, redacted: redacted)
                 found.append(
-                    ConstraintViolation(path: path, value: shown, rule: "Member must satisfy constraint: [\(rules)]"))
+                    ConstraintViolation(
+                        path: path.text, value: shown, rule: "Member must satisfy constraint: [\(rules)]"))
             }
         case .structure(let nested):
-            checkMembers(of: nested, shape: shape, pathPrefix: path + ".", into: &found)
+            checkMembers(of: nested, shape: shape, pathPrefix: path.text + ".", into: &found)
         case .string, .integer, .boolean, .timestamp, .blob:
             break
         }

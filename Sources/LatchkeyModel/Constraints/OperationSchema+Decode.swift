@@ -28,18 +28,35 @@ extension OperationSchema {
     ///   constraint violation in member order. STS shows each offending value (redacted members never show
     ///   theirs); IAM shows none (`Value at 'tags' failed to satisfy constraint: …`), as the two services answer.
     public func decode(_ params: [String: String]) throws(STSError) -> QueryInput {
-        guard params.count <= Self.maximumParameterCount else {
+        var keys: [String] = []
+        var values: [String] = []
+        keys.reserveCapacity(params.count)
+        values.reserveCapacity(params.count)
+        for (key, value) in params {
+            keys.append(key)
+            values.append(value)
+        }
+        return try decode(keys: keys, values: values)
+    }
+
+    /// ``decode(_:)`` over the parameters as two parallel arrays (`keys[i]` has `values[i]`; keys unique), the form
+    /// `QueryParameters` keeps them in: no dictionary is built for the decoder. The answer does not depend on the
+    /// order of the pairs.
+    public func decode(keys: [String], values: [String]) throws(STSError) -> QueryInput {
+        precondition(keys.count == values.count, "one value per key")
+        guard keys.count <= Self.maximumParameterCount else {
             throw STSError(
                 .invalidParameterValue,
-                "The request has \(params.count) parameters; at most \(Self.maximumParameterCount) are accepted.")
+                "The request has \(keys.count) parameters; at most \(Self.maximumParameterCount) are accepted.")
         }
-        let entries = params.keys.sorted().compactMap { key -> QueryDecoder.Entry? in
-            guard let value = params[key], !QueryDecoder.isTransportKey(key) else { return nil }
-            return QueryDecoder.Entry(key: key, remainder: Substring(key), value: value)
+        let input: QueryInput
+        if let scalars = QueryDecoder.decodeScalarMembers(of: self.input, keys: keys, values: values) {
+            input = scalars
+        } else {
+            input = try QueryDecoder.decodeAll(of: self.input, keys: keys, values: values)
         }
-        let input = try QueryDecoder.decodeMembers(of: self.input, from: entries, keyPrefix: "")
         let violations = ConstraintValidator.violations(in: input, shape: self.input)
-        guard violations.isEmpty else {
+        if !violations.isEmpty {
             throw STSError(
                 .validationError,
                 ConstraintValidator.message(for: violations, echoingValues: service.echoesValuesInValidationErrors))
@@ -64,6 +81,59 @@ enum QueryDecoder {
     /// Keys that belong to the protocol or SigV4, never to an operation's input.
     static func isTransportKey(_ key: String) -> Bool {
         key == "Action" || key == "Version" || key.hasPrefix("X-Amz-")
+    }
+
+    /// The fast path, for requests whose every key that names a member is a bare scalar member (`RoleArn=…`,
+    /// `DurationSeconds=…`), as most requests are: one pass over the pairs, no grouping, no sorting. Returns nil,
+    /// having decided nothing, when a key names a list or structure member, goes below a member (`RoleArn.x`), or a
+    /// scalar does not parse: ``decodeAll(of:keys:values:)`` then decodes (or rejects) the request as before.
+    /// (`QueryForm.AssumeRole` and the server's AssumeRole profile show the grouping and sorting this skips.)
+    static func decodeScalarMembers(of shape: ShapeSchema, keys: [String], values: [String]) -> QueryInput? {
+        var input = QueryInput()
+        input.fields.reserveCapacity(min(keys.count, shape.members.count))
+        for index in keys.indices {
+            let key = keys[index]
+            if isTransportKey(key) { continue }
+            guard let member = shape.memberIndex[key].map({ shape.members[$0] }) else {
+                // `Tags.member.1.Key` names `Tags`; a dotted key whose head names no member is ignored.
+                if let dot = key.utf8.firstIndex(of: UInt8(ascii: ".")),
+                    shape.memberIndex[String(key[..<dot])] != nil
+                {
+                    return nil
+                }
+                continue
+            }
+            switch member.shape.kind {
+            case .list, .structure:
+                return nil
+            case .string:
+                input.fields[member.wireName] = .string(values[index])
+            case .integer, .boolean, .timestamp, .blob:
+                guard
+                    let value = try? ScalarParser.parse(
+                        values[index], as: member.shape.kind, parameter: member.wireName, redacted: member.isRedacted)
+                else { return nil }
+                input.fields[member.wireName] = value
+            }
+        }
+        return input
+    }
+
+    /// The general decoder: every key shape, each rejection reported as `InvalidParameterValue`. The pairs are decoded
+    /// in the order given; only when that fails are they decoded again in key order, so the error reported is the one
+    /// of a sorted walk, as before (which keys decode, and to what, does not depend on their order).
+    static func decodeAll(of shape: ShapeSchema, keys: [String], values: [String]) throws(STSError) -> QueryInput {
+        var entries: [Entry] = []
+        entries.reserveCapacity(keys.count)
+        for index in keys.indices where !isTransportKey(keys[index]) {
+            entries.append(Entry(key: keys[index], remainder: Substring(keys[index]), value: values[index]))
+        }
+        do {
+            return try decodeMembers(of: shape, from: entries, keyPrefix: "")
+        } catch {
+            entries.sort { $0.key < $1.key }
+            return try decodeMembers(of: shape, from: entries, keyPrefix: "")
+        }
     }
 
     /// Splits a remainder at its first dot: `Key.member.1` → (`Key`, `member.1`); `Key` → (`Key`, nil).

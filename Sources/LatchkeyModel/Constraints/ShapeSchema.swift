@@ -33,6 +33,8 @@ public final class ShapeSchema: Sendable, CustomStringConvertible {
     public let element: ShapeSchema?
     /// The members in model order, for structures.
     public let members: [MemberSchema]
+    /// The position in ``members`` of each member, by wire name: the decoder's one lookup per parameter.
+    let memberIndex: [String: Int]
 
     init(
         name: String, kind: Kind, min: Int? = nil, max: Int? = nil, pattern: String? = nil, enumValues: [String] = [],
@@ -48,6 +50,11 @@ public final class ShapeSchema: Sendable, CustomStringConvertible {
         self.isRedacted = sensitive || redacted
         self.element = element
         self.members = members
+        var memberIndex: [String: Int] = [:]
+        for (offset, member) in members.enumerated() where memberIndex[member.wireName] == nil {
+            memberIndex[member.wireName] = offset
+        }
+        self.memberIndex = memberIndex
     }
 
     /// A string shape. `redacted` adds Latchkey's redaction on top of the model's `sensitive` trait.
@@ -85,7 +92,9 @@ public final class ShapeSchema: Sendable, CustomStringConvertible {
 }
 
 /// A member of a structure shape: its wire name, the name AWS uses in messages, and its shape.
-public struct MemberSchema: Sendable, CustomStringConvertible {
+///
+/// A final class: immutable and shared by the tables, so walking the members of a shape copies no strings.
+public final class MemberSchema: Sendable, CustomStringConvertible {
     /// The name on the wire (`RoleSessionName`, `arn`), used in query keys.
     public let wireName: String
     /// The name in AWS validation messages: the wire name with its first character lowercased
