@@ -33,7 +33,18 @@ extension SigV4 {
     ) throws(SigV4Error) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256 + request.rawPath.utf8.count + 2 * request.rawQuery.utf8.count)
-        output.append(contentsOf: request.method.utf8)
+        try writeCanonicalRequest(for: request, signedHeaders: signedHeaders, normalizePath: normalizePath, to: &output)
+        return output
+    }
+
+    /// Writes the canonical request into `output`: a byte array for the signer, a hash for the verifier.
+    static func writeCanonicalRequest<Output: ByteSink>(
+        for request: SignableRequest,
+        signedHeaders: [String],
+        normalizePath: Bool,
+        to output: inout Output
+    ) throws(SigV4Error) {
+        output.append(utf8: request.method)
         output.append(newline)
         Canonical.appendPath(request.rawPath, normalize: normalizePath, to: &output)
         output.append(newline)
@@ -43,122 +54,233 @@ extension SigV4 {
         output.append(newline)
         Canonical.appendSignedHeaders(signedHeaders, to: &output)
         output.append(newline)
-        output.append(contentsOf: request.payloadHash.utf8)
-        return output
+        output.append(utf8: request.payloadHash)
     }
 }
 
 private let newline = UInt8(ascii: "\n")
 
-/// The pieces of the canonical request, written into a byte buffer.
+/// The pieces of the canonical request, written into a ``ByteSink`` straight from the request's own bytes.
 enum Canonical {
     private static let slash = UInt8(ascii: "/")
 
     /// Appends the canonical URI for `rawPath`.
-    static func appendPath(_ rawPath: String, normalize: Bool, to output: inout [UInt8]) {
+    static func appendPath<Output: ByteSink>(_ rawPath: String, normalize: Bool, to output: inout Output) {
         if rawPath.isEmpty || rawPath == "/" {
             output.append(slash)
             return
         }
-        let bytes = Array(rawPath.utf8)
-        guard normalize else {
-            PercentEncoding.append(bytes, to: &output, keepSlash: true)
-            return
-        }
-        var segments: [Range<Int>] = []
-        var start = 0
-        for index in 0...bytes.count where index == bytes.count || bytes[index] == slash {
-            let segment = start..<index
-            start = index + 1
-            switch segment.count {
-            case 0:
-                continue
-            case 1 where bytes[segment.lowerBound] == UInt8(ascii: "."):
-                continue
-            case 2
-            where bytes[segment.lowerBound] == UInt8(ascii: ".")
-                && bytes[segment.lowerBound + 1] == UInt8(ascii: "."):
-                _ = segments.popLast()
-            default:
-                segments.append(segment)
-            }
-        }
-        output.append(slash)
-        for (position, segment) in segments.enumerated() {
-            if position > 0 { output.append(slash) }
-            PercentEncoding.append(bytes[segment], to: &output)
-        }
-        if !segments.isEmpty, bytes[bytes.count - 1] == slash {
-            output.append(slash)
-        }
-    }
-
-    /// One encoded query parameter: `bytes[..<keyLength]` is the key, the rest the value.
-    private struct EncodedParameter {
-        var bytes: [UInt8]
-        var keyLength: Int
-
-        var key: ArraySlice<UInt8> { bytes[..<keyLength] }
-        var value: ArraySlice<UInt8> { bytes[keyLength...] }
-
-        static func precedes(_ lhs: EncodedParameter, _ rhs: EncodedParameter) -> Bool {
-            if lhs.key.elementsEqual(rhs.key) {
-                return lhs.value.lexicographicallyPrecedes(rhs.value)
-            }
-            return lhs.key.lexicographicallyPrecedes(rhs.key)
-        }
-    }
-
-    private static let signatureKey: [UInt8] = Array("X-Amz-Signature".utf8)
-
-    /// Appends the canonical query string for `rawQuery`.
-    static func appendQuery(_ rawQuery: String, to output: inout [UInt8]) throws(SigV4Error) {
-        guard !rawQuery.isEmpty else { return }
-        let bytes = Array(rawQuery.utf8)
-        var parameters: [EncodedParameter] = []
-        var scratch: [UInt8] = []
-        var failed = false
-        QueryScanner.forEach(bytes) { key, value in
-            var parameter = EncodedParameter(bytes: [], keyLength: 0)
-            parameter.bytes.reserveCapacity(key.count + value.count + 8)
-            scratch.removeAll(keepingCapacity: true)
-            guard PercentEncoding.decode(bytes, key, into: &scratch) else {
-                failed = true
+        rawPath.withUTF8Bytes { bytes in
+            guard normalize else {
+                percentEncode(bytes, to: &output, keepSlash: true)
                 return
             }
-            if scratch == signatureKey { return }
-            PercentEncoding.append(scratch, to: &parameter.bytes)
-            parameter.keyLength = parameter.bytes.count
-            if PercentEncoding.isCanonical(bytes, value) {
-                parameter.bytes.append(contentsOf: bytes[value])
-            } else {
-                scratch.removeAll(keepingCapacity: true)
-                guard PercentEncoding.decode(bytes, value, into: &scratch) else {
-                    failed = true
-                    return
+            var segments: [Range<Int>] = []
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == slash {
+                let segment = start..<index
+                start = index + 1
+                switch segment.count {
+                case 0:
+                    continue
+                case 1 where bytes[segment.lowerBound] == UInt8(ascii: "."):
+                    continue
+                case 2
+                where bytes[segment.lowerBound] == UInt8(ascii: ".")
+                    && bytes[segment.lowerBound + 1] == UInt8(ascii: "."):
+                    _ = segments.popLast()
+                default:
+                    segments.append(segment)
                 }
-                PercentEncoding.append(scratch, to: &parameter.bytes)
             }
-            parameters.append(parameter)
+            output.append(slash)
+            for (position, segment) in segments.enumerated() {
+                if position > 0 { output.append(slash) }
+                percentEncode(UnsafeBufferPointer(rebasing: bytes[segment]), to: &output)
+            }
+            if !segments.isEmpty, bytes[bytes.count - 1] == slash {
+                output.append(slash)
+            }
         }
-        if failed { throw SigV4Error.malformedQuery }
-        parameters.sort(by: EncodedParameter.precedes)
-        for (position, parameter) in parameters.enumerated() {
-            if position > 0 { output.append(UInt8(ascii: "&")) }
-            output.append(contentsOf: parameter.key)
-            output.append(UInt8(ascii: "="))
-            output.append(contentsOf: parameter.value)
+    }
+
+    /// Appends `bytes` percent-encoded (RFC 3986 unreserved set, uppercase hex), copying runs of unreserved
+    /// bytes in bulk; `/` is kept as is when `keepSlash` is true.
+    static func percentEncode<Output: ByteSink>(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        to output: inout Output,
+        keepSlash: Bool = false
+    ) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if PercentEncoding.isUnreserved(byte) || (keepSlash && byte == slash) { continue }
+            if runStart < index { output.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            appendEscape(byte, to: &output)
+            runStart = index + 1
         }
+        if runStart < bytes.count { output.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+    }
+
+    @inline(__always)
+    private static func appendEscape<Output: ByteSink>(_ byte: UInt8, to output: inout Output) {
+        output.append(UInt8(ascii: "%"))
+        output.append(Hex.digit(byte >> 4, uppercase: true))
+        output.append(Hex.digit(byte & 0x0F, uppercase: true))
+    }
+
+    /// Whether `bytes` is already in canonical form, i.e. decoding and re-encoding it gives the same bytes: every
+    /// byte unreserved, or a `%XX` escape with uppercase hex digits of a byte that is not unreserved.
+    private static func isCanonical(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if PercentEncoding.isUnreserved(byte) {
+                index += 1
+                continue
+            }
+            guard byte == UInt8(ascii: "%"), index + 2 < bytes.count,
+                let high = uppercaseHexValue(bytes[index + 1]), let low = uppercaseHexValue(bytes[index + 2]),
+                !PercentEncoding.isUnreserved(high << 4 | low)
+            else { return false }
+            index += 3
+        }
+        return true
+    }
+
+    @inline(__always)
+    private static func uppercaseHexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
+    }
+
+    /// Appends `bytes` percent-decoded (`+` stays a literal plus) and re-encoded; false on a truncated or non-hex
+    /// escape.
+    private static func appendRecoded(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            var byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, let high = Hex.value(of: bytes[index + 1]),
+                    let low = Hex.value(of: bytes[index + 2])
+                else { return false }
+                byte = high << 4 | low
+                index += 3
+            } else {
+                index += 1
+            }
+            if PercentEncoding.isUnreserved(byte) { output.append(byte) } else { appendEscape(byte, to: &output) }
+        }
+        return true
+    }
+
+    /// One part of the canonical query: `start..<end` of the raw query when already canonical, else of the side
+    /// buffer of re-encoded bytes.
+    private struct Piece {
+        var start: Int
+        var end: Int
+        var recoded: Bool
+    }
+
+    private struct Parameter {
+        var key: Piece
+        var value: Piece
+    }
+
+    private static let signatureKey: StaticString = "X-Amz-Signature"
+
+    /// Appends the canonical query string for `rawQuery`.
+    ///
+    /// Parameters already in canonical form (the usual case: SDKs encode exactly so) are sorted and written as
+    /// ranges of the raw query; only the others are decoded and re-encoded, into one side buffer.
+    static func appendQuery<Output: ByteSink>(_ rawQuery: String, to output: inout Output) throws(SigV4Error) {
+        guard !rawQuery.isEmpty else { return }
+        try rawQuery.withUTF8Bytes { (bytes) throws(SigV4Error) in
+            var partCount = 1
+            for byte in bytes where byte == UInt8(ascii: "&") { partCount += 1 }
+            try withUnsafeTemporaryAllocation(of: Parameter.self, capacity: partCount) {
+                (parameters) throws(SigV4Error) in
+                var count = 0
+                var recoded: [UInt8] = []
+                var failed = false
+                QueryScanner.forEach(bytes) { key, value in
+                    guard let keyPiece = piece(bytes, key, side: &recoded) else {
+                        failed = true
+                        return
+                    }
+                    if isSignatureKey(keyPiece, raw: bytes, side: recoded) { return }
+                    guard let valuePiece = piece(bytes, value, side: &recoded) else {
+                        failed = true
+                        return
+                    }
+                    // `Parameter` is a trivial type: nothing to deinitialize afterwards.
+                    parameters.initializeElement(at: count, to: Parameter(key: keyPiece, value: valuePiece))
+                    count += 1
+                }
+                if failed { throw SigV4Error.malformedQuery }
+                recoded.withUnsafeBufferPointer { side in
+                    var sorted = UnsafeMutableBufferPointer(rebasing: parameters[..<count])
+                    sorted.sort { lhs, rhs in
+                        let leftKey = resolve(lhs.key, bytes, side)
+                        let rightKey = resolve(rhs.key, bytes, side)
+                        if leftKey.elementsEqual(rightKey) {
+                            return resolve(lhs.value, bytes, side).lexicographicallyPrecedes(
+                                resolve(rhs.value, bytes, side))
+                        }
+                        return leftKey.lexicographicallyPrecedes(rightKey)
+                    }
+                    for (position, parameter) in sorted.enumerated() {
+                        if position > 0 { output.append(UInt8(ascii: "&")) }
+                        output.append(bytes: resolve(parameter.key, bytes, side))
+                        output.append(UInt8(ascii: "="))
+                        output.append(bytes: resolve(parameter.value, bytes, side))
+                    }
+                }
+            }
+        }
+    }
+
+    /// The canonical form of `raw[range]`: the range itself when already canonical, else re-encoded into `side`;
+    /// nil on invalid percent-encoding.
+    private static func piece(
+        _ raw: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, side: inout [UInt8]
+    ) -> Piece? {
+        let bytes = UnsafeBufferPointer(rebasing: raw[range])
+        if isCanonical(bytes) { return Piece(start: range.lowerBound, end: range.upperBound, recoded: false) }
+        let start = side.count
+        guard appendRecoded(bytes, to: &side) else { return nil }
+        return Piece(start: start, end: side.count, recoded: true)
+    }
+
+    @inline(__always)
+    private static func resolve(
+        _ piece: Piece, _ raw: UnsafeBufferPointer<UInt8>, _ side: UnsafeBufferPointer<UInt8>
+    ) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: (piece.recoded ? side : raw)[piece.start..<piece.end])
+    }
+
+    /// Whether a canonical key is `X-Amz-Signature` (encoding is one-to-one and leaves that name as it is, so
+    /// comparing canonical forms is comparing decoded names).
+    private static func isSignatureKey(_ key: Piece, raw: UnsafeBufferPointer<UInt8>, side: [UInt8]) -> Bool {
+        guard key.end - key.start == signatureKey.utf8CodeUnitCount else { return false }
+        let name = UnsafeBufferPointer(start: signatureKey.utf8Start, count: signatureKey.utf8CodeUnitCount)
+        if key.recoded {
+            return side.withUnsafeBufferPointer { resolve(key, raw, $0).elementsEqual(name) }
+        }
+        return UnsafeBufferPointer(rebasing: raw[key.start..<key.end]).elementsEqual(name)
     }
 
     /// Appends `name:value\n` for each signed header.
-    static func appendHeaders(
+    static func appendHeaders<Output: ByteSink>(
         _ headers: [SignableRequest.Header],
         signedHeaders: [String],
-        to output: inout [UInt8]
+        to output: inout Output
     ) {
         for name in signedHeaders {
-            for byte in name.utf8 { output.append(ASCII.lower(byte)) }
+            appendLowercased(name, to: &output)
             output.append(UInt8(ascii: ":"))
             var first = true
             for header in headers where ASCII.equalsIgnoringCase(header.name, name) {
@@ -171,10 +293,21 @@ enum Canonical {
     }
 
     /// Appends the signed header names joined by `;`.
-    static func appendSignedHeaders(_ signedHeaders: [String], to output: inout [UInt8]) {
+    static func appendSignedHeaders<Output: ByteSink>(_ signedHeaders: [String], to output: inout Output) {
         for (position, name) in signedHeaders.enumerated() {
             if position > 0 { output.append(UInt8(ascii: ";")) }
-            for byte in name.utf8 { output.append(ASCII.lower(byte)) }
+            appendLowercased(name, to: &output)
+        }
+    }
+
+    /// Appends `name` with ASCII letters lowercased (in bulk when it has none to lower, as parsed names never do).
+    private static func appendLowercased<Output: ByteSink>(_ name: String, to output: inout Output) {
+        name.withUTF8Bytes { bytes in
+            if !bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+                output.append(bytes: bytes)
+            } else {
+                for byte in bytes { output.append(ASCII.lower(byte)) }
+            }
         }
     }
 
@@ -184,25 +317,22 @@ enum Canonical {
             || byte == UInt8(ascii: "\n")
     }
 
-    /// Appends `value` trimmed, with every inner run of whitespace replaced by one space.
-    static func appendTrimmedValue(_ value: String, to output: inout [UInt8]) {
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { appendTrimmed($0, to: &output) }
-        if done == nil { appendTrimmed(Array(value.utf8), to: &output) }
-    }
-
-    /// Copies the runs between whitespace in bulk rather than byte by byte.
-    private static func appendTrimmed(_ bytes: some RandomAccessCollection<UInt8>, to output: inout [UInt8]) {
-        var index = bytes.startIndex
-        var first = true
-        while index != bytes.endIndex {
-            while index != bytes.endIndex, isWhitespace(bytes[index]) { bytes.formIndex(after: &index) }
-            guard index != bytes.endIndex else { return }
-            var end = index
-            while end != bytes.endIndex, !isWhitespace(bytes[end]) { bytes.formIndex(after: &end) }
-            if !first { output.append(UInt8(ascii: " ")) }
-            first = false
-            output.append(contentsOf: bytes[index..<end])
-            index = end
+    /// Appends `value` trimmed, with every inner run of whitespace replaced by one space; the runs between
+    /// whitespace are copied in bulk.
+    static func appendTrimmedValue<Output: ByteSink>(_ value: String, to output: inout Output) {
+        value.withUTF8Bytes { bytes in
+            var index = 0
+            var first = true
+            while index < bytes.count {
+                while index < bytes.count, isWhitespace(bytes[index]) { index += 1 }
+                guard index < bytes.count else { return }
+                var end = index
+                while end < bytes.count, !isWhitespace(bytes[end]) { end += 1 }
+                if !first { output.append(UInt8(ascii: " ")) }
+                first = false
+                output.append(bytes: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
+            }
         }
     }
 }
@@ -211,7 +341,7 @@ enum Canonical {
 enum QueryScanner {
     /// Calls `body` with the key and value ranges of each non-empty `&`-separated part; a part without `=`
     /// has an empty value.
-    static func forEach(_ bytes: [UInt8], _ body: (Range<Int>, Range<Int>) -> Void) {
+    static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Range<Int>) -> Void) {
         var start = 0
         for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "&") {
             defer { start = index + 1 }

@@ -3,22 +3,28 @@ enum Credential {
     private static let maximumAccessKeyLength = 128
     private static let maximumScopePartLength = 64
 
-    static func parse(_ value: ArraySlice<UInt8>) throws(SigV4Error) -> (accessKeyID: String, scope: SigV4Scope) {
-        var parts: [Range<Int>] = []
-        parts.reserveCapacity(5)
-        var start = value.startIndex
-        for index in value.indices where value[index] == UInt8(ascii: "/") {
-            guard parts.count < 4 else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
-            parts.append(start..<index)
-            start = index + 1
+    static func parse(
+        _ value: UnsafeBufferPointer<UInt8>
+    ) throws(SigV4Error) -> (accessKeyID: String, scope: SigV4Scope) {
+        // The four `/` separators; a fifth is refused.
+        var slashes = (0, 0, 0, 0)
+        var found = 0
+        for index in 0..<value.count where value[index] == UInt8(ascii: "/") {
+            switch found {
+            case 0: slashes.0 = index
+            case 1: slashes.1 = index
+            case 2: slashes.2 = index
+            case 3: slashes.3 = index
+            default: throw SigV4Error.incomplete(SigV4Error.invalidCredentialText)
+            }
+            found += 1
         }
-        parts.append(start..<value.endIndex)
-        guard parts.count == 5 else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
-        let accessKey = value[parts[0]]
-        let date = value[parts[1]]
-        let region = value[parts[2]]
-        let service = value[parts[3]]
-        let terminator = value[parts[4]]
+        guard found == 4 else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
+        let accessKey = UnsafeBufferPointer(rebasing: value[0..<slashes.0])
+        let date = UnsafeBufferPointer(rebasing: value[(slashes.0 + 1)..<slashes.1])
+        let region = UnsafeBufferPointer(rebasing: value[(slashes.1 + 1)..<slashes.2])
+        let service = UnsafeBufferPointer(rebasing: value[(slashes.2 + 1)..<slashes.3])
+        let terminator = UnsafeBufferPointer(rebasing: value[(slashes.3 + 1)...])
         guard (1...maximumAccessKeyLength).contains(accessKey.count),
             accessKey.allSatisfy(isAccessKeyByte),
             date.count == 8,
@@ -26,12 +32,11 @@ enum Credential {
             (1...maximumScopePartLength).contains(service.count), service.allSatisfy(isScopeNameByte),
             (1...maximumScopePartLength).contains(terminator.count), terminator.allSatisfy(isVisibleByte)
         else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
-        let dateText = String(decoding: date, as: UTF8.self)
-        guard AmzTimestamp.isValidDate(dateText) else {
+        guard AmzTimestamp.isValidDate(date) else {
             throw SigV4Error.incomplete(SigV4Error.invalidCredentialText)
         }
         let scope = SigV4Scope(
-            date: dateText,
+            date: String(decoding: date, as: UTF8.self),
             region: String(decoding: region, as: UTF8.self),
             service: String(decoding: service, as: UTF8.self),
             terminator: String(decoding: terminator, as: UTF8.self))
@@ -62,13 +67,13 @@ enum SignedHeaders {
     static let invalidText =
         "SignedHeaders must be a ';'-separated list of lowercase header names in sorted order, without duplicates."
 
-    static func parse(_ value: ArraySlice<UInt8>) throws(SigV4Error) -> [String] {
+    static func parse(_ value: UnsafeBufferPointer<UInt8>) throws(SigV4Error) -> [String] {
         var names: [String] = []
         names.reserveCapacity(8)
-        var previous: ArraySlice<UInt8> = []
-        var start = value.startIndex
-        for index in value.startIndex...value.endIndex where index == value.endIndex || value[index] == 0x3B {
-            let part = value[start..<index]
+        var previous = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        var start = 0
+        for index in 0...value.count where index == value.count || value[index] == 0x3B {
+            let part = UnsafeBufferPointer(rebasing: value[start..<index])
             start = index + 1
             guard names.count < SigV4.maximumSignedHeaders else {
                 throw SigV4Error.incomplete(
@@ -78,9 +83,23 @@ enum SignedHeaders {
                 names.isEmpty || previous.lexicographicallyPrecedes(part)
             else { throw SigV4Error.incomplete(invalidText) }
             previous = part
-            names.append(String(decoding: part, as: UTF8.self))
+            names.append(commonName(part) ?? String(decoding: part, as: UTF8.self))
         }
         return names
+    }
+
+    /// Signed header names SDKs send that are too long for a small (inline) string: shared rather than allocated
+    /// per request.
+    private static let commonLongNames = [
+        "x-amz-security-token", "x-amz-content-sha256", "amz-sdk-invocation-id", "x-amz-user-agent",
+    ]
+
+    private static func commonName(_ part: UnsafeBufferPointer<UInt8>) -> String? {
+        guard part.count >= 16 else { return nil }
+        for name in commonLongNames where name.utf8.count == part.count && part.elementsEqual(name.utf8) {
+            return name
+        }
+        return nil
     }
 
     /// RFC 9110 `tchar`, without uppercase letters.

@@ -17,14 +17,14 @@ extension SigV4 {
     public static func parseAuthorization(request: SignableRequest) throws(SigV4Error) -> SigV4Authorization? {
         let headers = AuthenticationHeaders(request.headers)
         let query = PresignedQuery(rawQuery: request.rawQuery)
-        if headers.authorization.isEmpty && !query.hasAuthentication { return nil }
-        if !headers.authorization.isEmpty && query.hasAuthentication {
+        if headers.authorizationCount == 0 && !query.hasAuthentication { return nil }
+        if headers.authorizationCount > 0 && query.hasAuthentication {
             throw SigV4Error.incomplete(
                 "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string "
                     + "parameter or the Authorization header should be specified")
         }
-        if let authorization = headers.authorization.first {
-            guard headers.authorization.count == 1 else {
+        if let authorization = headers.authorization {
+            guard headers.authorizationCount == 1 else {
                 throw SigV4Error.incomplete("Authorization header must appear only once.")
             }
             return try parseHeaderForm(authorization, headers: headers)
@@ -32,6 +32,8 @@ extension SigV4 {
         return try query.authorization()
     }
 
+    /// Parses the `Authorization` value in place: its components are ranges of the value's own bytes, and only
+    /// the parts the result keeps become strings (component benchmark `SigV4.Verify.Header`).
     private static func parseHeaderForm(
         _ value: String,
         headers: AuthenticationHeaders
@@ -39,50 +41,67 @@ extension SigV4 {
         guard value.utf8.count <= maximumAuthorizationLength else {
             throw SigV4Error.incomplete("Authorization header exceeds the maximum length of 8192 bytes.")
         }
-        let components = try AuthorizationHeader.parse(Array(value.utf8))
-        let timestamp = try headerTimestamp(headers)
-        var missing: [String] = []
-        if components.credential == nil { missing.append("Authorization header requires 'Credential' parameter.") }
-        if components.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
-        if components.signedHeaders == nil {
-            missing.append("Authorization header requires 'SignedHeaders' parameter.")
+        return try value.withUTF8Bytes { (bytes) throws(SigV4Error) -> SigV4Authorization in
+            let components = try AuthorizationHeader.parse(bytes)
+            let timestamp = try headerTimestamp(headers)
+            var missing: [String] = []
+            if components.credential == nil {
+                missing.append("Authorization header requires 'Credential' parameter.")
+            }
+            if components.signature == nil { missing.append("Authorization header requires 'Signature' parameter.") }
+            if components.signedHeaders == nil {
+                missing.append("Authorization header requires 'SignedHeaders' parameter.")
+            }
+            if !missing.isEmpty {
+                if timestamp == nil { missing.append(SigV4Error.missingDateText) }
+                throw SigV4Error.incomplete(missing.joined(separator: " "))
+            }
+            guard let (seconds, timestampText) = timestamp else {
+                throw SigV4Error(.missingDate, SigV4Error.missingDateText)
+            }
+            guard let credential = components.credential, let signedHeaderList = components.signedHeaders,
+                let signatureRange = components.signature
+            else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
+            let (accessKeyID, scope) = try Credential.parse(UnsafeBufferPointer(rebasing: bytes[credential]))
+            let signedHeaders = try SignedHeaders.parse(UnsafeBufferPointer(rebasing: bytes[signedHeaderList]))
+            let signatureBytes = UnsafeBufferPointer(rebasing: bytes[signatureRange])
+            guard isLowercaseHex(signatureBytes, count: 64) else { throw SigV4Error.signatureDoesNotMatch }
+            guard headers.securityTokenCount <= 1 else {
+                throw SigV4Error.incomplete("X-Amz-Security-Token header must appear only once.")
+            }
+            return SigV4Authorization(
+                accessKeyID: accessKeyID, scope: scope, signedHeaders: signedHeaders,
+                signature: String(decoding: signatureBytes, as: UTF8.self), seconds: seconds,
+                timestampText: timestampText, form: .header, securityToken: headers.securityToken.map(trimmed))
         }
-        if !missing.isEmpty {
-            if timestamp == nil { missing.append(SigV4Error.missingDateText) }
-            throw SigV4Error.incomplete(missing.joined(separator: " "))
-        }
-        guard let (seconds, timestampText) = timestamp else {
-            throw SigV4Error(.missingDate, SigV4Error.missingDateText)
-        }
-        guard let credential = components.credential, let signedHeaderList = components.signedHeaders,
-            let signatureBytes = components.signature
-        else { throw SigV4Error.incomplete(SigV4Error.invalidCredentialText) }
-        let (accessKeyID, scope) = try Credential.parse(credential)
-        let signedHeaders = try SignedHeaders.parse(signedHeaderList)
-        let signature = String(decoding: signatureBytes, as: UTF8.self)
-        guard Hex.isLowercaseHex(signature, count: 64) else { throw SigV4Error.signatureDoesNotMatch }
-        let tokens = headers.securityToken
-        guard tokens.count <= 1 else {
-            throw SigV4Error.incomplete("X-Amz-Security-Token header must appear only once.")
-        }
-        return SigV4Authorization(
-            accessKeyID: accessKeyID, scope: scope, signedHeaders: signedHeaders, signature: signature,
-            seconds: seconds, timestampText: timestampText, form: .header,
-            securityToken: tokens.first.map(trimmed))
+    }
+
+    /// Whether `bytes` are exactly `count` lowercase hex digits.
+    static func isLowercaseHex(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> Bool {
+        bytes.count == count
+            && bytes.allSatisfy {
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                    || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
+            }
     }
 
     /// The timestamp from `X-Amz-Date`, else from a `Date` header; nil when neither is present.
     private static func headerTimestamp(_ headers: AuthenticationHeaders) throws(SigV4Error) -> (Int64, String)? {
-        let (values, name) = headers.amzDate.isEmpty ? (headers.date, "Date") : (headers.amzDate, "X-Amz-Date")
-        guard let raw = values.first else { return nil }
-        guard values.count == 1 else { throw SigV4Error.incomplete("\(name) header must appear only once.") }
+        let (raw, count, name) =
+            headers.amzDateCount == 0
+            ? (headers.date, headers.dateCount, "Date") : (headers.amzDate, headers.amzDateCount, "X-Amz-Date")
+        guard let raw else { return nil }
+        guard count == 1 else { throw SigV4Error.incomplete("\(name) header must appear only once.") }
         let text = trimmed(raw)
         guard let seconds = AmzTimestamp.parse(text) else { throw SigV4Error.badDateFormat(text) }
         return (seconds, text)
     }
 
+    /// `value` without leading and trailing spaces and tabs; `value` itself (no copy) when it has none.
     static func trimmed(_ value: String) -> String {
         let bytes = value.utf8
+        guard let firstByte = bytes.first, let lastByte = bytes.last else { return "" }
+        if firstByte != 0x20 && firstByte != 0x09 && lastByte != 0x20 && lastByte != 0x09 { return value }
         guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
             let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })
         else { return "" }
@@ -90,41 +109,51 @@ extension SigV4 {
     }
 }
 
-/// The headers SigV4 authentication reads, collected in one pass.
+/// The headers SigV4 authentication reads, collected in one pass: the first value of each and how many there are.
 struct AuthenticationHeaders {
-    var authorization: [String] = []
-    var amzDate: [String] = []
-    var date: [String] = []
-    var securityToken: [String] = []
+    var authorization: String?
+    var authorizationCount = 0
+    var amzDate: String?
+    var amzDateCount = 0
+    var date: String?
+    var dateCount = 0
+    var securityToken: String?
+    var securityTokenCount = 0
 
     init(_ headers: [SignableRequest.Header]) {
         for header in headers {
             switch header.name.utf8.count {
-            case 4 where ASCII.equalsIgnoringCase(header.name, "date"): date.append(header.value)
-            case 10 where ASCII.equalsIgnoringCase(header.name, "x-amz-date"): amzDate.append(header.value)
-            case 13 where ASCII.equalsIgnoringCase(header.name, "authorization"): authorization.append(header.value)
+            case 4 where ASCII.equalsIgnoringCase(header.name, "date"):
+                if dateCount == 0 { date = header.value }
+                dateCount += 1
+            case 10 where ASCII.equalsIgnoringCase(header.name, "x-amz-date"):
+                if amzDateCount == 0 { amzDate = header.value }
+                amzDateCount += 1
+            case 13 where ASCII.equalsIgnoringCase(header.name, "authorization"):
+                if authorizationCount == 0 { authorization = header.value }
+                authorizationCount += 1
             case 20 where ASCII.equalsIgnoringCase(header.name, "x-amz-security-token"):
-                securityToken.append(header.value)
+                if securityTokenCount == 0 { securityToken = header.value }
+                securityTokenCount += 1
             default: continue
             }
         }
     }
 }
 
-/// The three components of an `Authorization` header value, each as raw text.
+/// The three components of an `Authorization` header value, each as a range of the value's bytes.
 struct AuthorizationHeader {
-    var credential: ArraySlice<UInt8>?
-    var signedHeaders: ArraySlice<UInt8>?
-    var signature: ArraySlice<UInt8>?
+    var credential: Range<Int>?
+    var signedHeaders: Range<Int>?
+    var signature: Range<Int>?
 
     private static let space = UInt8(ascii: " ")
     private static let comma = UInt8(ascii: ",")
-    private static let algorithmBytes = Array(SigV4.algorithm.utf8)
 
     private static let malformedText =
         "Authorization header components must be 'key=value' pairs separated by commas."
 
-    static func parse(_ bytes: [UInt8]) throws(SigV4Error) -> AuthorizationHeader {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SigV4Error) -> AuthorizationHeader {
         var start = 0
         var end = bytes.count
         while start < end, bytes[start] == space || bytes[start] == 0x09 { start += 1 }
@@ -132,8 +161,8 @@ struct AuthorizationHeader {
         guard start < end else { throw SigV4Error.missingAuthenticationToken }
         var index = start
         while index < end, bytes[index] != space { index += 1 }
-        let algorithm = bytes[start..<index]
-        guard algorithm.elementsEqual(algorithmBytes) else {
+        let algorithm = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        guard algorithm.elementsEqual(SigV4.algorithm.utf8) else {
             // A header that is one token is never echoed back, whatever it holds.
             guard index < end else { throw SigV4Error.incomplete("Unsupported AWS 'algorithm'.") }
             throw SigV4Error.unsupportedAlgorithm(String(decoding: algorithm, as: UTF8.self))
@@ -148,11 +177,11 @@ struct AuthorizationHeader {
             guard index < end, bytes[index] == UInt8(ascii: "="), index > nameStart else {
                 throw SigV4Error.incomplete(malformedText)
             }
-            let name = bytes[nameStart..<index]
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<index])
             index += 1
             let valueStart = index
             while index < end, bytes[index] != comma, bytes[index] != space { index += 1 }
-            try result.set(name, bytes[valueStart..<index])
+            try result.set(name, valueStart..<index)
             while index < end, bytes[index] == space { index += 1 }
             guard index < end else { break }
             guard bytes[index] == comma else { throw SigV4Error.incomplete(malformedText) }
@@ -163,19 +192,18 @@ struct AuthorizationHeader {
         return result
     }
 
-    private mutating func set(_ name: ArraySlice<UInt8>, _ value: ArraySlice<UInt8>) throws(SigV4Error) {
-        let key = String(decoding: name, as: UTF8.self)
-        switch key {
-        case "Credential":
-            guard credential == nil else { throw Self.duplicate(key) }
+    private mutating func set(_ name: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws(SigV4Error) {
+        if name.elementsEqual("Credential".utf8) {
+            guard credential == nil else { throw Self.duplicate("Credential") }
             credential = value
-        case "SignedHeaders":
-            guard signedHeaders == nil else { throw Self.duplicate(key) }
+        } else if name.elementsEqual("SignedHeaders".utf8) {
+            guard signedHeaders == nil else { throw Self.duplicate("SignedHeaders") }
             signedHeaders = value
-        case "Signature":
-            guard signature == nil else { throw Self.duplicate(key) }
+        } else if name.elementsEqual("Signature".utf8) {
+            guard signature == nil else { throw Self.duplicate("Signature") }
             signature = value
-        default:
+        } else {
+            let key = String(decoding: name, as: UTF8.self)
             let isName = name.count <= 32 && name.allSatisfy { ASCII.lower($0) >= 0x61 && ASCII.lower($0) <= 0x7A }
             throw SigV4Error.incomplete(
                 isName

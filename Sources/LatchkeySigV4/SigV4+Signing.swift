@@ -27,10 +27,20 @@ extension SigV4 {
         region: String,
         service: String
     ) -> SigV4SigningKey {
-        let dateKey = HMACSHA256(key: Array(("AWS4" + secretAccessKey).utf8)).authenticationCode(date.utf8)
-        let regionKey = HMACSHA256(key: dateKey).authenticationCode(region.utf8)
-        let serviceKey = HMACSHA256(key: regionKey).authenticationCode(service.utf8)
-        let signingKey = HMACSHA256(key: serviceKey).authenticationCode(terminator.utf8)
+        let dateKey = secretAccessKey.withUTF8Bytes { secret in
+            let length = 4 + secret.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { key in
+                defer { key.update(repeating: 0) }
+                _ = key.initialize(from: "AWS4".utf8)
+                if let source = secret.baseAddress, let target = key.baseAddress {
+                    (target + 4).initialize(from: source, count: secret.count)
+                }
+                return HMACSHA256(key: UnsafeRawBufferPointer(key)).authenticationCode(utf8: date)
+            }
+        }
+        let regionKey = HMACSHA256(key: dateKey).authenticationCode(utf8: region)
+        let serviceKey = HMACSHA256(key: regionKey).authenticationCode(utf8: service)
+        let signingKey = HMACSHA256(key: serviceKey).authenticationCode(utf8: terminator)
         return SigV4SigningKey(date: date, region: region, service: service, hmac: HMACSHA256(key: signingKey))
     }
 
@@ -49,24 +59,37 @@ extension SigV4 {
     static func stringToSignBytes(canonicalRequest: [UInt8], timestamp: String, scope: SigV4Scope) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(160)
-        output.append(contentsOf: algorithm.utf8)
-        output.append(UInt8(ascii: "\n"))
-        output.append(contentsOf: timestamp.utf8)
-        output.append(UInt8(ascii: "\n"))
-        appendScope(scope, to: &output)
-        output.append(UInt8(ascii: "\n"))
-        Hex.append(SHA256.hash(data: canonicalRequest), to: &output)
+        writeStringToSign(
+            canonicalRequestDigest: SHA256.hash(data: canonicalRequest), timestamp: timestamp, scope: scope,
+            to: &output)
         return output
     }
 
-    static func appendScope(_ scope: SigV4Scope, to output: inout [UInt8]) {
-        output.append(contentsOf: scope.date.utf8)
+    /// Writes the string to sign, given the digest of the canonical request.
+    static func writeStringToSign<Output: ByteSink>(
+        canonicalRequestDigest: SHA256Digest,
+        timestamp: String,
+        scope: SigV4Scope,
+        to output: inout Output
+    ) {
+        output.append(utf8: algorithm)
+        output.append(UInt8(ascii: "\n"))
+        output.append(utf8: timestamp)
+        output.append(UInt8(ascii: "\n"))
+        output.append(utf8: scope.date)
         output.append(UInt8(ascii: "/"))
-        output.append(contentsOf: scope.region.utf8)
+        output.append(utf8: scope.region)
         output.append(UInt8(ascii: "/"))
-        output.append(contentsOf: scope.service.utf8)
+        output.append(utf8: scope.service)
         output.append(UInt8(ascii: "/"))
-        output.append(contentsOf: scope.terminator.utf8)
+        output.append(utf8: scope.terminator)
+        output.append(UInt8(ascii: "\n"))
+        canonicalRequestDigest.withUnsafeBytes { digest in
+            for byte in digest {
+                output.append(Hex.digit(byte >> 4))
+                output.append(Hex.digit(byte & 0x0F))
+            }
+        }
     }
 
     /// The signature: lowercase hex HMAC-SHA256 of the string to sign under the signing key.
@@ -75,7 +98,8 @@ extension SigV4 {
     }
 
     static func signatureBytes(stringToSign: [UInt8], signingKey: SigV4SigningKey) -> [UInt8] {
-        Hex.encodeBytes(signingKey.hmac.authenticationCode(stringToSign))
+        let mac = stringToSign.withUnsafeBytes { signingKey.hmac.authenticationCode($0) }
+        return Hex.encodeBytes(mac.withUnsafeBytes { Array($0) })
     }
 }
 
@@ -83,35 +107,55 @@ extension SigV4 {
 /// two hash-state copies rather than a full key setup. Used for the SigV4 key chain and signatures.
 struct HMACSHA256: Sendable {
     private static let blockSize = 64
-    private let inner: SHA256
+    /// The hash state after the inner padded key: continue it with the message, then ``finish(_:)``.
+    let inner: SHA256
     private let outer: SHA256
 
-    init(key: some Collection<UInt8>) {
-        var block = [UInt8](repeating: 0, count: Self.blockSize)
-        if key.count > Self.blockSize {
-            block.replaceSubrange(0..<SHA256.byteCount, with: Array(SHA256.hash(data: Array(key))))
-        } else {
-            block.replaceSubrange(0..<key.count, with: key)
-        }
+    init(key: UnsafeRawBufferPointer) {
         var inner = SHA256()
-        inner.update(data: block.map { $0 ^ 0x36 })
         var outer = SHA256()
-        outer.update(data: block.map { $0 ^ 0x5C })
-        for index in block.indices { block[index] = 0 }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.blockSize) { block in
+            block.initialize(repeating: 0)
+            defer { block.update(repeating: 0) }
+            if key.count > Self.blockSize {
+                var keyHash = SHA256()
+                keyHash.update(bufferPointer: key)
+                keyHash.finalize().withUnsafeBytes { digest in
+                    for (index, byte) in digest.enumerated() { block[index] = byte }
+                }
+            } else {
+                for (index, byte) in key.enumerated() { block[index] = byte }
+            }
+            for index in block.indices { block[index] ^= 0x36 }
+            inner.update(bufferPointer: UnsafeRawBufferPointer(block))
+            for index in block.indices { block[index] ^= 0x36 ^ 0x5C }
+            outer.update(bufferPointer: UnsafeRawBufferPointer(block))
+        }
         self.inner = inner
         self.outer = outer
     }
 
-    /// The 32-byte MAC of `message`.
-    func authenticationCode(_ message: some Sequence<UInt8>) -> [UInt8] {
+    init(key: SHA256Digest) {
+        self = key.withUnsafeBytes { HMACSHA256(key: $0) }
+    }
+
+    /// The MAC of `message`.
+    func authenticationCode(_ message: UnsafeRawBufferPointer) -> SHA256Digest {
         var innerHash = inner
-        let done: Void? = message.withContiguousStorageIfAvailable {
-            innerHash.update(bufferPointer: UnsafeRawBufferPointer($0))
-        }
-        if done == nil { innerHash.update(data: Array(message)) }
+        innerHash.update(bufferPointer: message)
+        return finish(innerHash)
+    }
+
+    /// The MAC of the UTF-8 bytes of `message`.
+    func authenticationCode(utf8 message: String) -> SHA256Digest {
+        message.withUTF8Bytes { authenticationCode(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The MAC, given ``inner`` continued with the whole message.
+    func finish(_ innerHash: SHA256) -> SHA256Digest {
         let innerDigest = innerHash.finalize()
         var outerHash = outer
         innerDigest.withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-        return Array(outerHash.finalize())
+        return outerHash.finalize()
     }
 }

@@ -45,9 +45,20 @@ enum AmzTimestamp {
             year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
-    /// Whether `text` is exactly eight digits forming a valid `YYYYMMDD` date.
-    static func isValidDate(_ text: String) -> Bool {
-        text.utf8.count == 8 && parse(text + "T000000Z") != nil
+    /// Whether `bytes` are exactly eight digits forming a valid `YYYYMMDD` date.
+    static func isValidDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 8 else { return false }
+        var fields: (year: Int64, month: Int64, day: Int64) = (0, 0, 0)
+        for (index, byte) in bytes.enumerated() {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return false }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            switch index {
+            case 0...3: fields.year = fields.year * 10 + digit
+            case 4...5: fields.month = fields.month * 10 + digit
+            default: fields.day = fields.day * 10 + digit
+            }
+        }
+        return GregorianCalendar.isValidDate(year: fields.year, month: fields.month, day: fields.day)
     }
 
     /// The `YYYYMMDDTHHMMSSZ` form of `seconds` since 1970.

@@ -199,19 +199,21 @@ public struct SigV4Signer: Sendable {
     /// `rawQuery` without any `X-Amz-*` authentication parameters (other parts kept byte for byte).
     private static func removingAuthenticationParameters(_ rawQuery: String) -> String {
         guard !rawQuery.isEmpty else { return rawQuery }
-        let bytes = Array(rawQuery.utf8)
-        var kept: [ArraySlice<UInt8>] = []
-        var removedAny = false
-        var scratch: [UInt8] = []
-        QueryScanner.forEach(bytes) { key, value in
-            scratch.removeAll(keepingCapacity: true)
-            if PercentEncoding.decode(bytes, key, into: &scratch), PresignedQuery.Name(scratch) != nil {
-                removedAny = true
-            } else {
-                kept.append(bytes[key.lowerBound..<value.upperBound])
+        return rawQuery.withUTF8Bytes { bytes in
+            var kept: [String] = []
+            var removedAny = false
+            QueryScanner.forEach(bytes) { key, value in
+                if PresignedQuery.Name(rawKey: UnsafeBufferPointer(rebasing: bytes[key])) != nil {
+                    removedAny = true
+                } else {
+                    kept.append(
+                        String(
+                            decoding: UnsafeBufferPointer(rebasing: bytes[key.lowerBound..<value.upperBound]),
+                            as: UTF8.self))
+                }
             }
+            guard removedAny else { return rawQuery }
+            return kept.joined(separator: "&")
         }
-        guard removedAny else { return rawQuery }
-        return kept.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "&")
     }
 }

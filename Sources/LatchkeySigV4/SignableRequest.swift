@@ -74,7 +74,29 @@ public struct SignableRequest: Sendable, Hashable {
 
     /// The lowercase hex SHA-256 of `payload`, for ``payloadHash``.
     public static func hashPayload(_ payload: some DataProtocol) -> String {
-        Hex.encode(SHA256.hash(data: payload))
+        let contiguous = payload.withContiguousStorageIfAvailable { hashPayload(bytes: UnsafeRawBufferPointer($0)) }
+        return contiguous ?? hex(SHA256.hash(data: payload))
+    }
+
+    /// The lowercase hex SHA-256 of the bytes at `bytes`, for ``payloadHash``: one hash over the buffer and one
+    /// string written in place (a server hashes the body it holds this way, without going through `DataProtocol`'s
+    /// regions generically).
+    public static func hashPayload(bytes: UnsafeRawBufferPointer) -> String {
+        var hash = SHA256()
+        hash.update(bufferPointer: bytes)
+        return hex(hash.finalize())
+    }
+
+    private static func hex(_ digest: SHA256Digest) -> String {
+        String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { output in
+            digest.withUnsafeBytes { bytes in
+                for (index, byte) in bytes.enumerated() {
+                    output[2 * index] = Hex.digit(byte >> 4)
+                    output[2 * index + 1] = Hex.digit(byte & 0x0F)
+                }
+            }
+            return 2 * SHA256.byteCount
+        }
     }
 
     /// The values of every header named `name` (compared case-insensitively), in order.
