@@ -75,6 +75,48 @@ import Testing
                     kind: .longTerm, account: "123456789012"))
     }
 
+    /// The 10 bytes `z (48 bits) | low (32 bits)` that IDs spell in base32, drawn as the generator did before the
+    /// direct encoder: first `z`'s 7 random bits, then `low`.
+    static func referenceBytes(account: UInt64, _ generator: inout PrimitivesSeededGenerator) -> [UInt8] {
+        let z: UInt64 = AccountIDBits.generationFlag | (account << 7) | (generator.next() & 0x7f)
+        let low = UInt32(truncatingIfNeeded: generator.next())
+        var bytes: [UInt8] = []
+        for index in 0..<6 { bytes.append(UInt8(truncatingIfNeeded: z >> UInt64(8 * (5 - index)))) }
+        for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: low >> UInt32(8 * (3 - index)))) }
+        return bytes
+    }
+
+    @Test("IDs are spelled as base32 of the 10 bytes `z (48 bits) | low (32 bits)`, as before the direct encoder")
+    func directEncoderMatchesBase32() {
+        var generator = PrimitivesSeededGenerator(seed: 5)
+        var reference = PrimitivesSeededGenerator(seed: 5)
+        for _ in 0..<200 {
+            let id = AccessKeyID.generate(kind: .temporary, account: "609629065308", using: &generator)
+            let bytes = Self.referenceBytes(account: 609_629_065_308, &reference)
+            #expect(id == "ASIA" + Base32.encode(bytes))
+        }
+        let unique = UniqueID.generate(prefix: "AROA", account: "609629065308", using: &generator)
+        let extra = Base32.alphabet[Int(reference.next(upperBound: UInt8(32)))]
+        let bytes = Self.referenceBytes(account: 609_629_065_308, &reference)
+        #expect(unique == "AROA" + Base32.encode(bytes) + String(decoding: [extra], as: UTF8.self))
+    }
+
+    @Test("IDs from the secure pool keep their format and never repeat")
+    func pooledIDsKeepTheirFormat() {
+        let ids = (0..<500).map { index in
+            AccessKeyID.generate(kind: index % 2 == 0 ? .temporary : .longTerm, account: "609629065308")
+        }
+        #expect(Set(ids).count == ids.count)
+        for (index, id) in ids.enumerated() {
+            #expect(id.count == 20)
+            #expect(id.hasPrefix(index % 2 == 0 ? "ASIA" : "AKIA"))
+            #expect(AccessKeyID.account(of: id) == "609629065308")
+        }
+        let uniqueIDs = (0..<100).map { _ in UniqueID.generate(prefix: UniqueID.rolePrefix, account: "609629065308") }
+        #expect(Set(uniqueIDs).count == uniqueIDs.count)
+        #expect(uniqueIDs.allSatisfy { $0.count == 21 && UniqueID.account(of: $0) == "609629065308" })
+    }
+
     @Test("the kind of an ID follows its prefix, and other prefixes have none")
     func kindFollowsPrefix() {
         #expect(AccessKeyID.kind(of: "AKIARZPUZDIKGB2VALC4") == .longTerm)

@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 import LatchkeyBase
 public import LatchkeyDomain
@@ -168,7 +167,8 @@ public struct SecurityTokenService: Sendable {
 
     /// A 40-character secret access key from 30 random bytes, in the base64 alphabet AWS's secrets use.
     public static func generateSecretAccessKey() -> String {
-        // BoringSSL's CSPRNG (one call) rather than a getrandom system call per byte.
-        SymmetricKey(size: SymmetricKeySize(bitCount: 240)).withUnsafeBytes { Base64.encode($0) }
+        // From the process's pool of kernel randomness (`SecureRandom`): `SymmetricKey(size:)` made four getrandom
+        // calls of 8 bytes for these 30. The temporary buffer is wiped after encoding.
+        SecureRandom.shared.withBytes(count: 30) { Base64.encode($0) }
     }
 }

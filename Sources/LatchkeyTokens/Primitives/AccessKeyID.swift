@@ -45,12 +45,13 @@ public enum AccessKeyID {
         account: String,
         using generator: inout some RandomNumberGenerator
     ) -> String {
-        kind.prefix + AccountIDBits.encode(account: account, using: &generator)
+        AccountIDBits.encode(prefix: kind.prefix, account: account, extra: nil, using: &generator)
     }
 
-    /// Generates a new access key ID of `kind` for `account` with the system's secure random generator.
+    /// Generates a new access key ID of `kind` for `account` with the process's secure random pool
+    /// (`SecureRandom.shared`: the kernel's CSPRNG, fetched in bulk).
     public static func generate(kind: Kind, account: String) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandomGenerator()
         return generate(kind: kind, account: account, using: &generator)
     }
 
@@ -93,13 +94,12 @@ public enum UniqueID {
     ) -> String {
         precondition(AccountIDBits.isValidPrefix(prefix.utf8), "unique ID prefix must be 4 upper-case letters")
         let extra = Base32.alphabet[Int(generator.next(upperBound: UInt8(32)))]
-        return prefix + AccountIDBits.encode(account: account, using: &generator)
-            + String(decoding: CollectionOfOne(extra), as: UTF8.self)
+        return AccountIDBits.encode(prefix: prefix, account: account, extra: extra, using: &generator)
     }
 
-    /// Generates a unique ID with `prefix` for `account` with the system's secure random generator.
+    /// Generates a unique ID with `prefix` for `account` with the process's secure random pool.
     public static func generate(prefix: String, account: String) -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandomGenerator()
         return generate(prefix: prefix, account: account, using: &generator)
     }
 
@@ -127,21 +127,43 @@ enum AccountIDBits {
         return count == 12 ? value : nil
     }
 
-    /// 16 base32 characters: flag, the account and 39 random bits.
-    static func encode(account: String, using generator: inout some RandomNumberGenerator) -> String {
+    /// `prefix`, then 16 base32 characters (flag, the account and 39 random bits), then `extra` if given, written
+    /// straight into the string (one allocation, no intermediate arrays: this runs for every AssumeRole).
+    static func encode(
+        prefix: String,
+        account: String,
+        extra: UInt8?,
+        using generator: inout some RandomNumberGenerator
+    ) -> String {
         guard let accountValue = parse(account: account) else {
             preconditionFailure("account ID must be 12 decimal digits")
         }
         let z = generationFlag | (accountValue << 7) | (generator.next() & 0x7f)
         let low = UInt32(truncatingIfNeeded: generator.next())
-        var bytes = [UInt8](repeating: 0, count: 10)
-        for index in 0..<6 {
-            bytes[index] = UInt8(truncatingIfNeeded: z >> UInt64(8 * (5 - index)))
+        // The 80 bits `z (48) | low (32)` as two 40-bit halves of 8 characters each.
+        let count = prefix.utf8.count + 16 + (extra == nil ? 0 : 1)
+        return Base32.alphabet.withUnsafeBufferPointer { alphabet in
+            String(unsafeUninitializedCapacity: count) { output in
+                var index = 0
+                for byte in prefix.utf8 {
+                    output[index] = byte
+                    index += 1
+                }
+                func put(_ half: UInt64) {
+                    for shift in stride(from: 35, through: 0, by: -5) {
+                        output[index] = alphabet[Int(truncatingIfNeeded: half >> UInt64(shift)) & 0x1f]
+                        index += 1
+                    }
+                }
+                put(z >> 8)
+                put((z & 0xff) << 32 | UInt64(low))
+                if let extra {
+                    output[index] = extra
+                    index += 1
+                }
+                return index
+            }
         }
-        for index in 0..<4 {
-            bytes[6 + index] = UInt8(truncatingIfNeeded: low >> UInt32(8 * (3 - index)))
-        }
-        return Base32.encode(bytes)
     }
 
     static func isValidPrefix(_ prefix: some Collection<UInt8>) -> Bool {
