@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 import LatchkeyBase
 public import LatchkeyDomain

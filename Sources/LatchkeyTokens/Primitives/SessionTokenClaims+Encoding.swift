@@ -54,81 +54,141 @@ enum SessionTokenLimits {
     static let maximumVarintBytes = 3
 }
 
-struct SessionTokenEncoder {
-    private(set) var bytes: [UInt8] = []
-
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
-
+/// Writes the claims format. Encoding is two passes over the claims with one traversal (`visit`): a `Measure` pass
+/// finds the exact size and enforces the bounds, then a `Write` pass fills a buffer of exactly that size, so sealing
+/// builds the plaintext without an intermediate array per field (the `SessionToken.Seal` component benchmark).
+enum SessionTokenEncoder {
     /// Encodes `claims`, or throws `.tooLarge` when a bound is exceeded.
     static func encode(_ claims: SessionTokenClaims) throws(SessionTokenError) -> [UInt8] {
-        var encoder = SessionTokenEncoder(capacity: 512)
-        try encoder.encode(claims)
-        return encoder.bytes
+        let count = try encodedCount(claims)
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = write(claims, into: UnsafeMutableRawBufferPointer(buffer))
+        }
     }
 
-    private mutating func encode(_ claims: SessionTokenClaims) throws(SessionTokenError) {
-        typealias Tag = SessionTokenFieldTag
-        try string(Tag.accessKeyId, claims.accessKeyId)
-        try string(Tag.secretAccessKey, claims.secretAccessKey)
-        try string(Tag.accountId, claims.accountId)
-        try field(Tag.kind, [claims.kind.wireCode])
-        try string(Tag.principalArn, claims.principalArn)
-        try string(Tag.userId, claims.userId)
-        try string(Tag.sourcePrincipalArn, claims.sourcePrincipalArn)
-        try date(Tag.issuedAt, claims.issuedAt)
-        try date(Tag.expiresAt, claims.expiresAt)
-        if claims.mfaAuthenticated { try field(Tag.mfaAuthenticated, [1]) }
-        if let value = claims.mfaAuthenticatedAt { try date(Tag.mfaAuthenticatedAt, value) }
-        if let value = claims.sourceIdentity { try string(Tag.sourceIdentity, value) }
-        if let value = claims.sessionPolicy { try string(Tag.sessionPolicy, value) }
-        try list(Tag.policyArns, claims.policyArns.map { [$0] })
-        try list(Tag.tags, claims.tags.map { [$0.key, $0.value] })
-        try list(Tag.transitiveTagKeys, claims.transitiveTagKeys.map { [$0] })
-        if claims.isChained { try field(Tag.isChained, [1]) }
-        if let value = claims.roleArn { try string(Tag.roleArn, value) }
-        if let value = claims.roleId { try string(Tag.roleId, value) }
-        if let value = claims.sessionName { try string(Tag.sessionName, value) }
+    /// The exact size of `claims` encoded, or throws `.tooLarge` when a bound is exceeded.
+    static func encodedCount(_ claims: SessionTokenClaims) throws(SessionTokenError) -> Int {
+        var measure = Measure()
+        try visit(claims, &measure)
+        return measure.count
+    }
 
+    /// Writes `claims` into the start of `buffer`, which must hold at least `encodedCount(claims)` bytes (it traps
+    /// otherwise), and returns the bytes written. Call `encodedCount` first: it is what enforces the bounds.
+    static func write(_ claims: SessionTokenClaims, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        var writer = Write(buffer: buffer)
+        do {
+            try visit(claims, &writer)
+        } catch {
+            preconditionFailure("claims measured by encodedCount failed to encode: \(error)")
+        }
+        return writer.offset
+    }
+
+    /// Every field of `claims` in tag order: a header with the value's length, then the value.
+    private static func visit(_ claims: SessionTokenClaims, _ sink: inout some Sink) throws(SessionTokenError) {
+        typealias Tag = SessionTokenFieldTag
+        try string(Tag.accessKeyId, claims.accessKeyId, &sink)
+        try string(Tag.secretAccessKey, claims.secretAccessKey, &sink)
+        try string(Tag.accountId, claims.accountId, &sink)
+        try sink.header(Tag.kind, length: 1)
+        sink.byte(claims.kind.wireCode)
+        try string(Tag.principalArn, claims.principalArn, &sink)
+        try string(Tag.userId, claims.userId, &sink)
+        try string(Tag.sourcePrincipalArn, claims.sourcePrincipalArn, &sink)
+        try date(Tag.issuedAt, claims.issuedAt, &sink)
+        try date(Tag.expiresAt, claims.expiresAt, &sink)
+        if claims.mfaAuthenticated { try trueFlag(Tag.mfaAuthenticated, &sink) }
+        if let value = claims.mfaAuthenticatedAt { try date(Tag.mfaAuthenticatedAt, value, &sink) }
+        if let value = claims.sourceIdentity { try string(Tag.sourceIdentity, value, &sink) }
+        if let value = claims.sessionPolicy { try string(Tag.sessionPolicy, value, &sink) }
+        try stringList(Tag.policyArns, claims.policyArns, &sink)
+        if !claims.tags.isEmpty {
+            try listHeader(Tag.tags, claims.tags, &sink) { tag, length throws(SessionTokenError) in
+                try itemLength(tag.key, &length)
+                try itemLength(tag.value, &length)
+            }
+            for tag in claims.tags {
+                sink.varint(tag.key.utf8.count)
+                sink.utf8(tag.key)
+                sink.varint(tag.value.utf8.count)
+                sink.utf8(tag.value)
+            }
+        }
+        try stringList(Tag.transitiveTagKeys, claims.transitiveTagKeys, &sink)
+        if claims.isChained { try trueFlag(Tag.isChained, &sink) }
+        if let value = claims.roleArn { try string(Tag.roleArn, value, &sink) }
+        if let value = claims.roleId { try string(Tag.roleId, value, &sink) }
+        if let value = claims.sessionName { try string(Tag.sessionName, value, &sink) }
+
+        // Unknown fields are rare: only they pay for the filtered, sorted copy.
+        guard !claims.extensions.isEmpty else { return }
         let extensions = claims.extensions.filter { Tag.isExtension($0.key) }
         guard extensions.count <= SessionTokenLimits.maximumExtensionCount else {
             throw SessionTokenError(.tooLarge)
         }
         for (tag, value) in extensions.sorted(by: { $0.key < $1.key }) {
-            try field(tag, value)
+            try sink.header(tag, length: value.count)
+            sink.bytes(value)
         }
     }
 
-    private mutating func string(_ tag: UInt16, _ value: String) throws(SessionTokenError) {
-        try field(tag, Array(value.utf8))
+    private static func string(_ tag: UInt16, _ value: String, _ sink: inout some Sink) throws(SessionTokenError) {
+        try sink.header(tag, length: value.utf8.count)
+        sink.utf8(value)
     }
 
-    private mutating func date(_ tag: UInt16, _ value: Date) throws(SessionTokenError) {
-        let seconds = UInt64(bitPattern: Int64(clampingSeconds: value.timeIntervalSince1970))
-        try field(tag, (0..<8).map { UInt8(truncatingIfNeeded: seconds >> UInt64(8 * (7 - $0))) })
+    private static func date(_ tag: UInt16, _ value: Date, _ sink: inout some Sink) throws(SessionTokenError) {
+        try sink.header(tag, length: 8)
+        sink.uint64(UInt64(bitPattern: Int64(clampingSeconds: value.timeIntervalSince1970)))
     }
 
-    /// A list field whose items are each one or more varint-prefixed strings; left out when empty.
-    private mutating func list(_ tag: UInt16, _ items: [[String]]) throws(SessionTokenError) {
+    private static func trueFlag(_ tag: UInt16, _ sink: inout some Sink) throws(SessionTokenError) {
+        try sink.header(tag, length: 1)
+        sink.byte(1)
+    }
+
+    /// A list of single strings; left out when empty.
+    private static func stringList(_ tag: UInt16, _ items: [String], _ sink: inout some Sink)
+        throws(SessionTokenError)
+    {
         guard !items.isEmpty else { return }
-        guard items.count <= SessionTokenLimits.maximumListCount else { throw SessionTokenError(.tooLarge) }
-        var value: [UInt8] = []
-        for item in items {
-            for part in item {
-                let utf8 = Array(part.utf8)
-                guard utf8.count <= SessionTokenLimits.maximumFieldLength else { throw SessionTokenError(.tooLarge) }
-                Self.appendVarint(utf8.count, to: &value)
-                value.append(contentsOf: utf8)
-            }
+        try listHeader(tag, items, &sink) { item, length throws(SessionTokenError) in
+            try itemLength(item, &length)
         }
-        try field(tag, value)
+        for item in items {
+            sink.varint(item.utf8.count)
+            sink.utf8(item)
+        }
     }
 
-    private mutating func field(_ tag: UInt16, _ value: [UInt8]) throws(SessionTokenError) {
-        guard value.count <= SessionTokenLimits.maximumFieldLength else { throw SessionTokenError(.tooLarge) }
-        bytes.append(UInt8(truncatingIfNeeded: tag >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: tag))
-        Self.appendVarint(value.count, to: &bytes)
-        bytes.append(contentsOf: value)
+    /// Checks a list's item count and each part's length, and writes the header with the list value's length.
+    private static func listHeader<Item>(
+        _ tag: UInt16, _ items: [Item], _ sink: inout some Sink,
+        measure: (Item, inout Int) throws(SessionTokenError) -> Void
+    ) throws(SessionTokenError) {
+        guard items.count <= SessionTokenLimits.maximumListCount else { throw SessionTokenError(.tooLarge) }
+        var length = 0
+        for item in items { try measure(item, &length) }
+        try sink.header(tag, length: length)
+    }
+
+    /// Adds one varint-prefixed part to a list value's `length`.
+    private static func itemLength(_ part: String, _ length: inout Int) throws(SessionTokenError) {
+        let count = part.utf8.count
+        guard count <= SessionTokenLimits.maximumFieldLength else { throw SessionTokenError(.tooLarge) }
+        length += varintCount(count) + count
+    }
+
+    /// Bytes of the minimal LEB128 spelling of `value`.
+    static func varintCount(_ value: Int) -> Int {
+        var count = 1
+        var remaining = UInt(value) >> 7
+        while remaining != 0 {
+            count += 1
+            remaining >>= 7
+        }
+        return count
     }
 
     /// Minimal unsigned LEB128.
@@ -139,5 +199,86 @@ struct SessionTokenEncoder {
             remaining >>= 7
         }
         bytes.append(UInt8(remaining))
+    }
+
+    /// What a pass does with each field: `header` checks the value's length (and counts or writes the tag and
+    /// length); the value calls that follow write exactly `length` bytes.
+    private protocol Sink {
+        mutating func header(_ tag: UInt16, length: Int) throws(SessionTokenError)
+        mutating func byte(_ value: UInt8)
+        mutating func uint64(_ value: UInt64)
+        mutating func varint(_ value: Int)
+        mutating func utf8(_ value: String)
+        mutating func bytes(_ value: [UInt8])
+    }
+
+    /// The sizing pass: headers add tag, length and value; values add nothing more.
+    private struct Measure: Sink {
+        var count = 0
+
+        mutating func header(_ tag: UInt16, length: Int) throws(SessionTokenError) {
+            guard length <= SessionTokenLimits.maximumFieldLength else { throw SessionTokenError(.tooLarge) }
+            count += 2 + SessionTokenEncoder.varintCount(length) + length
+        }
+        func byte(_ value: UInt8) {}
+        func uint64(_ value: UInt64) {}
+        func varint(_ value: Int) {}
+        func utf8(_ value: String) {}
+        func bytes(_ value: [UInt8]) {}
+    }
+
+    /// The writing pass, into a buffer sized by `Measure`; every write is bounds-checked.
+    private struct Write: Sink {
+        let buffer: UnsafeMutableRawBufferPointer
+        var offset = 0
+
+        init(buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
+
+        mutating func header(_ tag: UInt16, length: Int) throws(SessionTokenError) {
+            byte(UInt8(truncatingIfNeeded: tag >> 8))
+            byte(UInt8(truncatingIfNeeded: tag))
+            varint(length)
+        }
+
+        mutating func byte(_ value: UInt8) {
+            precondition(offset < buffer.count, "session token encoding overran its measured size")
+            buffer[offset] = value
+            offset += 1
+        }
+
+        mutating func uint64(_ value: UInt64) {
+            precondition(buffer.count - offset >= 8, "session token encoding overran its measured size")
+            buffer.storeBytes(of: value.bigEndian, toByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+
+        mutating func varint(_ value: Int) {
+            var remaining = UInt(value)
+            while remaining >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: remaining) | 0x80)
+                remaining >>= 7
+            }
+            byte(UInt8(remaining))
+        }
+
+        mutating func utf8(_ value: String) {
+            let copied: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+                copy(UnsafeRawBufferPointer(utf8))
+            }
+            if copied == nil {
+                for unit in value.utf8 { byte(unit) }
+            }
+        }
+
+        mutating func bytes(_ value: [UInt8]) {
+            value.withUnsafeBytes { copy($0) }
+        }
+
+        private mutating func copy(_ source: UnsafeRawBufferPointer) {
+            guard let base = source.baseAddress, !source.isEmpty else { return }
+            precondition(buffer.count - offset >= source.count, "session token encoding overran its measured size")
+            (buffer.baseAddress! + offset).copyMemory(from: base, byteCount: source.count)
+            offset += source.count
+        }
     }
 }

@@ -66,38 +66,66 @@ public struct SessionTokenKeyRing: Sendable {
     /// The key IDs whose tokens this ring opens.
     public var acceptedKeyIDs: Set<UInt32> { Set(keys.keys) }
 
-    /// Seals `claims` under the active key and a fresh random nonce.
+    /// Seals `claims` under the active key and a fresh random nonce (from `SecureRandom.shared`).
     ///
     /// Throws `.tooLarge` when the claims exceed the format's bounds: a field over 8 KiB, a list over 64 items, more
     /// than 32 extensions, or a token over 16 KiB. Callers normally reject such input earlier
     /// (`PackedPolicyTooLarge`).
+    ///
+    /// The plaintext and the token bytes live in temporary (stack) buffers of their exact sizes; the only heap copies
+    /// are swift-crypto's sealed box and the token string (`SessionToken.Seal` component benchmark).
     public func seal(_ claims: SessionTokenClaims) throws(SessionTokenError) -> String {
-        let plaintext = try SessionTokenEncoder.encode(claims)
-        let tokenBytes = plaintext.count + Self.overhead
+        let plaintextBytes = try SessionTokenEncoder.encodedCount(claims)
+        let tokenBytes = plaintextBytes + Self.overhead
         guard (tokenBytes + 2) / 3 * 4 <= SessionTokenLimits.maximumTokenCharacters else {
             throw SessionTokenError(.tooLarge)
         }
         guard let key = keys[activeKeyID] else {
             preconditionFailure("the active key is validated to be in the ring")
         }
-        var token: [UInt8] = [Self.version]
-        token.reserveCapacity(tokenBytes)
-        for shift in stride(from: 24, through: 0, by: -8) {
-            token.append(UInt8(truncatingIfNeeded: activeKeyID >> UInt32(shift)))
+        let header = Self.header(keyID: activeKeyID)
+        let nonce = SecureRandom.shared.withBytes(count: 12) { bytes in
+            // 12 bytes is the one length `Nonce(data:)` accepts here; nothing else can fail.
+            guard let nonce = try? AES.GCM.Nonce(data: bytes) else { preconditionFailure("a 12-byte nonce") }
+            return nonce
         }
-        let box: AES.GCM.SealedBox
-        do {
-            box = try AES.GCM.seal(plaintext, using: key, nonce: AES.GCM.Nonce(), authenticating: token)
-        } catch {
-            preconditionFailure("AES-GCM seal failed with a validated 256-bit key: \(error)")
+        let box = withUnsafeTemporaryAllocation(byteCount: plaintextBytes, alignment: 1) { plaintext in
+            let written = SessionTokenEncoder.write(claims, into: plaintext)
+            precondition(written == plaintextBytes, "session token encoding differs from its measured size")
+            defer { plaintext.initializeMemory(as: UInt8.self, repeating: 0) }
+            return withUnsafeBytes(of: header) { header in
+                do {
+                    return try AES.GCM.seal(
+                        UnsafeRawBufferPointer(plaintext), using: key, nonce: nonce, authenticating: header)
+                } catch {
+                    preconditionFailure("AES-GCM seal failed with a validated 256-bit key: \(error)")
+                }
+            }
         }
-        box.nonce.withUnsafeBytes { token.append(contentsOf: $0) }
-        token.append(contentsOf: box.ciphertext)
-        token.append(contentsOf: box.tag)
-        return Base64.encode(token)
+        // `combined` (nonce, ciphertext, tag) is there for every 12-byte nonce.
+        guard let combined = box.combined, combined.count == tokenBytes - Self.headerLength else {
+            preconditionFailure("AES-GCM sealed box without its combined form")
+        }
+        return withUnsafeTemporaryAllocation(byteCount: tokenBytes, alignment: 1) { token in
+            withUnsafeBytes(of: header) { token.copyMemory(from: $0) }
+            combined.withUnsafeBytes { sealed in
+                UnsafeMutableRawBufferPointer(rebasing: token[Self.headerLength...]).copyMemory(from: sealed)
+            }
+            return Base64.encode(UnsafeRawBufferPointer(token))
+        }
+    }
+
+    /// The authenticated header: version, then the key ID big-endian.
+    private static func header(keyID: UInt32) -> (UInt8, UInt8, UInt8, UInt8, UInt8) {
+        (
+            version, UInt8(truncatingIfNeeded: keyID >> 24), UInt8(truncatingIfNeeded: keyID >> 16),
+            UInt8(truncatingIfNeeded: keyID >> 8), UInt8(truncatingIfNeeded: keyID)
+        )
     }
 
     /// Opens a token made by `seal` under any key of the ring. Expiry is not checked.
+    ///
+    /// The claims are decoded straight from the opened plaintext, with no copy of it (`SessionToken.Open` benchmark).
     public func open(_ token: String) throws(SessionTokenError) -> SessionTokenClaims {
         let utf8 = token.utf8
         guard utf8.count <= SessionTokenLimits.maximumTokenCharacters else { throw SessionTokenError(.malformed) }
@@ -107,17 +135,20 @@ public struct SessionTokenKeyRing: Sendable {
         guard bytes[0] == Self.version else { throw SessionTokenError(.malformed) }
         let keyID = UInt32(bytes[1]) << 24 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 8 | UInt32(bytes[4])
         guard let key = keys[keyID] else { throw SessionTokenError(.unknownKey) }
-        let plaintext: [UInt8]
+        let plaintext: Data
         do {
             let box = try AES.GCM.SealedBox(combined: bytes[Self.headerLength...])
-            plaintext = try AES.GCM.open(box, using: key, authenticating: bytes[0..<Self.headerLength]).withUnsafeBytes
-            {
-                Array($0)
-            }
+            plaintext = try AES.GCM.open(box, using: key, authenticating: bytes[0..<Self.headerLength])
         } catch {
             throw SessionTokenError(.authenticationFailed)
         }
-        return try SessionTokenDecoder.decode(plaintext)
+        // `Data.withUnsafeBytes` rethrows untyped errors: the decoder's result comes out as a `Result`.
+        let claims = plaintext.withUnsafeBytes { raw in
+            raw.withMemoryRebound(to: UInt8.self) { buffer in
+                Result { () throws(SessionTokenError) in try SessionTokenDecoder.decode(buffer) }
+            }
+        }
+        return try claims.get()
     }
 }
 
