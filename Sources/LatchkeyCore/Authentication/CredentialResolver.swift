@@ -28,7 +28,22 @@ public final class CredentialResolver: Sendable {
     /// Session tokens already opened (authenticated) on this node, by their exact text. Opening costs an AES-GCM
     /// decryption and a decode; a client reuses one token for every request of its session. Expiry is checked on
     /// every request regardless.
-    private let openedTokens = Mutex<[String: SessionTokenClaims]>([:])
+    private let openedTokens = Mutex<[OpenedTokenKey: SessionTokenClaims]>([:])
+
+    /// A session token's exact text as a cache key, hashed by its last characters only: they encode the AES-GCM tag,
+    /// which differs between any two tokens this node sealed, so hashing the whole token (hundreds of characters,
+    /// on every request with temporary credentials) buys nothing. Equality still compares the whole text. Only
+    /// authenticated tokens are stored, so no one can fill the table with keys that share a hash.
+    private struct OpenedTokenKey: Hashable {
+        static let hashedSuffix = 24
+        let text: String
+
+        static func == (left: Self, right: Self) -> Bool { left.text == right.text }
+
+        func hash(into hasher: inout Hasher) {
+            for byte in text.utf8.suffix(Self.hashedSuffix) { hasher.combine(byte) }
+        }
+    }
 
     /// Where uses of long-term keys are remembered for `GetAccessKeyLastUsed`; nil records nothing.
     public let usage: AccessKeyUsageRecorder?
@@ -105,7 +120,8 @@ public final class CredentialResolver: Sendable {
 
     private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) throws(STSError) -> Resolved {
         let claims: SessionTokenClaims
-        if let opened = openedTokens.withLock({ $0[sessionToken] }) {
+        let key = OpenedTokenKey(text: sessionToken)
+        if let opened = openedTokens.withLock({ $0[key] }) {
             claims = opened
         } else {
             do {
@@ -115,7 +131,7 @@ public final class CredentialResolver: Sendable {
             }
             openedTokens.withLock { tokens in
                 if tokens.count >= 10_000 { tokens.removeAll(keepingCapacity: true) }
-                tokens[sessionToken] = claims
+                tokens[key] = claims
             }
         }
         guard ConstantTime.equals(claims.accessKeyId, accessKeyId) else {
