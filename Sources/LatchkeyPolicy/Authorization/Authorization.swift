@@ -50,33 +50,35 @@ public enum Authorization {
             policies.map { $0.document.evaluate(request, policyId: $0.id) }
         }
 
-        // 1. Explicit deny anywhere.
-        let denyOrder: [(outcomes: [StatementsOutcome], type: String)] = [
-            (identity, "an identity-based policy"), (resource.map { [$0] } ?? [], "a resource-based policy"),
-            (boundary.map { [$0] } ?? [], "a permissions boundary"), (sessions ?? [], "a session policy"),
-        ]
-        var denying: [StatementReference] = []
-        var firstDenyType: String?
-        for (outcomes, type) in denyOrder {
-            let found = outcomes.flatMap(\.denyingStatements)
-            if !found.isEmpty, firstDenyType == nil { firstDenyType = type }
-            denying += found
-        }
-        if let firstDenyType {
+        // 1. Explicit deny anywhere. (The lists below are built only for the outcome that needs them: an allowed
+        // request builds just the statements it reports.)
+        let anyDeny =
+            identity.contains(where: \.isExplicitDeny) || resource?.isExplicitDeny == true
+            || boundary?.isExplicitDeny == true || sessions?.contains(where: \.isExplicitDeny) == true
+        if anyDeny {
+            let denyOrder: [(outcomes: [StatementsOutcome], type: String)] = [
+                (identity, "an identity-based policy"), (resource.map { [$0] } ?? [], "a resource-based policy"),
+                (boundary.map { [$0] } ?? [], "a permissions boundary"), (sessions ?? [], "a session policy"),
+            ]
+            var denying: [StatementReference] = []
+            var firstDenyType: String?
+            for (outcomes, type) in denyOrder {
+                let found = outcomes.flatMap(\.denyingStatements)
+                if !found.isEmpty, firstDenyType == nil { firstDenyType = type }
+                denying += found
+            }
             return AuthorizationDecision(
                 isAllowed: false, isExplicitDeny: true, matchedStatements: denying,
-                reason: "with an explicit deny in \(firstDenyType)"
+                reason: "with an explicit deny in \(firstDenyType ?? "")"
             )
         }
 
         let action = request.action
-        let identityAllows = identity.flatMap(\.allowingStatements)
+        let identityAllowsAny = identity.contains { !$0.allowingStatements.isEmpty }
         let boundaryAllows = boundary.map(\.isAllowed) ?? true
         let sessionAllows = sessions.map { $0.contains(where: \.isAllowed) } ?? true
-        let sessionAllowing = sessions?.flatMap(\.allowingStatements) ?? []
         let boundaryAllowing = boundary?.allowingStatements ?? []
         let resourceAllowing = resource?.allowingStatements ?? []
-        let resourceMatch = resource?.principalMatch
 
         func deny(_ reason: String) -> AuthorizationDecision {
             AuthorizationDecision(isAllowed: false, isExplicitDeny: false, matchedStatements: [], reason: reason)
@@ -86,21 +88,25 @@ public enum Authorization {
         }
         /// Why the identity path fails, in AWS's words.
         func identityPathFailure() -> String? {
-            if identityAllows.isEmpty { return "because no identity-based policy allows the \(action) action" }
+            if !identityAllowsAny { return "because no identity-based policy allows the \(action) action" }
             if !boundaryAllows { return "because no permissions boundary allows the \(action) action" }
             if !sessionAllows { return "because no session policy allows the \(action) action" }
             return nil
         }
-        let identityPath = identityAllows + boundaryAllowing + sessionAllowing
+        func sessionAllowing() -> [StatementReference] { sessions?.flatMap(\.allowingStatements) ?? [] }
+        func identityPath() -> [StatementReference] {
+            identity.flatMap(\.allowingStatements) + boundaryAllowing + sessionAllowing()
+        }
 
         // 3. Cross account: both sides.
         guard input.principalAccount == input.resourceAccount else {
-            guard resourceMatch != nil else {
+            guard resourceAllowing.contains(where: { $0.principalMatch != nil }) else {
                 return deny("because no resource-based policy allows the \(action) action")
             }
             if let failure = identityPathFailure() { return deny(failure) }
             return allow(
-                resourceAllowing + identityPath, "allowed by the resource-based policy and the identity-based policies")
+                resourceAllowing + identityPath(),
+                "allowed by the resource-based policy and the identity-based policies")
         }
 
         // 2. Same account. A role's trust policy must allow whatever else does (``ResourceKind/roleTrust``).
@@ -108,24 +114,27 @@ public enum Authorization {
             return deny("because no resource-based policy allows the \(action) action")
         }
         // A resource-based grant, or the identity path (for a role: the account trusted, then its policies).
-        let unlimited = resourceAllowing.filter { $0.principalMatch == .direct || $0.principalMatch == .wildcard }
-        if !unlimited.isEmpty {
-            return allow(unlimited, "allowed by a resource-based policy that names the principal")
+        func isUnlimited(_ statement: StatementReference) -> Bool {
+            statement.principalMatch == .direct || statement.principalMatch == .wildcard
         }
-        let parentGrants = resourceAllowing.filter { $0.principalMatch == .parent }
-        if !parentGrants.isEmpty, boundaryAllows, sessionAllows {
+        if resourceAllowing.contains(where: isUnlimited) {
             return allow(
-                parentGrants + boundaryAllowing + sessionAllowing,
+                resourceAllowing.filter(isUnlimited), "allowed by a resource-based policy that names the principal")
+        }
+        let hasParentGrants = resourceAllowing.contains { $0.principalMatch == .parent }
+        if hasParentGrants, boundaryAllows, sessionAllows {
+            return allow(
+                resourceAllowing.filter { $0.principalMatch == .parent } + boundaryAllowing + sessionAllowing(),
                 "allowed by a resource-based policy that names the principal's role or user")
         }
         if let failure = identityPathFailure() {
-            if !parentGrants.isEmpty {
+            if hasParentGrants {
                 // The resource grant failed on the boundary or the session policies: say which.
                 if !boundaryAllows { return deny("because no permissions boundary allows the \(action) action") }
                 if !sessionAllows { return deny("because no session policy allows the \(action) action") }
             }
             return deny(failure)
         }
-        return allow(identityPath, "allowed by an identity-based policy")
+        return allow(identityPath(), "allowed by an identity-based policy")
     }
 }

@@ -6,8 +6,8 @@ import LatchkeyBase
 /// entry are ORed.
 struct ConditionEntry: Sendable {
     let conditionOperator: ConditionOperator
-    /// The condition key, lowercased (keys are case-insensitive).
-    let key: String
+    /// The condition key, lowercased (keys are case-insensitive) and resolved to the context's well-known keys.
+    let key: ConditionContext.KeyReference
     /// Operands ready to compare when no value holds a policy variable.
     let resolved: Operands?
     /// The values as templates when at least one holds a variable; resolved per request.
@@ -80,7 +80,7 @@ struct ConditionEntry: Sendable {
     /// - `ForAnyValue:`: some request value passes the (possibly negated) test against the policy values.
     /// - `ForAllValues:`: every request value passes it.
     func evaluate(_ context: ConditionContext) -> Bool? {
-        let requestValues = context.values(folded: key)
+        let requestValues = context.values(key)
         if case .nulls(let tests)? = resolved {
             let present = requestValues != nil
             return tests.contains { $0 ? !present : present }

@@ -10,13 +10,16 @@ struct Template: Sendable, Hashable {
         case text(String)
         /// A literal character from `${*}`, `${?}` or `${$}`.
         case literal(String)
-        /// A variable: its key (lowercased) and its default, if any.
-        case variable(key: String, fallback: String?)
+        /// A variable: its key (lowercased, resolved to the context's well-known keys) and its default, if any.
+        case variable(key: ConditionContext.KeyReference, fallback: String?)
     }
 
     let pieces: [Piece]
     /// Keys of variables without a default: the statement needs them in the context.
-    let requiredKeys: [String]
+    let required: [ConditionContext.KeyReference]
+
+    /// The lowercased names of ``required``.
+    var requiredKeys: [String] { required.map(\.folded) }
 
     var isStatic: Bool {
         !pieces.contains { if case .variable = $0 { true } else { false } }
@@ -25,11 +28,11 @@ struct Template: Sendable, Hashable {
     init(_ text: String, variables: Bool) {
         guard variables, text.utf8.contains(UInt8(ascii: "$")) else {
             pieces = [.text(text)]
-            requiredKeys = []
+            required = []
             return
         }
         var pieces: [Piece] = []
-        var required: [String] = []
+        var required: [ConditionContext.KeyReference] = []
         let bytes = Array(text.utf8)
         var textStart = 0
         var index = 0
@@ -53,7 +56,8 @@ struct Template: Sendable, Hashable {
             case "*", "?", "$":
                 pieces.append(.literal(content))
             default:
-                let (key, fallback) = Template.splitVariable(content)
+                let (name, fallback) = Template.splitVariable(content)
+                let key = ConditionContext.KeyReference(folded: name)
                 pieces.append(.variable(key: key, fallback: fallback))
                 if fallback == nil { required.append(key) }
             }
@@ -62,7 +66,7 @@ struct Template: Sendable, Hashable {
         }
         flush(upTo: bytes.count)
         self.pieces = pieces
-        self.requiredKeys = required
+        self.required = required
     }
 
     /// Splits `key, 'default'` into the lowercased key and the default. Without a well-formed quoted default the
@@ -86,8 +90,10 @@ struct Template: Sendable, Hashable {
     }
 
     /// The value of a variable piece, or nil when it cannot be resolved.
-    private static func resolve(key: String, fallback: String?, in context: ConditionContext) -> String? {
-        context.variableValue(folded: key) ?? fallback
+    private static func resolve(
+        key: ConditionContext.KeyReference, fallback: String?, in context: ConditionContext
+    ) -> String? {
+        context.variableValue(key) ?? fallback
     }
 
     /// The text with variables substituted and every character literal (for exact comparisons), or nil when a

@@ -43,11 +43,11 @@ struct ResourceElement: Sendable {
     let entries: [Entry]
     let negated: Bool
     /// Variables without defaults used by any entry.
-    let requiredKeys: [String]
+    let requiredKeys: [ConditionContext.KeyReference]
 
     /// Whether the element applies to `resource`; nil when a variable cannot be resolved.
     func matches(_ resource: String, context: ConditionContext) -> Bool? {
-        for key in requiredKeys where context.variableValue(folded: key) == nil { return nil }
+        for key in requiredKeys where context.variableValue(key) == nil { return nil }
         var any = false
         for entry in entries {
             let pattern: ARNPattern

@@ -50,7 +50,7 @@ extension DocumentParser {
     {
         // A key without a vendor prefix (`"foo"`) is accepted, as IAM accepts it; no request carries it.
         let values = try conditionValues(value, key: key)
-        let foldedKey = key.lowercased()
+        let foldedKey = ConditionContext.KeyReference(folded: key.lowercased())
         func invalid(_ text: String, _ what: String) -> PolicyError {
             syntax("\(conditionOperator.name) value \"\(DocumentParser.excerpt(text))\" for \(key) is not \(what)")
         }

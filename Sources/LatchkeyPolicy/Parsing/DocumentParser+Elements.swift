@@ -81,11 +81,11 @@ extension DocumentParser {
             for text in strings { try legacyParseResource(text) }
         }
         var entries: [ResourceElement.Entry] = []
-        var required: [String] = []
+        var required: [ConditionContext.KeyReference] = []
         entries.reserveCapacity(strings.count)
         for text in strings {
             let template = Template(text, variables: version.supportsVariables)
-            required += template.requiredKeys
+            required += template.required
             let pattern = template.isStatic ? template.pattern(in: ConditionContext()).map(ARNPattern.init) : nil
             entries.append(ResourceElement.Entry(template: template, pattern: pattern))
         }
