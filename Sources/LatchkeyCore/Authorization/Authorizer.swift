@@ -45,35 +45,44 @@ public struct Authorizer: Sendable {
     }
 
     /// The principal as policies name it: its own ARN first, then the ARNs it derives from (a role session's role,
-    /// a federated user's IAM user).
-    static func principal(of caller: Caller) -> LatchkeyPolicy.PolicyPrincipal {
+    /// a federated user's IAM user). `callerArn` is `caller.arn`, built once by the caller of this function.
+    static func principal(of caller: Caller, arn callerArn: String) -> LatchkeyPolicy.PolicyPrincipal {
         switch caller.credentials {
-        case .root:
-            return .aws(caller.arn, account: caller.accountId)
-        case .user(let user):
-            return .aws(user.arn, account: caller.accountId)
+        case .root, .user:
+            return .aws(callerArn, account: caller.accountId)
         case .temporary(let claims):
-            var parents: [String] = []
-            if let roleArn = claims.roleArn { parents.append(roleArn) }
-            if claims.kind == .federatedUser || claims.kind == .sessionToken,
-                claims.sourcePrincipalArn != claims.principalArn
-            {
-                parents.append(claims.sourcePrincipalArn)
-            }
             if claims.kind == .rootSession {
                 return .aws("arn:aws:iam::\(caller.accountId):root", account: caller.accountId)
             }
-            return .aws(claims.principalArn, derivedFrom: parents, account: caller.accountId)
+            let derivesFromSource =
+                (claims.kind == .federatedUser || claims.kind == .sessionToken)
+                && claims.sourcePrincipalArn != claims.principalArn
+            var identifiers: [String] = []
+            identifiers.reserveCapacity(3)
+            identifiers.append(claims.principalArn)
+            if let roleArn = claims.roleArn { identifiers.append(roleArn) }
+            if derivesFromSource { identifiers.append(claims.sourcePrincipalArn) }
+            return PolicyPrincipal(kind: .aws, identifiers: identifiers, account: caller.accountId)
         }
+    }
+
+    /// The principal as policies name it (``principal(of:arn:)`` with the caller's ARN built here).
+    static func principal(of caller: Caller) -> LatchkeyPolicy.PolicyPrincipal {
+        principal(of: caller, arn: caller.arn)
     }
 
     /// `aws:PrincipalArn`: the role for role sessions, the user for users, the root for the root.
     static func principalArn(of caller: Caller) -> String {
+        principalArn(of: caller, arn: caller.arn)
+    }
+
+    /// `aws:PrincipalArn` when the caller's ARN (`caller.arn`) is already built.
+    static func principalArn(of caller: Caller, arn callerArn: String) -> String {
         if let claims = caller.sessionClaims {
             if claims.kind == .assumedRole, let roleArn = claims.roleArn { return roleArn }
             if claims.kind == .rootSession { return "arn:aws:iam::\(caller.accountId):root" }
         }
-        return caller.arn
+        return callerArn
     }
 
     /// The IAM user name behind a user ARN (`arn:aws:iam::A:user/path/NAME`).
@@ -83,34 +92,41 @@ public struct Authorizer: Sendable {
 
     /// The condition keys that describe the caller and the request (`aws:*`).
     static func context(of caller: Caller, tags principalTags: [ResourceTag], now: Date) -> ConditionContext {
+        context(of: caller, arn: caller.arn, tags: principalTags, now: now)
+    }
+
+    /// The condition keys that describe the caller and the request (`aws:*`), the caller's ARN already built. The
+    /// well-known keys go to the context's table (no hashing, times formatted only if a policy reads them).
+    static func context(of caller: Caller, arn callerArn: String, tags principalTags: [ResourceTag], now: Date)
+        -> ConditionContext
+    {
         var context = requestContext(caller.request, now: now)
-        context.set("aws:PrincipalArn", [principalArn(of: caller)])
-        context.set("aws:PrincipalAccount", [caller.accountId])
-        context.set("aws:userid", [caller.userId])
+        context.set(.principalArn, principalArn(of: caller, arn: callerArn))
+        context.set(.principalAccount, caller.accountId)
+        context.set(.userid, caller.userId)
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         for tag in principalTags { context.set("aws:PrincipalTag/\(tag.key)", [tag.value]) }
         switch caller.credentials {
         case .root:
-            context.set("aws:PrincipalType", ["Account"])
+            context.set(.principalType, "Account")
         case .user(let user):
-            context.set("aws:PrincipalType", ["User"])
-            context.set("aws:username", [user.userName])
+            context.set(.principalType, "User")
+            context.set(.username, user.userName)
         case .temporary(let claims):
             switch claims.kind {
-            case .assumedRole: context.set("aws:PrincipalType", ["AssumedRole"])
-            case .federatedUser: context.set("aws:PrincipalType", ["FederatedUser"])
-            case .rootSession: context.set("aws:PrincipalType", ["Account"])
+            case .assumedRole: context.set(.principalType, "AssumedRole")
+            case .federatedUser: context.set(.principalType, "FederatedUser")
+            case .rootSession: context.set(.principalType, "Account")
             default:
-                context.set("aws:PrincipalType", ["User"])
-                context.set("aws:username", [lastPathComponent(claims.principalArn)])
+                context.set(.principalType, "User")
+                context.set(.username, lastPathComponent(claims.principalArn))
             }
-            let issued = Int64(claims.issuedAt.timeIntervalSince1970)
-            context.set("aws:TokenIssueTime", [AWSTimestamp.string(epochSeconds: issued)])
-            context.set("aws:MultiFactorAuthPresent", [claims.mfaAuthenticated ? "true" : "false"])
+            context.set(.tokenIssueTime, timestamp: Int64(claims.issuedAt.timeIntervalSince1970))
+            context.set(.multiFactorAuthPresent, claims.mfaAuthenticated ? "true" : "false")
             if claims.mfaAuthenticated, let at = claims.mfaAuthenticatedAt {
-                context.set("aws:MultiFactorAuthAge", [String(max(0, seconds - Int64(at.timeIntervalSince1970)))])
+                context.set(.multiFactorAuthAge, integer: max(0, seconds - Int64(at.timeIntervalSince1970)))
             }
-            if let sourceIdentity = claims.sourceIdentity { context.set("aws:SourceIdentity", [sourceIdentity]) }
+            if let sourceIdentity = claims.sourceIdentity { context.set(.sourceIdentity, sourceIdentity) }
         }
         return context
     }
@@ -119,12 +135,12 @@ public struct Authorizer: Sendable {
     static func requestContext(_ request: RequestMetadata, now: Date) -> ConditionContext {
         var context = ConditionContext()
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
-        context.set("aws:CurrentTime", [AWSTimestamp.string(epochSeconds: seconds)])
-        context.set("aws:EpochTime", [String(seconds)])
-        context.set("aws:SecureTransport", [request.secureTransport ? "true" : "false"])
-        if let ip = request.sourceIp { context.set("aws:SourceIp", [ip]) }
-        if let agent = request.userAgent { context.set("aws:UserAgent", [agent]) }
-        if let region = request.requestedRegion { context.set("aws:RequestedRegion", [region]) }
+        context.set(.currentTime, timestamp: seconds)
+        context.set(.epochTime, integer: seconds)
+        context.set(.secureTransport, request.secureTransport ? "true" : "false")
+        if let ip = request.sourceIp { context.set(.sourceIp, ip) }
+        if let agent = request.userAgent { context.set(.userAgent, agent) }
+        if let region = request.requestedRegion { context.set(.requestedRegion, region) }
         return context
     }
 
@@ -243,10 +259,32 @@ public struct Authorizer: Sendable {
         caller: Caller, action: String, resource: String, resourceAccount: String, resourcePolicy: NamedPolicy? = nil,
         resourceKind: ResourceKind = .standard, extraContext: [String: [String]] = [:], now: Date
     ) async throws(STSError) -> (decision: AuthorizationDecision, context: ConditionContext) {
-        var context = Self.context(of: caller, tags: principalTags(of: caller), now: now)
+        let callerArn = caller.arn
+        var context = Self.context(of: caller, arn: callerArn, tags: principalTags(of: caller), now: now)
         for (key, values) in extraContext { context.set(key, values) }
-        let request = PolicyRequest(
-            action: action, resource: resource, principal: Self.principal(of: caller), context: context)
+        return try await decide(
+            caller: caller, callerArn: callerArn, action: action, resource: resource, resourceAccount: resourceAccount,
+            resourcePolicy: resourcePolicy, resourceKind: resourceKind, context: context)
+    }
+
+    /// Decides whether `caller` may perform `action` on `resource`, with the request-specific keys (`sts:ExternalId`,
+    /// `aws:RequestTag/...`) given as a context: its keys replace the caller's and the request's of the same name.
+    public func decide(
+        caller: Caller, action: String, resource: String, resourceAccount: String, resourcePolicy: NamedPolicy? = nil,
+        resourceKind: ResourceKind = .standard, extra: ConditionContext, now: Date
+    ) async throws(STSError) -> (decision: AuthorizationDecision, context: ConditionContext) {
+        let callerArn = caller.arn
+        var context = Self.context(of: caller, arn: callerArn, tags: principalTags(of: caller), now: now)
+        context.merge(extra)
+        return try await decide(
+            caller: caller, callerArn: callerArn, action: action, resource: resource, resourceAccount: resourceAccount,
+            resourcePolicy: resourcePolicy, resourceKind: resourceKind, context: context)
+    }
+
+    private func decide(
+        caller: Caller, callerArn: String, action: String, resource: String, resourceAccount: String,
+        resourcePolicy: NamedPolicy?, resourceKind: ResourceKind, context: ConditionContext
+    ) async throws(STSError) -> (decision: AuthorizationDecision, context: ConditionContext) {
         if caller.isRoot, resourceAccount == caller.accountId, resourcePolicy == nil,
             !resourceKind.requiresResourcePolicy
         {
@@ -257,6 +295,9 @@ public struct Authorizer: Sendable {
             )
         }
         let side = try await identitySide(of: caller)
+        let request = PolicyRequest(
+            action: action, resource: resource, principal: Self.principal(of: caller, arn: callerArn),
+            context: context)
         let decision = Authorization.decide(
             AuthorizationInput(
                 request: request, principalAccount: caller.accountId, resourceAccount: resourceAccount,

@@ -6,7 +6,15 @@ import Synchronization
 /// and session policies are parsed on first use and then served from memory. A changed policy has a new text and
 /// so a new entry; bounded, cleared wholesale when full.
 public final class PolicyCache: Sendable {
-    private let entries = Mutex<[String: PolicyDocument]>([:])
+    /// What a parsed document depends on. A struct rather than one string joining the parts: looking a document up
+    /// copies no policy text.
+    private struct Key: Hashable, Sendable {
+        let kind: PolicyKind
+        let maxCharacters: Int
+        let text: String
+    }
+
+    private let entries = Mutex<[Key: PolicyDocument]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 100_000) {
@@ -24,7 +32,7 @@ public final class PolicyCache: Sendable {
     public func document(_ text: String, kind: PolicyKind, limits: PolicyLimits? = nil) throws(STSError)
         -> PolicyDocument
     {
-        let key = "\(kind.rawValue)\u{0}\(limits?.maxCharacters ?? 0)\u{0}\(text)"
+        let key = Key(kind: kind, maxCharacters: limits?.maxCharacters ?? 0, text: text)
         if let cached = entries.withLock({ $0[key] }) { return cached }
         let document: PolicyDocument
         do {

@@ -67,18 +67,20 @@ extension SecurityTokenService {
             policy: request.policy, policyArns: request.policyArns, tags: request.tags, account: role.accountId)
 
         var context = Authorizer.requestContext(request.request, now: now)
-        context.set("aws:FederatedProvider", [request.providerArn])
-        context.set("sts:RoleSessionName", [request.sessionName])
+        context.set(.federatedProvider, request.providerArn)
+        context.set(.roleSessionName, request.sessionName)
         for (key, values) in request.conditionKeys { context.set(key, values) }
         if !request.tags.isEmpty {
             for tag in request.tags { context.set("aws:RequestTag/\(tag.key)", [tag.value]) }
-            context.set("aws:TagKeys", request.tags.map(\.key))
+            context.set(.tagKeys, request.tags.map(\.key))
         }
-        if !request.transitiveTagKeys.isEmpty { context.set("sts:TransitiveTagKeys", request.transitiveTagKeys) }
-        if let sourceIdentity = request.sourceIdentity { context.set("sts:SourceIdentity", [sourceIdentity]) }
+        if !request.transitiveTagKeys.isEmpty { context.set(.transitiveTagKeys, request.transitiveTagKeys) }
+        if let sourceIdentity = request.sourceIdentity { context.set(.stsSourceIdentity, sourceIdentity) }
 
+        // Built once: the getter builds a new string on every call.
+        let roleArn = role.arn
         let trust = NamedPolicy(
-            id: "\(role.arn) (trust policy)",
+            id: "\(roleArn) (trust policy)",
             document: try authorizer.cache.document(role.assumeRolePolicyDocument, kind: .resource))
         var actions = [request.action]
         if !request.tags.isEmpty { actions.append("sts:TagSession") }
@@ -87,7 +89,7 @@ extension SecurityTokenService {
             let decision = Authorization.decide(
                 AuthorizationInput(
                     request: PolicyRequest(
-                        action: action, resource: role.arn,
+                        action: action, resource: roleArn,
                         principal: .federated(request.providerArn, account: role.accountId), context: context),
                     principalAccount: role.accountId, resourceAccount: role.accountId, identityPolicies: [],
                     resourcePolicy: trust, permissionsBoundary: nil, sessionPolicies: nil, resourceKind: .roleTrust))
@@ -110,7 +112,7 @@ extension SecurityTokenService {
         claims.policyArns = request.policyArns
         claims.tags = SessionTagRules.principalTags(roleTags: role.tags, sessionTags: tags.tags)
         claims.transitiveTagKeys = tags.transitiveKeys
-        claims.roleArn = role.arn
+        claims.roleArn = roleArn
         claims.roleId = role.roleId
         claims.sessionName = request.sessionName
         let passedSomething = request.policy != nil || !request.policyArns.isEmpty || !request.tags.isEmpty
