@@ -39,7 +39,7 @@ public enum WebIdentityAlgorithm: String, Sendable, CaseIterable {
 }
 
 /// A compact-serialised JWT split and decoded just enough to route it: header `alg`/`kid`, the payload's
-/// claims. Nothing here is trusted until the signature has been verified.
+/// claims, and the signature. Nothing here is trusted until the signature has been verified.
 struct CompactJWT: Sendable {
     /// The longest token accepted (the STS model's `WebIdentityToken` maximum).
     static let maximumLength = 20_000
@@ -47,44 +47,73 @@ struct CompactJWT: Sendable {
     let algorithm: WebIdentityAlgorithm
     let keyID: String?
     let claims: [String: JSONClaimValue]
+    /// The decoded signature.
+    let signature: [UInt8]
+    /// The length of the signing input, `header.payload`: the token's UTF-8 bytes before the last `.`.
+    let signingInputLength: Int
 
     /// Splits and decodes `token`, rejecting anything that is not three base64url parts of JSON objects, any
     /// algorithm outside ``WebIdentityAlgorithm``, and a header with `crit`, `jku`, `x5u`, `jwk` or `x5c`.
+    ///
+    /// The parts are found and decoded straight from the token's bytes, and each JSON object is read once into
+    /// claim values by ``ClaimsReader`` (no text copies, no intermediate JSON tree).
     init(parsing token: String) throws(WebIdentityError) {
-        let bytes = Array(token.utf8)
-        guard !bytes.isEmpty, bytes.count <= Self.maximumLength else {
-            throw .invalidToken("The web identity token is empty or longer than \(Self.maximumLength) characters")
-        }
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw .invalidToken("The web identity token is not a JWS in compact serialization")
-        }
-        guard !parts[2].isEmpty else { throw .invalidToken("The web identity token is not signed") }
-        for part in parts where !part.allSatisfy(Self.isBase64URL) {
-            throw .invalidToken("The web identity token is not a JWS in compact serialization")
-        }
-        let header = try Self.decodeObject(parts[0], what: "header")
-        guard case .string(let algName)? = header["alg"] else {
-            throw .invalidToken("The token header has no algorithm")
-        }
-        guard let algorithm = WebIdentityAlgorithm(rawValue: algName) else {
-            throw .invalidToken("The token is signed with an unsupported algorithm")
-        }
-        for field in ["crit", "jku", "x5u", "jwk", "x5c"] where header[field] != nil {
-            throw .invalidToken("The token header field \(field) is not supported")
-        }
-        var keyID: String? = nil
-        if let kid = header["kid"] {
-            guard case .string(let value) = kid, !value.isEmpty, value.utf8.count <= 256 else {
-                throw .invalidToken("The token header has an invalid key ID")
+        self = try token.withUTF8Bytes { (bytes) throws(WebIdentityError) -> CompactJWT in
+            guard !bytes.isEmpty, bytes.count <= Self.maximumLength else {
+                throw .invalidToken("The web identity token is empty or longer than \(Self.maximumLength) characters")
             }
-            keyID = value
+            var dots = 0
+            var firstDot = 0
+            var secondDot = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
+                if dots == 0 { firstDot = index } else if dots == 1 { secondDot = index }
+                dots += 1
+            }
+            guard dots == 2, firstDot > 0, secondDot > firstDot + 1 else {
+                throw .invalidToken("The web identity token is not a JWS in compact serialization")
+            }
+            guard secondDot + 1 < bytes.count else { throw .invalidToken("The web identity token is not signed") }
+            for byte in bytes where byte != UInt8(ascii: ".") && !Self.isBase64URL(byte) {
+                throw .invalidToken("The web identity token is not a JWS in compact serialization")
+            }
+            let header = try Self.decodeObject(UnsafeBufferPointer(rebasing: bytes[..<firstDot]), what: "header")
+            guard case .string(let algName)? = header["alg"] else {
+                throw .invalidToken("The token header has no algorithm")
+            }
+            guard let algorithm = WebIdentityAlgorithm(rawValue: algName) else {
+                throw .invalidToken("The token is signed with an unsupported algorithm")
+            }
+            for field in Self.unsupportedHeaderFields where header[field] != nil {
+                throw .invalidToken("The token header field \(field) is not supported")
+            }
+            var keyID: String? = nil
+            if let kid = header["kid"] {
+                guard case .string(let value) = kid, !value.isEmpty, value.utf8.count <= 256 else {
+                    throw .invalidToken("The token header has an invalid key ID")
+                }
+                keyID = value
+            }
+            let claims = try Self.decodeObject(
+                UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot]), what: "payload")
+            let signature = try Self.base64URLDecode(
+                UnsafeBufferPointer(rebasing: bytes[(secondDot + 1)...]), what: "signature")
+            return CompactJWT(
+                algorithm: algorithm, keyID: keyID, claims: claims, signature: signature, signingInputLength: secondDot)
         }
+    }
+
+    private init(
+        algorithm: WebIdentityAlgorithm, keyID: String?, claims: [String: JSONClaimValue], signature: [UInt8],
+        signingInputLength: Int
+    ) {
         self.algorithm = algorithm
         self.keyID = keyID
-        self.claims = try Self.decodeObject(parts[1], what: "payload")
-        _ = try Self.base64URLDecode(parts[2], what: "signature")
+        self.claims = claims
+        self.signature = signature
+        self.signingInputLength = signingInputLength
     }
+
+    private static let unsupportedHeaderFields = ["crit", "jku", "x5u", "jwk", "x5c"]
 
     private static func isBase64URL(_ byte: UInt8) -> Bool {
         switch byte {
@@ -95,60 +124,22 @@ struct CompactJWT: Sendable {
         }
     }
 
-    static func base64URLDecode(_ part: ArraySlice<UInt8>, what: String) throws(WebIdentityError) -> Data {
+    static func base64URLDecode(_ part: UnsafeBufferPointer<UInt8>, what: String) throws(WebIdentityError) -> [UInt8] {
         // Unpadded base64url; nonzero unused bits in the last character are tolerated, as they always were.
         guard let bytes = Base64.decodeURL(part, options: .allowingNonzeroTrailingBits) else {
             throw .invalidToken("The token \(what) is not valid base64url")
         }
-        return Data(bytes)
+        return bytes
     }
 
     private static func decodeObject(
-        _ part: ArraySlice<UInt8>, what: String
+        _ part: UnsafeBufferPointer<UInt8>, what: String
     ) throws(WebIdentityError) -> [String: JSONClaimValue] {
         let data = try base64URLDecode(part, what: what)
-        guard data.first == UInt8(ascii: "{"), let text = UTF8Validation.string(data) else {
+        // The strict reader's rules: linear, bounded, duplicate members refused (see ClaimsReader).
+        guard data.first == UInt8(ascii: "{"), let claims = data.withUnsafeBufferPointer(ClaimsReader.object) else {
             throw .invalidToken("The token \(what) is not a JSON object")
-        }
-        // The policy language's strict reader: linear, bounded, duplicate members refused.
-        guard case .object(let object)? = try? JSONReader.read(text, maxDepth: 16) else {
-            throw .invalidToken("The token \(what) is not a JSON object")
-        }
-        var claims: [String: JSONClaimValue] = [:]
-        for member in object.members {
-            guard let value = JSONClaimValue(member.value) else {
-                throw .invalidToken("The token \(what) is not a JSON object")
-            }
-            claims[member.key] = value
         }
         return claims
-    }
-}
-
-extension JSONClaimValue {
-    /// A claim value from the strict reader's value; nil for a number that is not a finite double.
-    init?(_ value: JSONValue) {
-        switch value {
-        case .string(let text): self = .string(text)
-        case .number(let lexeme):
-            guard let number = Double(lexeme), number.isFinite else { return nil }
-            self = .number(number)
-        case .bool(let flag): self = .bool(flag)
-        case .null: self = .null
-        case .array(let items):
-            var values: [JSONClaimValue] = []
-            for item in items {
-                guard let converted = JSONClaimValue(item) else { return nil }
-                values.append(converted)
-            }
-            self = .array(values)
-        case .object(let object):
-            var fields: [String: JSONClaimValue] = [:]
-            for member in object.members {
-                guard let converted = JSONClaimValue(member.value) else { return nil }
-                fields[member.key] = converted
-            }
-            self = .object(fields)
-        }
     }
 }

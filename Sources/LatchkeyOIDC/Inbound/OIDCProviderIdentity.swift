@@ -17,12 +17,8 @@ public struct OIDCProviderIdentity: Sendable, Hashable, CustomStringConvertible 
     /// The longest accepted issuer URL (IAM's `OpenIDConnectProviderUrlType`).
     public static let maximumURLLength = 255
 
-    /// `HOST[:PORT][/PATH]`: the ARN suffix and condition-key prefix.
-    public var identity: String {
-        var text = host
-        if let port { text += ":\(port)" }
-        return text + path
-    }
+    /// `HOST[:PORT][/PATH]`: the ARN suffix and condition-key prefix (built once, when the identity is made).
+    public let identity: String
 
     /// The issuer URL, `https://` followed by ``identity``.
     public var issuerURL: String { "https://" + identity }
@@ -47,23 +43,28 @@ public struct OIDCProviderIdentity: Sendable, Hashable, CustomStringConvertible 
     /// Parses a registered provider URL, which must be `https://HOST[:PORT][/PATH]`; `nil` when it is not.
     public init?(url: String) {
         guard url.utf8.count <= Self.maximumURLLength, url.utf8.count > 8 else { return nil }
-        let bytes = Array(url.utf8)
-        guard Self.hasHTTPSPrefix(bytes) else { return nil }
-        self.init(authorityAndPath: bytes[8...])
+        let parsed = url.withUTF8Bytes { bytes -> OIDCProviderIdentity? in
+            guard Self.hasHTTPSPrefix(bytes) else { return nil }
+            return OIDCProviderIdentity(authorityAndPath: UnsafeBufferPointer(rebasing: bytes[8...]))
+        }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     /// Maps a token's `iss` claim to a provider identity, AWS-style: `https://` is stripped, and an `iss`
     /// without a scheme (as Google's `accounts.google.com`) is taken as-is; any other scheme yields `nil`.
     public init?(tokenIssuer iss: String) {
         guard iss.utf8.count <= Self.maximumURLLength, !iss.isEmpty else { return nil }
-        let bytes = Array(iss.utf8)
-        if Self.hasHTTPSPrefix(bytes) {
-            guard bytes.count > 8 else { return nil }
-            self.init(authorityAndPath: bytes[8...])
-        } else {
+        let parsed = iss.withUTF8Bytes { bytes -> OIDCProviderIdentity? in
+            if Self.hasHTTPSPrefix(bytes) {
+                guard bytes.count > 8 else { return nil }
+                return OIDCProviderIdentity(authorityAndPath: UnsafeBufferPointer(rebasing: bytes[8...]))
+            }
             guard !Self.containsSchemeSeparator(bytes) else { return nil }
-            self.init(authorityAndPath: bytes[...])
+            return OIDCProviderIdentity(authorityAndPath: bytes)
         }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     /// A form of an untrusted issuer string safe to put into a message: bounded, printable ASCII only.
@@ -74,14 +75,16 @@ public struct OIDCProviderIdentity: Sendable, Hashable, CustomStringConvertible 
         return String(cleaned)
     }
 
-    private static func hasHTTPSPrefix(_ bytes: [UInt8]) -> Bool {
-        let prefix = Array("https://".utf8)
-        guard bytes.count >= prefix.count else { return false }
-        for (index, expected) in prefix.enumerated() where lowercase(bytes[index]) != expected { return false }
+    private static func hasHTTPSPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix: StaticString = "https://"
+        guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
+        for index in 0..<prefix.utf8CodeUnitCount where lowercase(bytes[index]) != prefix.utf8Start[index] {
+            return false
+        }
         return true
     }
 
-    private static func containsSchemeSeparator(_ bytes: [UInt8]) -> Bool {
+    private static func containsSchemeSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 3 else { return false }
         for index in 0..<(bytes.count - 2)
         where bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/")
@@ -100,65 +103,76 @@ public struct OIDCProviderIdentity: Sendable, Hashable, CustomStringConvertible 
         self.host = host
         self.port = port
         self.path = path
+        self.identity = Self.identity(host: host, port: port, path: path)
     }
 
-    private init?(authorityAndPath rest: ArraySlice<UInt8>) {
-        let slash = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-        let authority = rest[rest.startIndex..<slash]
-        guard let parsed = Self.parseAuthority(authority) else { return nil }
-        guard let path = Self.parsePath(rest[slash...]) else { return nil }
-        self.host = parsed.host
-        self.port = parsed.port
-        self.path = path
+    private static func identity(host: String, port: Int?, path: String) -> String {
+        guard let port else { return path.isEmpty ? host : host + path }
+        return "\(host):\(port)\(path)"
     }
 
-    private static func parseAuthority(_ authority: ArraySlice<UInt8>) -> (host: String, port: Int?)? {
+    /// Parses `HOST[:PORT][/PATH]` in place: ranges of the bytes, one string for the host and one for the path.
+    private init?(authorityAndPath rest: UnsafeBufferPointer<UInt8>) {
+        let slash = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.count
+        guard let parsed = Self.parseAuthority(UnsafeBufferPointer(rebasing: rest[..<slash])) else { return nil }
+        guard let path = Self.parsePath(UnsafeBufferPointer(rebasing: rest[slash...])) else { return nil }
+        self.init(unchecked: parsed.host, port: parsed.port, path: path)
+    }
+
+    private static func parseAuthority(_ authority: UnsafeBufferPointer<UInt8>) -> (host: String, port: Int?)? {
         guard !authority.isEmpty else { return nil }
-        var hostBytes: ArraySlice<UInt8>
-        var portBytes: ArraySlice<UInt8>? = nil
-        if authority.first == UInt8(ascii: "[") {
+        let host: Range<Int>
+        var portRange: Range<Int>? = nil
+        if authority[0] == UInt8(ascii: "[") {
             guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
-            hostBytes = authority[authority.startIndex...close]
-            let inner = authority[(authority.startIndex + 1)..<close]
+            host = 0..<(close + 1)
+            let inner = UnsafeBufferPointer(rebasing: authority[1..<close])
             guard inner.count >= 2, inner.contains(UInt8(ascii: ":")),
                 inner.allSatisfy({ isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return nil }
-            let after = authority[(close + 1)...]
-            if !after.isEmpty {
-                guard after.first == UInt8(ascii: ":") else { return nil }
-                portBytes = after.dropFirst()
+            if close + 1 < authority.count {
+                guard authority[close + 1] == UInt8(ascii: ":") else { return nil }
+                portRange = (close + 2)..<authority.count
             }
         } else {
             if let colon = authority.firstIndex(of: UInt8(ascii: ":")) {
-                hostBytes = authority[authority.startIndex..<colon]
-                portBytes = authority[(colon + 1)...]
+                host = 0..<colon
+                portRange = (colon + 1)..<authority.count
             } else {
-                hostBytes = authority
+                host = 0..<authority.count
             }
-            guard isValidDNSOrIPv4(hostBytes) else { return nil }
+            guard isValidDNSOrIPv4(UnsafeBufferPointer(rebasing: authority[host])) else { return nil }
         }
         var port: Int? = nil
-        if let portBytes {
-            guard !portBytes.isEmpty, portBytes.count <= 5, portBytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                portBytes.first != UInt8(ascii: "0"), let value = Int(String(decoding: portBytes, as: UTF8.self)),
-                (1...65535).contains(value)
+        if let portRange {
+            let digits = UnsafeBufferPointer(rebasing: authority[portRange])
+            guard !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                digits[0] != UInt8(ascii: "0")
             else { return nil }
+            let value = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            guard (1...65535).contains(value) else { return nil }
             port = value
         }
-        hostBytes = ArraySlice(hostBytes.map(lowercase))
-        return (String(decoding: hostBytes, as: UTF8.self), port)
+        let hostBytes = UnsafeBufferPointer(rebasing: authority[host])
+        let hostText = String(unsafeUninitializedCapacity: hostBytes.count) { output in
+            for (index, byte) in hostBytes.enumerated() { output[index] = lowercase(byte) }
+            return hostBytes.count
+        }
+        return (hostText, port)
     }
 
     private static func isHex(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
     }
 
-    private static func isValidDNSOrIPv4(_ host: ArraySlice<UInt8>) -> Bool {
+    private static func isValidDNSOrIPv4(_ host: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !host.isEmpty, host.count <= 253 else { return false }
-        let labels = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        for label in labels {
-            guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"),
-                label.last != UInt8(ascii: "-")
+        var start = 0
+        for end in 0...host.count where end == host.count || host[end] == UInt8(ascii: ".") {
+            let label = UnsafeBufferPointer(rebasing: host[start..<end])
+            start = end + 1
+            guard !label.isEmpty, label.count <= 63, label[0] != UInt8(ascii: "-"),
+                label[label.count - 1] != UInt8(ascii: "-")
             else { return false }
             for byte in label {
                 let lower = lowercase(byte)
@@ -169,18 +183,21 @@ public struct OIDCProviderIdentity: Sendable, Hashable, CustomStringConvertible 
         return true
     }
 
-    private static func parsePath(_ raw: ArraySlice<UInt8>) -> String? {
-        var path = raw
-        while path.last == UInt8(ascii: "/") { path = path.dropLast() }
-        guard !path.isEmpty else { return "" }
-        let segments = path.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        for segment in segments {
-            guard !segment.isEmpty, !(segment.count == 1 && segment.first == UInt8(ascii: ".")),
-                !(segment.count == 2 && segment.allSatisfy { $0 == UInt8(ascii: ".") })
+    private static func parsePath(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        guard end > 0 else { return "" }
+        // `raw` starts with `/`: the segments are what follows each `/`.
+        var start = 1
+        for index in 1...end where index == end || raw[index] == UInt8(ascii: "/") {
+            let segment = UnsafeBufferPointer(rebasing: raw[start..<index])
+            start = index + 1
+            guard !segment.isEmpty, !(segment.count == 1 && segment[0] == UInt8(ascii: ".")),
+                !(segment.count == 2 && segment[0] == UInt8(ascii: ".") && segment[1] == UInt8(ascii: "."))
             else { return nil }
             guard segment.allSatisfy(isPathByte) else { return nil }
         }
-        return String(decoding: path, as: UTF8.self)
+        return String(decoding: UnsafeBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
     }
 
     /// RFC 3986 `pchar` minus `%` escapes' validation: unreserved, sub-delims, `:`, `@`, `%`.
@@ -189,8 +206,13 @@ public struct OIDCProviderIdentity: Sendable, Hashable, CustomStringConvertible 
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
+            UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
+            UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "%"):
+            return true
         default:
-            return Array("-._~!$&'()*+,;=:@%".utf8).contains(byte)
+            return false
         }
     }
 }

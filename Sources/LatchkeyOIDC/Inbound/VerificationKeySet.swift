@@ -135,13 +135,17 @@ struct VerificationKeySet: Sendable {
         return .key(key)
     }
 
-    /// Verifies the signature over `header.payload` with `key` used as `algorithm`.
+    /// Verifies `signature` over the signing input `header.payload`, the first `signingInputLength` UTF-8 bytes of
+    /// `token` (read in place, not copied), with `key` used as `algorithm`.
     func verifySignature(
-        signingInput: ArraySlice<UInt8>, signature: Data, key: Key, algorithm: WebIdentityAlgorithm
-    ) async throws(WebIdentityError) {
+        of token: String, signingInputLength: Int, signature: [UInt8], key: Key, algorithm: WebIdentityAlgorithm
+    ) throws(WebIdentityError) {
         let valid: Bool
         if let verifier = verifiers[Self.internalID(index: key.index, algorithm: algorithm).string] {
-            valid = (try? verifier.verify(signature, signs: signingInput)) ?? false
+            valid = token.withUTF8Bytes { bytes in
+                let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<signingInputLength]))
+                return (try? verifier.verify(signature, signs: signingInput)) ?? false
+            }
         } else {
             valid = false
         }

@@ -28,6 +28,9 @@ public struct WebIdentityTokenVerifier: Sendable {
         let jwt: CompactJWT
         /// The `iss` claim, untrusted until ``verify(_:provider:now:)`` succeeds.
         public let issuer: String
+        /// The provider identity ``issuer`` maps to (`OIDCProviderIdentity(tokenIssuer:)`), parsed once; nil
+        /// when the issuer cannot name a provider.
+        public let providerIdentity: OIDCProviderIdentity?
     }
 
     /// Splits and decodes a token once, for the provider lookup and then ``verify(_:provider:now:)``.
@@ -36,7 +39,8 @@ public struct WebIdentityTokenVerifier: Sendable {
         guard case .string(let issuer)? = jwt.claims["iss"], !issuer.isEmpty else {
             throw .invalidToken("The token has no issuer (iss) claim")
         }
-        return UnverifiedToken(text: token, jwt: jwt, issuer: issuer)
+        return UnverifiedToken(
+            text: token, jwt: jwt, issuer: issuer, providerIdentity: OIDCProviderIdentity(tokenIssuer: issuer))
     }
 
     /// Verifies `token` against `provider` at time `now`.
@@ -50,7 +54,7 @@ public struct WebIdentityTokenVerifier: Sendable {
     public func verify(
         _ token: UnverifiedToken, provider: RegisteredOIDCProvider, now: Date
     ) async throws(WebIdentityError) -> VerifiedWebIdentity {
-        guard OIDCProviderIdentity(tokenIssuer: token.issuer) == provider.identity else {
+        guard token.providerIdentity == provider.identity else {
             throw .unknownProvider(issuer: token.issuer)
         }
         try await verifySignature(of: token.text, jwt: token.jwt, provider: provider, now: now)
@@ -74,13 +78,8 @@ public struct WebIdentityTokenVerifier: Sendable {
         guard case .key(let key) = selection else {
             throw .invalidToken("The token's key ID (kid) is not in the identity provider's key set")
         }
-        let bytes = Array(token.utf8)
-        guard let lastDot = bytes.lastIndex(of: UInt8(ascii: ".")) else {
-            throw .invalidToken("The web identity token is not a JWS in compact serialization")
-        }
-        let signature = try CompactJWT.base64URLDecode(bytes[(lastDot + 1)...], what: "signature")
-        try await snapshot.keys.verifySignature(
-            signingInput: bytes[..<lastDot], signature: signature, key: key, algorithm: jwt.algorithm
-        )
+        try snapshot.keys.verifySignature(
+            of: token, signingInputLength: jwt.signingInputLength, signature: jwt.signature, key: key,
+            algorithm: jwt.algorithm)
     }
 }
