@@ -4,7 +4,16 @@ import Synchronization
 /// Caches derived SigV4 signing keys per (access key, secret, scope): deriving one costs four HMACs, and a client
 /// signs every request of a day with the same key. Bounded; cleared wholesale when full.
 final class SigningKeyCache: Sendable {
-    private let entries = Mutex<[String: SigV4SigningKey]>([:])
+    /// The cache key: the strings themselves, hashed together (no key string built per lookup).
+    private struct Key: Hashable {
+        let accessKeyID: String
+        let secretAccessKey: String
+        let date: String
+        let region: String
+        let service: String
+    }
+
+    private let entries = Mutex<[Key: SigV4SigningKey]>([:])
     private let capacity: Int
 
     init(capacity: Int = 20_000) {
@@ -12,8 +21,9 @@ final class SigningKeyCache: Sendable {
     }
 
     func key(accessKeyID: String, secretAccessKey: String, scope: SigV4Scope) -> SigV4SigningKey {
-        let cacheKey =
-            "\(accessKeyID)\u{0}\(secretAccessKey)\u{0}\(scope.date)\u{0}\(scope.region)\u{0}\(scope.service)"
+        let cacheKey = Key(
+            accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, date: scope.date, region: scope.region,
+            service: scope.service)
         if let key = entries.withLock({ $0[cacheKey] }) { return key }
         let key = SigV4.signingKey(
             secretAccessKey: secretAccessKey, date: scope.date, region: scope.region, service: scope.service)
