@@ -93,7 +93,9 @@ public final class SecureRandom: Sendable {
         return value
     }
 
-    /// Calls `body` with `count` fresh random bytes in a temporary buffer, wiped afterwards.
+    /// Calls `body` with `count` fresh random bytes in a temporary buffer, wiped afterwards. Inlinable so callers in
+    /// other modules get it specialized (the AssumeRole profile showed the generic closures).
+    @inlinable
     public func withBytes<Result, Failure: Error>(
         count: Int,
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
