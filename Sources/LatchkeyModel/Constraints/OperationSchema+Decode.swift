@@ -129,10 +129,10 @@ enum QueryDecoder {
             entries.append(Entry(key: keys[index], remainder: Substring(keys[index]), value: values[index]))
         }
         do {
-            return try decodeMembers(of: shape, from: entries, keyPrefix: "")
+            return try decodeMembers(of: shape, from: entries, keyPrefix: { "" })
         } catch {
             entries.sort { $0.key < $1.key }
-            return try decodeMembers(of: shape, from: entries, keyPrefix: "")
+            return try decodeMembers(of: shape, from: entries, keyPrefix: { "" })
         }
     }
 
@@ -143,8 +143,10 @@ enum QueryDecoder {
         return (remainder[..<dot], remainder[remainder.index(after: dot)...])
     }
 
-    static func decodeMembers(of shape: ShapeSchema, from entries: [Entry], keyPrefix: String) throws(STSError)
-        -> QueryInput
+    /// `keyPrefix` and `keyPath` give the key path of the shape for messages; they are only called when a message
+    /// needs one, so a valid request builds no path strings (`QueryForm.AssumeRole`).
+    static func decodeMembers(of shape: ShapeSchema, from entries: [Entry], keyPrefix: () -> String)
+        throws(STSError) -> QueryInput
     {
         var groups: [Substring: [Entry]] = [:]
         for entry in entries {
@@ -154,43 +156,45 @@ enum QueryDecoder {
         var input = QueryInput()
         for member in shape.members {
             guard let memberEntries = groups[Substring(member.wireName)] else { continue }
-            let path = keyPrefix + member.wireName
             input.fields[member.wireName] = try decodeValue(
-                of: member.shape, from: memberEntries, keyPath: path, redacted: member.isRedacted)
+                of: member.shape, from: memberEntries, keyPath: { keyPrefix() + member.wireName },
+                redacted: member.isRedacted)
         }
         return input
     }
 
-    private static func decodeValue(of shape: ShapeSchema, from entries: [Entry], keyPath: String, redacted: Bool)
-        throws(STSError) -> QueryValue
-    {
+    private static func decodeValue(
+        of shape: ShapeSchema, from entries: [Entry], keyPath: () -> String, redacted: Bool
+    ) throws(STSError) -> QueryValue {
         switch shape.kind {
         case .list:
             return try decodeList(of: shape, from: entries, keyPath: keyPath, redacted: redacted)
         case .structure:
             if let leaf = entries.first(where: \.isLeaf) {
-                throw invalidKey(leaf.key, "\(keyPath) is a structure; send its members as \(keyPath).<Member>.")
+                let path = keyPath()
+                throw invalidKey(leaf.key, "\(path) is a structure; send its members as \(path).<Member>.")
             }
-            return .structure(try decodeMembers(of: shape, from: entries, keyPrefix: keyPath + "."))
+            return .structure(try decodeMembers(of: shape, from: entries, keyPrefix: { keyPath() + "." }))
         case .string, .integer, .boolean, .timestamp, .blob:
             if let deeper = entries.first(where: { !$0.isLeaf }) {
-                throw invalidKey(deeper.key, "\(keyPath) takes a single value, not a list or structure.")
+                throw invalidKey(deeper.key, "\(keyPath()) takes a single value, not a list or structure.")
             }
             guard let leaf = entries.first else {
-                throw invalidKey(keyPath, "it has no value.")
+                throw invalidKey(keyPath(), "it has no value.")
             }
-            return try ScalarParser.parse(leaf.value, as: shape.kind, parameter: keyPath, redacted: redacted)
+            return try ScalarParser.parse(leaf.value, as: shape.kind, parameter: keyPath(), redacted: redacted)
         }
     }
 
-    private static func decodeList(of shape: ShapeSchema, from entries: [Entry], keyPath: String, redacted: Bool)
-        throws(STSError) -> QueryValue
-    {
+    private static func decodeList(
+        of shape: ShapeSchema, from entries: [Entry], keyPath: () -> String, redacted: Bool
+    ) throws(STSError) -> QueryValue {
         if let leaf = entries.first(where: \.isLeaf) {
             // botocore sends an empty list as `Name=` with nothing else.
             guard entries.count == 1, leaf.value.isEmpty else {
+                let path = keyPath()
                 throw invalidKey(
-                    leaf.key, "\(keyPath) is a list; send it as \(keyPath).member.N, or as an empty \(keyPath)= alone.")
+                    leaf.key, "\(path) is a list; send it as \(path).member.N, or as an empty \(path)= alone.")
             }
             return .list([])
         }
@@ -199,7 +203,7 @@ enum QueryDecoder {
         for entry in entries {
             let (head, afterHead) = split(entry.remainder)
             guard head == "member", let afterHead else {
-                throw invalidKey(entry.key, "list members are sent as \(keyPath).member.N.")
+                throw invalidKey(entry.key, "list members are sent as \(keyPath()).member.N.")
             }
             let (indexText, tail) = split(afterHead)
             guard let index = listIndex(indexText) else {
@@ -212,13 +216,14 @@ enum QueryDecoder {
         elements.reserveCapacity(byIndex.count)
         for index in byIndex.keys.sorted() {
             guard index == elements.count + 1, let elementEntries = byIndex[index] else {
-                let key = byIndex[index]?.first?.key ?? keyPath
+                let path = keyPath()
+                let key = byIndex[index]?.first?.key ?? path
                 throw invalidKey(
-                    key, "list \(keyPath) has no member \(elements.count + 1); indexes start at 1 and have no gaps.")
+                    key, "list \(path) has no member \(elements.count + 1); indexes start at 1 and have no gaps.")
             }
-            let elementPath = "\(keyPath).member.\(index)"
             elements.append(
-                try decodeValue(of: element, from: elementEntries, keyPath: elementPath, redacted: redacted))
+                try decodeValue(
+                    of: element, from: elementEntries, keyPath: { "\(keyPath()).member.\(index)" }, redacted: redacted))
         }
         return .list(elements)
     }

@@ -11,9 +11,10 @@ import LatchkeyBase
 enum ScalarParser {
     static let redactedValue = "*** Sensitive Data Redacted ***"
 
-    static func parse(_ text: String, as kind: ShapeSchema.Kind, parameter: String, redacted: Bool) throws(STSError)
-        -> QueryValue
-    {
+    /// `parameter` names the value in the error, and is only evaluated for one.
+    static func parse(
+        _ text: String, as kind: ShapeSchema.Kind, parameter: @autoclosure () -> String, redacted: Bool
+    ) throws(STSError) -> QueryValue {
         let parsed: QueryValue?
         let expected: String
         switch kind {
@@ -37,7 +38,7 @@ enum ScalarParser {
             let shown = redacted ? redactedValue : text
             throw STSError(
                 .invalidParameterValue,
-                "Value '\(shown)' for parameter \(parameter) is invalid: it must be \(expected).")
+                "Value '\(shown)' for parameter \(parameter()) is invalid: it must be \(expected).")
         }
         return parsed
     }
