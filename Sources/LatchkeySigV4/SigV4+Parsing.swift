@@ -162,7 +162,7 @@ struct AuthorizationHeader {
         var index = start
         while index < end, bytes[index] != space { index += 1 }
         let algorithm = UnsafeBufferPointer(rebasing: bytes[start..<index])
-        guard algorithm.elementsEqual(SigV4.algorithm.utf8) else {
+        guard equals(algorithm, "AWS4-HMAC-SHA256") else {
             // A header that is one token is never echoed back, whatever it holds.
             guard index < end else { throw SigV4Error.incomplete("Unsupported AWS 'algorithm'.") }
             throw SigV4Error.unsupportedAlgorithm(String(decoding: algorithm, as: UTF8.self))
@@ -193,13 +193,13 @@ struct AuthorizationHeader {
     }
 
     private mutating func set(_ name: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws(SigV4Error) {
-        if name.elementsEqual("Credential".utf8) {
+        if Self.equals(name, "Credential") {
             guard credential == nil else { throw Self.duplicate("Credential") }
             credential = value
-        } else if name.elementsEqual("SignedHeaders".utf8) {
+        } else if Self.equals(name, "SignedHeaders") {
             guard signedHeaders == nil else { throw Self.duplicate("SignedHeaders") }
             signedHeaders = value
-        } else if name.elementsEqual("Signature".utf8) {
+        } else if Self.equals(name, "Signature") {
             guard signature == nil else { throw Self.duplicate("Signature") }
             signature = value
         } else {
@@ -210,6 +210,13 @@ struct AuthorizationHeader {
                     ? "Authorization header has an unsupported parameter: '\(key)'."
                     : "Authorization header has an unsupported parameter.")
         }
+    }
+
+    /// Whether `bytes` are exactly `text`, compared as raw bytes (not through a `String`'s UTF-8 view).
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount
+            && UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount).elementsEqual(bytes)
     }
 
     private static func duplicate(_ name: String) -> SigV4Error {

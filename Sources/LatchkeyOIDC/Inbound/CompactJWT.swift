@@ -62,18 +62,25 @@ struct CompactJWT: Sendable {
             guard !bytes.isEmpty, bytes.count <= Self.maximumLength else {
                 throw .invalidToken("The web identity token is empty or longer than \(Self.maximumLength) characters")
             }
+            // One pass: the dots, and whether every other byte is base64url (refused only after the shape).
             var dots = 0
             var firstDot = 0
             var secondDot = 0
-            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: ".") {
-                if dots == 0 { firstDot = index } else if dots == 1 { secondDot = index }
-                dots += 1
+            var allBase64URL = true
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ".") {
+                    if dots == 0 { firstDot = index } else if dots == 1 { secondDot = index }
+                    dots += 1
+                } else if !Self.isBase64URL(byte) {
+                    allBase64URL = false
+                }
             }
             guard dots == 2, firstDot > 0, secondDot > firstDot + 1 else {
                 throw .invalidToken("The web identity token is not a JWS in compact serialization")
             }
             guard secondDot + 1 < bytes.count else { throw .invalidToken("The web identity token is not signed") }
-            for byte in bytes where byte != UInt8(ascii: ".") && !Self.isBase64URL(byte) {
+            guard allBase64URL else {
                 throw .invalidToken("The web identity token is not a JWS in compact serialization")
             }
             let header = try Self.decodeObject(UnsafeBufferPointer(rebasing: bytes[..<firstDot]), what: "header")
