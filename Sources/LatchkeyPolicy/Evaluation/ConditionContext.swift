@@ -110,8 +110,12 @@ public struct ConditionContext: Sendable, Hashable, ExpressibleByDictionaryLiter
     /// Every other key (lowercased) and its values.
     private var others: [String: [String]] = [:]
 
+    /// An empty context (no allocation until a key is set).
+    public init() {}
+
     /// A context holding `values`; keys are folded to lowercase and empty value lists are dropped.
-    public init(_ values: [String: [String]] = [:]) {
+    public init(_ values: [String: [String]]) {
+        guard !values.isEmpty else { return }
         others.reserveCapacity(values.count)
         for (key, list) in values { append(key, list) }
     }
