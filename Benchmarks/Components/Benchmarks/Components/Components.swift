@@ -60,15 +60,21 @@ func must<T>(_ what: String, _ body: () throws -> T) -> T {
 // MARK: 1. Form parsing
 
 /// The awsQuery body of an AssumeRole through the form parser and the operation's constraint table into the typed
-/// input, as `QueryEndpoint` decodes a request (`QueryParameters.parse`, `OperationSchema.decode`,
-/// `AssumeRoleInput(decoding:)`).
+/// input, as `QueryEndpoint` decodes a request (`QueryParameters.append(parsing:)`, `OperationSchema.decode`,
+/// `AssumeRoleInput(validating:)`).
 func formParsing() {
     Benchmark("QueryForm.AssumeRole") { (benchmark: Benchmark, body: [UInt8]) in
         for _ in benchmark.scaledIterations {
             let input = must("decoding the form") {
-                let parameters = try QueryParameters.parse(body)
+                // As QueryEndpoint.parseParameters and the registry do: the body's bytes parsed into one
+                // QueryParameters, the typed input decoded straight from it.
+                var parameters = QueryParameters()
+                let parsed = body.withUnsafeBytes { bytes in
+                    Result { () throws(QueryDecodingError) in try parameters.append(parsing: bytes) }
+                }
+                try parsed.get()
                 guard parameters["Action"] == "AssumeRole" else { throw SetupError("no Action") }
-                return try AssumeRoleInput(validating: parameters.dictionary)
+                return try AssumeRoleInput(validating: parameters)
             }
             blackHole(input)
         }
@@ -240,7 +246,7 @@ struct DecisionState {
     var cache: PolicyCache
     var caller: Caller
     var trustText: String
-    var extraContext: [String: [String]]
+    var extra: ConditionContext
 
     static func make() async throws -> DecisionState {
         let world = try await World.make()
@@ -248,15 +254,16 @@ struct DecisionState {
         let caller = try await resolver.resolve(accessKeyId: world.userAccessKeyId, sessionToken: nil, now: world.now)
         let input = world.assumeRole
         // The request-specific keys AssumeRole adds (SecurityTokenService.assumeRole).
-        var extra: [String: [String]] = [
-            "sts:RoleSessionName": [input.roleSessionName], "sts:ExternalId": [Samples.externalId],
-            "sts:SourceIdentity": [Samples.userName], "sts:TransitiveTagKeys": input.transitiveTagKeys ?? [],
-        ]
-        for tag in input.tags ?? [] { extra["aws:RequestTag/\(tag.key)"] = [tag.value] }
-        extra["aws:TagKeys"] = (input.tags ?? []).map(\.key)
+        var extra = ConditionContext()
+        extra.set(.roleSessionName, input.roleSessionName)
+        extra.set(.externalId, Samples.externalId)
+        extra.set(.stsSourceIdentity, Samples.userName)
+        for tag in input.tags ?? [] { extra.set("aws:RequestTag/\(tag.key)", [tag.value]) }
+        extra.set(.tagKeys, (input.tags ?? []).map(\.key))
+        extra.set(.transitiveTagKeys, input.transitiveTagKeys ?? [])
         let state = DecisionState(
             world: world, cache: PolicyCache(), caller: caller.caller.with(World.request),
-            trustText: Samples.trustPolicy(account: world.accountId), extraContext: extra)
+            trustText: Samples.trustPolicy(account: world.accountId), extra: extra)
         _ = try await state.decide()
         return state
     }
@@ -267,7 +274,7 @@ struct DecisionState {
             id: "\(world.roleArn) (trust policy)", document: try cache.document(trustText, kind: .resource))
         let (decision, _) = try await world.deployment.authorizer.decide(
             caller: caller, action: "sts:AssumeRole", resource: world.roleArn, resourceAccount: world.accountId,
-            resourcePolicy: trust, resourceKind: .roleTrust, extraContext: extraContext, now: world.now)
+            resourcePolicy: trust, resourceKind: .roleTrust, extra: extra, now: world.now)
         guard decision.isAllowed else { throw SetupError("denied: \(decision.reason)") }
         return decision
     }
@@ -353,7 +360,7 @@ func responseWriting() {
     Benchmark("XML.AssumeRoleResponse") { (benchmark: Benchmark, responses: Responses) in
         for _ in benchmark.scaledIterations {
             blackHole(
-                QueryResponse.xml(
+                QueryResponse.xmlBytes(
                     action: "AssumeRole", namespace: QueryResponse.stsNamespace,
                     result: responses.assumeRole.responseNode, requestId: Samples.requestId))
         }
@@ -364,7 +371,7 @@ func responseWriting() {
     Benchmark("XML.GetCallerIdentityResponse") { (benchmark: Benchmark, responses: Responses) in
         for _ in benchmark.scaledIterations {
             blackHole(
-                QueryResponse.xml(
+                QueryResponse.xmlBytes(
                     action: "GetCallerIdentity", namespace: QueryResponse.stsNamespace,
                     result: responses.callerIdentity.responseNode, requestId: Samples.requestId))
         }
