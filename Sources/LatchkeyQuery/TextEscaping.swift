@@ -25,9 +25,9 @@ enum TextEscaping {
         escapeXML(text, from: first, to: &output)
     }
 
-    /// ``needsXMLEscape(_:)`` without branching on each value: the bytes below 0x40 it accepts (C0 controls but tab
-    /// and line feed, `"`, `&`, `'`, `<`, `>`) are the bits of the constant; above, only 0xEF (`XMLWriterTests`
-    /// checks all 256 bytes).
+    /// Whether a byte starts something ``escapeXML(_:from:to:)`` rewrites, without branching on each value: the bytes
+    /// below 0x40 it flags (C0 controls but tab and line feed, `"`, `&`, `'`, `<`, `>`) are the bits of the constant;
+    /// above, only 0xEF (`XMLWriterTests` checks all 256 bytes against the reference writer's rule).
     @inline(__always)
     static func needsXMLEscapeFast(_ byte: UInt8) -> Bool {
         byte < 0x40 ? (0x5000_00C4_FFFF_F9FF as UInt64) >> UInt64(byte) & 1 != 0 : byte == 0xEF
@@ -49,17 +49,6 @@ enum TextEscaping {
         case .none: output += escapeJSON(Array(text.utf8))
         }
         output += "\""
-    }
-
-    @inline(__always)
-    static func needsXMLEscape(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x09, 0x0A: false
-        case 0x00..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""),
-            UInt8(ascii: "'"), 0xEF:
-            true
-        default: false
-        }
     }
 
     @inline(__always)
