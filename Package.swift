@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "LatchkeyTokens", targets: ["LatchkeyTokens"]),
         .library(name: "LatchkeyCore", targets: ["LatchkeyCore"]),
         .library(name: "LatchkeySQLite", targets: ["LatchkeySQLite"]),
+        .library(name: "LatchkeyPostgres", targets: ["LatchkeyPostgres"]),
         .library(name: "LatchkeyTestSupport", targets: ["LatchkeyTestSupport"]),
     ],
     dependencies: [
@@ -46,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // One of each helper, at the bottom of the graph: AWS timestamps and calendar arithmetic, strict Base64 and
@@ -145,6 +147,18 @@ let package = Package(
         .target(
             name: "LatchkeySQLite",
             dependencies: ["LatchkeyDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL persistence behind the same store protocols (many nodes, one database), over postgres-nio.
+        .target(
+            name: "LatchkeyPostgres",
+            dependencies: [
+                "LatchkeyDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // A store held in memory, with the SQLite store's behaviour (the store-contract tests run on both).

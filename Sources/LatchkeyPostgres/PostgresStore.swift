@@ -1,0 +1,2 @@
+import LatchkeyDomain
+import PostgresNIO
