@@ -103,13 +103,17 @@ class Server:
         log_path: Path,
         args: Sequence[str] = (),
         preexec_fn: Callable[[], None] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
-        """`args` are more `serve` options; `preexec_fn` runs in the child before exec (e.g. to lower a limit)."""
+        """`args` are more `serve` options; `preexec_fn` runs in the child before exec (e.g. to lower a limit);
+        `env` is more environment for the server (the `LATCHKEY_` variables of the tests' own environment are not
+        passed on: e.g. `LATCHKEY_MASTER_KEY` goes here)."""
         self.data_dir = data_dir
         self.config = config
         self.log_path = log_path
         self.args = list(args)
         self.preexec_fn = preexec_fn
+        self.env = dict(env or {})
         self.lines: list[str] = []
         self.endpoint = ""
         self.process: subprocess.Popen[str] | None = None
@@ -124,6 +128,7 @@ class Server:
         command += self.args
         env = {k: v for k, v in os.environ.items() if not k.startswith("LATCHKEY_")}
         env["LATCHKEY_LOG_LEVEL"] = "info"
+        env.update(self.env)
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
                 command,
