@@ -1,4 +1,10 @@
-"""Fixtures: a real `latchkey serve` on port 0 with a temporary data dir and a known root key."""
+"""Fixtures: a real `latchkey serve` on port 0 with a temporary data dir and a known root key.
+
+With `LATCHKEY_INTEROP_TARGET=multinode` the `server` fixture is a cluster instead: three nodes on one fresh
+PostgreSQL database (on `LATCHKEY_TEST_DATABASE_URL`) behind a per-request round-robin proxy (multinode_harness.py).
+Tests that start servers of their own (restarts, shutdown, start-up options, descriptor limits) are skipped then: they
+test one process, and run in the single-node pass.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,17 @@ from pathlib import Path
 import pytest
 
 from latchkey_harness import Server, StartServer, User, bootstrap_config, create_user_with_key, stop_cleanly
+from multinode_harness import database_server_url, multinode_target, start_cluster
+
+# Modules whose tests start single servers of their own: skipped when the suite targets a cluster.
+SINGLE_NODE_MODULES = {
+    "test_cli_startup": "starts and stops its own server processes",
+    "test_connections": "measures one server process under a lowered descriptor limit",
+    "test_readme_tour": "starts its own server from an empty data folder",
+    "test_restart": "restarts one server on its data folder",
+    "test_serve_settings": "tests one server's start-up options",
+    "test_shutdown": "signals one server process",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,13 +39,34 @@ def pytest_configure(config: pytest.Config) -> None:
         NO_PROXY="127.0.0.1,localhost",
         no_proxy="127.0.0.1,localhost",
     )
+    config.addinivalue_line("markers", "single_node: the test needs one server process; skipped on a cluster")
+    if multinode_target() and database_server_url() is None:
+        raise pytest.UsageError("LATCHKEY_INTEROP_TARGET=multinode needs LATCHKEY_TEST_DATABASE_URL (scripts/test)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not multinode_target():
+        return
+    for item in items:
+        module = item.module.__name__ if item.module is not None else ""
+        reason = SINGLE_NODE_MODULES.get(module)
+        if reason is None and "start_server" in getattr(item, "fixturenames", ()):
+            reason = "starts single servers of its own"
+        if reason is None and item.get_closest_marker("single_node") is not None:
+            reason = "needs one server process"
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=f"single-node test ({reason}); it runs in the single-node pass"))
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One server for the session, bootstrapped with account 111122223333 and its root key."""
+    """One server for the session, bootstrapped with account 111122223333 and its root key (a cluster of three
+    nodes behind a round-robin proxy when LATCHKEY_INTEROP_TARGET=multinode)."""
     directory = tmp_path_factory.mktemp("latchkey")
-    running = Server(directory / "data", bootstrap_config(directory), directory / "server.log").start()
+    if multinode_target():
+        running: Server = start_cluster(directory / "cluster", bootstrap_config(directory))
+    else:
+        running = Server(directory / "data", bootstrap_config(directory), directory / "server.log").start()
     try:
         yield running
     finally:
