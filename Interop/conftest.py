@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from latchkey_harness import Server, StartServer, User, bootstrap_config, create_user_with_key, stop_cleanly
-from multinode_harness import database_server_url, multinode_target, start_cluster
+from multinode_harness import FIGURES, database_server_url, multinode_target, start_cluster
 
 # Modules whose tests start single servers of their own: skipped when the suite targets a cluster.
 SINGLE_NODE_MODULES = {
@@ -56,6 +56,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reason = "needs one server process"
         if reason is not None:
             item.add_marker(pytest.mark.skip(reason=f"single-node test ({reason}); it runs in the single-node pass"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The figures the multi-node tests measured (propagation times...), which they assert only loosely."""
+    if FIGURES:
+        terminalreporter.section("measured")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from latchkey_harness import REPO_ROOT, Server, bootstrap_config
+from latchkey_harness import REGION, REPO_ROOT, Keys, Server, binary_path, bootstrap_config
 
 DATABASE_URL_VARIABLE = "LATCHKEY_TEST_DATABASE_URL"
 TARGET_VARIABLE = "LATCHKEY_INTEROP_TARGET"
@@ -402,7 +402,8 @@ class Cluster(Server):
 
     def stop(self) -> int | None:
         """Stops every node with SIGTERM (0 only if all exited 0), the proxy, and drops the cluster's database."""
-        statuses = [node.stop() for node in self.nodes if node.process is not None]
+        # Nodes a test killed are not asked to stop.
+        statuses = [node.stop() for node in self.nodes if node.process is not None and node.process.poll() is None]
         if self.proxy is not None:
             self.proxy.close()
             self.proxy = None
@@ -429,12 +430,16 @@ class Cluster(Server):
         node.start()
         return node
 
-    def admin(self, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
-        """Runs `latchkey ARGS...` with the cluster's master key and database URL in the environment."""
-        from latchkey_harness import binary_path
-
+    def admin(self, *args: str, keys: Keys | None = None, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+        """Runs `latchkey ARGS...` with the cluster's master key and database URL in the environment (and `keys` as
+        the AWS credentials of the default chain, for commands that call an endpoint)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("LATCHKEY_")}
         env.update(self.node_env, LATCHKEY_DATABASE_URL=self.database_url)
+        if keys is not None:
+            env.update(AWS_ACCESS_KEY_ID=keys.access_key_id, AWS_SECRET_ACCESS_KEY=keys.secret_access_key)
+            env.update(AWS_REGION=REGION, AWS_DEFAULT_REGION=REGION)
+            if keys.session_token:
+                env["AWS_SESSION_TOKEN"] = keys.session_token
         return subprocess.run(
             [str(binary_path()), *args], capture_output=True, text=True, timeout=timeout, env=env, check=False
         )
@@ -472,6 +477,15 @@ def start_cluster(
     except BaseException:
         database.drop()
         raise
+
+
+FIGURES: list[str] = []
+"""Measured figures (propagation times, request counts) of this run, printed in pytest's summary (conftest.py)."""
+
+
+def report_figure(text: str) -> None:
+    FIGURES.append(text)
+    print(text)
 
 
 def wait_until(check: Callable[[], bool], *, deadline: float = 10.0, interval: float = 0.01) -> float | None:
