@@ -11,37 +11,38 @@ public struct Authorizer: Sendable {
     let store: any LatchkeyStore
     let cache: PolicyCache
     let messages: AuthorizationMessageCodec?
-    let snapshots = IAMSnapshotCache()
+    let snapshots: IAMSnapshotCache
 
+    /// - Parameter freshness: the node's cache rules (shared with its ``ChangeFeed``); nil for rules of its own
+    ///   (``CacheFreshness/standaloneTTL``).
     public init(
-        store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil
+        store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil,
+        freshness: CacheFreshness? = nil
     ) {
         self.store = store
         self.cache = cache
         self.messages = messages
+        self.snapshots = IAMSnapshotCache(freshness: freshness ?? CacheFreshness())
     }
 
-    /// Forgets cached roles and effective policies; called after every IAM write on this node.
+    /// Forgets cached roles, providers and policies: after every IAM write on this node, and on every change the
+    /// node's ``ChangeFeed`` sees.
     public func invalidate() {
         snapshots.invalidateAll()
     }
 
-    /// A role, from memory when it was read in the last few seconds and nothing changed IAM since.
+    /// A role, from memory unless IAM changed since it was read (see ``IAMSnapshotCache``).
     func role(accountId: String, roleName: String) async throws -> IAMRole? {
-        let key = "\(accountId)|\(roleName.lowercased())"
-        if let cached = snapshots.role(key) { return cached }
-        let role = try await store.role(accountId: accountId, roleName: roleName)
-        snapshots.store(role: role, for: key)
-        return role
+        try await snapshots.value(in: snapshots.roles, "\(accountId)|\(roleName.lowercased())") {
+            try await store.role(accountId: accountId, roleName: roleName)
+        }
     }
 
-    /// An OIDC provider, from memory when it was read in the last few seconds and nothing changed IAM since.
+    /// An OIDC provider, from memory unless IAM changed since it was read.
     func oidcProvider(accountId: String, identity: String) async throws -> OIDCProvider? {
-        let key = "\(accountId)|\(identity)"
-        if let cached = snapshots.oidcProvider(key) { return cached }
-        let provider = try await store.oidcProvider(accountId: accountId, identity: identity)
-        snapshots.store(oidcProvider: provider, for: key)
-        return provider
+        try await snapshots.value(in: snapshots.oidcProviders, "\(accountId)|\(identity)") {
+            try await store.oidcProvider(accountId: accountId, identity: identity)
+        }
     }
 
     /// The principal as policies name it: its own ARN first, then the ARNs it derives from (a role session's role,
@@ -187,11 +188,8 @@ public struct Authorizer: Sendable {
             case .role(let name): "\(caller.accountId)|role|\(name.lowercased())"
             }
         do {
-            if let cached = snapshots.effectivePolicies(snapshotKey) {
-                effective = cached
-            } else {
-                effective = try await store.effectivePolicies(accountId: caller.accountId, principal: principal)
-                snapshots.store(effectivePolicies: effective, for: snapshotKey)
+            effective = try await snapshots.value(in: snapshots.policies, snapshotKey) {
+                try await store.effectivePolicies(accountId: caller.accountId, principal: principal)
             }
         } catch let error as StoreError where error.code == .notFound {
             // The session's role or user was deleted: it has no policies left, so nothing is allowed.
@@ -240,11 +238,14 @@ public struct Authorizer: Sendable {
         return policies
     }
 
-    /// The default version's document of a managed policy, nil if the policy does not exist.
+    /// The default version's document of a managed policy, nil if the policy does not exist; from memory unless
+    /// IAM changed since it was read.
     func managedPolicyDocument(_ arn: String) async throws(STSError) -> String? {
         do {
-            guard let policy = try await store.managedPolicy(arn: arn) else { return nil }
-            return try await store.policyVersion(policyArn: arn, versionId: policy.defaultVersionId)?.document
+            return try await snapshots.value(in: snapshots.managedPolicyDocuments, arn) {
+                guard let policy = try await store.managedPolicy(arn: arn) else { return nil }
+                return try await store.policyVersion(policyArn: arn, versionId: policy.defaultVersionId)?.document
+            }
         } catch {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }

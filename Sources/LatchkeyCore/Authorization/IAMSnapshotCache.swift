@@ -1,76 +1,88 @@
-import Foundation
 import LatchkeyDomain
 import Synchronization
 
-/// A short-lived memory of what AssumeRole, AssumeRoleWithWebIdentity and IAM authorization read on every request:
-/// roles, OIDC providers and the effective policies of principals. Any IAM write through this node clears it at once (`invalidateAll`); entries also expire
-/// after `ttl`, which bounds how long another node's change can go unseen. Bounded; cleared wholesale when full.
+/// A memory of what AssumeRole, AssumeRoleWithWebIdentity and IAM authorization read on every request: roles, OIDC
+/// providers, the effective policies of principals and the documents of managed policies named by sessions.
+///
+/// Coherence across nodes: every IAM write through any node reaches every node's ``ChangeFeed``, whose subscriber
+/// clears this cache (`invalidateAll`); a write through this node clears it at once. Entries also expire after
+/// ``CacheFreshness/ttl``, a backstop for a lost announcement, except while the store cannot be reached: then they
+/// are served whatever their age (nothing can change without the store), and a store read that fails falls back to
+/// an expired entry. A value read from the store before an invalidation is not stored after it (`CacheGeneration`).
+/// Bounded; a full table is cleared wholesale.
 final class IAMSnapshotCache: Sendable {
-    private struct Entry<Value: Sendable>: Sendable {
-        var value: Value
-        var storedAt: ContinuousClock.Instant
+    /// One kind of entry, by key.
+    final class Table<Value: Sendable>: Sendable {
+        private struct Entry: Sendable {
+            var value: Value
+            var storedAt: ContinuousClock.Instant
+        }
+
+        private let entries = Mutex<[String: Entry]>([:])
+
+        /// The entry for `key`, if it may be served (`servableOnly`) or whatever its age.
+        func lookup(_ key: String, freshness: CacheFreshness, servableOnly: Bool) -> Value? {
+            entries.withLock { entries in
+                guard let entry = entries[key] else { return nil }
+                if servableOnly, !freshness.isServable(storedAt: entry.storedAt) { return nil }
+                return entry.value
+            }
+        }
+
+        /// Stores `value` unless the cache's generation moved past `generation` since the value was read.
+        func insert(_ value: Value, for key: String, generation: UInt64, of current: CacheGeneration, capacity: Int) {
+            entries.withLock { entries in
+                guard current.current == generation else { return }
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                entries[key] = Entry(value: value, storedAt: .now)
+            }
+        }
+
+        func removeAll() {
+            entries.withLock { $0.removeAll() }
+        }
+
+        var count: Int { entries.withLock { $0.count } }
     }
 
-    private let roles = Mutex<[String: Entry<IAMRole?>]>([:])
-    private let policies = Mutex<[String: Entry<EffectivePolicies>]>([:])
-    private let oidcProviders = Mutex<[String: Entry<OIDCProvider?>]>([:])
-    private let ttl: Duration
+    let roles = Table<IAMRole?>()
+    let policies = Table<EffectivePolicies>()
+    let oidcProviders = Table<OIDCProvider?>()
+    /// The default version's document of a managed policy (nil: no such policy), by ARN.
+    let managedPolicyDocuments = Table<String?>()
+    let freshness: CacheFreshness
+    private let generation = CacheGeneration()
     private let capacity: Int
 
-    init(ttl: Duration = .seconds(5), capacity: Int = 50_000) {
-        self.ttl = ttl
+    init(freshness: CacheFreshness = CacheFreshness(), capacity: Int = 50_000) {
+        self.freshness = freshness
         self.capacity = capacity
     }
 
-    func role(_ key: String) -> IAMRole?? {
-        Self.lookup(roles, key, ttl)
+    /// The value cached under `key` in `table` while servable; else what `load` reads from the store, cached; if
+    /// the store cannot answer, the cached value whatever its age, else `load`'s error.
+    func value<Value: Sendable>(
+        in table: Table<Value>, _ key: String, load: () async throws -> Value
+    ) async throws -> Value {
+        if let cached = table.lookup(key, freshness: freshness, servableOnly: true) { return cached }
+        let generation = generation.current
+        let value: Value
+        do {
+            value = try await load()
+        } catch let error where isStoreOutage(error) {
+            if let stale = table.lookup(key, freshness: freshness, servableOnly: false) { return stale }
+            throw error
+        }
+        table.insert(value, for: key, generation: generation, of: self.generation, capacity: capacity)
+        return value
     }
 
-    func store(role: IAMRole?, for key: String) {
-        Self.insert(roles, key, role, capacity)
-    }
-
-    func effectivePolicies(_ key: String) -> EffectivePolicies? {
-        Self.lookup(policies, key, ttl)
-    }
-
-    func store(effectivePolicies: EffectivePolicies, for key: String) {
-        Self.insert(policies, key, effectivePolicies, capacity)
-    }
-
-    func oidcProvider(_ key: String) -> OIDCProvider?? {
-        Self.lookup(oidcProviders, key, ttl)
-    }
-
-    func store(oidcProvider: OIDCProvider?, for key: String) {
-        Self.insert(oidcProviders, key, oidcProvider, capacity)
-    }
-
+    /// Forgets everything (a change was made or announced).
     func invalidateAll() {
-        roles.withLock { $0.removeAll() }
-        oidcProviders.withLock { $0.removeAll() }
-        policies.withLock { $0.removeAll() }
-    }
-
-    private static func lookup<Value: Sendable>(
-        _ box: borrowing Mutex<[String: Entry<Value>]>, _ key: String, _ ttl: Duration
-    ) -> Value? {
-        box.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            guard entry.storedAt.duration(to: .now) <= ttl else {
-                entries[key] = nil
-                return nil
-            }
-            return entry.value
-        }
-    }
-
-    private static func insert<Value: Sendable>(
-        _ box: borrowing Mutex<[String: Entry<Value>]>, _ key: String, _ value: Value, _ capacity: Int
-    ) {
-        box.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(value: value, storedAt: .now)
-        }
+        generation.advance()
+        roles.removeAll()
+        oidcProviders.removeAll()
+        policies.removeAll()
+        managedPolicyDocuments.removeAll()
     }
 }
