@@ -8,7 +8,8 @@ import Synchronization
 
 /// Finds the secret and the principal behind an access key ID (and session token), so the server can verify a
 /// SigV4 signature. Temporary credentials are resolved from the sealed session token alone, with no store read;
-/// long-term keys come from the store, cached briefly.
+/// long-term keys come from the store, cached (dropped on every change the node's ``ChangeFeed`` sees, served past
+/// their TTL while the store is unreachable: see ``CacheFreshness``).
 public final class CredentialResolver: Sendable {
     /// A resolved credential: the secret to verify the signature with, and who is calling.
     public struct Resolved: Sendable {
@@ -18,8 +19,10 @@ public final class CredentialResolver: Sendable {
 
     private let store: any IdentityStore
     private let secretBox: SecretBox
-    private let keyRing: SessionTokenKeyRing
-    private let cacheTTL: Duration
+    /// The session-token keys (rotated through the store on a cluster; a fixed ring otherwise).
+    private let sessionKeys: SessionKeys
+    private let freshness: CacheFreshness
+    private let generation = CacheGeneration()
     private struct CacheEntry {
         var resolved: Resolved
         var storedAt: ContinuousClock.Instant
@@ -48,23 +51,37 @@ public final class CredentialResolver: Sendable {
     /// Where uses of long-term keys are remembered for `GetAccessKeyLastUsed`; nil records nothing.
     public let usage: AccessKeyUsageRecorder?
 
-    /// - Parameter cacheTTL: how long a long-term key stays cached. Changes made through this node invalidate the
-    ///   cache at once; other nodes see them after at most this long.
+    /// - Parameter cacheTTL: how long a long-term key stays cached when `freshness` is nil. Changes made through
+    ///   this node invalidate the cache at once; other nodes see them after at most this long.
+    /// - Parameter freshness: the node's cache rules (shared with its ``ChangeFeed``); nil for rules of its own
+    ///   with `cacheTTL`.
     /// - Parameter usage: the recorder that ``recordUse(of:serviceName:region:at:)`` feeds.
     public init(
-        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, cacheTTL: Duration = .seconds(5),
+        store: any IdentityStore, secretBox: SecretBox, sessionKeys: SessionKeys,
+        cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
         usage: AccessKeyUsageRecorder? = nil
     ) {
         self.store = store
         self.secretBox = secretBox
-        self.keyRing = keyRing
-        self.cacheTTL = cacheTTL
+        self.sessionKeys = sessionKeys
+        self.freshness = freshness ?? CacheFreshness(ttl: cacheTTL)
         self.usage = usage
     }
 
     /// Records that `caller` signed a request for `serviceName` in `region` at `date`. Call it only once the
     /// request's signature has verified. Only long-term keys (the root's and users') are recorded: temporary
     /// credentials are not IAM access keys. A memory write; the recorder flushes to the store later.
+    /// The resolver with a fixed session-token key ring (no rotation through a store).
+    public convenience init(
+        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing,
+        cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
+        usage: AccessKeyUsageRecorder? = nil
+    ) {
+        self.init(
+            store: store, secretBox: secretBox, sessionKeys: SessionKeys(ring: keyRing), cacheTTL: cacheTTL,
+            freshness: freshness, usage: usage)
+    }
+
     public func recordUse(of caller: Caller, serviceName: String, region: String, at date: Date) {
         guard let usage else { return }
         switch caller.credentials {
@@ -82,18 +99,32 @@ public final class CredentialResolver: Sendable {
     ///   `ExpiredToken` for expired temporary credentials.
     public func resolve(accessKeyId: String, sessionToken: String?, now: Date) async throws(STSError) -> Resolved {
         if let sessionToken {
-            return try resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
+            return try await resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
+        }
+        // One atomic load: a node whose master key was rotated away can no longer open what the store holds.
+        guard !sessionKeys.masterKeyRotatedAway else {
+            throw STSError(.serviceUnavailable, SessionKeys.masterKeyRotatedMessage)
         }
         guard accessKeyId.hasPrefix("AKIA") else {
             // ASIA keys without their token, or keys of kinds we never issue.
             throw STSError(.invalidClientTokenId, Self.invalidToken)
         }
-        if let hit = cachedEntry(accessKeyId) { return hit }
-        let resolved = try await resolveLongTerm(accessKeyId: accessKeyId)
+        if let hit = cachedEntry(accessKeyId, servableOnly: true) { return hit }
+        let generation = generation.current
+        let resolved: Resolved
+        do throws(STSError) {
+            resolved = try await resolveLongTerm(accessKeyId: accessKeyId)
+        } catch let error where error.code == .serviceUnavailable {
+            // Stale if error: the store cannot answer, so nothing can have changed the key since it was cached.
+            if let stale = cachedEntry(accessKeyId, servableOnly: false) { return stale }
+            throw error
+        }
         cache.withLock { entries in
             if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
             entries[accessKeyId] = CacheEntry(resolved: resolved, storedAt: .now)
         }
+            // Read before an invalidation: it may be the state the invalidation said had changed.
+            guard self.generation.current == generation else { return }
         return resolved
     }
 
@@ -102,30 +133,33 @@ public final class CredentialResolver: Sendable {
         _ = cache.withLock { $0.removeValue(forKey: accessKeyId) }
     }
 
-    /// Forgets every cached key.
+        generation.advance()
+    /// Forgets every cached key (on every change the node's ``ChangeFeed`` sees).
     public func invalidateAll() {
         cache.withLock { $0.removeAll() }
     }
 
-    private func cachedEntry(_ accessKeyId: String) -> Resolved? {
+        generation.advance()
+    /// A cached key: only while servable (``CacheFreshness``) when `servableOnly`, else whatever its age (an
+    /// expired entry is kept until an invalidation, for stale-if-error).
+    private func cachedEntry(_ accessKeyId: String, servableOnly: Bool) -> Resolved? {
         cache.withLock { entries in
             guard let entry = entries[accessKeyId] else { return nil }
-            if entry.storedAt.duration(to: .now) > cacheTTL {
-                entries.removeValue(forKey: accessKeyId)
-                return nil
-            }
+            if servableOnly, !freshness.isServable(storedAt: entry.storedAt) { return nil }
             return entry.resolved
         }
     }
 
-    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) throws(STSError) -> Resolved {
+    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) async throws(STSError)
+        -> Resolved
+    {
         let claims: SessionTokenClaims
         let key = OpenedTokenKey(text: sessionToken)
         if let opened = openedTokens.withLock({ $0[key] }) {
             claims = opened
         } else {
             do {
-                claims = try keyRing.open(sessionToken)
+                claims = try await sessionKeys.open(sessionToken, now: now)
             } catch {
                 throw STSError(.invalidClientTokenId, Self.invalidToken, cause: error)
             }
