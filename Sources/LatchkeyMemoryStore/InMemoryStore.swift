@@ -64,6 +64,13 @@ struct MemoryState: Sendable {
     var oidcProviders: [NameKey: OIDCProvider] = [:]
     var samlProviders: [NameKey: SAMLProvider] = [:]
     var outbound: [String: OutboundFederation] = [:]
+    // ClusterStore (InMemoryStore+Cluster.swift)
+    var changeSequence: Int64 = 0
+    var settings: [String: [UInt8]] = [:]
+    var assertionUses: [String: Int64] = [:]
+    var mfaFailures: [MFADeviceKey: MFAFailureState] = [:]
+    var revocations: [String: SessionRevocation] = [:]
+    var sessionTokenKeys: [SessionTokenKeyRecord] = []
 }
 
 /// An entity's place in its table: its account and its folded name (or, for OIDC providers, its identity).

@@ -15,6 +15,7 @@ extension SQLiteIdentityStore {
         migrator.registerMigration("v2-roles-policies-groups", migrate: createPolicyTables)
         migrator.registerMigration("v3-federation", migrate: createFederationTables)
         migrator.registerMigration("v4-access-key-last-used", migrate: addAccessKeyLastUsed)
+        migrator.registerMigration("v5-cluster", migrate: createClusterTables)
         return migrator
     }()
 

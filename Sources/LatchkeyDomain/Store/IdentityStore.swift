@@ -38,13 +38,14 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Every store the operations need: what a store implementation (SQLite, PostgreSQL, in memory) provides.
-public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore
+public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore & ClusterStore
 
 /// Persistence of accounts, IAM users, access keys and MFA devices.
 ///
 /// Every method is one atomic unit: it either changes everything it names or nothing. Names are compared as IAM
 /// does: user names and MFA device names are unique per account case-insensitively, but stored and returned with
-/// the case they were created with. Implementations: SQLite (`LatchkeySQLite`), PostgreSQL later.
+/// the case they were created with. Implementations: SQLite (`LatchkeySQLite`), PostgreSQL
+/// (`LatchkeyPostgres`) and in memory (`LatchkeyMemoryStore`).
 /// Errors are `StoreError`; any other error means the store is unavailable.
 ///
 /// ## No lost updates: the rule for every store
