@@ -19,8 +19,7 @@ public final class CredentialResolver: Sendable {
 
     private let store: any IdentityStore
     private let secretBox: SecretBox
-    /// The session-token keys (rotated through the store on a cluster; a fixed ring otherwise).
-    private let sessionKeys: SessionKeys
+    private let keyRing: SessionTokenKeyRing
     private let freshness: CacheFreshness
     private let generation = CacheGeneration()
     private struct CacheEntry {
@@ -57,13 +56,13 @@ public final class CredentialResolver: Sendable {
     ///   with `cacheTTL`.
     /// - Parameter usage: the recorder that ``recordUse(of:serviceName:region:at:)`` feeds.
     public init(
-        store: any IdentityStore, secretBox: SecretBox, sessionKeys: SessionKeys,
+        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing,
         cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
         usage: AccessKeyUsageRecorder? = nil
     ) {
         self.store = store
         self.secretBox = secretBox
-        self.sessionKeys = sessionKeys
+        self.keyRing = keyRing
         self.freshness = freshness ?? CacheFreshness(ttl: cacheTTL)
         self.usage = usage
     }
@@ -71,17 +70,6 @@ public final class CredentialResolver: Sendable {
     /// Records that `caller` signed a request for `serviceName` in `region` at `date`. Call it only once the
     /// request's signature has verified. Only long-term keys (the root's and users') are recorded: temporary
     /// credentials are not IAM access keys. A memory write; the recorder flushes to the store later.
-    /// The resolver with a fixed session-token key ring (no rotation through a store).
-    public convenience init(
-        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing,
-        cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
-        usage: AccessKeyUsageRecorder? = nil
-    ) {
-        self.init(
-            store: store, secretBox: secretBox, sessionKeys: SessionKeys(ring: keyRing), cacheTTL: cacheTTL,
-            freshness: freshness, usage: usage)
-    }
-
     public func recordUse(of caller: Caller, serviceName: String, region: String, at date: Date) {
         guard let usage else { return }
         switch caller.credentials {
@@ -99,11 +87,7 @@ public final class CredentialResolver: Sendable {
     ///   `ExpiredToken` for expired temporary credentials.
     public func resolve(accessKeyId: String, sessionToken: String?, now: Date) async throws(STSError) -> Resolved {
         if let sessionToken {
-            return try await resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
-        }
-        // One atomic load: a node whose master key was rotated away can no longer open what the store holds.
-        guard !sessionKeys.masterKeyRotatedAway else {
-            throw STSError(.serviceUnavailable, SessionKeys.masterKeyRotatedMessage)
+            return try resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
         }
         guard accessKeyId.hasPrefix("AKIA") else {
             // ASIA keys without their token, or keys of kinds we never issue.
@@ -120,26 +104,26 @@ public final class CredentialResolver: Sendable {
             throw error
         }
         cache.withLock { entries in
+            // Read before an invalidation: it may be the state the invalidation said had changed.
+            guard self.generation.current == generation else { return }
             if entries.count > 10_000 { entries.removeAll(keepingCapacity: true) }
             entries[accessKeyId] = CacheEntry(resolved: resolved, storedAt: .now)
         }
-            // Read before an invalidation: it may be the state the invalidation said had changed.
-            guard self.generation.current == generation else { return }
         return resolved
     }
 
     /// Forgets a cached long-term key (after UpdateAccessKey, DeleteAccessKey, DeleteUser, TagUser...).
     public func invalidate(accessKeyId: String) {
+        generation.advance()
         _ = cache.withLock { $0.removeValue(forKey: accessKeyId) }
     }
 
-        generation.advance()
     /// Forgets every cached key (on every change the node's ``ChangeFeed`` sees).
     public func invalidateAll() {
+        generation.advance()
         cache.withLock { $0.removeAll() }
     }
 
-        generation.advance()
     /// A cached key: only while servable (``CacheFreshness``) when `servableOnly`, else whatever its age (an
     /// expired entry is kept until an invalidation, for stale-if-error).
     private func cachedEntry(_ accessKeyId: String, servableOnly: Bool) -> Resolved? {
@@ -150,16 +134,14 @@ public final class CredentialResolver: Sendable {
         }
     }
 
-    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) async throws(STSError)
-        -> Resolved
-    {
+    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) throws(STSError) -> Resolved {
         let claims: SessionTokenClaims
         let key = OpenedTokenKey(text: sessionToken)
         if let opened = openedTokens.withLock({ $0[key] }) {
             claims = opened
         } else {
             do {
-                claims = try await sessionKeys.open(sessionToken, now: now)
+                claims = try keyRing.open(sessionToken)
             } catch {
                 throw STSError(.invalidClientTokenId, Self.invalidToken, cause: error)
             }
