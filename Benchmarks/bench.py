@@ -278,6 +278,7 @@ RATIO_TARGETS = {
 TARGET_CONNECTIONS = 64
 P99_TARGET = 3.0
 POPULATION_TARGET = 0.90  # AssumeRole on the large store keeps at least 90% of its ratio on the small one
+STORE_TARGET = 0.90  # issue 13: each scenario on the PostgreSQL store keeps at least 90% of its rate on SQLite
 
 
 def parse(line: str) -> tuple[int, str, int, dict[str, float]]:
@@ -312,8 +313,14 @@ def report(results: Path) -> None:
     rounds = sorted({r for r, _, _, _ in rows})
     connection_counts = sorted({c for _, _, c, _ in rows})
     scenarios = list(dict.fromkeys(s for _, s, _, _ in rows if s != "baseline"))
-    scenarios.sort(key=lambda s: (re.fullmatch(r"latchkey-assume-role-\d+", s) is not None, list(RATIO_TARGETS).index(s)
-                                  if s in RATIO_TARGETS else len(RATIO_TARGETS), s))
+
+    def order(scenario: str) -> tuple:
+        # SQLite's and PostgreSQL's run of one scenario next to each other (postgres-X after latchkey-X).
+        sqlite_name = "latchkey-" + scenario.removeprefix("postgres-") if scenario.startswith("postgres-") else scenario
+        return (re.fullmatch(r"latchkey-assume-role-\d+", scenario) is not None,
+                list(RATIO_TARGETS).index(sqlite_name) if sqlite_name in RATIO_TARGETS else len(RATIO_TARGETS),
+                sqlite_name, scenario.startswith("postgres-"))
+    scenarios.sort(key=order)
 
     def per_round(scenario: str, connections: int, field: str, divide_by_baseline: bool) -> list[float]:
         values = []
@@ -390,6 +397,24 @@ def report(results: Path) -> None:
             verdict = "met" if median >= POPULATION_TARGET else "not met"
             print(f"  {connections} connections: per round {' '.join(f'{v:.3f}' for v in each)}; median {median:.3f} "
                   f"[{low:.3f}-{high:.3f}]; ratio of the medians {of_medians:.3f}; target {verdict}")
+        print()
+
+
+    pairs = [(s, "latchkey-" + s.removeprefix("postgres-")) for s in scenarios if s.startswith("postgres-")]
+    if pairs:
+        print(f"Stores: PostgreSQL / SQLite, each as its ratio to the baseline of the same round (goal of issue 13: "
+              f">= {STORE_TARGET:.2f}, the PostgreSQL store within 10% of SQLite)")
+        for connections in connection_counts:
+            for postgres, sqlite in pairs:
+                each = [runs[(r, postgres, connections)]["rate"] / runs[(r, sqlite, connections)]["rate"]
+                        for r in rounds if (r, postgres, connections) in runs and (r, sqlite, connections) in runs]
+                if not each:
+                    continue
+                median, low, high, _, _ = spread(each)
+                verdict = "met" if median >= STORE_TARGET else "not met"
+                print(f"  {postgres.removeprefix('postgres-'):<14} {connections:>3} conns: per round "
+                      f"{' '.join(f'{v:.3f}' for v in each)}; median {median:.3f} [{low:.3f}-{high:.3f}]; "
+                      f"goal {verdict}")
         print()
 
 

@@ -10,6 +10,10 @@
 #   BENCH_SCENARIOS     scenarios to measure (default "long-term temporary assume-role web-identity")
 #   BENCH_POPULATION    N > 0: also start a second latchkey holding N more users and N more roles and measure
 #                       AssumeRole against it (scenario latchkey-assume-role-N, compared with latchkey-assume-role)
+#   BENCH_STORE         "postgres": also start a latchkey on a PostgreSQL store (--database-url, a fresh database) and
+#                       measure every scenario against it in the same rounds (scenarios postgres-*, compared with
+#                       latchkey-* on SQLite); the server is BENCH_DATABASE_URL, else LATCHKEY_TEST_DATABASE_URL, else
+#                       a throw-away one from scripts/postgres-cluster. Default "sqlite" (SQLite only)
 #   BENCH_STARTUP       0 to skip Benchmarks/startup.sh at the end (default 1)
 #   BENCH_OUT           a directory to keep the raw wrk outputs, the results, the machine header and the tables in
 #   LATCHKEY_BIN, BASELINE_BIN   prebuilt binaries to measure instead of building this checkout in release
@@ -23,6 +27,7 @@ rounds=${BENCH_ROUNDS:-5}
 duration=${BENCH_DURATION:-5s}
 warmup=${BENCH_WARMUP:-2s}
 population=${BENCH_POPULATION:-0}
+store=${BENCH_STORE:-sqlite}
 read -r -a connection_counts <<<"${BENCH_CONNECTIONS:-64}"
 read -r -a selected <<<"${BENCH_SCENARIOS:-long-term temporary assume-role web-identity}"
 
@@ -37,6 +42,10 @@ if ((rounds < 5)) && [[ ${BENCH_ALLOW_FEW_ROUNDS:-0} != 1 ]]; then
 fi
 if ! [[ $population =~ ^[0-9]+$ ]]; then
     echo "BENCH_POPULATION must be a number" >&2
+    exit 2
+fi
+if [[ $store != sqlite && $store != postgres ]]; then
+    echo "BENCH_STORE must be sqlite or postgres" >&2
     exit 2
 fi
 want_web_identity=0
@@ -83,7 +92,9 @@ if [[ -x $root/.venv/bin/python ]]; then python=$root/.venv/bin/python; fi
 }
 
 work=$(mktemp -d)
-latchkey_url="" populated_url=""
+chmod 755 "$work" # a throw-away PostgreSQL runs as the postgres user when this runs as root
+latchkey_url="" populated_url="" postgres_url=""
+pg_cluster="" pg_server="" pg_database=""
 pids=()
 stop_servers() {
     for pid in "${pids[@]}"; do
@@ -94,6 +105,10 @@ stop_servers() {
 }
 cleanup() {
     stop_servers
+    if [[ -n $pg_database ]]; then
+        psql "$pg_server" -X -q -c "DROP DATABASE IF EXISTS \"$pg_database\" WITH (FORCE)" >/dev/null || true
+    fi
+    if [[ -n $pg_cluster ]]; then "$root/scripts/postgres-cluster" stop "$pg_cluster" || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -133,18 +148,33 @@ if ((want_web_identity)); then
     echo "idpTrustedCAFile: $work/issuer/ca.pem" >>"$work/latchkey.yaml"
 fi
 
-# start_latchkey NAME VARIABLE: starts a latchkey server with its own data dir and sets VARIABLE to its URL.
+# start_latchkey NAME VARIABLE [SERVE OPTIONS...]: starts a latchkey server with its own data dir and sets VARIABLE
+# to its URL.
 start_latchkey() {
-    "$latchkey" serve --config "$work/latchkey.yaml" --data-dir "$work/data-$1" --host 127.0.0.1 --port 0 \
-        --log-level warning >"$work/$1.out" 2>"$work/$1.err" &
+    local name=$1 variable=$2
+    shift 2
+    "$latchkey" serve --config "$work/latchkey.yaml" --data-dir "$work/data-$name" --host 127.0.0.1 --port 0 \
+        --log-level warning "$@" >"$work/$name.out" 2>"$work/$name.err" &
     pids+=($!)
     local listening
-    listening=$(wait_for "${pids[-1]}" "$work/$1.out" '^latchkey listening on http://[^ ]+$')
-    printf -v "$2" '%s' "${listening#latchkey listening on }"
+    listening=$(wait_for "${pids[-1]}" "$work/$name.out" '^latchkey listening on http://[^ ]+$')
+    printf -v "$variable" '%s' "${listening#latchkey listening on }"
 }
 
 echo "==> starting servers"
 start_latchkey latchkey latchkey_url
+if [[ $store == postgres ]]; then
+    pg_server=${BENCH_DATABASE_URL:-${LATCHKEY_TEST_DATABASE_URL:-}}
+    if [[ -z $pg_server ]]; then
+        pg_cluster=$work/postgres
+        pg_server=$("$root/scripts/postgres-cluster" start "$pg_cluster")
+    fi
+    pg_database="latchkey_bench_$$_$RANDOM"
+    psql "$pg_server" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$pg_database\""
+    pg_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$pg_server" "$pg_database")
+    start_latchkey postgres postgres_url --database-url "$pg_url"
+    echo "latchkey on PostgreSQL (database $pg_database) $postgres_url"
+fi
 "$baseline" --host 127.0.0.1 --port 0 >"$work/baseline.log" 2>&1 &
 pids+=($!)
 listening=$(wait_for "${pids[-1]}" "$work/baseline.log" 'listening on 127\.0\.0\.1:[0-9]+$')
@@ -155,6 +185,9 @@ echo "==> creating the scenarios' entities and signing requests (a signature rep
 issuer_dir=""
 if ((want_web_identity)); then issuer_dir=$work/issuer; fi
 BENCH_ISSUER_DIR="$issuer_dir" "$python" "$root/Benchmarks/bench.py" prepare "$latchkey_url" "$work/requests"
+if [[ -n $postgres_url ]]; then
+    BENCH_ISSUER_DIR="$issuer_dir" "$python" "$root/Benchmarks/bench.py" prepare "$postgres_url" "$work/requests-pg"
+fi
 
 # Targets: "name|URL|request file without extension"; the baseline replays the long-term request.
 targets=("baseline|$baseline_url|$work/requests/long-term")
@@ -165,6 +198,9 @@ for scenario in "${selected[@]}"; do
         exit 1
     fi
     targets+=("latchkey-$scenario|$latchkey_url|$work/requests/$scenario")
+    if [[ -n $postgres_url ]]; then
+        targets+=("postgres-$scenario|$postgres_url|$work/requests-pg/$scenario")
+    fi
 done
 
 if ((population > 0)); then
@@ -208,6 +244,10 @@ checkout=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "?")
         "$(cut -d' ' -f1-3 /proc/loadavg) before measuring"
     echo "latchkey: $latchkey ($revision); run.sh of checkout $checkout"
     echo "baseline: $baseline"
+    if [[ -n $postgres_url ]]; then
+        echo "stores: SQLite (latchkey-*) and PostgreSQL $(psql "$pg_server" -X -A -t -c 'SHOW server_version' |
+            cut -d' ' -f1) on loopback, fsync on, a fresh database (postgres-*)"
+    fi
     echo "rounds: $rounds, $duration per run, connections: ${connection_counts[*]}, warm-up $warmup per target"
     echo "order: odd rounds baseline first, then the scenarios; even rounds the same runs in reverse order"
 } | tee "$work/header.txt"
@@ -234,6 +274,9 @@ for ((round = 1; round <= rounds; round++)); do
     if ((round > 1)); then
         # Every round's requests are signed afresh, so no run replays a signature older than a round.
         "$python" "$root/Benchmarks/bench.py" resign "$latchkey_url" "$work/requests"
+        if [[ -n $postgres_url ]]; then
+            "$python" "$root/Benchmarks/bench.py" resign "$postgres_url" "$work/requests-pg"
+        fi
         if ((population > 0)); then
             "$python" "$root/Benchmarks/bench.py" resign "$populated_url" "$work/requests-populated"
         fi
