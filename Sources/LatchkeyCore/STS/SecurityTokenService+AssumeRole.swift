@@ -140,6 +140,8 @@ extension SecurityTokenService {
         claims.roleArn = roleArn
         claims.roleId = role.roleId
         claims.sessionName = input.roleSessionName
+        // What the session descends from, so that revoking an ancestor refuses it (SessionRevocations).
+        claims.setAncestry(try SessionAncestry.derived(from: caller, callerArn: callerArn, issuedAt: issued))
         let passedSomething = input.policy != nil || !policyArns.isEmpty || !requestedTags.isEmpty
         return AssumeRoleOutput(
             credentials: try seal(claims), assumedRoleUser: AssumedRoleUser(assumedRoleId: sessionId, arn: sessionArn),

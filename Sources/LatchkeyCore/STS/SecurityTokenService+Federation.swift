@@ -49,6 +49,7 @@ extension SecurityTokenService {
         claims.policyArns = policyArns
         claims.tags = SessionTagRules.principalTags(roleTags: userTags, sessionTags: combined.tags)
         claims.sessionName = name
+        claims.setAncestry(try SessionAncestry.derived(from: caller, callerArn: caller.arn, issuedAt: issued))
         // AWS returns PackedPolicySize for every federation token, 0 when nothing was passed.
         return GetFederationTokenOutput(
             credentials: try seal(claims),

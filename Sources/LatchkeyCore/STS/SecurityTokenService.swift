@@ -129,6 +129,7 @@ public struct SecurityTokenService: Sendable {
         claims.sourcePrincipalArn = caller.arn
         claims.mfaAuthenticated = mfaAuthenticated
         claims.mfaAuthenticatedAt = mfaAuthenticated ? issued : nil
+        claims.setAncestry(try SessionAncestry.derived(from: caller, callerArn: caller.arn, issuedAt: issued))
         return GetSessionTokenOutput(credentials: try seal(claims))
     }
 

@@ -121,8 +121,15 @@ enum SessionTokenEncoder {
         if let value = claims.roleId { try string(Tag.roleId, value, &sink) }
         if let value = claims.sessionName { try string(Tag.sessionName, value, &sink) }
 
-        // Unknown fields are rare: only they pay for the filtered, sorted copy.
+        // Unknown fields are rare: only they pay for the filtered, sorted copy. One extension field (a session's
+        // ancestry) is written without the copy.
         guard !claims.extensions.isEmpty else { return }
+        if claims.extensions.count == 1, let (tag, value) = claims.extensions.first {
+            guard Tag.isExtension(tag) else { return }
+            try sink.header(tag, length: value.count)
+            sink.bytes(value)
+            return
+        }
         let extensions = claims.extensions.filter { Tag.isExtension($0.key) }
         guard extensions.count <= SessionTokenLimits.maximumExtensionCount else {
             throw SessionTokenError(.tooLarge)
