@@ -31,6 +31,7 @@ from lxml import etree
 from signxml import XMLSigner
 
 from latchkey_harness import Server, bootstrap_config
+from multinode_harness import multinode_target, start_cluster
 
 # Certificates
 
@@ -147,10 +148,13 @@ class CertificateAuthority:
 
 
 def start_federation_server(directory: Path, ca: CertificateAuthority, extra_config: str = "") -> Server:
-    """`latchkey serve` with the bootstrap accounts plus `idpTrustedCAFile: <ca.pem>` (and `extra_config` lines)."""
+    """`latchkey serve` with the bootstrap accounts plus `idpTrustedCAFile: <ca.pem>` (and `extra_config` lines); a
+    three-node cluster behind a round-robin proxy when the suite targets one (LATCHKEY_INTEROP_TARGET=multinode)."""
     directory.mkdir(parents=True, exist_ok=True)
     config = bootstrap_config(directory)
     config.write_text(config.read_text() + f"idpTrustedCAFile: {json.dumps(str(ca.pem_path))}\n" + extra_config)
+    if multinode_target():
+        return start_cluster(directory / "cluster", config)
     return Server(directory / "data", config, directory / "server.log").start()
 
 
