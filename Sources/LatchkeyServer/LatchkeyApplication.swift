@@ -156,6 +156,7 @@ public enum LatchkeyApplication {
         iam.registerUserAndGroupOperations(in: &registry)
         iam.registerProviderOperations(in: &registry)
         iam.registerTaggingOperations(in: &registry)
+        iam.registerRevocationOperations(in: &registry)
         registry.notOffered()
         return registry
     }

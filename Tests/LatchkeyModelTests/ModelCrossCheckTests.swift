@@ -6,7 +6,7 @@ import Testing
 struct ServiceModelFixture {
     let text: String
     let operations: [String: Any]
-    let shapes: [String: [String: Any]]
+    var shapes: [String: [String: Any]]
 
     init(_ name: String) throws {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
@@ -19,6 +19,33 @@ struct ServiceModelFixture {
 
     static func forService(_ service: OperationSchema.Service) throws -> ServiceModelFixture {
         try ServiceModelFixture(service == .sts ? "sts-2011-06-15" : "iam-2010-05-08")
+    }
+
+    /// Latchkey's own IAM operations (`scripts/codegen/latchkey-iam-extensions.json`), in the same model format.
+    static func iamExtensions() throws -> ServiceModelFixture {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return try ServiceModelFixture(
+            url: root.appendingPathComponent("scripts/codegen/latchkey-iam-extensions.json"))
+    }
+
+    init(url: URL) throws {
+        let data = try Data(contentsOf: url)
+        text = try #require(String(data: data, encoding: .utf8))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        operations = try #require(root["operations"] as? [String: Any])
+        shapes = try #require(root["shapes"] as? [String: [String: Any]])
+    }
+
+    /// The model of `operation`'s service, or Latchkey's extensions for an operation AWS does not have.
+    static func declaring(_ operation: OperationSchema) throws -> ServiceModelFixture {
+        let model = try forService(operation.service)
+        guard operation.service == .iam, model.operations[operation.name] == nil else { return model }
+        let extensions = try iamExtensions()
+        // Extension shapes may name the IAM model's scalar shapes (accessKeyIdType, arnType, dateType).
+        var merged = extensions
+        merged.shapes.merge(model.shapes) { mine, _ in mine }
+        return merged
     }
 
     func inputShapeName(of operation: String) -> String? {
@@ -86,7 +113,7 @@ struct ServiceModelFixture {
         "every table matches the botocore model: members, order, required, min/max, pattern, enum, sensitive",
         arguments: OperationSchema.all)
     func tableMatchesModel(operation: OperationSchema) throws {
-        let model = try ServiceModelFixture.forService(operation.service)
+        let model = try ServiceModelFixture.declaring(operation)
         #expect(model.operations[operation.name] != nil, "\(operation.name) not in the model")
         guard let inputName = model.inputShapeName(of: operation.name) else {
             // Operations the model gives no input shape (EnableOutboundWebIdentityFederation) take no members.
@@ -106,13 +133,20 @@ struct ServiceModelFixture {
         #expect(OperationSchema.allSTS.count == 11)
     }
 
-    @Test("the IAM tables cover the 96 IAM operations Latchkey serves, all present in the IAM model")
+    @Test("the IAM tables cover the 97 IAM operations Latchkey serves: AWS's IAM model's and RevokeSessions")
     func iamTablesExistInModel() throws {
         let model = try ServiceModelFixture("iam-2010-05-08")
-        #expect(OperationSchema.allIAM.count == 96)
+        let extensions = try ServiceModelFixture.iamExtensions()
+        #expect(OperationSchema.allIAM.count == 97)
         #expect(Set(OperationSchema.allIAM.map(\.name)).count == OperationSchema.allIAM.count)
+        #expect(Set(extensions.operations.keys) == ["RevokeSessions"])
+        for name in extensions.operations.keys {
+            #expect(model.operations[name] == nil, "\(name) is AWS's: it cannot be an extension")
+        }
         for operation in OperationSchema.allIAM {
-            #expect(model.operations[operation.name] != nil, "\(operation.name)")
+            #expect(
+                model.operations[operation.name] != nil || extensions.operations[operation.name] != nil,
+                "\(operation.name)")
             #expect(operation.service == .iam, "\(operation.name)")
         }
     }

@@ -150,12 +150,24 @@ class Service:
         with open(os.path.join(models_dir, self.model_file), encoding="utf-8") as handle:
             self.model = json.load(handle, object_pairs_hook=OrderedDict)
         self.shapes = self.model["shapes"]
+        if "extensions" in spec:
+            self.merge_extensions(os.path.join(os.path.dirname(CONFIG), spec["extensions"]))
         self.operations = spec["operations"]
         self.config = config
         self.namespace = "" if key == "STS" else "IAM."
         for name in self.operations:
             if name not in self.model["operations"]:
                 raise GeneratorError(f"{key}.{name} is not an operation of {self.model_file}")
+
+    def merge_extensions(self, path: str):
+        """Adds Latchkey's own operations and shapes (botocore's format) to the model; AWS's names stay AWS's."""
+        with open(path, encoding="utf-8") as handle:
+            extensions = json.load(handle, object_pairs_hook=OrderedDict)
+        for section in ("operations", "shapes"):
+            for name, value in extensions.get(section, {}).items():
+                if name in self.model[section]:
+                    raise GeneratorError(f"{path}: {section} {name} is already in {self.model_file}")
+                self.model[section][name] = value
 
     # Types
 

@@ -49,6 +49,9 @@ public final class CredentialResolver: Sendable {
 
     /// Where uses of long-term keys are remembered for `GetAccessKeyLastUsed`; nil records nothing.
     public let usage: AccessKeyUsageRecorder?
+    /// The sessions revoked before they expire (`RevokeSessions`), checked on every request with temporary
+    /// credentials; kept in step with the store by a ``SessionRevocationSync``.
+    public let revocations = SessionRevocations()
 
     /// - Parameter cacheTTL: how long a long-term key stays cached when `freshness` is nil. Changes made through
     ///   this node invalidate the cache at once; other nodes see them after at most this long.
@@ -156,6 +159,8 @@ public final class CredentialResolver: Sendable {
         guard now < claims.expiresAt else {
             throw STSError(.expiredToken, "The security token included in the request is expired")
         }
+        // One atomic load while nothing is revoked.
+        if revocations.isRevoked(claims) { throw STSError(.invalidClientTokenId, Self.invalidToken) }
         return Resolved(
             secretAccessKey: claims.secretAccessKey,
             caller: Caller(accountId: claims.accountId, accessKeyId: accessKeyId, credentials: .temporary(claims))

@@ -92,4 +92,5 @@ enum IAMShapes {
     static let privateKeyType = ShapeSchema.string(
         "privateKeyType", min: 1, max: 16384, pattern: #"[\u0009\u000A\u000D\u0020-\u00FF]+"#, sensitive: true)
     static let privateKeyIdType = ShapeSchema.string("privateKeyIdType", min: 22, max: 64, pattern: #"[A-Z0-9]+"#)
+    static let dateType = ShapeSchema(name: "dateType", kind: .timestamp)
 }

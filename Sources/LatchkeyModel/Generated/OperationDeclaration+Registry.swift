@@ -114,6 +114,7 @@ extension OperationSchema {
         .enableOutboundWebIdentityFederation,
         .disableOutboundWebIdentityFederation,
         .getOutboundWebIdentityFederationInfo,
+        .revokeSessions,
     ]
 }
 
@@ -231,5 +232,6 @@ extension OperationDeclaration {
         EnableOutboundWebIdentityFederationInput.self,
         DisableOutboundWebIdentityFederationInput.self,
         GetOutboundWebIdentityFederationInfoInput.self,
+        RevokeSessionsInput.self,
     ]
 }
