@@ -19,7 +19,8 @@ public final class CredentialResolver: Sendable {
 
     private let store: any IdentityStore
     private let secretBox: SecretBox
-    private let keyRing: SessionTokenKeyRing
+    /// The session-token keys (rotated through the store on a cluster; a fixed ring otherwise).
+    private let sessionKeys: SessionKeys
     private let freshness: CacheFreshness
     private let generation = CacheGeneration()
     private struct CacheEntry {
@@ -59,15 +60,26 @@ public final class CredentialResolver: Sendable {
     ///   with `cacheTTL`.
     /// - Parameter usage: the recorder that ``recordUse(of:serviceName:region:at:)`` feeds.
     public init(
-        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing,
+        store: any IdentityStore, secretBox: SecretBox, sessionKeys: SessionKeys,
         cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
         usage: AccessKeyUsageRecorder? = nil
     ) {
         self.store = store
         self.secretBox = secretBox
-        self.keyRing = keyRing
+        self.sessionKeys = sessionKeys
         self.freshness = freshness ?? CacheFreshness(ttl: cacheTTL)
         self.usage = usage
+    }
+
+    /// The resolver with a fixed session-token key ring (no rotation through a store).
+    public convenience init(
+        store: any IdentityStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing,
+        cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
+        usage: AccessKeyUsageRecorder? = nil
+    ) {
+        self.init(
+            store: store, secretBox: secretBox, sessionKeys: SessionKeys(ring: keyRing), cacheTTL: cacheTTL,
+            freshness: freshness, usage: usage)
     }
 
     /// Records that `caller` signed a request for `serviceName` in `region` at `date`. Call it only once the
@@ -89,8 +101,12 @@ public final class CredentialResolver: Sendable {
     /// - Throws: `STSError` `InvalidClientTokenId` for unknown, inactive, malformed or foreign credentials and
     ///   `ExpiredToken` for expired temporary credentials.
     public func resolve(accessKeyId: String, sessionToken: String?, now: Date) async throws(STSError) -> Resolved {
+        // One atomic load: a node whose master key was rotated away can no longer open what the store holds.
+        guard !sessionKeys.masterKeyRotatedAway else {
+            throw STSError(.serviceUnavailable, SessionKeys.masterKeyRotatedMessage)
+        }
         if let sessionToken {
-            return try resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
+            return try await resolveTemporary(accessKeyId: accessKeyId, sessionToken: sessionToken, now: now)
         }
         guard accessKeyId.hasPrefix("AKIA") else {
             // ASIA keys without their token, or keys of kinds we never issue.
@@ -137,14 +153,16 @@ public final class CredentialResolver: Sendable {
         }
     }
 
-    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) throws(STSError) -> Resolved {
+    private func resolveTemporary(accessKeyId: String, sessionToken: String, now: Date) async throws(STSError)
+        -> Resolved
+    {
         let claims: SessionTokenClaims
         let key = OpenedTokenKey(text: sessionToken)
         if let opened = openedTokens.withLock({ $0[key] }) {
             claims = opened
         } else {
             do {
-                claims = try keyRing.open(sessionToken)
+                claims = try await sessionKeys.open(sessionToken, now: now)
             } catch {
                 throw STSError(.invalidClientTokenId, Self.invalidToken, cause: error)
             }

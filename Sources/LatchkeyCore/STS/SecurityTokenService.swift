@@ -13,7 +13,8 @@ public import LatchkeyTokens
 public struct SecurityTokenService: Sendable {
     let store: any LatchkeyStore
     let secretBox: SecretBox
-    let keyRing: SessionTokenKeyRing
+    /// The session-token keys (rotated through the store on a cluster; a fixed ring otherwise).
+    let sessionKeys: SessionKeys
     let mfa: MFAVerifier
     let messages: AuthorizationMessageCodec?
     let authorizer: Authorizer
@@ -31,9 +32,19 @@ public struct SecurityTokenService: Sendable {
         store: any LatchkeyStore, secretBox: SecretBox, keyRing: SessionTokenKeyRing, mfa: MFAVerifier? = nil,
         messages: AuthorizationMessageCodec? = nil, authorizer: Authorizer? = nil
     ) {
+        self.init(
+            store: store, secretBox: secretBox, sessionKeys: SessionKeys(ring: keyRing), mfa: mfa, messages: messages,
+            authorizer: authorizer)
+    }
+
+    /// - Parameter sessionKeys: the node's session-token keys, shared with its `CredentialResolver`.
+    public init(
+        store: any LatchkeyStore, secretBox: SecretBox, sessionKeys: SessionKeys, mfa: MFAVerifier? = nil,
+        messages: AuthorizationMessageCodec? = nil, authorizer: Authorizer? = nil
+    ) {
         self.store = store
         self.secretBox = secretBox
-        self.keyRing = keyRing
+        self.sessionKeys = sessionKeys
         self.mfa = mfa ?? MFAVerifier(store: store, secretBox: secretBox)
         self.messages = messages
         self.authorizer = authorizer ?? Authorizer(store: store, messages: messages)
@@ -135,9 +146,12 @@ public struct SecurityTokenService: Sendable {
 
     /// The claims sealed into a session token, as the `Credentials` STS returns.
     func seal(_ claims: SessionTokenClaims) throws(STSError) -> Credentials {
+        guard !sessionKeys.masterKeyRotatedAway else {
+            throw STSError(.serviceUnavailable, SessionKeys.masterKeyRotatedMessage)
+        }
         let token: String
         do {
-            token = try keyRing.seal(claims)
+            token = try sessionKeys.seal(claims)
         } catch {
             throw STSError(
                 .packedPolicyTooLarge, "The session policies and tags are too large to pack into a session token.",
