@@ -326,24 +326,27 @@ def test_a_saml_assertion_is_accepted_once_across_the_nodes(cluster: Cluster) ->
     }
     role = iam.create_role(RoleName=unique("saml"), AssumeRolePolicyDocument=policy(statement))["Role"]
 
+    def assume_with(client, document: bytes) -> str:
+        return outcome(
+            client.assume_role_with_saml,
+            RoleArn=role["Arn"],
+            PrincipalArn=provider,
+            SAMLAssertion=encode_saml(document),
+        )
+
     def assume(node: Server, document: bytes) -> str:
-        try:
-            node.unsigned("sts").assume_role_with_saml(
-                RoleArn=role["Arn"], PrincipalArn=provider, SAMLAssertion=encode_saml(document)
-            )
-            return "OK"
-        except ClientError as error:
-            return error_code(error)[0]
+        return assume_with(node.unsigned("sts"), document)
 
     # One after the other: accepted on one node, a replay on each other.
     document = idp.response(role_arn=role["Arn"], provider_arn=provider)
     assert [assume(node, document) for node in cluster.nodes] == ["OK", "InvalidIdentityToken", "InvalidIdentityToken"]
     # All at once, several times on each node: exactly one is accepted.
     document = idp.response(role_arn=role["Arn"], provider_arn=provider)
-    targets = cluster.nodes * 3
-    with ThreadPoolExecutor(len(targets)) as pool:
-        answers = list(pool.map(lambda node: assume(node, document), targets))
-    assert sorted(answers) == ["InvalidIdentityToken"] * (len(targets) - 1) + ["OK"], answers
+    # boto3 clients are made here: a boto3 session is not safe to make clients from in several threads at once.
+    clients = [node.unsigned("sts") for node in cluster.nodes * 3]
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(lambda client: assume_with(client, document), clients))
+    assert sorted(answers) == ["InvalidIdentityToken"] * (len(clients) - 1) + ["OK"], answers
 
 
 def test_an_mfa_code_is_accepted_once_across_the_nodes(cluster: Cluster) -> None:
@@ -391,6 +394,8 @@ class Load:
         self.failures: list[str] = []
         self.requests = 0
         self._lock = threading.Lock()
+        # Made before the threads start: a boto3 session is not safe to make clients from in several threads.
+        self._clients = [node.sts(user.keys) for node in cluster.nodes]
         self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
 
     def __enter__(self) -> Load:
@@ -408,15 +413,13 @@ class Load:
         step = offset
         while not self.stop_event.is_set():
             here, there = nodes[step % len(nodes)], nodes[(step + 1) % len(nodes)]
+            client = self._clients[step % len(nodes)]
             step += 1
             outcome = []
             try:
                 outcome.append(("old session", caller_code(here, self.old_session)))
-                fresh = Keys.from_response(
-                    here.sts(self.user.keys).assume_role(RoleArn=self.role_arn, RoleSessionName=f"load{step}")[
-                        "Credentials"
-                    ]
-                )
+                assumed = client.assume_role(RoleArn=self.role_arn, RoleSessionName=f"load{step}")
+                fresh = Keys.from_response(assumed["Credentials"])
                 outcome.append(("new session", caller_code(there, fresh)))
             except ClientError as error:
                 outcome.append(("AssumeRole", error_code(error)[0]))
