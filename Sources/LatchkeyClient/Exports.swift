@@ -35,4 +35,7 @@
 @_exported public import protocol LatchkeyModel.OperationOutput
 @_exported public import struct LatchkeyModel.PolicyDescriptorType
 @_exported public import struct LatchkeyModel.ProvidedContext
+// Latchkey's own IAM extension call (`STSClient.revokeSessions`), sent to the same endpoint.
+@_exported public import struct LatchkeyModel.RevokeSessionsInput
+@_exported public import struct LatchkeyModel.RevokeSessionsOutput
 @_exported public import struct LatchkeyModel.Tag

@@ -40,10 +40,10 @@ extension IAMService {
             target: target, issuedBefore: issuedBefore,
             expiresAt: now.addingTimeInterval(Self.revocationLifetime), createDate: now)
         try await storeCall { try await store.insertSessionRevocation(revocation) }
-        // This node refuses the sessions at once; the others when their change feed sees the announcement (or at
-        // their backstop reload, should the announcement fail: the revocation itself is stored).
+        // This node refuses the sessions at once; the others when their change feed sees the change the endpoint
+        // announces after every IAM write (or at their backstop reload, should the announcement fail: the
+        // revocation itself is stored).
         resolver?.revocations.add(revocation)
-        _ = try? await store.announceChange()
         return RevokeSessionsOutput(
             revocationId: revocation.id, issuedBefore: revocation.issuedBefore, expiresAt: revocation.expiresAt)
     }
