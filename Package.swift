@@ -190,7 +190,7 @@ let package = Package(
             name: "LatchkeyTestSupport",
             dependencies: [
                 "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyModel", "LatchkeySQLite",
-                "LatchkeyMemoryStore", "LatchkeyServer",
+                "LatchkeyMemoryStore", "LatchkeyPostgres", "LatchkeyServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -276,6 +276,16 @@ let package = Package(
         .testTarget(
             name: "LatchkeySQLiteTests", dependencies: ["LatchkeySQLite", "LatchkeyDomain", "LatchkeyTestSupport"],
             swiftSettings: swiftSettings),
+        // The PostgreSQL store's own parts: URL parsing, migrations, deadlines and recovery (needs
+        // LATCHKEY_TEST_DATABASE_URL; without it only the parser tests run).
+        .testTarget(
+            name: "LatchkeyPostgresTests",
+            dependencies: [
+                "LatchkeyPostgres", "LatchkeyDomain", "LatchkeyTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The store protocols' contract, run against every store (StoreKind): SQLite and in memory. The stores come
         // through LatchkeyTestSupport's StoreKind, so PostgreSQL will be one more case there.
         .testTarget(

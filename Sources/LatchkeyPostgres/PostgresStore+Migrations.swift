@@ -1,5 +1,5 @@
 import LatchkeyDomain
-import Logging
+public import Logging
 import PostgresNIO
 
 #if canImport(FoundationEssentials)
@@ -130,5 +130,36 @@ extension PostgresStore {
             }
         }
         try await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+    }
+}
+
+extension PostgresStore {
+    /// Drops `configuration.schema` and everything in it (`DROP SCHEMA ... CASCADE`) on a connection of its own:
+    /// for tests that give each store a schema of its own, and for operators removing a deployment. Does nothing
+    /// when the configuration names no schema (the default schema is never dropped).
+    public static func dropSchema(_ configuration: Configuration, logger: Logger) async throws {
+        guard let schema = configuration.schema else { return }
+        var adminConfiguration = configuration
+        adminConfiguration.schema = nil
+        let admin = adminConfiguration
+        let tls = try admin.makeTLS()
+        try await withDeadline(admin.connectTimeout, "drop schema \(schema)") {
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresConnection.connect(
+                    configuration: admin.connectionConfiguration(tls: tls), id: 0, logger: logger)
+            } catch {
+                throw StoreError(.unavailable, "cannot connect to \(admin.endpointDescription): \(describe(error))")
+            }
+            do {
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(PostgresSchema.quoteIdentifier(schema)) CASCADE"),
+                    logger: logger)
+                try? await connection.close()
+            } catch {
+                try? await connection.close()
+                throw StoreError(.unavailable, "cannot drop schema \(schema): \(describe(error))")
+            }
+        }
     }
 }

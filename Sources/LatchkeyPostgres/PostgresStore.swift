@@ -24,8 +24,9 @@ import Synchronization
 /// the SQLite store; names are unique case-insensitively through a lowercased `name_key`; listings are ordered by
 /// the byte order of the folded name (`COLLATE "C"`).
 public final class PostgresStore: Sendable {
-    /// How many times a write transaction runs when PostgreSQL keeps reporting serialization failures.
-    static let maximumWriteAttempts = 8
+    /// How many times a write transaction runs when PostgreSQL keeps reporting serialization failures: enough for
+    /// dozens of callers changing one row at once (each round commits one of them); the deadline bounds the time.
+    static let maximumWriteAttempts = 64
 
     let configuration: Configuration
     let client: PostgresClient
@@ -99,8 +100,8 @@ public final class PostgresStore: Sendable {
                 } catch {
                     if attempt < Self.maximumWriteAttempts, Self.isRetryable(error) {
                         attempt += 1
-                        // A short, growing, jittered pause lets the transaction that won the conflict commit.
-                        try await Task.sleep(for: .milliseconds(Int.random(in: 1...(4 * attempt))))
+                        // A short, growing (up to 20 ms), jittered pause spreads the callers that lost the conflict.
+                        try await Task.sleep(for: .milliseconds(Int.random(in: 0...min(2 * attempt, 20))))
                         continue
                     }
                     throw Self.map(error, operation: operation, constraint: constraint)

@@ -1,0 +1,160 @@
+import LatchkeyDomain
+import LatchkeyTestSupport
+import Logging
+import Testing
+
+@testable import LatchkeyPostgres
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Migrations on a real PostgreSQL server (`LATCHKEY_TEST_DATABASE_URL`), each test in schemas of its own.
+@Suite(.enabled(if: PostgresTestDatabase.isEnabled, "needs LATCHKEY_TEST_DATABASE_URL"))
+struct MigrationTests {
+    static let logger = PostgresTestDatabase.logger
+
+    /// The tables every migrated schema holds (besides P2's).
+    static let identityTables: Set<String> = [
+        "accounts", "users", "access_keys", "mfa_devices", "store_settings", "saml_assertion_uses", "mfa_failures",
+        "session_revocations", "session_token_keys", "latchkey_migrations",
+    ]
+
+    @Test("a fresh schema gets every migration, in order, and the identity and cluster tables")
+    func fresh() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            #expect(try await store.appliedMigrations() == PostgresStore.migrationIdentifiers)
+            #expect(PostgresStore.migrationIdentifiers.first == "v1-identity-and-cluster")
+            let tables = Set(try await store.tableNamesForTesting())
+            #expect(Self.identityTables.isSubset(of: tables))
+            #expect(try await store.changeSequence() == 0)
+        }
+    }
+
+    @Test("connecting again to a migrated schema changes nothing and keeps the data")
+    func reopen() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            let configuration = store.currentConfiguration
+            try await store.insertAccount(Account(id: "111122223333", createDate: Date(timeIntervalSince1970: 1)))
+            let tables = try await store.tableNamesForTesting()
+            let applied = try await store.stringsForTesting(
+                "SELECT id || ':' || applied_order || ':' || applied_at FROM latchkey_migrations ORDER BY applied_order"
+            )
+
+            let again = try await PostgresStore.connect(configuration, logger: Self.logger)
+            #expect(try await again.tableNamesForTesting() == tables)
+            #expect(
+                try await again.stringsForTesting(
+                    "SELECT id || ':' || applied_order || ':' || applied_at FROM latchkey_migrations "
+                        + "ORDER BY applied_order") == applied)
+            #expect(try await again.account(id: "111122223333") != nil)
+            await again.close()
+        }
+    }
+
+    @Test("a schema migrated by a newer Latchkey is refused, naming the unknown migration, and nothing is written")
+    func newerMigrationRefused() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            let configuration = store.currentConfiguration
+            try await store.executeForTesting(
+                "INSERT INTO latchkey_migrations (id, applied_order, applied_at) VALUES ('v99-from-the-future', 99, 0)")
+            let tables = try await store.tableNamesForTesting()
+            let applied = try await store.appliedMigrations()
+
+            await #expect {
+                _ = try await PostgresStore.connect(configuration, logger: Self.logger)
+            } throws: { error in
+                guard let error = error as? StoreError else { return false }
+                return error.code == .unavailable && error.detail.contains("v99-from-the-future")
+                    && error.detail.contains("newer Latchkey")
+            }
+            #expect(try await store.tableNamesForTesting() == tables)
+            #expect(try await store.appliedMigrations() == applied)
+        }
+    }
+
+    @Test("a schema holding only a newer migration gets none of this build's tables")
+    func newerOnlyWritesNothing() async throws {
+        try await PostgresTestDatabase.withStore { store in
+            var newer = store.currentConfiguration
+            newer.schema = (newer.schema ?? "lk") + "_newer"
+            let other = newer
+            let schema = PostgresSchema.quoteIdentifier(other.schema!)
+            try await store.executeForTesting("CREATE SCHEMA \(schema)")
+            try await store.executeForTesting(
+                """
+                CREATE TABLE \(schema).latchkey_migrations (id TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+                    applied_order BIGINT NOT NULL UNIQUE, applied_at BIGINT NOT NULL)
+                """)
+            try await store.executeForTesting(
+                "INSERT INTO \(schema).latchkey_migrations VALUES ('v7-newer', 1, 0)")
+            defer { Task { try? await PostgresStore.dropSchema(other, logger: Self.logger) } }
+
+            await #expect(throws: StoreError.self) {
+                _ = try await PostgresStore.connect(other, logger: Self.logger)
+            }
+            let tables = try await store.stringsForTesting(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = '\(other.schema!)'")
+            #expect(tables == ["latchkey_migrations"])
+            try await PostgresStore.dropSchema(other, logger: Self.logger)
+        }
+    }
+
+    @Test("four nodes connecting at once to one empty schema all succeed, and it is migrated once")
+    func concurrentConnects() async throws {
+        let configuration = try PostgresTestDatabase.configuration()
+        defer { Task { try? await PostgresStore.dropSchema(configuration, logger: Self.logger) } }
+        let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await PostgresStore.connect(configuration, logger: Self.logger) }
+            }
+            var stores: [PostgresStore] = []
+            for try await store in group { stores.append(store) }
+            return stores
+        }
+        #expect(stores.count == 4)
+        for store in stores {
+            #expect(try await store.appliedMigrations() == PostgresStore.migrationIdentifiers)
+        }
+        let orders = try await stores[0].stringsForTesting(
+            "SELECT applied_order::text FROM latchkey_migrations ORDER BY applied_order")
+        #expect(orders == (1...PostgresStore.migrationIdentifiers.count).map(String.init))
+        // Every node writes through its own pool to the one schema.
+        try await stores[1].insertAccount(Account(id: "000000000001", createDate: Date()))
+        #expect(try await stores[3].account(id: "000000000001") != nil)
+        for store in stores { await store.close() }
+        try await PostgresStore.dropSchema(configuration, logger: Self.logger)
+    }
+
+    @Test("an unknown database is refused at connect with PostgreSQL's reason")
+    func unknownDatabase() async throws {
+        var configuration = try PostgresTestDatabase.configuration()
+        configuration.database = "latchkey_no_such_database"
+        configuration.schema = nil
+        await #expect {
+            _ = try await PostgresStore.connect(configuration, logger: Self.logger)
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .unavailable && error.detail.contains("latchkey_no_such_database")
+                && error.detail.contains("3D000")
+        }
+    }
+
+    @Test("a port where nothing listens is refused at connect, promptly, with .unavailable")
+    func nothingListening() async throws {
+        var configuration = try PostgresTestDatabase.configuration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 9  // discard: nothing listens there on a test machine
+        configuration.connectTimeout = .seconds(3)
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await PostgresStore.connect(configuration, logger: Self.logger)
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .unavailable && error.detail.contains("cannot connect")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
