@@ -23,7 +23,8 @@ extension PostgresStore {
     /// build does not know (migrated by a newer Latchkey) is refused with nothing written.
     static let migrations: [PostgresMigration] = [
         PostgresMigration(
-            identifier: PostgresSchema.identityAndClusterIdentifier, statements: PostgresSchema.identityAndCluster)
+            identifier: PostgresSchema.identityAndClusterIdentifier, statements: PostgresSchema.identityAndCluster),
+        PostgresMigration(identifier: PostgresPolicySchema.identifier, statements: PostgresPolicySchema.statements),
     ]
 
     /// The identifiers of the schema migrations, in the order they run.
