@@ -6,7 +6,12 @@ import Synchronization
     public import Foundation
 #endif
 
-/// Assertion IDs that have been used, each kept until it expires (``VerifiedSAMLAssertion/replayExpiry``).
+/// Assertion IDs that have been used, each kept until it expires (``VerifiedSAMLAssertion/replayExpiry``), in the
+/// memory of one process.
+///
+/// The server no longer uses it: a node's memory cannot refuse an assertion replayed on another node, so
+/// `AssumeRoleWithSAML` records assertion uses in the store (`ClusterStore.recordAssertionUse`). It remains for
+/// callers that verify assertions in a single process.
 ///
 /// Bounded: when full it first drops expired entries; if it is still full it refuses new IDs (fails closed) rather
 /// than forgetting live ones. Safe to share between tasks (a `Mutex`).

@@ -69,19 +69,26 @@ public enum LatchkeyApplication {
         if let first = try await provisioner.createFirstAccountIfEmpty(now: clock()) {
             report.createdAccount = (first.accountId, first.key.accessKeyId, first.key.secretAccessKey)
         }
+        // Cross-node coherence: the change feed (ChangeFeedService) polls the store's change sequence and calls its
+        // subscribers (the caches below, the session keys, the revocations) when any node changed something; the
+        // caches share its freshness rules. See docs/multi-node.md.
+        let changes = ChangeFeed(store: store, onEvent: ChangeFeedService.logging(to: logger))
 
         // Uses of long-term keys are kept in memory and written in batches (GetAccessKeyLastUsed).
         let usage = AccessKeyUsageRecorder(store: store)
-        let resolver = CredentialResolver(store: store, secretBox: secretBox, keyRing: keyRing, usage: usage)
+        let resolver = CredentialResolver(
+            store: store, secretBox: secretBox, keyRing: keyRing, freshness: changes.freshness, usage: usage)
         let mfa = MFAVerifier(store: store, secretBox: secretBox)
         let messages = AuthorizationMessageCodec(masterKey: masterKey)
-        let authorizer = Authorizer(store: store, cache: PolicyCache(), messages: messages)
+        let authorizer = Authorizer(
+            store: store, cache: PolicyCache(), messages: messages, freshness: changes.freshness)
         let host = configuration.host
         let listeningPort = Mutex(configuration.port)
         let configuredBase = configuration.file?.outboundIssuerBaseURL
         let rotationDays = configuration.file?.outboundKeyRotationDays ?? 30
         let outbound = OutboundIssuerService(
-            store: store, secretBox: secretBox, keyRotationPeriod: .seconds(rotationDays * 86_400)
+            store: store, secretBox: secretBox, keyRotationPeriod: .seconds(rotationDays * 86_400),
+            freshness: changes.freshness, changeAnnouncer: { await changes.announce() }
         ) {
             configuredBase ?? "http://\(host):\(listeningPort.withLock { $0 })/oidc"
         }
@@ -97,8 +104,9 @@ public enum LatchkeyApplication {
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
         iam.outbound = outbound
         iam.samlMetadata = SAMLMetadataParser()
+        changes.subscribeCaches(resolver: resolver, authorizer: authorizer, outbound: outbound)
         let endpoint = QueryEndpoint(
-            operations: Self.operations(sts: sts, iam: iam), resolver: resolver, authorizer: authorizer,
+            operations: Self.operations(sts: sts, iam: iam), resolver: resolver, changes: changes,
             limits: configuration.limits,
             logger: logger, clock: clock)
 
@@ -136,6 +144,7 @@ public enum LatchkeyApplication {
                 HTTPClientShutdown(fetcher: fetcher),
                 DataDirectoryLockHolder(lock: dataDirectoryLock),
                 AccessKeyUsageFlusher(recorder: usage, schedule: accessKeyUsage, logger: logger),
+                ChangeFeedService(feed: changes),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port

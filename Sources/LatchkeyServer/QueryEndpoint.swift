@@ -21,8 +21,9 @@ struct QueryEndpoint: Sendable {
     /// Every STS and IAM operation, by service and `Action`.
     let operations: OperationRegistry
     let resolver: CredentialResolver
-    /// Cleared after every IAM write, so cached roles and policies never outlive a change made through this node.
-    let authorizer: Authorizer?
+    /// Told after every IAM write (``announceWrite(_:)``): this node's caches are dropped at once and the other
+    /// nodes are told through the store's change sequence.
+    let changes: ChangeFeed
     let signingKeys = SigningKeyCache()
     let limits: ServerConfiguration.Limits
     let logger: Logger
@@ -61,16 +62,21 @@ struct QueryEndpoint: Sendable {
                 request: request, body: body, api: api, isUnsigned: declaration.isUnsigned, now: now,
                 sourceIp: context.sourceIp)
             let input = try declaration.schema.decode(parameters)
-            defer {
-                // A write changes IAM state: cached roles and policies must not outlive it.
-                if declaration.access == .write { authorizer?.invalidate() }
-            }
             let metadata =
                 caller?.request
                 ?? RequestMetadata(
                     sourceIp: context.sourceIp, userAgent: request.headers[.userAgent], secureTransport: false)
-            let result = try await operation.run(
-                input, OperationContext(caller: caller, now: now, requestId: requestId, metadata: metadata))
+            let result: ResponseNode?
+            do {
+                result = try await operation.run(
+                    input, OperationContext(caller: caller, now: now, requestId: requestId, metadata: metadata))
+            } catch {
+                if declaration.access == .write { await announceWrite(failedWith: error) }
+                throw error
+            }
+            // A write changes IAM state: no node's cache may outlive it. Announced before the answer, so a client
+            // that goes on to another node once it has the answer finds the change announced.
+            if declaration.access == .write { await announceWrite(failedWith: nil) }
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
         } catch let error as STSError {
             log(error, action: action, requestId: requestId)
@@ -145,6 +151,14 @@ struct QueryEndpoint: Sendable {
             sourceIp: sourceIp, userAgent: request.headers[.userAgent], secureTransport: false,
             requestedRegion: authorization.scope.region)
         return caller
+    }
+
+    /// Announces a write (``ChangeFeed/announce()``) unless it failed with a client error: a refused write
+    /// (validation, AccessDenied, a conflict) changed nothing, and announcing it would let any caller flush every
+    /// node's caches. A failure of the server (5xx, or an error of no AWS kind) may follow a partial change: announced.
+    private func announceWrite(failedWith error: (any Error)?) async {
+        if let error = error as? STSError, error.code.httpStatus < 500 { return }
+        await changes.announce()
     }
 
     private func log(_ error: STSError, action: String, requestId: String) {

@@ -92,7 +92,7 @@ extension IAMService {
         if device.userName != nil {
             throw STSError(.entityAlreadyExists, "MFA Device is already in use.")
         }
-        guard !mfa.isLocked(device, now: now) else {
+        guard try await !mfa.isLocked(device, now: now) else {
             throw STSError(.invalidAuthenticationCode, "Authentication code for device is not valid.")
         }
         let totp = try mfa.totp(for: device)
@@ -105,10 +105,10 @@ extension IAMService {
             if ok1 && ok2 { matched = first + 1 }
         }
         guard let lastStep = matched else {
-            mfa.recordFailure(device, now: now)
+            try await mfa.recordFailure(device, now: now)
             throw STSError(.invalidAuthenticationCode, "Authentication code for device is not valid.")
         }
-        mfa.recordSuccess(device)
+        try await mfa.recordSuccess(device)
         try await storeCall({
             try await store.enableMFADevice(
                 accountId: caller.accountId, serialNumber: device.serialNumber, userName: user.userName,

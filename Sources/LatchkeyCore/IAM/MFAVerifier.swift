@@ -2,27 +2,25 @@ public import Foundation
 public import LatchkeyDomain
 import LatchkeyModel
 public import LatchkeyTokens
-import Synchronization
 
 /// Checks TOTP codes against stored virtual MFA devices: a code is accepted once (the store records the last used
 /// step), and a device that sees `maxFailures` wrong codes in a row refuses every code for `lockout`, so six digits
-/// cannot be brute-forced. One instance is shared by STS and IAM. The failure count lives in memory on this node.
+/// cannot be brute-forced. One instance is shared by STS and IAM. The failure count and the lockout live in the
+/// store (`ClusterStore.recordMFAFailure`), so wrong codes sent to different nodes add up to one lockout; a store
+/// that cannot answer refuses the code with `ServiceUnavailable`, never accepts it.
 public final class MFAVerifier: Sendable {
-    let store: any IdentityStore
+    let store: any IdentityStore & ClusterStore
     let secretBox: SecretBox
     let maxFailures: Int
     let lockout: TimeInterval
-    private struct Failures {
-        var count: Int
-        var lockedUntil: Date?
-    }
-    private let failures = Mutex<[String: Failures]>([:])
 
     static let unableToValidate =
         "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."
     static let invalidCode = "MultiFactorAuthentication failed with invalid MFA one time pass code."
 
-    public init(store: any IdentityStore, secretBox: SecretBox, maxFailures: Int = 5, lockout: TimeInterval = 300) {
+    public init(
+        store: any IdentityStore & ClusterStore, secretBox: SecretBox, maxFailures: Int = 5, lockout: TimeInterval = 300
+    ) {
         self.store = store
         self.secretBox = secretBox
         self.maxFailures = maxFailures
@@ -39,34 +37,48 @@ public final class MFAVerifier: Sendable {
         }
     }
 
+    /// The device's recorded failures and lockout, nil when it has none.
+    func failures(_ device: MFADeviceRecord) async throws(STSError) -> MFAFailureState? {
+        do {
+            return try await store.mfaFailures(accountId: device.accountId, serialNumber: device.serialNumber)
+        } catch {
+            throw Self.unavailable(error)
+        }
+    }
+
     /// Whether the device is locked out at `now`.
-    func isLocked(_ device: MFADeviceRecord, now: Date) -> Bool {
-        failures.withLock { entries in
-            guard let lockedUntil = entries[Self.key(device)]?.lockedUntil else { return false }
-            if now < lockedUntil { return true }
-            entries[Self.key(device)] = nil
-            return false
+    func isLocked(_ device: MFADeviceRecord, now: Date) async throws(STSError) -> Bool {
+        Self.isLocked(try await failures(device), now: now)
+    }
+
+    static func isLocked(_ state: MFAFailureState?, now: Date) -> Bool {
+        guard let lockedUntil = state?.lockedUntil else { return false }
+        return now < lockedUntil
+    }
+
+    /// Counts a wrong code; the `maxFailures`-th in a row locks the device (counted atomically in the store).
+    func recordFailure(_ device: MFADeviceRecord, now: Date) async throws(STSError) {
+        do {
+            try await store.recordMFAFailure(
+                accountId: device.accountId, serialNumber: device.serialNumber, maxFailures: maxFailures,
+                lockUntil: now.addingTimeInterval(lockout))
+        } catch {
+            throw Self.unavailable(error)
         }
     }
 
-    /// Counts a wrong code; the `maxFailures`-th in a row locks the device.
-    func recordFailure(_ device: MFADeviceRecord, now: Date) {
-        failures.withLock { entries in
-            if entries.count > 100_000 { entries.removeAll(keepingCapacity: true) }
-            var entry = entries[Self.key(device)] ?? Failures(count: 0, lockedUntil: nil)
-            entry.count += 1
-            if entry.count >= maxFailures {
-                entry = Failures(count: 0, lockedUntil: now.addingTimeInterval(lockout))
-            }
-            entries[Self.key(device)] = entry
+    /// Forgets the device's failures after a good code.
+    func recordSuccess(_ device: MFADeviceRecord) async throws(STSError) {
+        do {
+            try await store.clearMFAFailures(accountId: device.accountId, serialNumber: device.serialNumber)
+        } catch {
+            throw Self.unavailable(error)
         }
     }
 
-    func recordSuccess(_ device: MFADeviceRecord) {
-        _ = failures.withLock { $0.removeValue(forKey: Self.key(device)) }
+    static func unavailable(_ error: any Error) -> STSError {
+        STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
     }
-
-    private static func key(_ device: MFADeviceRecord) -> String { "\(device.accountId)|\(device.serialNumber)" }
 
     /// Verifies a code for GetSessionToken (and later AssumeRole): the device must be enabled for `userName`
     /// (nil = the root, which cannot hold a virtual device through this API yet), the code must match now ±1 step,
@@ -85,9 +97,10 @@ public final class MFAVerifier: Sendable {
         else {
             throw STSError(.accessDenied, Self.unableToValidate)
         }
-        guard !isLocked(device, now: now) else { throw STSError(.accessDenied, Self.invalidCode) }
+        let failures = try await failures(device)
+        guard !Self.isLocked(failures, now: now) else { throw STSError(.accessDenied, Self.invalidCode) }
         guard let step = try totp(for: device).matchingStep(code: code, at: now, window: 1) else {
-            recordFailure(device, now: now)
+            try await recordFailure(device, now: now)
             throw STSError(.accessDenied, Self.invalidCode)
         }
         let fresh: Bool
@@ -97,9 +110,10 @@ public final class MFAVerifier: Sendable {
             throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
         }
         guard fresh else {
-            recordFailure(device, now: now)
+            try await recordFailure(device, now: now)
             throw STSError(.accessDenied, Self.invalidCode)
         }
-        recordSuccess(device)
+        // A write only when there is something to forget (most good codes follow no failure).
+        if failures != nil { try await recordSuccess(device) }
     }
 }

@@ -15,6 +15,11 @@ import Synchronization
 /// Signing keys are rotated automatically: when an algorithm's active key is older than `keyRotationPeriod`, the
 /// next `GetWebIdentityToken` retires it (it stays published for an hour, the longest token lifetime) and makes a
 /// new one; keys retired more than an hour ago are dropped from the store.
+///
+/// Across nodes: each account's state (enabled, keys) is cached per node like IAM data (dropped on every change the
+/// node's change feed sees, served while the store is unreachable: ``CacheFreshness``), and every change this
+/// service makes (enable, disable, a rotation by any `GetWebIdentityToken`) is announced through
+/// ``changeAnnouncer``, so every node publishes the new JWKS and signs with the new key after its next poll.
 public struct OutboundIssuerService: Sendable {
     /// The default age at which a signing key is replaced.
     public static let defaultKeyRotationPeriod: Duration = .seconds(30 * 86_400)
@@ -23,19 +28,31 @@ public struct OutboundIssuerService: Sendable {
     let secretBox: SecretBox
     let baseURLProvider: @Sendable () -> String
     let keyRotationPeriod: Duration
-    let rings = KeyRingCache()
+    let rings: KeyRingCache
+    /// Called after every change this service stores (the server announces it to the other nodes: `ChangeFeed`).
+    public var changeAnnouncer: (@Sendable () async -> Void)?
 
     /// - Parameter baseURL: the public base URL issuers live under (`https://sts.example.internal/oidc`); asked
     ///   each time, so a server listening on a port picked at start can answer with it.
     /// - Parameter keyRotationPeriod: how old a signing key may get before it is replaced.
+    /// - Parameter freshness: the node's cache rules for the accounts' states; nil for rules of its own.
+    /// - Parameter changeAnnouncer: called after every change stored (``changeAnnouncer``).
     public init(
         store: any LatchkeyStore, secretBox: SecretBox, keyRotationPeriod: Duration = Self.defaultKeyRotationPeriod,
+        freshness: CacheFreshness? = nil, changeAnnouncer: (@Sendable () async -> Void)? = nil,
         baseURL: @escaping @Sendable () -> String
     ) {
+        self.changeAnnouncer = changeAnnouncer
         self.store = store
         self.secretBox = secretBox
         self.keyRotationPeriod = keyRotationPeriod
+        self.rings = KeyRingCache(freshness: freshness ?? CacheFreshness())
         self.baseURLProvider = baseURL
+    }
+
+    /// Forgets the cached states of accounts (on every change the node's change feed sees).
+    public func invalidate() {
+        rings.invalidateStates()
     }
 
     /// The public base URL issuers live under.
@@ -150,9 +167,13 @@ public struct OutboundIssuerService: Sendable {
 
     // MARK: Storage
 
-    private func load(_ accountId: String) async throws(STSError) -> OutboundFederation? {
+    /// The account's state: cached unless `fresh` (read from the store).
+    private func load(_ accountId: String, fresh: Bool = false) async throws(STSError) -> OutboundFederation? {
         do {
-            return try await store.outboundFederation(accountId: accountId)
+            if fresh { return try await store.outboundFederation(accountId: accountId) }
+            return try await rings.state(accountId: accountId) {
+                try await store.outboundFederation(accountId: accountId)
+            }
         } catch {
             throw STSError(
                 .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
@@ -160,13 +181,17 @@ public struct OutboundIssuerService: Sendable {
     }
 
     /// Changes the account's state atomically (read, `change`, write in one store transaction, so a concurrent
-    /// enable, disable or rotation is not undone); an `STSError` thrown by `change` comes back as it is.
+    /// enable, disable or rotation is not undone); an `STSError` thrown by `change` comes back as it is. The change
+    /// is announced (this node's cache is dropped at once, the other nodes' at their next poll).
     @discardableResult
     private func modify(
         _ accountId: String, _ change: @escaping @Sendable (inout OutboundFederation) throws -> Void
     ) async throws(STSError) -> OutboundFederation {
         do {
-            return try await store.modifyOutboundFederation(accountId: accountId, change)
+            let stored = try await store.modifyOutboundFederation(accountId: accountId, change)
+            rings.invalidateStates()
+            await changeAnnouncer?()
+            return stored
         } catch let error as STSError {
             throw error
         } catch {
@@ -193,7 +218,7 @@ public struct OutboundIssuerService: Sendable {
         else { return ring }
         return try await rings.rotating(accountId: state.accountId) { () async throws(STSError) -> OutboundKeyRing in
             // Another signer may have rotated while this one waited: start again from the store.
-            guard let current = try await load(state.accountId) else { return ring }
+            guard let current = try await load(state.accountId, fresh: true) else { return ring }
             var fresh = try keyRing(current)
             guard let stillActive = fresh.activeKey(for: algorithm),
                 now.timeIntervalSince(stillActive.createdAt) >= Double(keyRotationPeriod.components.seconds)
@@ -243,11 +268,45 @@ public struct OutboundIssuerService: Sendable {
     }
 }
 
-/// Opened key rings per account (opening means decrypting and parsing private keys), and a per-account lock for
-/// rotations.
+/// The accounts' stored states (see ``CacheFreshness``), opened key rings per account (opening means decrypting and
+/// parsing private keys), and a per-account lock for rotations.
 final class KeyRingCache: Sendable {
     private let rings = Mutex<[String: (fingerprint: [String], ring: OutboundKeyRing)]>([:])
     private let rotations = Mutex<[String: Task<OutboundKeyRing, any Error>]>([:])
+    private let states = Mutex<[String: (state: OutboundFederation?, storedAt: ContinuousClock.Instant)]>([:])
+    private let generation = CacheGeneration()
+    private let freshness: CacheFreshness
+
+    init(freshness: CacheFreshness) {
+        self.freshness = freshness
+    }
+
+    /// The account's state: cached while servable, else read with `load` (and cached unless an invalidation came
+    /// meanwhile); when the store cannot answer, the cached state whatever its age.
+    func state(accountId: String, load: () async throws -> OutboundFederation?) async throws -> OutboundFederation? {
+        let cached = states.withLock { $0[accountId] }
+        if let cached, freshness.isServable(storedAt: cached.storedAt) { return cached.state }
+        let generation = generation.current
+        let state: OutboundFederation?
+        do {
+            state = try await load()
+        } catch let error where isStoreOutage(error) {
+            if let cached { return cached.state }
+            throw error
+        }
+        states.withLock { entries in
+            guard self.generation.current == generation else { return }
+            if entries.count >= 10_000 { entries.removeAll() }
+            entries[accountId] = (state, .now)
+        }
+        return state
+    }
+
+    /// Forgets every cached state.
+    func invalidateStates() {
+        generation.advance()
+        states.withLock { $0.removeAll() }
+    }
 
     func ring(accountId: String, fingerprint: [String]) -> OutboundKeyRing? {
         rings.withLock { entries in

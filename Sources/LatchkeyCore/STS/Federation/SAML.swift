@@ -1,4 +1,6 @@
+import Crypto
 public import Foundation
+import LatchkeyBase
 public import LatchkeyDomain
 public import LatchkeyModel
 public import LatchkeySAMLModel
@@ -42,11 +44,17 @@ extension SecurityTokenService {
         } catch {
             throw error.stsError
         }
-        // A replayed assertion is refused until it expires (whatever else is wrong with the request).
-        guard
-            saml.replays.checkAndInsert(
-                id: "\(assertion.issuer)|\(assertion.assertionID)", expires: assertion.replayExpiry, now: now)
-        else {
+        // A replayed assertion is refused until it expires (whatever else is wrong with the request), on every
+        // node: the store records each assertion once. A store that cannot answer refuses the assertion (503).
+        let firstUse: Bool
+        do {
+            firstUse = try await store.recordAssertionUse(
+                id: Self.assertionUseID(issuer: assertion.issuer, assertionID: assertion.assertionID),
+                expires: assertion.replayExpiry, now: now)
+        } catch {
+            throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+        guard firstUse else {
             throw STSError(.invalidIdentityToken, "The SAML assertion was already used.")
         }
 
@@ -103,22 +111,29 @@ extension SecurityTokenService {
         return (String(parts[4]), String(name))
     }
 
+    /// The key an assertion's use is recorded under: SHA-256 of its issuer and ID (fixed length, whatever the size
+    /// of the IdP's strings, so any store can index it).
+    static func assertionUseID(issuer: String, assertionID: String) -> String {
+        var text = Array(issuer.utf8)
+        text.append(0x0A)
+        text.append(contentsOf: assertionID.utf8)
+        return "saml-sha256:" + Hex.encode(SHA256.hash(data: text))
+    }
+
     static func isSessionNameCharacter(_ character: Character) -> Bool {
         (character.isASCII && (character.isLetter || character.isNumber)) || "_+=,.@-".contains(character)
     }
 
 }
 
-/// SAML verification shared by every copy of the service: the verifier's accepted audiences and recipients, and
-/// the cache that refuses a replayed assertion until it expires.
+/// SAML verification shared by every copy of the service. Assertions already used are recorded in the store
+/// (`ClusterStore.recordAssertionUse`), so a replay is refused on every node until the assertion expires.
 public struct SAMLFederation: Sendable {
     /// Verifies signed SAML responses (the server passes LatchkeySAML's libxmlsec1 `SAMLResponseVerifier`).
     public var verifier: any SAMLResponseVerifying
-    let replays: SAMLReplayCache
 
-    public init(verifier: any SAMLResponseVerifying, replayCapacity: Int = 100_000) {
+    public init(verifier: any SAMLResponseVerifying) {
         self.verifier = verifier
-        self.replays = SAMLReplayCache(capacity: replayCapacity)
     }
 }
 
