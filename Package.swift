@@ -168,7 +168,8 @@ let package = Package(
             name: "LatchkeyServer",
             dependencies: [
                 "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel",
-                "LatchkeySQLite", "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeySAML", "LatchkeyBase",
+                "LatchkeySQLite", "LatchkeyPostgres", "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeySAML",
+                "LatchkeyBase",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -16,6 +16,9 @@ import Yams
 /// masterKeyFile: /path/to/master.key
 /// sessionTokenKeyId: 1
 /// headerTimeout: 10s        # and bodyTimeout, idleTimeout, maxConnections, shutdownGrace (ConnectionSettings)
+/// databaseURL: postgres://latchkey:PASSWORD@db.internal:5432/latchkey?sslmode=verify-full
+/// databasePoolSize: 10
+/// databaseWait: 60s
 /// ```
 /// Unknown keys are an error naming their line, so a typo never silently drops a setting.
 public struct ConfigurationFile: Sendable, Equatable {
@@ -38,6 +41,12 @@ public struct ConfigurationFile: Sendable, Equatable {
     /// Connection settings given in the file (`headerTimeout`, `bodyTimeout`, `idleTimeout`, `maxConnections`,
     /// `shutdownGrace`), as written; each was checked by ``ConnectionSettings/set(_:from:source:)``.
     public var connectionSettings: [ConnectionSettings.Setting: String] = [:]
+    /// The PostgreSQL store's URL (see ``DatabaseSettings``); the flag and the environment win over it.
+    public var databaseURL: String?
+    /// Connections to PostgreSQL at most (1...1000).
+    public var databasePoolSize: Int?
+    /// How long a start waits for an unreachable database (0 fails at once).
+    public var databaseWait: Duration?
 
     public init() {}
 
@@ -50,9 +59,8 @@ public struct ConfigurationFile: Sendable, Equatable {
 
     static let topLevelKeys =
         [
-            "accounts", "idpTrustedCAFile", "masterKey", "masterKeyFile", "outboundIssuerBaseURL",
-            "outboundKeyRotationDays",
-            "sessionTokenKeyId",
+            "accounts", "databasePoolSize", "databaseURL", "databaseWait", "idpTrustedCAFile", "masterKey",
+            "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays", "sessionTokenKeyId",
         ] + ConnectionSettings.Setting.allCases.map(\.fileKey)
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
@@ -72,6 +80,28 @@ public struct ConfigurationFile: Sendable, Equatable {
             switch key.string {
             case "accounts":
                 file.bootstrap.accounts = try accounts(value)
+            case "databaseURL":
+                let text = try scalar(value, what: "databaseURL")
+                do {
+                    try DatabaseSettings.checkURLShape(text, source: "databaseURL")
+                } catch {
+                    throw ParseError(line: value.mark?.line, message: error.message)
+                }
+                file.databaseURL = text
+            case "databasePoolSize":
+                let text = try scalar(value, what: "databasePoolSize")
+                do {
+                    file.databasePoolSize = try DatabaseSettings.parsePoolSize(text, source: "databasePoolSize")
+                } catch {
+                    throw ParseError(line: value.mark?.line, message: error.message)
+                }
+            case "databaseWait":
+                let text = try scalar(value, what: "databaseWait")
+                do {
+                    file.databaseWait = try DatabaseSettings.parseWait(text, source: "databaseWait")
+                } catch {
+                    throw ParseError(line: value.mark?.line, message: error.message)
+                }
             case "idpTrustedCAFile":
                 file.idpTrustedCAFile = try scalar(value, what: "idpTrustedCAFile")
             case "masterKey":

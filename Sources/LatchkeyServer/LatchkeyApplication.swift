@@ -5,6 +5,7 @@ public import LatchkeyDomain
 import LatchkeyModel
 import LatchkeyOIDC
 import LatchkeyOIDCHTTP
+import LatchkeyPostgres
 import LatchkeySAML
 import LatchkeySQLite
 import LatchkeyTokens
@@ -26,6 +27,8 @@ public enum LatchkeyApplication {
         /// The server's open connections: ``ConnectionRegistry/closeAll()`` closes every one (the end of a shutdown
         /// grace period), ``ConnectionRegistry/closeIdle()`` those waiting for a request.
         public var connections: ConnectionRegistry?
+        /// What `GET /readyz` answers besides its own checks: mark the node not ready through it.
+        public var readiness = NodeReadiness()
     }
 
     /// The SQLite file inside the data folder.
@@ -47,13 +50,46 @@ public enum LatchkeyApplication {
     ) async throws -> (application: some ApplicationProtocol, report: StartupReport) {
         // Refuse a taken port, then a data folder another server holds, before anything is written (StartupError).
         try StartupGuards.checkPortIsFree(host: configuration.host, port: configuration.port)
-        try FileManager.default.createDirectory(
-            atPath: configuration.dataDirectory, withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700])
-        let dataDirectoryLock = try DataDirectoryLock.acquire(directory: configuration.dataDirectory)
-        let (masterKey, createdMasterKey) = try MasterKeyLoader.load(configuration: configuration)
-        let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent(databaseFileName)
-        let store: any LatchkeyStore = try injectedStore ?? SQLiteIdentityStore(path: databasePath)
+        // SQLite: the data folder holds the store and is locked (two servers on one file would each cache it). With
+        // PostgreSQL the nodes share the database, not a folder: the folder is not locked, and is used only for
+        // `master.key` when the key is given neither by LATCHKEY_MASTER_KEY nor by the configuration file (created
+        // then, once the store accepted the key).
+        let database = injectedStore == nil ? configuration.database : nil
+        var postgres: PostgresStore.Configuration?
+        if let database { postgres = try StoreStartup.postgresConfiguration(database) }
+        var dataDirectoryLock: DataDirectoryLock?
+        if postgres == nil {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            dataDirectoryLock = try DataDirectoryLock.acquire(directory: configuration.dataDirectory)
+        }
+        let loadedKey = try MasterKeyLoader.load(configuration: configuration)
+        let masterKey = loadedKey.key
+        let opened: StoreStartup.Opened
+        if let injectedStore {
+            opened = StoreStartup.Opened(store: injectedStore, close: {})
+        } else if let database, let postgres {
+            opened = try await StoreStartup.openPostgres(postgres, database: database, logger: logger)
+        } else {
+            let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent(databaseFileName)
+            opened = try StoreStartup.openSQLite(path: databasePath)
+            logger.debug("store: SQLite", metadata: ["path": "\(databasePath)"])
+        }
+        let store = opened.store
+        // The master key must be the one the store's secrets are sealed with; a new key file is written only once
+        // the store accepted it, and the check value after that (nothing is written by a refused start).
+        do {
+            let verdict = try await MasterKeyCheck.verify(masterKey, source: loadedKey.source, store: store)
+            try loadedKey.persist()
+            if verdict == .record {
+                try await MasterKeyCheck.record(masterKey, source: loadedKey.source, store: store)
+            }
+        } catch {
+            await opened.close()
+            throw error
+        }
+        let createdMasterKey = loadedKey.pendingFile != nil
         let secretBox = SecretBox(masterKey: masterKey)
         let activeKeyID = configuration.file?.sessionTokenKeyId ?? 1
         // Tokens sealed under the previous key ID stay valid after a rotation (they expire within 36 hours); older
@@ -112,7 +148,12 @@ public enum LatchkeyApplication {
 
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document: one
         // responder, no router (nothing to route: a trie walk per request saved).
+        let health = Health(store: store, readiness: report.readiness)
         let responder = CallbackResponder<LatchkeyRequestContext> { request, context in
+            // GET /healthz and /readyz: outside the AWS API (whose paths are / and the issuers' documents).
+            if request.method == .get || request.method == .head, let response = await health.respond(to: request) {
+                return response
+            }
             if request.method == .get, request.uri.path.contains("/.well-known/"),
                 let response = await Self.issuerDocument(outbound, path: request.uri.path, now: clock())
             {
@@ -141,6 +182,7 @@ public enum LatchkeyApplication {
                 registry: connections),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             services: [
+                StoreCloser(close: opened.close),
                 HTTPClientShutdown(fetcher: fetcher),
                 DataDirectoryLockHolder(lock: dataDirectoryLock),
                 AccessKeyUsageFlusher(recorder: usage, schedule: accessKeyUsage, logger: logger),
@@ -182,9 +224,17 @@ public enum LatchkeyApplication {
     }
 
     /// The discovery document or JWKS of an outbound issuer, served under the base URL's path.
+    /// A document that cannot be read because the store is down is a 503 (JSON), not an AWS error for a bad action.
     static func issuerDocument(_ outbound: OutboundIssuerService, path: String, now: Date) async -> Response? {
         let basePath = outboundBasePath(outbound.baseURL)
-        guard let data = try? await outbound.document(path: path, basePath: basePath, now: now) else { return nil }
+        let data: Data?
+        do {
+            data = try await outbound.document(path: path, basePath: basePath, now: now)
+        } catch {
+            guard error.code == .serviceUnavailable else { return nil }
+            return Health.json(.serviceUnavailable, #"{"error":"the identity store is unavailable; retry"}"#)
+        }
+        guard let data else { return nil }
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "max-age=300"
@@ -199,6 +249,17 @@ public enum LatchkeyApplication {
         var path = String(rest[slash...])
         while path.hasSuffix("/") { path.removeLast() }
         return path
+    }
+}
+
+/// Closes the store (PostgreSQL's connection pool) once the server has stopped: services shut down in reverse
+/// order, so this one, listed first, goes after the HTTP server and the usage flusher.
+struct StoreCloser: Service {
+    let close: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await close()
     }
 }
 

@@ -17,23 +17,49 @@ enum MasterKeyLoader {
 
     static let fileName = "master.key"
 
-    static func load(configuration: ServerConfiguration) throws -> (key: MasterKey, created: Bool) {
+    /// A master key found (or generated) for this start.
+    struct Loaded {
+        var key: MasterKey
+        /// Where it came from, for messages: `LATCHKEY_MASTER_KEY`, `the master key file PATH`, ...
+        var source: String
+        /// Set when the key was generated: the file to write it to once the store accepted it
+        /// (``persist()``), so that a refused start leaves no key file behind.
+        var pendingFile: String?
+
+        /// Writes a generated key to its file (exclusively, mode 0600); does nothing for a key that was found.
+        func persist() throws {
+            guard let pendingFile else { return }
+            try FileManager.default.createDirectory(
+                atPath: (pendingFile as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            try MasterKeyLoader.create(pendingFile, contents: key.base64 + "\n")
+        }
+    }
+
+    /// Whether the key comes from `<data-dir>/master.key`: it is given neither by the environment nor the file.
+    static func usesDataDirectory(_ configuration: ServerConfiguration) -> Bool {
+        configuration.masterKeyOverride == nil && configuration.file?.masterKey == nil
+            && configuration.file?.masterKeyFile == nil
+    }
+
+    static func load(configuration: ServerConfiguration) throws -> Loaded {
         if let text = configuration.masterKeyOverride {
-            return (try decode(text, source: "LATCHKEY_MASTER_KEY"), false)
+            return Loaded(key: try decode(text, source: "LATCHKEY_MASTER_KEY"), source: "LATCHKEY_MASTER_KEY")
         }
         if let text = configuration.file?.masterKey {
-            return (try decode(text, source: "masterKey in the configuration file"), false)
+            let source = "masterKey in the configuration file"
+            return Loaded(key: try decode(text, source: source), source: source)
         }
         if let path = configuration.file?.masterKeyFile {
-            return (try read(path), false)
+            return Loaded(key: try read(path), source: "the master key file \(path)")
         }
         let path = (configuration.dataDirectory as NSString).appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: path) {
-            return (try read(path), false)
+            return Loaded(key: try read(path), source: "the master key file \(path)")
         }
-        let key = MasterKey.generate()
-        try create(path, contents: key.base64 + "\n")
-        return (key, true)
+        return Loaded(
+            key: MasterKey.generate(), source: "a new key generated for \(path), as none was given",
+            pendingFile: path)
     }
 
     private static func decode(_ text: String, source: String) throws -> MasterKey {
@@ -51,7 +77,7 @@ enum MasterKeyLoader {
     }
 
     /// Creates the file exclusively with mode 0600, so the key is never readable by others, not even briefly.
-    private static func create(_ path: String, contents: String) throws {
+    fileprivate static func create(_ path: String, contents: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             throw LoadError(

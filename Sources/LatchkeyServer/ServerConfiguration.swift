@@ -18,6 +18,38 @@ public struct ServerConfiguration: Sendable {
     /// Timeouts, the connection limit and the shutdown grace period.
     public var connections: ConnectionSettings
     public var logLevel: Logger.Level
+    /// The shared PostgreSQL store; nil keeps the SQLite store in the data folder.
+    public var database: Database?
+
+    /// Where the PostgreSQL store is and how to reach it (`--database-url`, `--database-pool-size`,
+    /// `--database-wait`).
+    public struct Database: Sendable {
+        /// `postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=...&sslrootcert=...` (parsed by `PostgresStore`).
+        public var url: String
+        /// Connections held to the database at most; nil leaves the store's default.
+        public var poolSize: Int?
+        /// How long a start keeps retrying while the database is unreachable; zero fails at once.
+        public var wait: Duration
+        /// The retry delays: the first, doubled after each attempt, up to the last.
+        public var backoff: Backoff
+
+        public struct Backoff: Sendable, Equatable {
+            public var initial: Duration
+            public var maximum: Duration
+
+            public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(5)) {
+                self.initial = initial
+                self.maximum = maximum
+            }
+        }
+
+        public init(url: String, poolSize: Int? = nil, wait: Duration = .seconds(60), backoff: Backoff = .init()) {
+            self.url = url
+            self.poolSize = poolSize
+            self.wait = wait
+            self.backoff = backoff
+        }
+    }
 
     public struct Limits: Sendable {
         /// Largest request body accepted. A SAML assertion may be 100,000 characters, percent-encoded: 512 KiB.
@@ -28,7 +60,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./latchkey-data",
         file: ConfigurationFile? = nil, masterKeyOverride: String? = nil, limits: Limits = .init(),
-        connections: ConnectionSettings = .init(), logLevel: Logger.Level = .info
+        connections: ConnectionSettings = .init(), logLevel: Logger.Level = .info, database: Database? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,5 +70,6 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.connections = connections
         self.logLevel = logLevel
+        self.database = database
     }
 }

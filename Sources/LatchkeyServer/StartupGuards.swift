@@ -117,7 +117,8 @@ public final class DataDirectoryLock: Sendable {
 
 /// Keeps the data-folder lock alive for as long as the application (and its service group) lives.
 struct DataDirectoryLockHolder: Service {
-    let lock: DataDirectoryLock
+    /// Nil when the server takes no lock (a PostgreSQL store).
+    let lock: DataDirectoryLock?
 
     func run() async throws {
         try? await gracefulShutdown()

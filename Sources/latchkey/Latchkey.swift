@@ -36,7 +36,9 @@ extension Latchkey {
             discussion: """
                 Every option falls back to its environment variable, then to its default. The master key that \
                 encrypts secrets at rest comes from LATCHKEY_MASTER_KEY (base64, 32 bytes), else the config file \
-                (masterKey or masterKeyFile), else <data-dir>/master.key, created with mode 0600 on first start.
+                (masterKey or masterKeyFile), else <data-dir>/master.key, created with mode 0600 on first start. \
+                With --database-url, every node shares one PostgreSQL store and must have the same master key; \
+                GET /healthz and GET /readyz answer health checks.
                 """
         )
 
@@ -97,6 +99,27 @@ extension Latchkey {
         var shutdownGrace: String?
 
         @Option(
+            name: .customLong("database-url"),
+            help: ArgumentHelp(
+                "A PostgreSQL store shared by every node: postgres://USER:PASSWORD@HOST:PORT/DB (sslmode and sslrootcert as query parameters). Env: LATCHKEY_DATABASE_URL. File: databaseURL. Default: SQLite in the data folder.",
+                valueName: "url"))
+        var databaseURL: String?
+
+        @Option(
+            name: .customLong("database-pool-size"),
+            help: ArgumentHelp(
+                "Most connections to PostgreSQL. Env: LATCHKEY_DATABASE_POOL_SIZE. File: databasePoolSize. Default: 10.",
+                valueName: "count"))
+        var databasePoolSize: String?
+
+        @Option(
+            name: .customLong("database-wait"),
+            help: ArgumentHelp(
+                "How long a start retries while PostgreSQL is unreachable; 0 fails at once. Env: LATCHKEY_DATABASE_WAIT. File: databaseWait. Default: 60s.",
+                valueName: "duration"))
+        var databaseWait: String?
+
+        @Option(
             name: .customLong("log-level"),
             help: ArgumentHelp(
                 "trace, debug, info, notice, warning, error or critical. Env: LATCHKEY_LOG_LEVEL. Default: info.",
@@ -115,6 +138,19 @@ extension Latchkey {
                 throw ValidationError("unknown log level '\(level)'")
             }
             _ = try connectionSettings(file: nil)
+            _ = try databaseSettings(file: nil)
+        }
+
+        /// The PostgreSQL settings: each from its flag, else its environment variable, else the file; nil without a
+        /// URL (SQLite).
+        func databaseSettings(file: ConfigurationFile?) throws -> ServerConfiguration.Database? {
+            do {
+                return try DatabaseSettings.resolve(
+                    url: databaseURL, poolSize: databasePoolSize, wait: databaseWait,
+                    environment: ProcessInfo.processInfo.environment, file: file)
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
 
         /// The connection settings: each from its flag, else its environment variable, else the file, else the
@@ -170,9 +206,11 @@ extension Latchkey {
                 file: file,
                 masterKeyOverride: environment["LATCHKEY_MASTER_KEY"],
                 connections: try connectionSettings(file: file),
-                logLevel: level
+                logLevel: level,
+                database: try databaseSettings(file: file)
             )
-            // A taken port or a data folder held by another server is said in one line, with nothing created.
+            // A taken port, a data folder held by another server, a database that cannot be used or a wrong master key
+            // is said in one line, with nothing created.
             let (application, report) = try await exitOnStartupError {
                 try await LatchkeyApplication.build(
                     configuration: configuration, logger: logger,

@@ -70,9 +70,9 @@ public struct IAMService: Sendable {
             throw error
         } catch let error as StoreError {
             if let mapped = mapping(error) { throw mapped }
-            if error.code == .unavailable || error.code == .corrupt {
-                throw STSError(
-                    .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            if error.code == .unavailable {
+                // The database is down or did not answer in time: retryable, as AWS says with a 503.
+                throw STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
             }
             throw STSError(
                 .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
