@@ -40,6 +40,7 @@ public enum SessionKeyRotation {
 
     /// The keys in the store, after recording ``configuredRecords(activeKeyID:now:)`` if it held none (atomically:
     /// of nodes starting together, one records them and every one gets the same list).
+    @discardableResult
     public static func recordConfiguredKeysIfEmpty(
         store: any ClusterStore, activeKeyID: UInt32, now: Date
     ) async throws -> [SessionTokenKeyRecord] {
@@ -59,6 +60,7 @@ public enum SessionKeyRotation {
     /// `rotatedHere == false` with the winner's key (so two administrators do not rotate twice).
     /// - Parameter configuredActiveKeyID: the configuration's `sessionTokenKeyId`, recorded first if the store holds
     ///   no keys yet.
+    @discardableResult
     public static func rotate(
         store: any ClusterStore, secretBox: SecretBox, configuredActiveKeyID: UInt32 = 1, now: Date
     ) async throws -> Outcome {
@@ -87,8 +89,10 @@ public enum SessionKeyRotation {
             droppedKeyIDs: rotatedHere ? before.map(\.keyId).filter { !storedIDs.contains($0) } : [])
     }
 
-    /// The rotation as a change of the key list (pure: may run again when the transaction is retried).
-    static func apply(
+    /// The rotation as a change of the key list, `newKey` becoming key (highest ID + 1). Pure: it may run again
+    /// when the transaction is retried. Changes nothing when the active key is no longer `expected` (another rotation
+    /// committed first).
+    public static func apply(
         to keys: inout [SessionTokenKeyRecord], expectingActiveKeyID expected: UInt32, newKey: [UInt8],
         secretBox: SecretBox, now: Date
     ) throws {
