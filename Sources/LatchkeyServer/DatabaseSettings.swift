@@ -60,8 +60,9 @@ public enum DatabaseSettings {
         return database
     }
 
-    /// A first check of a URL's shape (scheme, host, no spaces), so a typo is named where it was written; the full
-    /// parse (user, port, database, sslmode) happens when the store connects.
+    /// A first check of a URL's shape (scheme, no spaces), so a typo is named where it was written; the full parse
+    /// (user, host, port, database, sslmode: `PostgresStore.Configuration(url:)`) happens when the server starts,
+    /// before anything is created.
     public static func checkURLShape(_ text: String, source: String) throws(InvalidValue) {
         let lowered = text.lowercased()
         guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else {
@@ -73,9 +74,6 @@ public enum DatabaseSettings {
         guard text.utf8.count <= 4096, !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
         else {
             throw InvalidValue(message: "\(source) must not contain spaces or control characters")
-        }
-        guard let target = endpoint(text), !target.host.isEmpty else {
-            throw InvalidValue(message: "\(source) names no host: '\(redacted(text).prefix(200))'")
         }
     }
 

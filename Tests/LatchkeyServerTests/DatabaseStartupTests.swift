@@ -90,6 +90,7 @@ struct DatabaseStartupTests {
             "postgres://user:hunter2@host:notaport/db",
             "postgres://user:hunter2@host/db?sslmode=sometimes",
             "postgres://user:hunter2@host/db?unknown=1",
+            "postgres://user:hunter2@/db",
         ])
     func malformedURL(url: String) async throws {
         let (error, created) = try await Self.failedStart(.init(url: url, wait: .seconds(60)))
