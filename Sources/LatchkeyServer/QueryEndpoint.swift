@@ -81,6 +81,12 @@ struct QueryEndpoint: Sendable {
         } catch let error as STSError {
             log(error, action: action, requestId: requestId)
             return failure(error, api: api, requestId: requestId, json: wantsJSON)
+        } catch let error as StoreError where error.code == .unavailable {
+            // A store failure no service turned into an AWS error: still the retryable 503, never a 500.
+            let unavailable = STSError(
+                .serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+            log(unavailable, action: action, requestId: requestId)
+            return failure(unavailable, api: api, requestId: requestId, json: wantsJSON)
         } catch {
             logger.error(
                 "unexpected error",

@@ -175,8 +175,7 @@ public struct OutboundIssuerService: Sendable {
                 try await store.outboundFederation(accountId: accountId)
             }
         } catch {
-            throw STSError(
-                .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            throw Self.storeFailure(error)
         }
     }
 
@@ -195,9 +194,17 @@ public struct OutboundIssuerService: Sendable {
         } catch let error as STSError {
             throw error
         } catch {
-            throw STSError(
-                .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
+            throw Self.storeFailure(error)
         }
+    }
+
+    /// A store failure as an AWS error: 503 `ServiceUnavailable` when the database is unreachable, else 500.
+    static func storeFailure(_ error: any Error) -> STSError {
+        if let error = error as? StoreError, error.code == .unavailable {
+            return STSError(.serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
+        }
+        return STSError(
+            .serviceFailure, "The request processing has failed because of an unknown error.", cause: error)
     }
 
     private func seal(_ key: OutboundSigningKey, _ accountId: String) -> OutboundSigningKeyRecord {
