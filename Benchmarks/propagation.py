@@ -12,7 +12,8 @@ LATCHKEY_TEST_DATABASE_URL, else of a throw-away server started with scripts/pos
 - key disabled: a fresh user's key is used on both nodes, then made Inactive on node A (UpdateAccessKey); node B is
   polled the same way.
 
-Prints each trial and the distribution (median, quartiles, 90th percentile, min-max). A poll is one signed request
+Each change is made after a random pause of up to 250 ms, so that the trials fall at every phase of the nodes'
+200 ms change-feed poll. Prints each trial and the distribution (median, quartiles, 90th percentile, min-max). A poll is one signed request
 on a new loopback connection (about a millisecond), which bounds the resolution.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -108,9 +110,14 @@ def main() -> int:
             )["Role"]
             revocations, keys = [], []
             for trial in range(1, trials + 1):
+                # A random pause, so that the changes fall at every phase of the nodes' 200 ms change-feed poll.
+                time.sleep(random.uniform(0, 0.25))
                 revocations.append(revocation_trial(a, b, user.keys, role["Arn"]))
+                time.sleep(random.uniform(0, 0.25))
                 keys.append(key_trial(a, b))
-                print(f"trial {trial:>3}: revocation {revocations[-1] * 1000:6.0f} ms, key disabled {keys[-1] * 1000:6.0f} ms")
+                print(
+                    f"trial {trial:>3}: revocation {revocations[-1] * 1000:6.0f} ms, key disabled {keys[-1] * 1000:6.0f} ms"
+                )
             print(describe("revoked session refused on the other node", revocations))
             print(describe("disabled key refused on the other node", keys))
         finally:
