@@ -79,6 +79,9 @@ public enum StoreSettingName {
     /// A value derived from the master key (`MasterKey.checkValue`): a node whose key gives another value refuses
     /// to start.
     public static let masterKeyCheck = "master-key-check"
+
+    /// Every setting Latchkey uses: what `latchkey migrate-store` copies. A new setting name is added here too.
+    public static let all: [String] = [masterKeyCheck]
 }
 
 /// A device's consecutive wrong MFA codes and its lockout.

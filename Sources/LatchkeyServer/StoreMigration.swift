@@ -1,0 +1,461 @@
+public import Foundation
+public import LatchkeyDomain
+public import LatchkeySQLite
+
+/// Copies everything a store holds into another, empty, store through the store protocols: what
+/// `latchkey migrate-store` does to move a single-node SQLite store to PostgreSQL.
+///
+/// Every entity is copied as it is stored: IDs, names in their case, paths, dates, tags, boundaries, statuses,
+/// last uses, enabled MFA devices with their last used step, every managed-policy version with its ID, document,
+/// date and default, group memberships, inline policies, attachments, identity providers, the outbound issuer and
+/// its keys, the store settings (the master-key check), the session-token keys and the live session revocations.
+/// Secrets (access-key secrets, MFA seeds, outbound and session-token keys) are copied sealed, byte for byte: the
+/// same master key opens them in the target. Per-node, short-lived state is not copied: SAML assertion uses and MFA
+/// failure counts.
+///
+/// The target must be empty (no account, no session-token key, no revocation, no setting that differs from the
+/// source's); ``checkTarget()`` refuses anything else before anything is written. The copy is not one transaction
+/// (the protocols have none spanning calls): if it fails half-way, the target holds a part of the source and is no
+/// longer empty, so a second run refuses it; drop and recreate the target database, then run again. The source
+/// must not change during the copy (stop the servers that use it).
+public struct StoreMigration: Sendable {
+    /// How many of each kind were copied.
+    public struct Counts: Sendable, Hashable {
+        public var accounts = 0
+        public var users = 0
+        public var accessKeys = 0
+        public var accessKeyLastUses = 0
+        public var mfaDevices = 0
+        public var roles = 0
+        public var managedPolicies = 0
+        public var policyVersions = 0
+        public var groups = 0
+        public var groupMemberships = 0
+        public var inlinePolicies = 0
+        public var attachedPolicies = 0
+        public var oidcProviders = 0
+        public var samlProviders = 0
+        public var outboundIssuers = 0
+        public var outboundSigningKeys = 0
+        public var storeSettings = 0
+        public var sessionTokenKeys = 0
+        public var sessionRevocations = 0
+
+        public init() {}
+
+        /// The counts with their labels, in the order they are printed.
+        public var lines: [(label: String, count: Int)] {
+            [
+                ("accounts", accounts), ("users", users), ("access keys", accessKeys),
+                ("access-key last uses", accessKeyLastUses), ("MFA devices", mfaDevices), ("roles", roles),
+                ("managed policies", managedPolicies), ("policy versions", policyVersions), ("groups", groups),
+                ("group memberships", groupMemberships), ("inline policies", inlinePolicies),
+                ("policy attachments", attachedPolicies), ("OIDC providers", oidcProviders),
+                ("SAML providers", samlProviders), ("outbound issuers", outboundIssuers),
+                ("outbound signing keys", outboundSigningKeys), ("store settings", storeSettings),
+                ("session-token keys", sessionTokenKeys), ("live session revocations", sessionRevocations),
+            ]
+        }
+    }
+
+    /// Why a migration was refused or stopped: a message for the operator.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+
+        public init(_ description: String) {
+            self.description = description
+        }
+    }
+
+    let source: any LatchkeyStore
+    let target: any LatchkeyStore
+    let now: Date
+    let nextVersionNumber: @Sendable (ManagedPolicy) async throws -> Int64?
+
+    /// - Parameters:
+    ///   - now: revocations live at this date are copied (expired ones are no longer needed).
+    ///   - nextVersionNumber: the number the policy's next version gets in the source (nil when unknown: one past
+    ///     its highest version); version numbers are never reused, so the target must continue from it.
+    public init(
+        source: any LatchkeyStore, target: any LatchkeyStore, now: Date,
+        nextVersionNumber: @escaping @Sendable (ManagedPolicy) async throws -> Int64?
+    ) {
+        self.source = source
+        self.target = target
+        self.now = now
+        self.nextVersionNumber = nextVersionNumber
+    }
+
+    /// A migration from an SQLite store, which knows its policies' version counters.
+    public init(source: SQLiteIdentityStore, target: any LatchkeyStore, now: Date) {
+        self.init(source: source, target: target, now: now) { policy in
+            try await source.nextPolicyVersionNumber(accountId: policy.accountId, policyName: policy.policyName)
+        }
+    }
+
+    /// Throws ``Failure`` unless the target is empty and the source holds an account; writes nothing.
+    public func checkTarget() async throws {
+        let accounts = try await target.accounts()
+        guard accounts.isEmpty else {
+            throw Failure(
+                "the target store is not empty: it holds \(accounts.count) account(s) (\(accounts[0].id)...); "
+                    + "migrate-store only copies into an empty store")
+        }
+        guard try await target.sessionTokenKeys().isEmpty else {
+            throw Failure("the target store is not empty: it holds session-token keys")
+        }
+        guard try await target.sessionRevocations(liveAt: .distantPast).isEmpty else {
+            throw Failure("the target store is not empty: it holds session revocations")
+        }
+        for name in StoreSettingName.all {
+            guard let value = try await target.storeSetting(name) else { continue }
+            guard let sourceValue = try await source.storeSetting(name), sourceValue == value else {
+                throw Failure(
+                    "the target store's setting \(name) differs from the source's (a server with another master key "
+                        + "used it?)")
+            }
+        }
+        guard try await !source.accounts().isEmpty else {
+            throw Failure("the source store holds no account: nothing to copy")
+        }
+    }
+
+    /// Checks the target (``checkTarget()``), then copies everything; returns what was copied.
+    public func run() async throws -> Counts {
+        try await checkTarget()
+        var counts = Counts()
+        for account in try await source.accounts() {
+            try await copyAccount(account, &counts)
+        }
+        try await copyCluster(&counts)
+        return counts
+    }
+
+    // MARK: Entities
+
+    private func copyAccount(_ account: Account, _ counts: inout Counts) async throws {
+        let accountId = account.id
+        try await target.insertAccount(account)
+        counts.accounts += 1
+
+        // Policies first: users and roles name them as boundaries, owners attach them.
+        for policy in try await source.managedPolicies(accountId: accountId, pathPrefix: "/", onlyAttached: false) {
+            counts.policyVersions += try await copyManagedPolicy(policy)
+            counts.managedPolicies += 1
+        }
+        let roles = try await source.roles(accountId: accountId, pathPrefix: "/")
+        for role in roles {
+            try await target.insertRole(role)
+        }
+        counts.roles += roles.count
+        let users = try await source.users(accountId: accountId, pathPrefix: "/")
+        for user in users {
+            try await target.insertUser(user)
+        }
+        counts.users += users.count
+        let groups = try await source.groups(accountId: accountId, pathPrefix: "/")
+        for group in groups {
+            try await target.insertGroup(group)
+            for member in try await source.usersInGroup(accountId: accountId, groupName: group.groupName) {
+                try await target.addUserToGroup(
+                    accountId: accountId, groupName: group.groupName, userName: member.userName, maxGroupsPerUser: nil)
+                counts.groupMemberships += 1
+            }
+        }
+        counts.groups += groups.count
+
+        let owners: [PolicyOwner] =
+            roles.map { .role($0.roleName) } + users.map { .user($0.userName) } + groups.map { .group($0.groupName) }
+        for owner in owners {
+            for name in try await source.inlinePolicyNames(accountId: accountId, owner: owner) {
+                guard let policy = try await source.inlinePolicy(accountId: accountId, owner: owner, policyName: name)
+                else { throw Failure("inline policy \(name) of \(owner.kindName) \(owner.name) vanished") }
+                try await target.putInlinePolicy(policy, maxTotalSize: nil)
+                counts.inlinePolicies += 1
+            }
+            for attached in try await source.attachedPolicies(accountId: accountId, owner: owner) {
+                try await target.attachPolicy(
+                    accountId: accountId, owner: owner, policyArn: attached.policyArn, maxAttachedPolicies: nil)
+                counts.attachedPolicies += 1
+            }
+        }
+
+        // Access keys of every user and of the root, with their last use.
+        var uses: [AccessKeyUse] = []
+        for userName in users.map(\.userName) + [nil] {
+            for key in try await source.accessKeys(accountId: accountId, userName: userName) {
+                try await target.insertAccessKey(key, maxKeysPerOwner: nil)
+                counts.accessKeys += 1
+                if let use = try await source.accessKeyLastUse(id: key.accessKeyId) {
+                    uses.append(use)
+                }
+            }
+        }
+        if !uses.isEmpty {
+            try await target.recordAccessKeyUses(uses)
+            counts.accessKeyLastUses += uses.count
+        }
+        let devices = try await source.mfaDevices(accountId: accountId)
+        for device in devices {
+            try await target.insertMFADevice(device)
+        }
+        counts.mfaDevices += devices.count
+
+        let oidc = try await source.oidcProviders(accountId: accountId)
+        for provider in oidc {
+            try await target.insertOIDCProvider(provider, maxPerAccount: nil)
+        }
+        counts.oidcProviders += oidc.count
+        let saml = try await source.samlProviders(accountId: accountId)
+        for provider in saml {
+            try await target.insertSAMLProvider(provider, maxPerAccount: nil)
+        }
+        counts.samlProviders += saml.count
+        if let outbound = try await source.outboundFederation(accountId: accountId) {
+            try await target.modifyOutboundFederation(accountId: accountId) { state in state = outbound }
+            counts.outboundIssuers += 1
+            counts.outboundSigningKeys += outbound.keys.count
+        }
+    }
+
+    /// Copies a managed policy with its versions as they are numbered in the source; returns how many versions.
+    ///
+    /// The protocols number versions themselves (one past the highest ever used), so the copy replays the
+    /// numbering: it creates every number up to the source's highest ever used, with the source's document and
+    /// date where the version still exists and the default's document where it was deleted, sets the default,
+    /// then deletes the numbers the source no longer has. The policy's update date is the creation date of the
+    /// last version created, as in the source.
+    private func copyManagedPolicy(_ policy: ManagedPolicy) async throws -> Int {
+        let arn = policy.arn
+        let versions = try await source.policyVersions(policyArn: arn)
+        var byNumber: [Int64: PolicyVersion] = [:]
+        for version in versions {
+            guard let number = Self.versionNumber(version.versionId) else {
+                throw Failure("policy \(arn) has a version with an unexpected ID \(version.versionId)")
+            }
+            byNumber[number] = version
+        }
+        guard let defaultVersion = versions.first(where: \.isDefaultVersion) else {
+            throw Failure("policy \(arn) has no default version")
+        }
+        let highest = byNumber.keys.max() ?? 1
+        let next = max(try await nextVersionNumber(policy) ?? highest + 1, highest + 1)
+        let filler = defaultVersion.document
+
+        try await target.insertManagedPolicy(policy, document: byNumber[1]?.document ?? filler)
+        if next > 2 {
+            for number in 2..<next {
+                let version = byNumber[number]
+                let date = version?.createDate ?? (number == next - 1 ? policy.updateDate : policy.createDate)
+                let created = try await target.createPolicyVersion(
+                    policyArn: arn, document: version?.document ?? filler, setAsDefault: false, createDate: date,
+                    maxVersions: Int.max)
+                guard created.versionId == "v\(number)" else {
+                    throw Failure("the target numbered version v\(number) of \(arn) as \(created.versionId)")
+                }
+            }
+        }
+        if defaultVersion.versionId != "v1" {
+            try await target.setDefaultPolicyVersion(policyArn: arn, versionId: defaultVersion.versionId)
+        }
+        for number in 1..<next where byNumber[number] == nil {
+            try await target.deletePolicyVersion(policyArn: arn, versionId: "v\(number)")
+        }
+        return versions.count
+    }
+
+    /// `v12` → 12.
+    static func versionNumber(_ versionId: String) -> Int64? {
+        guard versionId.hasPrefix("v"), let number = Int64(versionId.dropFirst()), number >= 1 else { return nil }
+        return number
+    }
+
+    // MARK: Cluster state
+
+    private func copyCluster(_ counts: inout Counts) async throws {
+        for name in StoreSettingName.all {
+            guard let value = try await source.storeSetting(name) else { continue }
+            let stored = try await target.insertStoreSettingIfAbsent(name, value: value)
+            guard stored == value else {
+                throw Failure("the target store's setting \(name) was set by someone else during the copy")
+            }
+            counts.storeSettings += 1
+        }
+        let keys = try await source.sessionTokenKeys()
+        if !keys.isEmpty {
+            try await target.modifySessionTokenKeys { stored in stored = keys }
+            counts.sessionTokenKeys = keys.count
+        }
+        for revocation in try await source.sessionRevocations(liveAt: now) {
+            try await target.insertSessionRevocation(revocation)
+            counts.sessionRevocations += 1
+        }
+    }
+}
+
+// MARK: Verification
+
+extension StoreMigration {
+    /// Reads everything back from both stores and throws ``Failure`` naming the first kind that differs.
+    public func verify() async throws {
+        let expected = try await StoreSnapshot.read(source, now: now)
+        let copied = try await StoreSnapshot.read(target, now: now)
+        if let difference = expected.firstDifference(from: copied) {
+            throw Failure("the copy does not read back equal to the source: \(difference) differ")
+        }
+    }
+}
+
+/// Everything a store holds that ``StoreMigration`` copies, as the store protocols read it back: two stores holding
+/// the same entities give equal snapshots.
+public struct StoreSnapshot: Sendable, Equatable {
+    /// One account and everything in it.
+    public struct AccountContents: Sendable, Equatable {
+        public var account: Account
+        public var users: [IAMUser] = []
+        public var accessKeys: [AccessKeyRecord] = []
+        public var accessKeyLastUses: [AccessKeyUse] = []
+        public var mfaDevices: [MFADeviceRecord] = []
+        public var roles: [IAMRole] = []
+        public var managedPolicies: [ManagedPolicy] = []
+        public var policyVersions: [[PolicyVersion]] = []
+        public var groups: [IAMGroup] = []
+        public var groupMembers: [[String]] = []
+        public var inlinePolicies: [InlinePolicy] = []
+        public var attachedPolicies: [[AttachedPolicy]] = []
+        public var oidcProviders: [OIDCProvider] = []
+        public var samlProviders: [SAMLProvider] = []
+        public var outbound: OutboundFederation?
+    }
+
+    public var accounts: [AccountContents] = []
+    public var settings: [String: [UInt8]] = [:]
+    public var sessionTokenKeys: [SessionTokenKeyRecord] = []
+    public var sessionRevocations: [SessionRevocation] = []
+
+    /// Reads the store: every account's contents, the settings Latchkey uses, the session-token keys and the
+    /// revocations live at `now`.
+    public static func read(_ store: any LatchkeyStore, now: Date) async throws -> StoreSnapshot {
+        var snapshot = StoreSnapshot()
+        for account in try await store.accounts() {
+            let id = account.id
+            var contents = AccountContents(account: account)
+            contents.users = try await store.users(accountId: id, pathPrefix: "/")
+            contents.roles = try await store.roles(accountId: id, pathPrefix: "/")
+            contents.groups = try await store.groups(accountId: id, pathPrefix: "/")
+            for userName in contents.users.map(\.userName) + [nil] {
+                contents.accessKeys += try await store.accessKeys(accountId: id, userName: userName)
+            }
+            for key in contents.accessKeys {
+                if let use = try await store.accessKeyLastUse(id: key.accessKeyId) {
+                    contents.accessKeyLastUses.append(use)
+                }
+            }
+            contents.mfaDevices = try await store.mfaDevices(accountId: id)
+            contents.managedPolicies = try await store.managedPolicies(
+                accountId: id, pathPrefix: "/", onlyAttached: false)
+            for policy in contents.managedPolicies {
+                contents.policyVersions.append(try await store.policyVersions(policyArn: policy.arn))
+            }
+            for group in contents.groups {
+                contents.groupMembers.append(
+                    try await store.usersInGroup(accountId: id, groupName: group.groupName).map(\.userName))
+            }
+            let owners: [PolicyOwner] =
+                contents.roles.map { .role($0.roleName) } + contents.users.map { .user($0.userName) }
+                + contents.groups.map { .group($0.groupName) }
+            for owner in owners {
+                for name in try await store.inlinePolicyNames(accountId: id, owner: owner) {
+                    if let policy = try await store.inlinePolicy(accountId: id, owner: owner, policyName: name) {
+                        contents.inlinePolicies.append(policy)
+                    }
+                }
+                contents.attachedPolicies.append(try await store.attachedPolicies(accountId: id, owner: owner))
+            }
+            contents.oidcProviders = try await store.oidcProviders(accountId: id)
+            contents.samlProviders = try await store.samlProviders(accountId: id)
+            contents.outbound = try await store.outboundFederation(accountId: id)
+            snapshot.accounts.append(contents)
+        }
+        for name in StoreSettingName.all {
+            if let value = try await store.storeSetting(name) { snapshot.settings[name] = value }
+        }
+        snapshot.sessionTokenKeys = try await store.sessionTokenKeys()
+        snapshot.sessionRevocations = try await store.sessionRevocations(liveAt: now)
+        return snapshot
+    }
+
+    /// The name of the first kind that differs between the two snapshots, or nil when they are equal.
+    public func firstDifference(from other: StoreSnapshot) -> String? {
+        guard accounts.map(\.account) == other.accounts.map(\.account) else { return "accounts" }
+        for (mine, theirs) in zip(accounts, other.accounts) {
+            let kinds: [(String, Bool)] = [
+                ("users", mine.users == theirs.users), ("access keys", mine.accessKeys == theirs.accessKeys),
+                ("access-key last uses", mine.accessKeyLastUses == theirs.accessKeyLastUses),
+                ("MFA devices", mine.mfaDevices == theirs.mfaDevices), ("roles", mine.roles == theirs.roles),
+                ("managed policies", mine.managedPolicies == theirs.managedPolicies),
+                ("policy versions", mine.policyVersions == theirs.policyVersions),
+                ("groups", mine.groups == theirs.groups),
+                ("group memberships", mine.groupMembers == theirs.groupMembers),
+                ("inline policies", mine.inlinePolicies == theirs.inlinePolicies),
+                ("policy attachments", mine.attachedPolicies == theirs.attachedPolicies),
+                ("OIDC providers", mine.oidcProviders == theirs.oidcProviders),
+                ("SAML providers", mine.samlProviders == theirs.samlProviders),
+                ("outbound issuers", mine.outbound == theirs.outbound),
+            ]
+            if let kind = kinds.first(where: { !$0.1 }) {
+                return "\(kind.0) of account \(mine.account.id)"
+            }
+        }
+        if settings != other.settings { return "store settings" }
+        if sessionTokenKeys != other.sessionTokenKeys { return "session-token keys" }
+        if sessionRevocations != other.sessionRevocations { return "session revocations" }
+        return nil
+    }
+}
+
+// MARK: The source file
+
+extension StoreMigration {
+    /// The file named by `sqlite:PATH` (`sqlite://PATH` too): the store file itself, or a data folder holding
+    /// `latchkey.sqlite`.
+    static func sqlitePath(_ argument: String) throws -> String {
+        guard argument.hasPrefix("sqlite:") else {
+            throw Failure("--from must be sqlite:PATH (the SQLite store file or the data folder), not '\(argument)'")
+        }
+        var path = String(argument.dropFirst("sqlite:".count))
+        if path.hasPrefix("//") { path.removeFirst(2) }
+        guard !path.isEmpty else { throw Failure("--from names no file: sqlite:PATH") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            path += "/" + LatchkeyApplication.databaseFileName
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw Failure("--from: no file at \(path)") }
+        return path
+    }
+
+    /// Opens the SQLite store named by `sqlite:PATH` after checking, without changing the file, that it is a
+    /// Latchkey store this build knows (the store then applies its own pending migrations, as a server would).
+    public static func openSource(_ argument: String) throws -> SQLiteIdentityStore {
+        let path = try sqlitePath(argument)
+        let applied: [String]?
+        do {
+            applied = try SQLiteIdentityStore.appliedMigrations(atPath: path)
+        } catch let error as StoreError {
+            throw Failure("--from: \(error.detail)")
+        }
+        guard let applied, applied.contains("v1-identity-tables") else {
+            throw Failure("--from: \(path) is an SQLite database but not a Latchkey store")
+        }
+        let unknown = Set(applied).subtracting(SQLiteIdentityStore.migrationIdentifiers)
+        guard unknown.isEmpty else {
+            throw Failure(
+                "--from: \(path) was migrated by a newer Latchkey (\(unknown.sorted().joined(separator: ", ")))")
+        }
+        do {
+            return try SQLiteIdentityStore(path: path)
+        } catch let error as StoreError {
+            throw Failure("--from: \(error.detail)")
+        }
+    }
+}
