@@ -51,7 +51,7 @@ def role_for(server: Server, user: User, *, may: list[str] | None = None) -> str
     return arn
 
 
-def assume(server: Server, keys: Keys, role_arn: str, name: str = "s") -> Keys:
+def assume(server: Server, keys: Keys, role_arn: str, name: str = "s1") -> Keys:
     credentials = server.sts(keys).assume_role(RoleArn=role_arn, RoleSessionName=name)["Credentials"]
     return Keys.from_response(credentials)
 
@@ -137,7 +137,7 @@ def test_a_role_policy_denying_on_token_issue_time_cuts_off_older_sessions(serve
 
 def test_a_revoked_session_is_refused_and_a_newer_one_works(server: Server, user: User) -> None:
     role = role_for(server, user)
-    revoked, sibling = assume(server, user.keys, role, "a"), assume(server, user.keys, role, "b")
+    revoked, sibling = assume(server, user.keys, role, "aa"), assume(server, user.keys, role, "bb")
     assert caller_code(server, revoked) == "OK"
     status, fields = revoke(server, AccessKeyId=revoked.access_key_id)
     assert status == 200, fields
@@ -148,7 +148,7 @@ def test_a_revoked_session_is_refused_and_a_newer_one_works(server: Server, user
     assert caller_code(server, revoked) == "InvalidClientTokenId"
     assert caller_code(server, sibling) == "OK"
     # The revoked session cannot mint a chained one.
-    assert error_code(client_error(server.sts(revoked).assume_role, RoleArn=role, RoleSessionName="c")) == (
+    assert error_code(client_error(server.sts(revoked).assume_role, RoleArn=role, RoleSessionName="cc")) == (
         "InvalidClientTokenId",
         403,
     )
