@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from latchkey_harness import ACCOUNT_ID, Keys, Server, binary_path, bootstrap_config, stop_cleanly, unique
-from multinode_harness import PrivatePostgres, TestDatabase, database_server_url, new_master_key
+from multinode_harness import PrivatePostgres, TestDatabase, database_server_url, new_master_key, psql
 
 pytestmark = [
     pytest.mark.single_node,
@@ -324,5 +324,29 @@ def test_start_waits_for_a_database_that_comes_up(tmp_path: Path) -> None:
             assert get(server.endpoint, "/readyz")[0] == 200
         finally:
             stop_cleanly(server)
+    finally:
+        postgres.remove()
+
+
+def test_wrong_password_is_refused_without_retrying(tmp_path: Path) -> None:
+    """On a private server that asks for passwords (scram-sha-256 for every role but `postgres`)."""
+    postgres = PrivatePostgres()
+    try:
+        url = postgres.start()
+        hba = postgres.directory / "data" / "pg_hba.conf"
+        hba.write_text(
+            "host all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n" + hba.read_text()
+        )
+        psql(url, "SELECT pg_reload_conf()")
+        psql(url, "CREATE ROLE latchkey_pw LOGIN PASSWORD 'right-password'")
+        parts = urllib.parse.urlsplit(url)
+        wrong = urllib.parse.urlunsplit(
+            parts._replace(netloc=f"latchkey_pw:wrong-password-hunter2@{parts.hostname}:{parts.port}")
+        )
+        output = serve_to_exit(tmp_path, "--database-url", wrong, "--database-wait", "60", timeout=30)
+        last = assert_refused(output, "cannot use the PostgreSQL at", "28P01")
+        assert "retrying" not in output.stderr
+        assert "wrong-password-hunter2" not in output.stderr + output.stdout, last
+        assert not (tmp_path / "data").exists()
     finally:
         postgres.remove()

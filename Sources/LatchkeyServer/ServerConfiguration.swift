@@ -7,7 +7,9 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// Port to bind; 0 picks a free port (printed once listening). Default 8080.
     public var port: Int
-    /// Folder for the SQLite database and the generated master key. Created if missing.
+    /// Folder for the SQLite database and the generated master key, created if missing and locked while the server
+    /// runs. With ``database`` it only holds `master.key` (when the key is given no other way), is created only to
+    /// write a generated key, and is not locked.
     public var dataDirectory: String
     /// The parsed `--config` file, if any.
     public var file: ConfigurationFile?

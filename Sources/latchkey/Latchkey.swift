@@ -51,7 +51,7 @@ extension Latchkey {
         @Option(
             name: .customLong("data-dir"),
             help: ArgumentHelp(
-                "Folder for the SQLite store and the master key. Env: LATCHKEY_DATA_DIR. Default: ./latchkey-data.",
+                "Folder for the SQLite store and the master key (with --database-url: only master.key, if the key is given no other way; not locked). Env: LATCHKEY_DATA_DIR. Default: ./latchkey-data.",
                 valueName: "dir"))
         var dataDir: String?
 
