@@ -76,6 +76,15 @@ def test_database_down_answers_503_quickly_and_recovers_without_restart(
         unused_keys = Keys.from_response(iam.create_access_key(UserName=unused_name)["AccessKey"])
         session = Keys.from_response(server.sts(user_keys).get_session_token()["Credentials"])
         assert server.sts(session).get_caller_identity()["Account"] == ACCOUNT_ID
+        user_arn = iam.get_user(UserName=name)["User"]["Arn"]
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": user_arn}, "Action": "sts:AssumeRole"}],
+        }
+        role_arn = iam.create_role(RoleName=unique("fault-role"), AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+            "Arn"
+        ]
+        server.sts(user_keys).assume_role(RoleArn=role_arn, RoleSessionName="warm")
 
         postgres.stop()
 
@@ -99,9 +108,14 @@ def test_database_down_answers_503_quickly_and_recovers_without_restart(
             + ", ".join(f"{label} {elapsed * 1000:.0f} ms" for label, elapsed in times.items())
         )
 
-        # Temporary credentials need no store.
+        # Temporary credentials need no store; a long-term key used just before is served from the node's cache
+        # (stale if error) while the store cannot answer.
         started = time.monotonic()
         assert server.sts(session).get_caller_identity()["Account"] == ACCOUNT_ID
+        assert server.sts(user_keys).get_caller_identity()["Arn"].endswith(f":user/{name}")
+        # An AssumeRole whose role and policies this node has cached (used just before) is answered from the cache.
+        assumed = server.sts(user_keys).assume_role(RoleArn=role_arn, RoleSessionName="during-outage")
+        assert ":assumed-role/" in assumed["AssumedRoleUser"]["Arn"]
         report_figure(
             f"database down: GetCallerIdentity with temporary credentials 200 in {time.monotonic() - started:.3f} s"
         )
