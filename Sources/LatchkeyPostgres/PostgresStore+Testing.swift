@@ -31,3 +31,12 @@ extension PostgresStore {
             """)
     }
 }
+
+extension PostgresStore {
+    /// Runs one statement outside any transaction (`CREATE DATABASE`, `DROP DATABASE` refuse to run inside one).
+    func executeWithoutTransactionForTesting(_ sql: String) async throws {
+        try await readStatement { connection in
+            try await self.execute(connection, PostgresQuery(unsafeSQL: sql))
+        }
+    }
+}

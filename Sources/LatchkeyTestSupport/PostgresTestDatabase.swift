@@ -46,35 +46,84 @@ public enum PostgresTestDatabase {
         return configuration
     }
 
+    /// How many stores made by ``withStore(_:_:)`` are open at once in this process. Swift Testing runs hundreds
+    /// of store-contract cases in parallel; each opening a pool and migrating a schema at the same moment made the
+    /// server (and this 2-core machine) take over 10 s per connect. The others wait for a slot.
+    public static let concurrentStores = 6
+
+    /// The pool size of a test store: enough for the contract suite's races, small enough for many processes.
+    public static let poolSize = 4
+
+    private static let slots = AsyncSlots(concurrentStores)
+
     /// A new store in a schema of its own, passed to `body`; the store is closed and the schema dropped afterwards.
     public static func withStore<T>(
         _ configure: (inout PostgresStore.Configuration) -> Void = { _ in },
         _ body: (PostgresStore) async throws -> T
     ) async throws -> T {
         var configuration = try configuration()
+        configuration.maximumConnections = poolSize
         configure(&configuration)
-        let store = try await PostgresStore.connect(configuration, logger: logger)
+        await slots.acquire()
+        let store: PostgresStore
+        do {
+            store = try await PostgresStore.connect(configuration, logger: logger)
+        } catch {
+            try? await PostgresStore.dropSchema(configuration, logger: logger)
+            await slots.release()
+            throw error
+        }
         do {
             let result = try await body(store)
             await store.close()
             try await PostgresStore.dropSchema(configuration, logger: logger)
+            await slots.release()
             return result
         } catch {
             await store.close()
             try? await PostgresStore.dropSchema(configuration, logger: logger)
+            await slots.release()
             throw error
         }
     }
 
     /// A new store in a schema of its own that lives as long as the process (the schema is left behind).
     public static func makeStore() async throws -> PostgresStore {
-        try await PostgresStore.connect(try configuration(), logger: logger)
+        var configuration = try configuration()
+        configuration.maximumConnections = 2
+        return try await PostgresStore.connect(configuration, logger: logger)
     }
 
     static func randomSuffix() -> String {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<16).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}
+
+/// A counting semaphore for async code: at most `count` holders at once, the others wait in order.
+actor AsyncSlots {
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) {
+        available = count
+    }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { continuation in waiters.append(continuation) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
     }
 }
 

@@ -158,3 +158,41 @@ struct MigrationTests {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
+
+/// How long an isolated test store takes to make: a schema of its own (what `StoreKind.postgres` uses) against a
+/// database of its own. Printed, not asserted.
+@Suite(.enabled(if: PostgresTestDatabase.isEnabled, "needs LATCHKEY_TEST_DATABASE_URL"))
+struct IsolationCostTests {
+    @Test("a schema per store against a database per store (timings printed)")
+    func schemaAgainstDatabase() async throws {
+        let rounds = 5
+        var schemaTimes: [Duration] = []
+        var databaseTimes: [Duration] = []
+        try await PostgresTestDatabase.withStore({ $0.operationDeadline = .seconds(30) }) { admin in
+            for round in 0..<rounds {
+                var started = ContinuousClock.now
+                let configuration = try PostgresTestDatabase.configuration()
+                let inSchema = try await PostgresStore.connect(configuration, logger: MigrationTests.logger)
+                await inSchema.close()
+                try await PostgresStore.dropSchema(configuration, logger: MigrationTests.logger)
+                schemaTimes.append(ContinuousClock.now - started)
+
+                started = ContinuousClock.now
+                let name = "lk_db_\(round)_\(UInt32.random(in: 0...UInt32.max))"
+                try await admin.executeWithoutTransactionForTesting("CREATE DATABASE \(name)")
+                var inDatabase = try PostgresTestDatabase.configuration()
+                inDatabase.schema = nil
+                inDatabase.database = name
+                let store = try await PostgresStore.connect(inDatabase, logger: MigrationTests.logger)
+                await store.close()
+                try await admin.executeWithoutTransactionForTesting("DROP DATABASE \(name) WITH (FORCE)")
+                databaseTimes.append(ContinuousClock.now - started)
+            }
+        }
+        func median(_ times: [Duration]) -> Duration { times.sorted()[times.count / 2] }
+        print(
+            "isolated PostgreSQL test store, median of \(rounds): schema \(median(schemaTimes)), "
+                + "database \(median(databaseTimes))")
+        #expect(schemaTimes.count == rounds && databaseTimes.count == rounds)
+    }
+}
