@@ -309,15 +309,29 @@ def test_start_waits_for_a_database_that_comes_up(tmp_path: Path) -> None:
             args=["--database-url", url, "--database-wait", "120"],
             env={"LATCHKEY_MASTER_KEY": new_master_key()},
         )
-        starter = threading.Thread(target=server.start)
+        failures: list[BaseException] = []
+
+        def start() -> None:
+            try:
+                server.start()
+            except BaseException as error:  # reported below, from the test's thread
+                failures.append(error)
+
+        starter = threading.Thread(target=start)
         starter.start()
         log = tmp_path / "server.log"
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and "retrying in" not in (log.read_text() if log.exists() else ""):
+        while (
+            time.monotonic() < deadline
+            and starter.is_alive()
+            and "retrying in" not in (log.read_text() if log.exists() else "")
+        ):
             time.sleep(0.1)
+        assert not failures, failures
         assert "database unreachable at 127.0.0.1:" in log.read_text()
         postgres.restart_on_same_port()
         starter.join(timeout=60)
+        assert not failures, failures
         assert server.endpoint, server.describe()
         try:
             assert server.sts().get_caller_identity()["Account"] == ACCOUNT_ID
@@ -350,3 +364,38 @@ def test_wrong_password_is_refused_without_retrying(tmp_path: Path) -> None:
         assert not (tmp_path / "data").exists()
     finally:
         postgres.remove()
+
+
+def test_nodes_starting_together_with_different_keys_agree_on_one(database: TestDatabase, tmp_path: Path) -> None:
+    """Two nodes start at the same moment on a new database with different master keys: exactly one starts, the
+    other is refused by the master-key check."""
+    config = bootstrap_config(tmp_path)
+    results: dict[int, subprocess.CompletedProcess[str] | Server] = {}
+
+    def start(index: int) -> None:
+        node = Server(
+            tmp_path / f"data{index}",
+            config,
+            tmp_path / f"node{index}.log",
+            args=["--database-url", database.url],
+            env={"LATCHKEY_MASTER_KEY": new_master_key()},
+        )
+        try:
+            results[index] = node.start()
+        except RuntimeError as error:
+            results[index] = subprocess.CompletedProcess([], 1, "", str(error))
+
+    threads = [threading.Thread(target=start, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    started = [result for result in results.values() if isinstance(result, Server)]
+    refused = [result for result in results.values() if not isinstance(result, Server)]
+    try:
+        assert (len(started), len(refused)) == (1, 1), results
+        assert "the master key does not match the one this store was sealed with" in refused[0].stderr
+        assert started[0].sts().get_caller_identity()["Account"] == ACCOUNT_ID
+    finally:
+        for server in started:
+            stop_cleanly(server)
