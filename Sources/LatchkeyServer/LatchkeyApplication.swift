@@ -91,11 +91,6 @@ public enum LatchkeyApplication {
         }
         let createdMasterKey = loadedKey.pendingFile != nil
         let secretBox = SecretBox(masterKey: masterKey)
-        let activeKeyID = configuration.file?.sessionTokenKeyId ?? 1
-        // Tokens sealed under the previous key ID stay valid after a rotation (they expire within 36 hours); older
-        // IDs are retired, so a leaked key stops working after two rotations.
-        let keyRing = try SessionTokenKeyRing.derived(
-            from: masterKey, activeKeyID: activeKeyID, acceptedKeyIDs: max(activeKeyID, 2) - 1...activeKeyID)
 
         let provisioner = Provisioner(store: store, secretBox: secretBox)
         if let plan = configuration.file?.bootstrap {
@@ -109,11 +104,20 @@ public enum LatchkeyApplication {
         // subscribers (the caches below, the session keys, the revocations) when any node changed something; the
         // caches share its freshness rules. See docs/multi-node.md.
         let changes = ChangeFeed(store: store, onEvent: ChangeFeedService.logging(to: logger))
+        // The session-token keys live in the store (recorded from sessionTokenKeyId on the first start) and are
+        // reloaded on every change and by SessionKeysRefresher; see KeyAdministration for rotation.
+        let readiness = report.readiness
+        let sessionKeys = try await Self.loadSessionKeys(
+            store: store, masterKey: masterKey, configuration: configuration, logger: logger, now: clock()
+        ) {
+            readiness.markNotReady(Self.masterKeyReadinessCheck.name, reason: Self.masterKeyReadinessCheck.reason)
+        }
+        Self.follow(sessionKeys, changes: changes, clock: clock, logger: logger)
 
         // Uses of long-term keys are kept in memory and written in batches (GetAccessKeyLastUsed).
         let usage = AccessKeyUsageRecorder(store: store)
         let resolver = CredentialResolver(
-            store: store, secretBox: secretBox, keyRing: keyRing, freshness: changes.freshness, usage: usage)
+            store: store, secretBox: secretBox, sessionKeys: sessionKeys, freshness: changes.freshness, usage: usage)
         let mfa = MFAVerifier(store: store, secretBox: secretBox)
         let messages = AuthorizationMessageCodec(masterKey: masterKey)
         let authorizer = Authorizer(
@@ -129,7 +133,8 @@ public enum LatchkeyApplication {
             configuredBase ?? "http://\(host):\(listeningPort.withLock { $0 })/oidc"
         }
         var sts = SecurityTokenService(
-            store: store, secretBox: secretBox, keyRing: keyRing, mfa: mfa, messages: messages, authorizer: authorizer)
+            store: store, secretBox: secretBox, sessionKeys: sessionKeys, mfa: mfa, messages: messages,
+            authorizer: authorizer)
         sts.outbound = outbound
         let fetcher = JWKSFetcher(
             configuration: JWKSFetcherConfiguration(
@@ -187,6 +192,8 @@ public enum LatchkeyApplication {
                 DataDirectoryLockHolder(lock: dataDirectoryLock),
                 AccessKeyUsageFlusher(recorder: usage, schedule: accessKeyUsage, logger: logger),
                 ChangeFeedService(feed: changes),
+                SessionKeysRefresher(
+                    keys: sessionKeys, interval: SessionKeysRefresher.defaultInterval, clock: clock, logger: logger),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port

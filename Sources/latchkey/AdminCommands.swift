@@ -15,7 +15,7 @@ extension Latchkey {
                 the store directly instead, with the store options and master key of `latchkey serve`; the running \
                 nodes pick the change up within a second (docs/key-rotation.md).
                 """,
-            subcommands: [RevokeSessions.self]
+            subcommands: [RevokeSessions.self, RotateSessionKey.self, RotateMasterKey.self]
         )
     }
 }

@@ -32,6 +32,7 @@ public enum MasterKeyRotation {
     /// announces the change (`announceChange()`) so that nodes still on `current` notice and refuse.
     /// - Throws: ``Refusal`` when `current` is not the store's key, `new` is the same key, or a secret does not
     ///   open under `current` (then nothing was re-sealed); the store's errors otherwise.
+    @discardableResult
     public static func rotate(store: any ClusterStore, current: MasterKey, new: MasterKey) async throws -> Outcome {
         guard !current.matchesCheckValue(new.checkValue) else {
             throw Refusal("the new master key is the current one: nothing to rotate")
