@@ -161,9 +161,12 @@ struct QueryEndpoint: Sendable {
 
     /// Announces a write (``ChangeFeed/announce()``) unless it failed with a client error: a refused write
     /// (validation, AccessDenied, a conflict) changed nothing, and announcing it would let any caller flush every
-    /// node's caches. A failure of the server (5xx, or an error of no AWS kind) may follow a partial change: announced.
+    /// node's caches. Nor when the database could not be reached: the write did not commit, and this node's caches,
+    /// which serve cached requests through the outage, must not be dropped (the feed drops them all once the database
+    /// answers again). Any other failure of the server may follow a partial change: announced.
     private func announceWrite(failedWith error: (any Error)?) async {
-        if let error = error as? STSError, error.code.httpStatus < 500 { return }
+        if let error = error as? STSError, error.code.httpStatus < 500 || error.code == .serviceUnavailable { return }
+        if let error = error as? StoreError, error.code == .unavailable { return }
         await changes.announce()
     }
 

@@ -1,9 +1,12 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import LatchkeyDomain
 import LatchkeyQuery
 import LatchkeySQLite
 import LatchkeySigV4
 import LatchkeyTestSupport
+import NIOCore
 import Testing
 
 /// Two real servers (`LatchkeyApplication.build`, HTTP on loopback) over one SQLite file opened by each, sharing
@@ -111,6 +114,63 @@ import Testing
             // A read announces nothing either.
             try await a.iam("ListUsers").expectSuccess("ListUsers")
             #expect(try await store.changeSequence() == afterMallory)
+        }
+    }
+
+    /// Sends a signed call and reads the answer, whatever its status (`TestServer.send` refuses a 5xx).
+    static func unchecked(
+        _ server: TestServer, version: String, _ action: String, _ params: KeyValuePairs<String, String>,
+        as credentials: SigV4Credentials
+    ) async throws -> Reply {
+        let request = try signedRequest(
+            action: action, version: version, params: params, credentials: credentials, date: server.now)
+        let response = try await server.client.execute(
+            uri: request.uri, method: request.method, headers: request.headers, body: request.body)
+        return Reply(status: response.status.code, headers: response.headers, body: String(buffer: response.body))
+    }
+
+    @Test("with its database unreachable, a server answers cached requests; an IAM write is a 503 and drops no cache")
+    func databaseUnreachable() async throws {
+        let clock = TestClock()
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteIdentityStore(path: directory + "/latchkey.sqlite")
+            defer { try? store.close() }
+            try await LoopbackServer.run(clock: clock.closure, store: store) { loopback in
+                let server = TestServer(
+                    client: loopback.client, clock: clock, dataDirectory: loopback.dataDirectory,
+                    report: loopback.report)
+                let alice = try await server.userWithKey("alice")
+                let carol = try await server.userWithKey("carol")  // never used: nothing cached for her key
+                let allow =
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#
+                try await server.iam(
+                    "PutUserPolicy", ["UserName": "alice", "PolicyName": "p", "PolicyDocument": allow]
+                )
+                .expectSuccess("PutUserPolicy")
+                let trust =
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(TestServer.accountId):user/alice"},"Action":"sts:AssumeRole"}]}"#
+                try await server.iam("CreateRole", ["RoleName": "deploy", "AssumeRolePolicyDocument": trust])
+                    .expectSuccess("CreateRole")
+                let roleArn = "arn:aws:iam::\(TestServer.accountId):role/deploy"
+                let assume: KeyValuePairs<String, String> = ["RoleArn": roleArn, "RoleSessionName": "s1"]
+                try await server.sts("AssumeRole", assume, as: alice).expectSuccess("AssumeRole")
+                let session = try await server.sessionToken(as: alice)
+
+                try store.close()  // the server's handle: every store call now fails as an unreachable database does
+
+                let write = try await Self.unchecked(
+                    server, version: TestServer.iamVersion, "CreateUser", ["UserName": "bob"], as: TestServer.root)
+                try write.expectError("ServiceUnavailable", status: 503)
+                // Cached after the failed write as before it: the key, the role, alice's policies; a session needs
+                // nothing from the store.
+                #expect(try await server.callerIdentity(as: alice).arn.hasSuffix(":user/alice"))
+                try await server.sts("AssumeRole", assume, as: alice).expectSuccess("AssumeRole")
+                #expect(try await server.callerIdentity(as: session.credentials).arn.hasSuffix(":user/alice"))
+                // What was never cached needs the store.
+                let uncached = try await Self.unchecked(
+                    server, version: TestServer.stsVersion, "GetCallerIdentity", [:], as: carol)
+                try uncached.expectError("ServiceUnavailable", status: 503)
+            }
         }
     }
 }
