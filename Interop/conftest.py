@@ -32,6 +32,8 @@ SINGLE_NODE_MODULES = {
 IMMEDIATE = "expects a change to show in the very next request, which on another node comes within a second"
 SINGLE_NODE_TESTS = {
     "test_federation_oidc.py::test_changes_to_the_provider_apply_to_the_next_token": IMMEDIATE,
+    "test_revocation.py::test_a_revoked_session_is_refused_and_a_newer_one_works": IMMEDIATE,
+    "test_revocation.py::test_the_cli_revokes_a_role_and_the_sessions_chained_from_it": IMMEDIATE,
     "test_revocation.py::test_revoking_a_long_term_key_refuses_its_get_session_token_sessions": IMMEDIATE,
     "test_update_user_and_key_last_used.py::test_access_key_last_used_reports_service_and_region": (
         "reads a key's last use on another node than the one that saw it, before the minute's flush"
