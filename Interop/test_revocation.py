@@ -230,3 +230,20 @@ def test_bad_requests_get_aws_errors(server: Server, user: User) -> None:
     neither = admin(server, "revoke-sessions")
     assert neither.returncode != 0
     assert "exactly one of --access-key-id and --principal-arn" in neither.stderr
+
+
+def test_a_revoked_session_cannot_mint_a_web_identity_token(start_server, tmp_path) -> None:
+    # A server of its own: enabling outbound federation changes the account.
+    server = start_server(tmp_path / "data")
+    server.iam().enable_outbound_web_identity_federation()
+    user = create_user_with_key(server)
+    role = role_for(server, user, may=["sts:GetWebIdentityToken"])
+    session = assume(server, user.keys, role)
+    minted = server.sts(session).get_web_identity_token(Audience=["sts.amazonaws.com"], SigningAlgorithm="RS256")
+    assert minted["WebIdentityToken"]
+    status, fields = revoke(server, PrincipalArn=role)
+    assert status == 200, fields
+    refused = client_error(
+        server.sts(session).get_web_identity_token, Audience=["sts.amazonaws.com"], SigningAlgorithm="RS256"
+    )
+    assert error_code(refused) == ("InvalidClientTokenId", 403)
