@@ -386,7 +386,8 @@ func responseWriting() {
 /// resolved from its access key as the server's authentication resolves it (`CredentialResolver`, with the use of a
 /// long-term key recorded), then the operation. Caches are warm (setup ran the operation once, and the warm-up
 /// iterations run it again): the access key, the role, the user's policies and the parsed documents come from
-/// memory; AssumeRole still reads the two managed session policies from the store, as every call does.
+/// memory, and so do the documents of the two managed session policies AssumeRole names (cached by the authorizer
+/// until a change is announced): no call reads the store.
 func operations() {
     Benchmark("Operation.AssumeRole") { (benchmark: Benchmark, world: World) async in
         let resolver = world.deployment.resolver
