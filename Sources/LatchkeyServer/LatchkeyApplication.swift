@@ -146,6 +146,17 @@ public enum LatchkeyApplication {
         iam.outbound = outbound
         iam.samlMetadata = SAMLMetadataParser()
         changes.subscribeCaches(resolver: resolver, authorizer: authorizer, outbound: outbound)
+        // Revoked sessions (RevokeSessions): the node's copy is read now, again on every change the feed sees, and
+        // by SessionRevocationService as a backstop.
+        let revocationSync = SessionRevocationSync(revocations: resolver.revocations, store: store, clock: clock)
+        revocationSync.subscribe(to: changes)
+        do {
+            try await revocationSync.reload()
+        } catch {
+            logger.warning(
+                "session revocations could not be read at start; read again on the next change and every 30 s",
+                metadata: ["error": "\(error)"])
+        }
         let endpoint = QueryEndpoint(
             operations: Self.operations(sts: sts, iam: iam), resolver: resolver, changes: changes,
             limits: configuration.limits,
@@ -192,6 +203,7 @@ public enum LatchkeyApplication {
                 DataDirectoryLockHolder(lock: dataDirectoryLock),
                 AccessKeyUsageFlusher(recorder: usage, schedule: accessKeyUsage, logger: logger),
                 ChangeFeedService(feed: changes),
+                SessionRevocationService(sync: revocationSync, logger: logger),
                 SessionKeysRefresher(
                     keys: sessionKeys, interval: SessionKeysRefresher.defaultInterval, clock: clock, logger: logger),
             ],
