@@ -26,7 +26,7 @@ extension PostgresStore {
     /// returns the new value.
     @discardableResult
     public func announceChange() async throws -> Int64 {
-        try await readStatement { connection in
+        try await readStatement("announceChange") { connection in
             guard let row = try await self.fetchOne(connection, "SELECT nextval('change_sequence')") else {
                 throw StoreError(.corrupt, "nextval('change_sequence') returned no row")
             }

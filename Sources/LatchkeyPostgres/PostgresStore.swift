@@ -131,15 +131,16 @@ public final class PostgresStore: Sendable {
     /// Runs `body`, which must issue a single statement, outside an explicit transaction (the statement is its own
     /// transaction): one round trip instead of three for a one-row read.
     func readStatement<T: Sendable>(
+        _ operation: StaticString = "read",
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try checkOpen("read")
+        try checkOpen(operation)
         let client = self.client
-        return try await Self.withDeadline(configuration.operationDeadline, "read") {
+        return try await Self.withDeadline(configuration.operationDeadline, "\(operation)") {
             do {
                 return try await client.withConnection { connection in try await body(connection) }
             } catch {
-                throw Self.map(error, operation: "read", constraint: { _ in nil })
+                throw Self.map(error, operation: operation, constraint: { _ in nil })
             }
         }
     }
