@@ -121,6 +121,11 @@ def test_a_sqlite_store_moves_to_postgresql(database: TestDatabase, tmp_path: Pa
             sqlite.sts(alice).assume_role(RoleArn=role["Role"]["Arn"], RoleSessionName="before")["Credentials"]
         )
         assert ":assumed-role/deployer/before" in sqlite.sts(session).get_caller_identity()["Arn"]
+
+        # While the server runs, its store is refused.
+        busy = migrate_store("--from", f"sqlite:{data}", "--to", database.url)
+        assert busy.returncode == 1
+        assert "already in use by another latchkey server" in busy.stderr
     finally:
         stop_cleanly(sqlite)
 

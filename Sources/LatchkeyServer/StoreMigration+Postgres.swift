@@ -29,8 +29,12 @@ extension StoreMigration {
     public static func migrate(
         from: String, to configuration: PostgresStore.Configuration, now: Date, logger: Logger
     ) async throws -> Counts {
-        let source = try openSource(from)
-        defer { try? source.close() }
+        let opened = try openSource(from)
+        let source = opened.store
+        defer {
+            try? source.close()
+            withExtendedLifetime(opened) {}
+        }
         let target: PostgresStore
         do {
             target = try await PostgresStore.connect(configuration, logger: logger)

@@ -135,70 +135,77 @@ public struct StoreMigration: Sendable {
 
     private func copyAccount(_ account: Account, _ counts: inout Counts) async throws {
         let accountId = account.id
+        let source = self.source
+        let target = self.target
         try await target.insertAccount(account)
         counts.accounts += 1
 
         // Policies first: users and roles name them as boundaries, owners attach them.
-        for policy in try await source.managedPolicies(accountId: accountId, pathPrefix: "/", onlyAttached: false) {
-            counts.policyVersions += try await copyManagedPolicy(policy)
-            counts.managedPolicies += 1
-        }
+        let policies = try await source.managedPolicies(accountId: accountId, pathPrefix: "/", onlyAttached: false)
+        counts.policyVersions += try await Self.concurrentMap(policies) { policy in
+            try await self.copyManagedPolicy(policy)
+        }.reduce(0, +)
+        counts.managedPolicies += policies.count
+
+        // Then the principals and groups, then what hangs off them.
         let roles = try await source.roles(accountId: accountId, pathPrefix: "/")
-        for role in roles {
-            try await target.insertRole(role)
-        }
-        counts.roles += roles.count
         let users = try await source.users(accountId: accountId, pathPrefix: "/")
-        for user in users {
-            try await target.insertUser(user)
-        }
-        counts.users += users.count
         let groups = try await source.groups(accountId: accountId, pathPrefix: "/")
-        for group in groups {
-            try await target.insertGroup(group)
-            for member in try await source.usersInGroup(accountId: accountId, groupName: group.groupName) {
+        _ = try await Self.concurrentMap(roles) { role in try await target.insertRole(role) }
+        _ = try await Self.concurrentMap(users) { user in try await target.insertUser(user) }
+        _ = try await Self.concurrentMap(groups) { group in try await target.insertGroup(group) }
+        counts.roles += roles.count
+        counts.users += users.count
+        counts.groups += groups.count
+
+        counts.groupMemberships += try await Self.concurrentMap(groups) { group in
+            let members = try await source.usersInGroup(accountId: accountId, groupName: group.groupName)
+            for member in members {
                 try await target.addUserToGroup(
                     accountId: accountId, groupName: group.groupName, userName: member.userName, maxGroupsPerUser: nil)
-                counts.groupMemberships += 1
             }
-        }
-        counts.groups += groups.count
+            return members.count
+        }.reduce(0, +)
 
         let owners: [PolicyOwner] =
             roles.map { .role($0.roleName) } + users.map { .user($0.userName) } + groups.map { .group($0.groupName) }
-        for owner in owners {
+        let ownerCounts = try await Self.concurrentMap(owners) { owner in
+            var inline = 0
             for name in try await source.inlinePolicyNames(accountId: accountId, owner: owner) {
                 guard let policy = try await source.inlinePolicy(accountId: accountId, owner: owner, policyName: name)
                 else { throw Failure("inline policy \(name) of \(owner.kindName) \(owner.name) vanished") }
                 try await target.putInlinePolicy(policy, maxTotalSize: nil)
-                counts.inlinePolicies += 1
+                inline += 1
             }
-            for attached in try await source.attachedPolicies(accountId: accountId, owner: owner) {
+            let attached = try await source.attachedPolicies(accountId: accountId, owner: owner)
+            for policy in attached {
                 try await target.attachPolicy(
-                    accountId: accountId, owner: owner, policyArn: attached.policyArn, maxAttachedPolicies: nil)
-                counts.attachedPolicies += 1
+                    accountId: accountId, owner: owner, policyArn: policy.policyArn, maxAttachedPolicies: nil)
             }
+            return (inline: inline, attached: attached.count)
         }
+        counts.inlinePolicies += ownerCounts.map(\.inline).reduce(0, +)
+        counts.attachedPolicies += ownerCounts.map(\.attached).reduce(0, +)
 
         // Access keys of every user and of the root, with their last use.
-        var uses: [AccessKeyUse] = []
-        for userName in users.map(\.userName) + [nil] {
-            for key in try await source.accessKeys(accountId: accountId, userName: userName) {
+        let keyOwners: [String?] = users.map(\.userName) + [nil]
+        let keyCounts = try await Self.concurrentMap(keyOwners) { userName in
+            let keys = try await source.accessKeys(accountId: accountId, userName: userName)
+            var uses: [AccessKeyUse] = []
+            for key in keys {
                 try await target.insertAccessKey(key, maxKeysPerOwner: nil)
-                counts.accessKeys += 1
-                if let use = try await source.accessKeyLastUse(id: key.accessKeyId) {
-                    uses.append(use)
-                }
+                if let use = try await source.accessKeyLastUse(id: key.accessKeyId) { uses.append(use) }
             }
+            return (keys: keys.count, uses: uses)
         }
+        counts.accessKeys += keyCounts.map(\.keys).reduce(0, +)
+        let uses = keyCounts.flatMap(\.uses)
         if !uses.isEmpty {
             try await target.recordAccessKeyUses(uses)
             counts.accessKeyLastUses += uses.count
         }
         let devices = try await source.mfaDevices(accountId: accountId)
-        for device in devices {
-            try await target.insertMFADevice(device)
-        }
+        _ = try await Self.concurrentMap(devices) { device in try await target.insertMFADevice(device) }
         counts.mfaDevices += devices.count
 
         let oidc = try await source.oidcProviders(accountId: accountId)
@@ -215,6 +222,33 @@ public struct StoreMigration: Sendable {
             try await target.modifyOutboundFederation(accountId: accountId) { state in state = outbound }
             counts.outboundIssuers += 1
             counts.outboundSigningKeys += outbound.keys.count
+        }
+    }
+
+    /// How many store calls a migration runs at once (per kind of entity): the PostgreSQL pool's default size
+    /// less a little, so that the copy does not wait on round trips one at a time.
+    static let concurrency = 8
+
+    /// `body` for every element, at most ``concurrency`` at a time; the results in the elements' order. The first
+    /// error thrown cancels the others and is rethrown.
+    static func concurrentMap<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ body: @escaping @Sendable (Element) async throws -> Result
+    ) async throws -> [Result] {
+        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            var results: [Result?] = Array(repeating: nil, count: elements.count)
+            var next = 0
+            func start() {
+                let index = next
+                let element = elements[index]
+                group.addTask { (index, try await body(element)) }
+                next += 1
+            }
+            while next < min(concurrency, elements.count) { start() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                if next < elements.count { start() }
+            }
+            return results.compactMap { $0 }
         }
     }
 
@@ -343,35 +377,36 @@ public struct StoreSnapshot: Sendable, Equatable {
             contents.users = try await store.users(accountId: id, pathPrefix: "/")
             contents.roles = try await store.roles(accountId: id, pathPrefix: "/")
             contents.groups = try await store.groups(accountId: id, pathPrefix: "/")
-            for userName in contents.users.map(\.userName) + [nil] {
-                contents.accessKeys += try await store.accessKeys(accountId: id, userName: userName)
-            }
-            for key in contents.accessKeys {
-                if let use = try await store.accessKeyLastUse(id: key.accessKeyId) {
-                    contents.accessKeyLastUses.append(use)
-                }
-            }
+            let keyOwners: [String?] = contents.users.map(\.userName) + [nil]
+            contents.accessKeys = try await StoreMigration.concurrentMap(keyOwners) { userName in
+                try await store.accessKeys(accountId: id, userName: userName)
+            }.flatMap { $0 }
+            contents.accessKeyLastUses = try await StoreMigration.concurrentMap(contents.accessKeys) { key in
+                try await store.accessKeyLastUse(id: key.accessKeyId)
+            }.compactMap { $0 }
             contents.mfaDevices = try await store.mfaDevices(accountId: id)
             contents.managedPolicies = try await store.managedPolicies(
                 accountId: id, pathPrefix: "/", onlyAttached: false)
-            for policy in contents.managedPolicies {
-                contents.policyVersions.append(try await store.policyVersions(policyArn: policy.arn))
+            contents.policyVersions = try await StoreMigration.concurrentMap(contents.managedPolicies) { policy in
+                try await store.policyVersions(policyArn: policy.arn)
             }
-            for group in contents.groups {
-                contents.groupMembers.append(
-                    try await store.usersInGroup(accountId: id, groupName: group.groupName).map(\.userName))
+            contents.groupMembers = try await StoreMigration.concurrentMap(contents.groups) { group in
+                try await store.usersInGroup(accountId: id, groupName: group.groupName).map(\.userName)
             }
             let owners: [PolicyOwner] =
                 contents.roles.map { .role($0.roleName) } + contents.users.map { .user($0.userName) }
                 + contents.groups.map { .group($0.groupName) }
-            for owner in owners {
+            let ownerPolicies = try await StoreMigration.concurrentMap(owners) { owner in
+                var inline: [InlinePolicy] = []
                 for name in try await store.inlinePolicyNames(accountId: id, owner: owner) {
                     if let policy = try await store.inlinePolicy(accountId: id, owner: owner, policyName: name) {
-                        contents.inlinePolicies.append(policy)
+                        inline.append(policy)
                     }
                 }
-                contents.attachedPolicies.append(try await store.attachedPolicies(accountId: id, owner: owner))
+                return (inline: inline, attached: try await store.attachedPolicies(accountId: id, owner: owner))
             }
+            contents.inlinePolicies = ownerPolicies.flatMap(\.inline)
+            contents.attachedPolicies = ownerPolicies.map(\.attached)
             contents.oidcProviders = try await store.oidcProviders(accountId: id)
             contents.samlProviders = try await store.samlProviders(accountId: id)
             contents.outbound = try await store.outboundFederation(accountId: id)
@@ -434,10 +469,29 @@ extension StoreMigration {
         return path
     }
 
+    /// An SQLite store opened as a migration's source, with its data folder's lock when the folder has one.
+    public struct Source: Sendable {
+        public let store: SQLiteIdentityStore
+        /// Held while the migration runs: no server can start on the folder meanwhile.
+        let lock: DataDirectoryLock?
+    }
+
     /// Opens the SQLite store named by `sqlite:PATH` after checking, without changing the file, that it is a
     /// Latchkey store this build knows (the store then applies its own pending migrations, as a server would).
-    public static func openSource(_ argument: String) throws -> SQLiteIdentityStore {
+    /// When its folder has a server's lock file (`latchkey.lock`), the lock is taken first: a store a running
+    /// server uses is refused.
+    public static func openSource(_ argument: String) throws -> Source {
         let path = try sqlitePath(argument)
+        let folder = (path as NSString).deletingLastPathComponent
+        var lock: DataDirectoryLock?
+        let lockFile = (folder as NSString).appendingPathComponent(DataDirectoryLock.fileName)
+        if FileManager.default.fileExists(atPath: lockFile) {
+            do {
+                lock = try DataDirectoryLock.acquire(directory: folder)
+            } catch {
+                throw Failure("--from: \(error.message): stop it first")
+            }
+        }
         let applied: [String]?
         do {
             applied = try SQLiteIdentityStore.appliedMigrations(atPath: path)
@@ -453,7 +507,7 @@ extension StoreMigration {
                 "--from: \(path) was migrated by a newer Latchkey (\(unknown.sorted().joined(separator: ", ")))")
         }
         do {
-            return try SQLiteIdentityStore(path: path)
+            return Source(store: try SQLiteIdentityStore(path: path), lock: lock)
         } catch let error as StoreError {
             throw Failure("--from: \(error.detail)")
         }

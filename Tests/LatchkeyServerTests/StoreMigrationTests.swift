@@ -283,8 +283,8 @@ import Testing
         try await withTemporaryDirectory { directory in
             func failure(_ argument: String) -> String? {
                 do {
-                    let store = try StoreMigration.openSource(argument)
-                    try? store.close()
+                    let source = try StoreMigration.openSource(argument)
+                    try? source.store.close()
                     Issue.record("\(argument) was accepted")
                     return nil
                 } catch let error as StoreMigration.Failure {
@@ -310,10 +310,32 @@ import Testing
         try await Self.withPopulatedSQLite { _, path in
             let directory = (path as NSString).deletingLastPathComponent
             for argument in ["sqlite:\(path)", "sqlite://\(path)", "sqlite:\(directory)"] {
-                let store = try StoreMigration.openSource(argument)
-                #expect(try await store.accounts().count == 2)
-                try store.close()
+                let source = try StoreMigration.openSource(argument)
+                #expect(try await source.store.accounts().count == 2)
+                try source.store.close()
             }
+        }
+    }
+
+    @Test("a store whose data folder a server holds is refused; once the server is gone it opens")
+    func storeInUseRefused() async throws {
+        try await Self.withPopulatedSQLite { _, path in
+            let directory = (path as NSString).deletingLastPathComponent
+            var server: DataDirectoryLock? = try DataDirectoryLock.acquire(directory: directory)
+            do {
+                let source = try StoreMigration.openSource("sqlite:\(path)")
+                try? source.store.close()
+                Issue.record("a store in use was opened")
+            } catch let error as StoreMigration.Failure {
+                #expect(error.description.contains("already in use by another latchkey server"))
+                #expect(error.description.hasSuffix("stop it first"))
+            }
+            withExtendedLifetime(server) {}
+            server = nil
+            let source = try StoreMigration.openSource("sqlite:\(path)")
+            // While the migration holds the folder, no server can start on it.
+            #expect(throws: StartupError.self) { _ = try DataDirectoryLock.acquire(directory: directory) }
+            try source.store.close()
         }
     }
 
