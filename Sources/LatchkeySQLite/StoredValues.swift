@@ -7,47 +7,22 @@ import LatchkeyDomain
     import Foundation
 #endif
 
-/// Conversions between entity values and their stored column forms.
+/// Conversions between entity values and their stored column forms: `StoredValueCoding`'s, which the PostgreSQL
+/// store shares, so that values move between the stores unchanged.
 enum Stored {
     /// The case-folded form of a user or MFA device name: what uniqueness and lookups compare.
-    static func nameKey(_ name: String) -> String { name.lowercased() }
+    static func nameKey(_ name: String) -> String { StoredValueCoding.nameKey(name) }
 
-    /// Milliseconds since the Unix epoch, rounded to the nearest millisecond.
-    static func millis(_ date: Date) -> Int64 {
-        let value = (date.timeIntervalSince1970 * 1000).rounded()
-        // Dates outside ±292 million years cannot be stored; clamp rather than trap.
-        guard value > -9.2e18, value < 9.2e18 else { return value < 0 ? Int64.min : Int64.max }
-        return Int64(value)
-    }
+    /// Milliseconds since the Unix epoch, rounded to the nearest millisecond (clamped, never trapping).
+    static func millis(_ date: Date) -> Int64 { StoredValueCoding.millis(date) }
 
-    static func date(millis: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(millis) / 1000)
-    }
-
-    private struct Tag: Codable {
-        var key: String
-        var value: String
-        enum CodingKeys: String, CodingKey {
-            case key = "Key"
-            case value = "Value"
-        }
-    }
+    static func date(millis: Int64) -> Date { StoredValueCoding.date(millis: millis) }
 
     /// Tags as JSON text, in the caller's order.
-    static func tagsJSON(_ tags: [ResourceTag]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(tags.map { Tag(key: $0.key, value: $0.value) })
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func tagsJSON(_ tags: [ResourceTag]) throws -> String { try StoredValueCoding.tagsJSON(tags) }
 
     static func tags(json: String, table: StaticString) throws -> [ResourceTag] {
-        do {
-            let tags = try JSONDecoder().decode([Tag].self, from: Data(json.utf8))
-            return tags.map { ResourceTag(key: $0.key, value: $0.value) }
-        } catch {
-            throw StoreError(.corrupt, "\(table).tags is not a JSON tag list")
-        }
+        try StoredValueCoding.tags(json: json, table: table)
     }
 }
 
