@@ -43,7 +43,7 @@ enum PostgresPolicySchema {
                 assume_role_policy TEXT NOT NULL,
                 description TEXT,
                 max_session_duration BIGINT NOT NULL,
-                permissions_boundary_arn TEXT COLLATE "C",
+                permissions_boundary_arn TEXT,
                 tags TEXT NOT NULL DEFAULT '[]',
                 create_date BIGINT NOT NULL,
                 PRIMARY KEY (account_id, name_key)

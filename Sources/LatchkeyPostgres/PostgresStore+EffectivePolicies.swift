@@ -9,8 +9,9 @@ extension PostgresStore {
     /// user its groups' inline and attached policies, and the boundary's default version, as one `UNION ALL`
     /// ordered the way the SQLite store reads them. The boundary is joined by the last segment of its ARN (the
     /// policy name, folded by PostgreSQL's `lower`), and the row found is checked here against the ARN parsed as
-    /// the other stores parse it; only when that check cannot confirm it (no such policy, or a name whose folding
-    /// differs) does a second, exact lookup run, in a snapshot with the rest. A boundary ARN in another account, or
+    /// the other stores parse it; only when that check cannot confirm it (no such policy, or a name PostgreSQL folds
+    /// otherwise than Swift, such as U+0130, or any non-ASCII name in a database whose default `LC_CTYPE` is `C`)
+    /// does a second, exact lookup run, in a snapshot with the rest. A boundary ARN in another account, or
     /// naming no stored policy, is reported as missing (``EffectivePolicies/isPermissionsBoundaryMissing``) so the
     /// caller can fail closed.
     public func effectivePolicies(accountId: String, principal: PolicyPrincipal) async throws -> EffectivePolicies {
@@ -195,7 +196,8 @@ extension PostgresStore {
             """
             SELECT 4, '', 0, '', p.account_id, p.path, p.policy_name, v.document
             FROM principal b
-            JOIN managed_policies p ON p.account_id = $1 AND p.name_key = lower(regexp_replace(b.boundary, '^.*/', ''))
+            JOIN managed_policies p ON p.account_id = $1
+                AND p.name_key = lower(regexp_replace(b.boundary, '^.*/', '') COLLATE "default")
             \(defaultVersion)
             """
         )
