@@ -79,6 +79,46 @@ import Testing
         _ = try await f.iam.getRole(GetRoleInput(roleName: "worker"), caller: newer)
     }
 
+    @Test("AWSRevokeOlderSessions written on one node denies on another once its change feed ticks (measured)")
+    func tokenIssueTimePolicyAcrossNodes() async throws {
+        let f = try await ServiceFixture.make()
+        let alice = try await Self.world(f)
+        let older = try await S.session(f, as: alice, role: "worker", session: "older")
+        // Node 2: its own caches (30 s backstop TTL) over the same store, cleared by its change feed.
+        let feed = ChangeFeed(store: f.store, interval: .milliseconds(200))
+        let resolver2 = CredentialResolver(
+            store: f.store, secretBox: f.secretBox, keyRing: f.keyRing, freshness: feed.freshness)
+        let authorizer2 = Authorizer(store: f.store, freshness: feed.freshness)
+        let node2 = IAMService(
+            store: f.store, secretBox: f.secretBox, resolver: resolver2, authorizer: authorizer2,
+            clock: f.clock.closure)
+        feed.subscribeCaches(resolver: resolver2, authorizer: authorizer2, outbound: nil)
+        await feed.tick()
+        // Allowed on node 2, which now has the role's policies cached.
+        _ = try await node2.getRole(GetRoleInput(roleName: "worker"), caller: older)
+        let polling = Task { await feed.run() }
+        defer { polling.cancel() }
+
+        f.clock.advance(by: 10)
+        let policy = PutRolePolicyInput(
+            roleName: "worker", policyName: "AWSRevokeOlderSessions",
+            policyDocument: Self.revokeOlderSessions(AWSTimestamp.string(from: f.clock.now)))
+        let start = ContinuousClock.now
+        _ = try await f.iam.putRolePolicy(policy, caller: f.root)
+        try await f.store.announceChange()  // as node 1's endpoint does after every IAM write
+        var denied = false
+        while !denied, start.duration(to: .now) < .seconds(10) {
+            do throws(STSError) {
+                _ = try await node2.getRole(GetRoleInput(roleName: "worker"), caller: older)
+            } catch {
+                denied = error.code == .accessDenied
+            }
+            if !denied { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(denied)
+        print("AWSRevokeOlderSessions from node 1 to node 2 (change feed every 200 ms): \(start.duration(to: .now))")
+    }
+
     // MARK: RevokeSessions: what is refused
 
     @Test("a role's sessions issued before the revocation are refused, a newer one works, and so does the output")
