@@ -323,9 +323,13 @@ import Testing
 
     // MARK: The copy on each node
 
-    @Test("a second node reads the revocations from the store; expired ones are pruned")
-    func secondNodeAndPruning() async throws {
-        let f = try await ServiceFixture.make()
+    @Test("a second node reads the revocations from the store; expired ones are pruned", arguments: StoreKind.allCases)
+    func secondNodeAndPruning(kind: StoreKind) async throws {
+        try await kind.withEmptyStore { store in try await Self.secondNodeAndPruning(store) }
+    }
+
+    static func secondNodeAndPruning(_ store: any LatchkeyStore) async throws {
+        let f = try await ServiceFixture.make(store: store)
         let alice = try await Self.world(f)
         let session = try await S.assume(f, as: alice, role: "worker").credentials
         // Node 2: its own resolver (the same keys, as every node of a deployment has) over the same store.
@@ -355,9 +359,15 @@ import Testing
         #expect(try await f.store.sessionRevocations(liveAt: TestClock.start).isEmpty)
     }
 
-    @Test("the change feed carries a revocation to another node: measured from RevokeSessions to the refusal")
-    func changeFeedPropagation() async throws {
-        let f = try await ServiceFixture.make()
+    @Test(
+        "the change feed carries a revocation to another node: measured from RevokeSessions to the refusal",
+        arguments: StoreKind.allCases)
+    func changeFeedPropagation(kind: StoreKind) async throws {
+        try await kind.withEmptyStore { store in try await Self.changeFeedPropagation(store, kind: kind) }
+    }
+
+    static func changeFeedPropagation(_ store: any LatchkeyStore, kind: StoreKind) async throws {
+        let f = try await ServiceFixture.make(store: store)
         let alice = try await Self.world(f)
         let credentials = try #require(try await S.assume(f, as: alice, role: "worker").credentials)
         let node2 = CredentialResolver(store: f.store, secretBox: f.secretBox, keyRing: f.keyRing)
@@ -383,7 +393,7 @@ import Testing
             if !refused { try await Task.sleep(for: .milliseconds(10)) }
         }
         #expect(refused)
-        print("revocation propagation (in-process, change feed every 200 ms): \(start.duration(to: .now))")
+        print("revocation propagation on \(kind) (in-process, change feed every 200 ms): \(start.duration(to: .now))")
     }
 
     // MARK: Ancestry
