@@ -296,6 +296,8 @@ extension InMemoryStore {
                 throw StoreError(.conflict, "MFA device \(serialNumber) is enabled for a user")
             }
             state.mfaDevices[serialNumber] = nil
+            // A new device under the same serial number must not inherit this one's failures or lockout.
+            state.mfaFailures[MFADeviceKey(accountId: accountId, serialNumber: serialNumber)] = nil
         }
     }
 

@@ -227,6 +227,9 @@ extension PostgresStore {
         _ change: @escaping @Sendable (inout [SessionTokenKeyRecord]) throws -> Void
     ) async throws -> [SessionTokenKeyRecord] {
         try await write("modifySessionTokenKeys") { connection in
+            // The whole list is rewritten: concurrent rotations queue on the table lock instead of failing
+            // serialization again and again until the deadline (EXCLUSIVE still lets readers through).
+            try await self.execute(connection, "LOCK TABLE session_token_keys IN EXCLUSIVE MODE")
             var keys = try await self.loadSessionTokenKeys(connection)
             try Self.apply(change, to: &keys)
             guard Set(keys.map(\.keyId)).count == keys.count else {

@@ -138,6 +138,10 @@ extension PostgresStore {
             try await self.execute(
                 connection,
                 "DELETE FROM mfa_devices WHERE account_id = \(accountId) AND serial_number = \(serialNumber)")
+            // A new device under the same serial number must not inherit this one's failures or lockout.
+            try await self.execute(
+                connection,
+                "DELETE FROM mfa_failures WHERE account_id = \(accountId) AND serial_number = \(serialNumber)")
         }
     }
 

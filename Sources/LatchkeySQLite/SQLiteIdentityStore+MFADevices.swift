@@ -133,6 +133,11 @@ extension SQLiteIdentityStore {
                 sql: "DELETE FROM mfa_devices WHERE account_id = ? AND serial_number = ?",
                 arguments: [accountId, serialNumber]
             )
+            // A new device under the same serial number must not inherit this one's failures or lockout.
+            try db.execute(
+                sql: "DELETE FROM mfa_failures WHERE account_id = ? AND serial_number = ?",
+                arguments: [accountId, serialNumber]
+            )
         }
     }
 

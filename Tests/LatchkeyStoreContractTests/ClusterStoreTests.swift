@@ -163,6 +163,26 @@ import Testing
         }
     }
 
+    @Test("deleting an MFA device forgets its failures and lockout", arguments: StoreKind.allCases)
+    func deletedDeviceForgetsFailures(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
+            let device = Fixture.device("phone")
+            try await store.insertMFADevice(device)
+            try await store.recordMFAFailure(
+                accountId: Fixture.accountId, serialNumber: device.serialNumber, maxFailures: 1,
+                lockUntil: Fixture.date(plusSeconds: 900))
+            try await store.recordMFAFailure(
+                accountId: Fixture.accountId, serialNumber: Fixture.serial("other"), maxFailures: 5,
+                lockUntil: Fixture.date(plusSeconds: 900))
+            try await store.deleteMFADevice(accountId: Fixture.accountId, serialNumber: device.serialNumber)
+            // A new device made under the same serial number starts with no lockout.
+            #expect(try await store.mfaFailures(accountId: Fixture.accountId, serialNumber: device.serialNumber) == nil)
+            #expect(
+                try await store.mfaFailures(accountId: Fixture.accountId, serialNumber: Fixture.serial("other"))
+                    == MFAFailureState(failures: 1))
+        }
+    }
+
     @Test("concurrent wrong MFA codes are all counted", arguments: StoreKind.allCases)
     func concurrentMFAFailuresAllCounted(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
