@@ -35,17 +35,27 @@ extension STSClient {
         _ input: Input
     ) async throws -> STSResponse<Input.Output> where Input.Output: ResponseDecodable {
         try validate(input)
+        return try await send(
+            Input.Output.self, action: Input.operation.name, body: input.formEncodedBody,
+            signingService: Input.isUnsigned ? nil : "sts")
+    }
+
+    /// Sends `body` to the endpoint (with retries), signed for `signingService` (nil: unsigned), and decodes the
+    /// answer of `action`.
+    func send<Output: ResponseDecodable>(
+        _: Output.Type, action: String, body: String, signingService: String?
+    ) async throws -> STSResponse<Output> {
         let endpoint = try STSEndpoint(parsing: resolvedEndpoint)
-        let body = input.formEncodedBody
         let policy = configuration.retryPolicy
         var attempt = 0
         while true {
             attempt += 1
-            let outcome = try await attemptOnce(Input.self, body: body, endpoint: endpoint, attempt: attempt)
+            let outcome = try await attemptOnce(
+                action, body: body, signingService: signingService, endpoint: endpoint, attempt: attempt)
             switch outcome {
             case .success(let document, let raw):
                 do throws(ResponseDecodingError) {
-                    let output = try Input.Output(result: document.result)
+                    let output = try Output(result: document.result)
                     return STSResponse(output, requestId: document.requestId ?? raw.requestIdHeader)
                 } catch {
                     throw raw.malformed(error.reason)
@@ -59,7 +69,7 @@ extension STSClient {
 
     /// Runs the server's own validation on the parameters (the operation's constraint table), so a bad input fails
     /// as AWS would word it.
-    func validate<Input: STSOperationRequest>(_ input: Input) throws(STSClientError) {
+    func validate<Input: OperationInput>(_ input: Input) throws(STSClientError) {
         var parameters: [String: String] = [:]
         for pair in input.queryParameters { parameters[pair.name] = pair.value }
         do throws(STSError) {
@@ -69,25 +79,25 @@ extension STSClient {
         }
     }
 
-    /// One signed (or unsigned) POST, bounded by the timeout, interpreted.
-    func attemptOnce<Input: STSOperationRequest>(
-        _: Input.Type, body: String, endpoint: STSEndpoint, attempt: Int
+    /// One POST, signed for `signingService` (nil: unsigned), bounded by the timeout, interpreted.
+    func attemptOnce(
+        _ action: String, body: String, signingService: String?, endpoint: STSEndpoint, attempt: Int
     ) async throws -> AttemptOutcome {
         var headers: [SignableRequest.Header] = [
             .init(name: "Host", value: endpoint.hostHeader),
             .init(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"),
         ]
-        if !Input.isUnsigned {
+        if let signingService {
             guard let provider = configuration.credentialProvider else {
                 throw STSClientError.missingCredentials(
-                    "\(Input.operation.name) must be signed, and the configuration has no credential provider")
+                    "\(action) must be signed, and the configuration has no credential provider")
             }
             let credentials = try await provider.credentials()
             let signer = SigV4Signer(
                 credentials: SigV4Credentials(
                     accessKeyID: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey,
                     sessionToken: credentials.sessionToken),
-                region: region, service: "sts")
+                region: region, service: signingService)
             let unsigned = SignableRequest(
                 method: "POST", rawPath: endpoint.path, headers: headers,
                 payloadHash: SignableRequest.hashPayload(Array(body.utf8)))
@@ -104,7 +114,7 @@ extension STSClient {
         request.body = .bytes(ByteBuffer(string: body))
         do {
             let raw = try await execute(request)
-            return interpret(raw, action: Input.operation.name)
+            return interpret(raw, action: action)
         } catch let failure as TransportFailureSignal {
             try Task.checkCancellation()
             return .failure(

@@ -12,9 +12,15 @@ extension STSOperationRequest {
 
     /// The request body: `Action=…&Version=2011-06-15&…`, percent-encoded as the SDKs send it (RFC 3986
     /// unreserved characters kept, everything else `%XX`).
-    public var formEncodedBody: String {
+    public var formEncodedBody: String { formEncodedBody(version: STSClient.apiVersion) }
+}
+
+extension OperationInput {
+    /// The request body of the operation under API `version` (`Action=…&Version=…&…`), percent-encoded as the SDKs
+    /// send it.
+    func formEncodedBody(version: String) -> String {
         let pairs =
-            [("Action", Self.operation.name), ("Version", STSClient.apiVersion)]
+            [("Action", Self.operation.name), ("Version", version)]
             + queryParameters.map { ($0.name, $0.value) }
         var output = ""
         for (index, pair) in pairs.enumerated() {
