@@ -43,6 +43,11 @@ public enum PostgresTestDatabase {
         }
         var configuration = try PostgresStore.Configuration(url: url)
         configuration.schema = "lk_" + randomSuffix()
+        // Generous limits for test stores: the contract suite races 20 serializable writers on a loaded 2-core machine,
+        // where a 1.5 s deadline has been missed. The production deadline itself is tested (DeadlineAndRecoveryTests,
+        // the interop fault tests) with its default.
+        configuration.operationDeadline = .seconds(30)
+        configuration.connectTimeout = .seconds(30)
         return configuration
     }
 

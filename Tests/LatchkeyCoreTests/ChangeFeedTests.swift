@@ -116,12 +116,12 @@ import Testing
             let (feed, counter) = Self.feed(store)
             let task = Task { await feed.run() }
             let start = ContinuousClock.now
-            while counter.count < 1, start.duration(to: .now) < .seconds(10) {
+            while counter.count < 1, start.duration(to: .now) < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(5))
             }
             #expect(counter.count >= 1)
             _ = try await store.announceChange()
-            while counter.count < 2, start.duration(to: .now) < .seconds(10) {
+            while counter.count < 2, start.duration(to: .now) < .seconds(60) {
                 try await Task.sleep(for: .milliseconds(5))
             }
             #expect(counter.count >= 2)

@@ -14,11 +14,11 @@ import Testing
 /// A database that goes away: every call answers `.unavailable` within the operation deadline (never hangs), and the
 /// pool recovers by itself once the server is back. Runs against a private throw-away cluster
 /// (`scripts/postgres-cluster`) that the test stops, freezes and restarts; the measured times are printed, not
-/// asserted tightly (the bound checked is a generous 10 s against a 1.5 s deadline).
+/// asserted tightly (the bound checked is a generous 60 s against a 1.5 s deadline: a loaded parallel test run has delayed timers by many seconds).
 @Suite(.serialized, .enabled(if: PostgresTestDatabase.isEnabled, "needs PostgreSQL (LATCHKEY_TEST_DATABASE_URL)"))
 struct DeadlineAndRecoveryTests {
     static let logger = PostgresTestDatabase.logger
-    static let generousBound: Duration = .seconds(10)
+    static let generousBound: Duration = .seconds(60)
 
     /// Runs `call`, expecting `.unavailable`; returns how long it took.
     static func expectUnavailable(

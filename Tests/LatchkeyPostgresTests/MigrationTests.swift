@@ -155,7 +155,8 @@ struct MigrationTests {
             guard let error = error as? StoreError else { return false }
             return error.code == .unavailable && error.detail.contains("cannot connect")
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Bounded generously: in a loaded parallel run the 3 s connect deadline has fired 18 s late.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 }
 

@@ -45,7 +45,7 @@ import Testing
     /// Polls `condition` every 10 ms until it holds or 10 s have passed; returns the time it took, nil if it never held.
     static func timeUntil(_ condition: () async throws -> Bool) async throws -> Duration? {
         let start = ContinuousClock.now
-        while start.duration(to: .now) < .seconds(10) {
+        while start.duration(to: .now) < .seconds(60) {
             if try await condition() { return start.duration(to: .now) }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -107,7 +107,7 @@ import Testing
         _ = try await f.iam.putRolePolicy(policy, caller: f.root)
         try await f.store.announceChange()  // as node 1's endpoint does after every IAM write
         var denied = false
-        while !denied, start.duration(to: .now) < .seconds(10) {
+        while !denied, start.duration(to: .now) < .seconds(60) {
             do throws(STSError) {
                 _ = try await node2.getRole(GetRoleInput(roleName: "worker"), caller: older)
             } catch {
@@ -383,7 +383,7 @@ import Testing
         _ = try await Self.revoke(f, accessKeyId: credentials.accessKeyId)
         try await f.store.announceChange()  // as the endpoint does after every IAM write
         var refused = false
-        while !refused, start.duration(to: .now) < .seconds(10) {
+        while !refused, start.duration(to: .now) < .seconds(60) {
             do throws(STSError) {
                 _ = try await node2.resolve(
                     accessKeyId: credentials.accessKeyId, sessionToken: credentials.sessionToken, now: f.clock.now)
