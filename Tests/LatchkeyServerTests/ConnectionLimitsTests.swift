@@ -40,12 +40,18 @@ struct ConnectionLimitsTests {
     @Test("a kept-alive connection that sends no next request is closed after the idle timeout")
     func idleKeepAliveClosed() async throws {
         try await TestServer.run(connections: Self.settings(idle: .milliseconds(300))) { server in
-            let connection = try await RawConnection(port: try Self.port(server))
-            await connection.send(Self.request)
-            let response = try await connection.readResponse()
-            #expect(response.status == 403)
-            #expect(response.headers["connection"] != "close")
-            #expect(await connection.waitForClose() == .closed)
+            // On a loaded machine the 300 ms idle timeout can close a fresh connection before its request is even
+            // sent (CI saw it): such an attempt proves nothing about kept-alive connections, so it is made again.
+            for _ in 0..<5 {
+                let connection = try await RawConnection(port: try Self.port(server))
+                await connection.send(Self.request)
+                guard let response = try? await connection.readResponse() else { continue }
+                #expect(response.status == 403)
+                #expect(response.headers["connection"] != "close")
+                #expect(await connection.waitForClose() == .closed)
+                return
+            }
+            Issue.record("five connections in a row were closed before their request was answered")
         }
     }
 
