@@ -4,18 +4,38 @@ With `LATCHKEY_INTEROP_TARGET=multinode` the `server` fixture is a cluster inste
 PostgreSQL database (on `LATCHKEY_TEST_DATABASE_URL`) behind a per-request round-robin proxy (multinode_harness.py).
 Tests that start servers of their own (restarts, shutdown, start-up options, descriptor limits) are skipped then: they
 test one process, and run in the single-node pass.
+
+The secrets scan (latchkey_testing's plugin, on unless LATCHKEY_SECRETS_SCAN=0): every server the suite starts writes
+its audit trail to a file of one folder, every secret the run handles is collected (boto3 hooks, keys, raw requests,
+the AWS CLI's arguments and answers), and at the end every audit file is searched for every secret; a hit fails the
+run with the file, the line and the kind of secret.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+try:
+    import latchkey_testing  # noqa: F401  (installed into the venv by scripts/test: pip install -e ./python)
+except ImportError:  # not installed: the checkout's copy, with its plugin loaded below
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "python" / "src"))
+from latchkey_testing import plugin as latchkey_plugin
+
 from latchkey_harness import Server, StartServer, User, bootstrap_config, create_user_with_key, stop_cleanly
 from multinode_harness import FIGURES, database_server_url, multinode_target, start_cluster
+
+# latchkey_testing's pytest plugin (fixtures, secrets scan): by its entry point when installed, else from the checkout.
+pytest_plugins = (
+    []
+    if any(entry.name == "latchkey" for entry in importlib.metadata.entry_points(group="pytest11"))
+    else ["latchkey_testing.plugin"]
+)
 
 # Modules whose tests start single servers of their own: skipped when the suite targets a cluster.
 SINGLE_NODE_MODULES = {
@@ -53,6 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
         no_proxy="127.0.0.1,localhost",
     )
     config.addinivalue_line("markers", "single_node: the test needs one server process; skipped on a cluster")
+    if os.environ.get("LATCHKEY_SECRETS_SCAN", "1") != "0":
+        latchkey_plugin.enable_secrets_scan(config)
     if multinode_target() and database_server_url() is None:
         raise pytest.UsageError("LATCHKEY_INTEROP_TARGET=multinode needs LATCHKEY_TEST_DATABASE_URL (scripts/test)")
 

@@ -9,14 +9,11 @@ import hmac
 import http.client
 import json
 import os
-import queue
 import re
 import shutil
-import signal
 import struct
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
@@ -32,6 +29,9 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from latchkey_testing import secrets as secrets_scan
+from latchkey_testing.server import LISTENING as LISTENING  # re-exported: the listening line
+from latchkey_testing.server import LatchkeyServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -40,7 +40,6 @@ ROOT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 ROOT_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
-LISTENING = re.compile(r"^latchkey listening on http://(?P<host>[^:\s]+):(?P<port>\d+)$")
 BOTO_CONFIG = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
 
 
@@ -51,6 +50,12 @@ class Keys:
     access_key_id: str
     secret_access_key: str
     session_token: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every key the suite holds is a secret the audit trail must never show (the secrets scan).
+        secrets_scan.collect("SecretAccessKey", self.secret_access_key)
+        if self.session_token:
+            secrets_scan.collect("SessionToken", self.session_token)
 
     @classmethod
     def from_response(cls, credentials: dict) -> Keys:
@@ -89,12 +94,15 @@ def bootstrap_config(directory: Path) -> Path:
 
 @functools.cache
 def boto_session() -> boto3.session.Session:
-    """One boto3 session for the whole run, so service models are loaded once."""
-    return boto3.session.Session()
+    """One boto3 session for the whole run, so service models are loaded once; its clients report every secret
+    they send or receive to the secrets scan."""
+    return secrets_scan.watch(boto3.session.Session())
 
 
-class Server:
-    """One `latchkey serve` process on a free port; stdout is drained by a thread and kept in `lines`."""
+class Server(LatchkeyServer):
+    """One `latchkey serve` process on a free port (latchkey_testing's `LatchkeyServer`, with the interop suite's
+    constructor); stdout is drained by a thread and kept in `lines`. While the secrets scan is on (conftest.py) it
+    writes its audit trail to a file of the run's scan folder."""
 
     def __init__(
         self,
@@ -108,91 +116,25 @@ class Server:
         """`args` are more `serve` options; `preexec_fn` runs in the child before exec (e.g. to lower a limit);
         `env` is more environment for the server (the `LATCHKEY_` variables of the tests' own environment are not
         passed on: e.g. `LATCHKEY_MASTER_KEY` goes here)."""
-        self.data_dir = data_dir
-        self.config = config
-        self.log_path = log_path
-        self.args = list(args)
-        self.preexec_fn = preexec_fn
-        self.env = dict(env or {})
-        self.lines: list[str] = []
-        self.endpoint = ""
-        self.process: subprocess.Popen[str] | None = None
+        super().__init__(
+            binary=binary_path(),
+            data_dir=data_dir,
+            config_path=config,
+            bootstrap=False,
+            log_path=log_path,
+            args=args,
+            env=env,
+            preexec_fn=preexec_fn,
+            startup_timeout=STARTUP_TIMEOUT,
+            stop_timeout=STOP_TIMEOUT,
+        )
 
     def start(self) -> Server:
-        binary = binary_path()
+        binary = binary_path() if self.binary is None else Path(self.binary)
         if not os.access(binary, os.X_OK):
             raise RuntimeError(f"latchkey binary not found at {binary} (build it or set LATCHKEY_BIN)")
-        command = [str(binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--port", "0"]
-        if self.config is not None:
-            command += ["--config", str(self.config)]
-        command += self.args
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LATCHKEY_")}
-        env["LATCHKEY_LOG_LEVEL"] = "info"
-        env.update(self.env)
-        with self.log_path.open("a") as log:
-            self.process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                text=True,
-                env=env,
-                start_new_session=True,
-                preexec_fn=self.preexec_fn,
-            )
-        lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._drain, args=(lines,), daemon=True).start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                line = lines.get(timeout=max(remaining, 0.01))
-            except queue.Empty:
-                self.kill()
-                raise RuntimeError(f"no listening line within {STARTUP_TIMEOUT}s; {self.describe()}") from None
-            if line is None:
-                self.kill()
-                raise RuntimeError(f"server exited before listening; {self.describe()}")
-            match = LISTENING.match(line)
-            if match:
-                self.endpoint = f"http://{match['host']}:{match['port']}"
-                return self
-
-    def _drain(self, lines: queue.Queue[str | None]) -> None:
-        stdout = self.process.stdout if self.process is not None else None
-        if stdout is None:
-            return
-        for raw in stdout:
-            line = raw.rstrip("\n")
-            self.lines.append(line)
-            lines.put(line)
-        lines.put(None)
-
-    def stop(self) -> int | None:
-        """Sends SIGTERM and returns the exit status, or None if the server had not exited after 10 s."""
-        if self.process is None:
-            return None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-        finally:
-            self.process = None
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def printed(self, name: str) -> str | None:
-        """The value of a `NAME=value` line the server printed on stdout, if any."""
-        prefix = name + "="
-        return next((line[len(prefix) :] for line in self.lines if line.startswith(prefix)), None)
-
-    def describe(self) -> str:
-        log = self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
-        return f"stdout: {self.lines[-20:]!r}; stderr tail:\n{log}"
+        super().start()
+        return self
 
     # Clients
 
@@ -301,8 +243,38 @@ def run_cli(endpoint: str, args: list[str], keys: Keys) -> CLIResult:
     if keys.session_token:
         env["AWS_SESSION_TOKEN"] = keys.session_token
     command = cli_command() + ["--endpoint-url", endpoint, "--output", "json", *args]
+    collect_cli_arguments(args)
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    try:
+        secrets_scan.collect_members(json.loads(done.stdout) if done.stdout.strip() else {})
+    except ValueError:
+        pass
     return CLIResult(done.returncode, done.stdout, done.stderr)
+
+
+# The AWS CLI's options whose values are secrets, and the member each is.
+CLI_SECRET_OPTIONS = {
+    "--password": "Password",
+    "--old-password": "OldPassword",
+    "--new-password": "NewPassword",
+    "--saml-assertion": "SAMLAssertion",
+    "--web-identity-token": "WebIdentityToken",
+    "--token-code": "TokenCode",
+    "--authentication-code1": "AuthenticationCode1",
+    "--authentication-code2": "AuthenticationCode2",
+}
+
+
+def collect_cli_arguments(args: Sequence[str]) -> None:
+    """Reports the secrets among AWS CLI arguments (`--password X`, `--token-code=X`...) to the secrets scan."""
+    for index, arg in enumerate(args):
+        name, _, inline = arg.partition("=")
+        kind = CLI_SECRET_OPTIONS.get(name)
+        if kind is None:
+            continue
+        value = inline if inline else (args[index + 1] if index + 1 < len(args) else "")
+        if not value.startswith("file://"):
+            secrets_scan.collect(kind, value)
 
 
 # boto3 errors
@@ -358,6 +330,7 @@ def send(method: str, url: str, body: bytes | str | None = None, headers: dict[s
     if parts.query:
         target += "?" + parts.query
     payload = body.encode() if isinstance(body, str) else body
+    secrets_scan.collect_form(payload)
     try:
         connection.request(method, target, body=payload, headers=headers or {})
         answer = connection.getresponse()
