@@ -71,6 +71,8 @@ struct MemoryState: Sendable {
     var mfaFailures: [MFADeviceKey: MFAFailureState] = [:]
     var revocations: [String: SessionRevocation] = [:]
     var sessionTokenKeys: [SessionTokenKeyRecord] = []
+    // AuditStore (InMemoryStore+Audit.swift): changed in place, never through `write`'s copy.
+    var audit = MemoryAuditLog()
 }
 
 /// An entity's place in its table: its account and its folded name (or, for OIDC providers, its identity).

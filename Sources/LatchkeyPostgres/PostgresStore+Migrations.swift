@@ -25,6 +25,7 @@ extension PostgresStore {
         PostgresMigration(
             identifier: PostgresSchema.identityAndClusterIdentifier, statements: PostgresSchema.identityAndCluster),
         PostgresMigration(identifier: PostgresPolicySchema.identifier, statements: PostgresPolicySchema.statements),
+        PostgresMigration(identifier: PostgresAuditSchema.identifier, statements: PostgresAuditSchema.statements),
     ]
 
     /// The identifiers of the schema migrations, in the order they run.

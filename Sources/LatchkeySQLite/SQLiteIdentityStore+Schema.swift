@@ -16,6 +16,7 @@ extension SQLiteIdentityStore {
         migrator.registerMigration("v3-federation", migrate: createFederationTables)
         migrator.registerMigration("v4-access-key-last-used", migrate: addAccessKeyLastUsed)
         migrator.registerMigration("v5-cluster", migrate: createClusterTables)
+        migrator.registerMigration("v6-audit", migrate: createAuditTables)
         return migrator
     }()
 

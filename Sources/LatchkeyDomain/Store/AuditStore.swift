@@ -9,8 +9,12 @@
 public struct AuditRecord: Sendable, Equatable {
     /// `eventID`: a random UUID, unique across nodes.
     public var eventId: String
-    /// `eventTime`, to the second or finer.
+    /// `eventTime`, to the second or finer (stores keep milliseconds).
     public var eventTime: Date
+    /// `recipientAccountId`: the account the event belongs to, whose `LookupEvents` shows it. Nil when no account
+    /// could be named (an unsigned call naming no role); such events are kept but only an all-accounts query
+    /// (``AuditQuery/accountId`` nil) finds them.
+    public var accountId: String?
     /// `eventSource`: `sts.amazonaws.com` or `iam.amazonaws.com`.
     public var eventSource: String
     /// `eventName`: the action (`AssumeRole`).
@@ -37,11 +41,12 @@ public struct AuditRecord: Sendable, Equatable {
     }
 
     public init(
-        eventId: String, eventTime: Date, eventSource: String, eventName: String, readOnly: Bool, username: String?,
-        accessKeyId: String?, resources: [Resource], cloudTrailEvent: String
+        eventId: String, eventTime: Date, accountId: String?, eventSource: String, eventName: String, readOnly: Bool,
+        username: String?, accessKeyId: String?, resources: [Resource], cloudTrailEvent: String
     ) {
         self.eventId = eventId
         self.eventTime = eventTime
+        self.accountId = accountId
         self.eventSource = eventSource
         self.eventName = eventName
         self.readOnly = readOnly
@@ -52,7 +57,8 @@ public struct AuditRecord: Sendable, Equatable {
     }
 }
 
-/// What `LookupEvents` asks for: at most one attribute (as CloudTrail allows), a time range, a page.
+/// What `LookupEvents` asks for: one account's events, at most one attribute (as CloudTrail allows), a time range,
+/// a page. Attribute values compare exactly (case-sensitively), as CloudTrail's do.
 public struct AuditQuery: Sendable, Equatable {
     public enum Attribute: Sendable, Equatable {
         case eventName(String)
@@ -60,9 +66,17 @@ public struct AuditQuery: Sendable, Equatable {
         case accessKeyId(String)
         case eventId(String)
         case readOnly(Bool)
+        /// Events naming a resource with this name (any type).
         case resourceName(String)
+        /// Events naming a resource of this type (`AWS::IAM::Role`).
+        case resourceType(String)
+        /// `eventSource` (`sts.amazonaws.com`).
+        case eventSource(String)
     }
 
+    /// The account whose events are wanted (the records' ``AuditRecord/accountId``); nil for every account's
+    /// events, including those with no account (for copying a store, and for tests).
+    public var accountId: String?
     public var attribute: Attribute?
     /// Events at or after this time.
     public var startTime: Date?
@@ -74,9 +88,10 @@ public struct AuditQuery: Sendable, Equatable {
     public var pageToken: String?
 
     public init(
-        attribute: Attribute? = nil, startTime: Date? = nil, endTime: Date? = nil, maxResults: Int = 50,
-        pageToken: String? = nil
+        accountId: String?, attribute: Attribute? = nil, startTime: Date? = nil, endTime: Date? = nil,
+        maxResults: Int = 50, pageToken: String? = nil
     ) {
+        self.accountId = accountId
         self.attribute = attribute
         self.startTime = startTime
         self.endTime = endTime
@@ -101,10 +116,116 @@ public struct AuditPage: Sendable, Equatable {
 public protocol AuditStore: Sendable {
     /// Appends the records in one transaction; an event ID already stored is skipped (a retried batch).
     func appendAuditRecords(_ records: [AuditRecord]) async throws
-    /// The page of records matching `query`, newest first (ties by event ID). A `pageToken` this store did not
-    /// give out is `StoreError` `.notFound`.
+    /// The page of records matching `query`, newest first (ties by event ID, descending). Paging is by position,
+    /// not offset: a page token names the last (event time, event ID) given out, so records appended meanwhile never
+    /// shift later pages (no duplicates, no gaps). A `pageToken` that is malformed, or that an earlier call with a
+    /// different account, attribute or time range gave out, is `StoreError` `.notFound`.
     func auditRecords(_ query: AuditQuery) async throws -> AuditPage
     /// Deletes the records whose event time is before `cutoff`; returns how many.
     @discardableResult
     func deleteAuditRecords(before cutoff: Date) async throws -> Int
+}
+
+extension AuditQuery {
+    /// The most records a store returns in one page, whatever `maxResults` asks (LookupEvents allows 50).
+    public static let largestPage = 1000
+
+    /// `maxResults` brought into 1...``largestPage``.
+    public var pageSize: Int { min(max(maxResults, 1), Self.largestPage) }
+}
+
+/// Where a page of audit records ended, as every store encodes it in ``AuditPage/nextPageToken``: the last record's
+/// event time (milliseconds) and event ID, and a digest of the query (account, attribute, time range), so that a
+/// token is only taken back by the query that gave it out. The token is base64 text, opaque to callers.
+public struct AuditPagePosition: Sendable, Equatable {
+    /// The last record's event time, in milliseconds since the Unix epoch (``StoredValueCoding/millis(_:)``).
+    public var eventTimeMillis: Int64
+    /// The last record's event ID.
+    public var eventId: String
+
+    public init(eventTimeMillis: Int64, eventId: String) {
+        self.eventTimeMillis = eventTimeMillis
+        self.eventId = eventId
+    }
+
+    /// The token of the page that follows `record` in the results of `query`.
+    public static func token(after record: AuditRecord, query: AuditQuery) -> String {
+        let text = "v1|\(StoredValueCoding.millis(record.eventTime))|\(digest(query))|\(record.eventId)"
+        return Data(text.utf8).base64EncodedString()
+    }
+
+    /// The position `query.pageToken` names; nil when the query has no token.
+    ///
+    /// - Throws: `StoreError` `.notFound` when the token is not one a store gave out for this query (malformed,
+    ///   or from a query with another account, attribute or time range).
+    public static func decode(_ query: AuditQuery) throws -> AuditPagePosition? {
+        guard let token = query.pageToken else { return nil }
+        let invalid = StoreError(.notFound, "the page token was not given out for this query")
+        guard token.utf8.count <= 2048, let data = Data(base64Encoded: token),
+            let text = String(validating: data, as: UTF8.self)
+        else { throw invalid }
+        let parts = text.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "v1", let millis = Int64(parts[1]), parts[2] == digest(query),
+            !parts[3].isEmpty
+        else { throw invalid }
+        return AuditPagePosition(eventTimeMillis: millis, eventId: String(parts[3]))
+    }
+
+    /// Whether a record at (`eventTimeMillis`, `eventId`) comes after this position, newest first: older, or as old
+    /// with a smaller event ID (compared by UTF-8 bytes, as SQLite and PostgreSQL's `COLLATE "C"` compare).
+    public func precedes(eventTimeMillis millis: Int64, eventId id: String) -> Bool {
+        millis < eventTimeMillis || (millis == eventTimeMillis && id.utf8.lexicographicallyPrecedes(eventId.utf8))
+    }
+
+    /// A 64-bit FNV-1a hash of what the query selects (not its page size or token), as 16 hex digits.
+    static func digest(_ query: AuditQuery) -> String {
+        var text = "a=" + (query.accountId.map { "s" + $0 } ?? "-")
+        switch query.attribute {
+        case nil: text += "|none"
+        case .eventName(let value): text += "|EventName=" + value
+        case .username(let value): text += "|Username=" + value
+        case .accessKeyId(let value): text += "|AccessKeyId=" + value
+        case .eventId(let value): text += "|EventId=" + value
+        case .readOnly(let value): text += "|ReadOnly=\(value)"
+        case .resourceName(let value): text += "|ResourceName=" + value
+        case .resourceType(let value): text += "|ResourceType=" + value
+        case .eventSource(let value): text += "|EventSource=" + value
+        }
+        text += "|s=" + (query.startTime.map { String(StoredValueCoding.millis($0)) } ?? "-")
+        text += "|e=" + (query.endTime.map { String(StoredValueCoding.millis($0)) } ?? "-")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// The stored form of an audit record's resources, shared by the SQLite and PostgreSQL stores: JSON text
+/// `[{"type":"AWS::IAM::Role","name":"..."}]` (`type` absent when unknown), in the record's order.
+public enum AuditResourceCoding {
+    private struct Stored: Codable {
+        var type: String?
+        var name: String
+    }
+
+    public static func json(_ resources: [AuditRecord.Resource]) throws -> String {
+        do {
+            let data = try JSONEncoder().encode(resources.map { Stored(type: $0.type, name: $0.name) })
+            return String(decoding: data, as: UTF8.self)
+        } catch {
+            throw StoreError(.unavailable, "cannot encode audit resources: \(error)")
+        }
+    }
+
+    public static func resources(json: String, table: StaticString) throws -> [AuditRecord.Resource] {
+        do {
+            return try JSONDecoder().decode([Stored].self, from: Data(json.utf8))
+                .map { AuditRecord.Resource(type: $0.type, name: $0.name) }
+        } catch {
+            throw StoreError(.corrupt, "\(table).resources is not a resource list")
+        }
+    }
 }

@@ -38,7 +38,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Every store the operations need: what a store implementation (SQLite, PostgreSQL, in memory) provides.
-public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore & ClusterStore
+public typealias LatchkeyStore = IdentityStore & PolicyStore & FederationStore & ClusterStore & AuditStore
 
 /// Persistence of accounts, IAM users, access keys and MFA devices.
 ///
