@@ -6,21 +6,28 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
+import NIOSSL
 
 /// The server's HTTP/1.1 connections: Hummingbird's `HTTP1Channel` with a ``ConnectionGuard`` around the HTTP
 /// codec (timeouts, closing after a last response) and registered in a ``ConnectionRegistry`` (the connection
-/// limit).
+/// limit). With a ``TLSCertificateStore``, a `NIOSSLServerHandler` (the store's context when the connection is
+/// accepted) comes first: every timeout and limit applies to the decrypted requests, and the idle timeout of a fresh
+/// connection also bounds its handshake.
 struct LatchkeyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
     let limits: ConnectionGuard.Limits
     let registry: ConnectionRegistry
+    /// HTTPS: the certificate and key new connections get; nil serves plain HTTP.
+    var tls: TLSCertificateStore? = nil
 
     /// The server builder for `Application(router:server:...)`.
-    static func builder(limits: ConnectionGuard.Limits, registry: ConnectionRegistry) -> HTTPServerBuilder {
+    static func builder(
+        limits: ConnectionGuard.Limits, registry: ConnectionRegistry, tls: TLSCertificateStore? = nil
+    ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            LatchkeyHTTPChannel(responder: responder, limits: limits, registry: registry)
+            LatchkeyHTTPChannel(responder: responder, limits: limits, registry: registry, tls: tls)
         }
     }
 
@@ -37,6 +44,9 @@ struct LatchkeyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             decoderLimits.maxHeaderListSize = ProtocolFaults.maxHeaderListSize
             decoderLimits.maxHeaderFieldCount = ProtocolFaults.maxHeaderFieldCount
             let pipeline = channel.pipeline.syncOperations
+            if let tls {
+                try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
+            }
             try pipeline.addHandler(ConnectionGuard.RawBytes(guardian))
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false,
@@ -46,7 +56,7 @@ struct LatchkeyHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 withDecoderLimitConfiguration: decoderLimits
             )
             try pipeline.addHandler(ConnectionGuard.Messages(guardian))
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: tls != nil))
             // Only for graceful shutdown: closes idle connections, and busy ones after their response.
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
             let value = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
