@@ -104,7 +104,7 @@ public struct ClientAddressResolver: Sendable {
     ) -> (sourceIp: String?, secureTransport: Bool) {
         guard let peer, !trustedProxies.isEmpty, isTrusted(peer) else { return (peer, servesTLS) }
         var client = peer
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
         for hop in hops.reversed() {
             let address = hop.trimmingASCIIWhitespace()
             guard IPNetwork.addressBytes(address) != nil else {
