@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+public import CoreMetrics
 public import LatchkeyOIDC
 import NIOCore
 import NIOHTTP1
@@ -56,9 +57,16 @@ public struct JWKSFetcherConfiguration: Sendable {
 public final class JWKSFetcher: JWKSFetching {
     private let client: HTTPClient
     private let configuration: JWKSFetcherConfiguration
+    /// Counted fetches and their latency, per document; nil without a metrics factory.
+    private let discoveryMetrics: FetchMetrics?
+    private let keySetMetrics: FetchMetrics?
 
     /// Creates a fetcher with its own `HTTPClient`; call ``shutdown()`` when done.
-    public init(configuration: JWKSFetcherConfiguration = .init()) {
+    /// - Parameter metrics: where each fetch is counted (`latchkey_idp_fetches_total`, by document and outcome) and
+    ///   timed (`latchkey_idp_fetch_duration_seconds`, by document); nil counts nothing.
+    public init(configuration: JWKSFetcherConfiguration = .init(), metrics: (any MetricsFactory)? = nil) {
+        discoveryMetrics = metrics.map { FetchMetrics(document: "discovery", factory: $0) }
+        keySetMetrics = metrics.map { FetchMetrics(document: "jwks", factory: $0) }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.additionalTrustRoots =
             configuration.additionalTrustRoots.isEmpty
@@ -84,9 +92,13 @@ public final class JWKSFetcher: JWKSFetching {
     /// Fetches the discovery document, checks its `issuer`, then fetches its `jwks_uri`.
     public func fetchKeySetDocument(for provider: RegisteredOIDCProvider) async throws(WebIdentityError) -> [UInt8] {
         try await Self.withDeadline(configuration.totalDeadline, clock: configuration.deadlineClock) {
-            let discovery = try await self.get(HTTPSTarget(discoveryOf: provider.identity), provider: provider)
+            let discovery = try await FetchMetrics.measure(self.discoveryMetrics) {
+                try await self.get(HTTPSTarget(discoveryOf: provider.identity), provider: provider)
+            }
             let jwksTarget = try DiscoveryDocument.jwksTarget(discovery, provider: provider.identity)
-            return try await self.get(jwksTarget, provider: provider)
+            return try await FetchMetrics.measure(self.keySetMetrics) {
+                try await self.get(jwksTarget, provider: provider)
+            }
         }
     }
 
@@ -156,6 +168,43 @@ public final class JWKSFetcher: JWKSFetching {
         } catch {
             throw .communication("\(error)")
         }
+    }
+}
+
+/// One identity-provider document's fetch counters (outcome `ok` or `error`) and latency histogram.
+struct FetchMetrics: Sendable {
+    let succeeded: Counter
+    let failed: Counter
+    let duration: CoreMetrics.Timer
+
+    init(document: String, factory: any MetricsFactory) {
+        let fetches = "latchkey_idp_fetches_total"
+        succeeded = Counter(label: fetches, dimensions: [("document", document), ("outcome", "ok")], factory: factory)
+        failed = Counter(label: fetches, dimensions: [("document", document), ("outcome", "error")], factory: factory)
+        duration = CoreMetrics.Timer(
+            label: "latchkey_idp_fetch_duration_seconds", dimensions: [("document", document)], factory: factory)
+    }
+
+    /// Runs `body` (one document's GET), counting its outcome and timing it when `metrics` is set.
+    static func measure(
+        _ metrics: FetchMetrics?, _ body: () async throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        guard let metrics else { return try await body() }
+        let started = ContinuousClock.now
+        do {
+            let bytes = try await body()
+            metrics.record(since: started, failed: false)
+            return bytes
+        } catch {
+            metrics.record(since: started, failed: true)
+            throw error
+        }
+    }
+
+    private func record(since started: ContinuousClock.Instant, failed: Bool) {
+        let elapsed = (ContinuousClock.now - started).components
+        duration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        (failed ? self.failed : succeeded).increment()
     }
 }
 

@@ -1,3 +1,4 @@
+public import CoreMetrics
 import LatchkeyDomain
 import NIOSSL
 import PostgresNIO
@@ -39,6 +40,9 @@ extension PostgresStore {
         public var schema: String?
         /// Reported to the server (`pg_stat_activity.application_name`).
         public var applicationName: String = "latchkey"
+        /// Where each call's duration is recorded (``PostgresStoreLatency``: the server's metrics); nil records
+        /// nothing.
+        public var metrics: (any MetricsFactory)?
 
         public init(
             host: String, port: Int = 5432, username: String, password: String? = nil, database: String,

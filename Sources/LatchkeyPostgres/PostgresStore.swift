@@ -33,11 +33,14 @@ public final class PostgresStore: Sendable {
     let logger: Logger
     private let runTask: Task<Void, Never>
     private let isClosed = Atomic<Bool>(false)
+    /// Each call's duration, by kind; nil without a metrics factory.
+    private let latency: PostgresStoreLatency?
 
     private init(configuration: Configuration, client: PostgresClient, logger: Logger) {
         self.configuration = configuration
         self.client = client
         self.logger = logger
+        self.latency = configuration.metrics.map { PostgresStoreLatency(factory: $0) }
         self.runTask = Task { await client.run() }
     }
 
@@ -87,6 +90,8 @@ public final class PostgresStore: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen(operation)
+        let started = latency == nil ? nil : ContinuousClock.now
+        defer { PostgresStoreLatency.record(latency?.write, since: started) }
         let client = self.client
         let logger = self.logger
         return try await Self.withDeadline(configuration.operationDeadline, "\(operation)") {
@@ -114,6 +119,8 @@ public final class PostgresStore: Sendable {
     /// `StoreError`.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try checkOpen("read")
+        let started = latency == nil ? nil : ContinuousClock.now
+        defer { PostgresStoreLatency.record(latency?.read, since: started) }
         let client = self.client
         let logger = self.logger
         return try await Self.withDeadline(configuration.operationDeadline, "read") {
@@ -135,6 +142,8 @@ public final class PostgresStore: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen(operation)
+        let started = latency == nil ? nil : ContinuousClock.now
+        defer { PostgresStoreLatency.record(latency?.read, since: started) }
         let client = self.client
         return try await Self.withDeadline(configuration.operationDeadline, "\(operation)") {
             do {

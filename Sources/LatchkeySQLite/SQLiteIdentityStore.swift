@@ -1,3 +1,4 @@
+public import CoreMetrics
 import GRDB
 public import LatchkeyDomain
 
@@ -22,11 +23,16 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
     public static let busyTimeout: Double = 5
 
     let pool: DatabasePool
+    /// Each transaction's duration, by kind; nil without a metrics factory.
+    private let latency: SQLiteStoreLatency?
 
     /// Opens (creating it if needed) the database file at `path` and applies pending migrations.
     ///
+    /// - Parameter metrics: where each transaction's duration is recorded (``SQLiteStoreLatency``); nil records
+    ///   nothing.
     /// - Throws: `StoreError` `.unavailable` if the file cannot be opened or migrated (the detail says why).
-    public init(path: String) throws {
+    public init(path: String, metrics: (any MetricsFactory)? = nil) throws {
+        latency = metrics.map { SQLiteStoreLatency(factory: $0) }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -81,6 +87,8 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
         constraint: @escaping @Sendable (ConstraintViolation) -> StoreError? = { _ in nil },
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
+        let started = latency == nil ? nil : ContinuousClock.now
+        defer { SQLiteStoreLatency.record(latency?.write, since: started) }
         do {
             return try await pool.write(body)
         } catch let failure as ChangeFailure {
@@ -104,6 +112,8 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
     func read<T: Sendable>(
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
+        let started = latency == nil ? nil : ContinuousClock.now
+        defer { SQLiteStoreLatency.record(latency?.read, since: started) }
         do {
             return try await pool.read(body)
         } catch {

@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 import LatchkeyBase
 public import LatchkeyDomain
@@ -53,22 +54,29 @@ public final class CredentialResolver: Sendable {
     /// The sessions revoked before they expire (`RevokeSessions`), checked on every request with temporary
     /// credentials; kept in step with the store by a ``SessionRevocationSync``.
     public let revocations = SessionRevocations()
+    /// Hits and misses of the long-term key cache (`access_keys`) and of the opened session tokens
+    /// (`session_tokens`); nil without a metrics factory.
+    private let accessKeyCounters: CacheCounters?
+    private let sessionTokenCounters: CacheCounters?
 
     /// - Parameter cacheTTL: how long a long-term key stays cached when `freshness` is nil. Changes made through
     ///   this node invalidate the cache at once; other nodes see them after at most this long.
     /// - Parameter freshness: the node's cache rules (shared with its ``ChangeFeed``); nil for rules of its own
     ///   with `cacheTTL`.
     /// - Parameter usage: the recorder that ``recordUse(of:serviceName:region:at:)`` feeds.
+    /// - Parameter metrics: where the caches' hits and misses are counted (``CacheCounters``); nil counts nothing.
     public init(
         store: any IdentityStore, secretBox: SecretBox, sessionKeys: SessionKeys,
         cacheTTL: Duration = CacheFreshness.standaloneTTL, freshness: CacheFreshness? = nil,
-        usage: AccessKeyUsageRecorder? = nil
+        usage: AccessKeyUsageRecorder? = nil, metrics: (any MetricsFactory)? = nil
     ) {
         self.store = store
         self.secretBox = secretBox
         self.sessionKeys = sessionKeys
         self.freshness = freshness ?? CacheFreshness(ttl: cacheTTL)
         self.usage = usage
+        self.accessKeyCounters = CacheCounters.make(cache: "access_keys", factory: metrics)
+        self.sessionTokenCounters = CacheCounters.make(cache: "session_tokens", factory: metrics)
     }
 
     /// The resolver with a fixed session-token key ring (no rotation through a store).
@@ -112,7 +120,11 @@ public final class CredentialResolver: Sendable {
             // ASIA keys without their token, or keys of kinds we never issue.
             throw STSError(.invalidClientTokenId, Self.invalidToken)
         }
-        if let hit = cachedEntry(accessKeyId, servableOnly: true) { return hit }
+        if let hit = cachedEntry(accessKeyId, servableOnly: true) {
+            accessKeyCounters?.hit()
+            return hit
+        }
+        accessKeyCounters?.miss()
         let generation = generation.current
         let resolved: Resolved
         do throws(STSError) {
@@ -159,8 +171,10 @@ public final class CredentialResolver: Sendable {
         let claims: SessionTokenClaims
         let key = OpenedTokenKey(text: sessionToken)
         if let opened = openedTokens.withLock({ $0[key] }) {
+            sessionTokenCounters?.hit()
             claims = opened
         } else {
+            sessionTokenCounters?.miss()
             do {
                 claims = try await sessionKeys.open(sessionToken, now: now)
             } catch {

@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 import LatchkeyBase
 public import LatchkeyDomain
@@ -15,14 +16,15 @@ public struct Authorizer: Sendable {
 
     /// - Parameter freshness: the node's cache rules (shared with its ``ChangeFeed``); nil for rules of its own
     ///   (``CacheFreshness/standaloneTTL``).
+    /// - Parameter metrics: where the IAM snapshot caches count their hits and misses; nil counts nothing.
     public init(
         store: any LatchkeyStore, cache: PolicyCache = PolicyCache(), messages: AuthorizationMessageCodec? = nil,
-        freshness: CacheFreshness? = nil
+        freshness: CacheFreshness? = nil, metrics: (any MetricsFactory)? = nil
     ) {
         self.store = store
         self.cache = cache
         self.messages = messages
-        self.snapshots = IAMSnapshotCache(freshness: freshness ?? CacheFreshness())
+        self.snapshots = IAMSnapshotCache(freshness: freshness ?? CacheFreshness(), metrics: metrics)
     }
 
     /// Forgets cached roles, providers and policies: after every IAM write on this node, and on every change the

@@ -1,3 +1,4 @@
+import CoreMetrics
 import LatchkeyDomain
 import Synchronization
 
@@ -19,6 +20,12 @@ final class IAMSnapshotCache: Sendable {
         }
 
         private let entries = Mutex<[String: Entry]>([:])
+        /// Hits and misses of this table; nil without a metrics factory.
+        let counters: CacheCounters?
+
+        init(counters: CacheCounters? = nil) {
+            self.counters = counters
+        }
 
         /// The entry for `key`, if it may be served (`servableOnly`) or whatever its age.
         func lookup(_ key: String, freshness: CacheFreshness, servableOnly: Bool) -> Value? {
@@ -45,18 +52,24 @@ final class IAMSnapshotCache: Sendable {
         var count: Int { entries.withLock { $0.count } }
     }
 
-    let roles = Table<IAMRole?>()
-    let policies = Table<EffectivePolicies>()
-    let oidcProviders = Table<OIDCProvider?>()
+    let roles: Table<IAMRole?>
+    let policies: Table<EffectivePolicies>
+    let oidcProviders: Table<OIDCProvider?>
     /// The default version's document of a managed policy (nil: no such policy), by ARN.
-    let managedPolicyDocuments = Table<String?>()
+    let managedPolicyDocuments: Table<String?>
     let freshness: CacheFreshness
     private let generation = CacheGeneration()
     private let capacity: Int
 
-    init(freshness: CacheFreshness = CacheFreshness(), capacity: Int = 50_000) {
+    /// - Parameter metrics: where each table's hits and misses are counted (`iam_roles`, `iam_effective_policies`,
+    ///   `iam_oidc_providers`, `iam_managed_policies`); nil counts nothing.
+    init(freshness: CacheFreshness = CacheFreshness(), capacity: Int = 50_000, metrics: (any MetricsFactory)? = nil) {
         self.freshness = freshness
         self.capacity = capacity
+        roles = Table(counters: CacheCounters.make(cache: "iam_roles", factory: metrics))
+        policies = Table(counters: CacheCounters.make(cache: "iam_effective_policies", factory: metrics))
+        oidcProviders = Table(counters: CacheCounters.make(cache: "iam_oidc_providers", factory: metrics))
+        managedPolicyDocuments = Table(counters: CacheCounters.make(cache: "iam_managed_policies", factory: metrics))
     }
 
     /// The value cached under `key` in `table` while servable; else what `load` reads from the store, cached; if
@@ -64,7 +77,11 @@ final class IAMSnapshotCache: Sendable {
     func value<Value: Sendable>(
         in table: Table<Value>, _ key: String, load: () async throws -> Value
     ) async throws -> Value {
-        if let cached = table.lookup(key, freshness: freshness, servableOnly: true) { return cached }
+        if let cached = table.lookup(key, freshness: freshness, servableOnly: true) {
+            table.counters?.hit()
+            return cached
+        }
+        table.counters?.miss()
         let generation = generation.current
         let value: Value
         do {

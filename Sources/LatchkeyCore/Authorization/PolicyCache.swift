@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import LatchkeyModel
 public import LatchkeyPolicy
 import Synchronization
@@ -16,9 +17,13 @@ public final class PolicyCache: Sendable {
 
     private let entries = Mutex<[Key: PolicyDocument]>([:])
     private let capacity: Int
+    /// Hits and misses (`policy_documents`); nil without a metrics factory.
+    private let counters: CacheCounters?
 
-    public init(capacity: Int = 100_000) {
+    /// - Parameter metrics: where hits and misses are counted (``CacheCounters``); nil counts nothing.
+    public init(capacity: Int = 100_000, metrics: (any MetricsFactory)? = nil) {
         self.capacity = capacity
+        self.counters = CacheCounters.make(cache: "policy_documents", factory: metrics)
     }
 
     /// Limits for documents already accepted and stored (inline policies may be up to 10,240 characters, managed
@@ -33,7 +38,11 @@ public final class PolicyCache: Sendable {
         -> PolicyDocument
     {
         let key = Key(kind: kind, maxCharacters: limits?.maxCharacters ?? 0, text: text)
-        if let cached = entries.withLock({ $0[key] }) { return cached }
+        if let cached = entries.withLock({ $0[key] }) {
+            counters?.hit()
+            return cached
+        }
+        counters?.miss()
         let document: PolicyDocument
         do {
             document = try PolicyDocument.parse(text, kind: kind, limits: limits)

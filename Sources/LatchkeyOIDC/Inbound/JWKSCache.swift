@@ -1,3 +1,4 @@
+public import CoreMetrics
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -55,11 +56,22 @@ public actor JWKSCache {
     private var generation = 0
     /// The fresh snapshots, readable without a hop onto the actor: the path of almost every token.
     private let fresh = Mutex<[OIDCProviderIdentity: (snapshot: Snapshot, fetchedAt: Date)]>([:])
+    /// `latchkey_cache_hits_total` / `latchkey_cache_misses_total` with `cache="jwks"`: a key set served from memory,
+    /// or one that had to be fetched (or joined a fetch in flight); nil without a metrics factory.
+    private let hits: Counter?
+    private let misses: Counter?
 
     /// Creates a cache that loads keys through `fetcher`.
-    public init(fetcher: any JWKSFetching, policy: Policy = .init()) {
+    /// - Parameter metrics: where hits and misses are counted; nil counts nothing.
+    public init(fetcher: any JWKSFetching, policy: Policy = .init(), metrics: (any MetricsFactory)? = nil) {
         self.fetcher = fetcher
         self.policy = policy
+        self.hits = metrics.map {
+            Counter(label: "latchkey_cache_hits_total", dimensions: [("cache", "jwks")], factory: $0)
+        }
+        self.misses = metrics.map {
+            Counter(label: "latchkey_cache_misses_total", dimensions: [("cache", "jwks")], factory: $0)
+        }
     }
 
     /// Forgets every cached key set (e.g. after a provider is updated or deleted).
@@ -73,6 +85,7 @@ public actor JWKSCache {
         guard let (snapshot, fetchedAt) = fresh.withLock({ $0[provider.identity] }),
             now.timeIntervalSince(fetchedAt) < policy.timeToLive.seconds, now >= fetchedAt
         else { return nil }
+        hits?.increment()
         return snapshot
     }
 
@@ -82,8 +95,10 @@ public actor JWKSCache {
         if let snapshot = entry.snapshot, let fetchedAt = entry.fetchedAt,
             now.timeIntervalSince(fetchedAt) < policy.timeToLive.seconds, now >= fetchedAt
         {
+            hits?.increment()
             return snapshot
         }
+        misses?.increment()
         return try await load(provider, now: now)
     }
 
@@ -102,6 +117,7 @@ public actor JWKSCache {
         {
             return nil
         }
+        misses?.increment()
         return try await load(provider, now: now)
     }
 
