@@ -30,6 +30,8 @@ let package = Package(
         .library(name: "LatchkeySQLite", targets: ["LatchkeySQLite"]),
         .library(name: "LatchkeyPostgres", targets: ["LatchkeyPostgres"]),
         .library(name: "LatchkeyTestSupport", targets: ["LatchkeyTestSupport"]),
+        // Latchkey in-process for other packages' tests: LatchkeyTestServer.withServer { server in ... }.
+        .library(name: "LatchkeyTesting", targets: ["LatchkeyTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -209,6 +211,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Embedding for tests (a product): the real server in-process on a free loopback port with a temporary store,
+        // its root credentials and a ready STS client.
+        .target(
+            name: "LatchkeyTesting",
+            dependencies: [
+                "LatchkeyServer", "LatchkeyClient", "LatchkeyCore", "LatchkeyMemoryStore", "LatchkeyQuery",
+                "LatchkeySigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "latchkey",
             dependencies: [
@@ -316,6 +333,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // LatchkeyTesting used as another package would: STS and IAM through LatchkeyTestServer, seeds, teardown.
+        .testTarget(
+            name: "LatchkeyTestingTests",
+            dependencies: [
+                "LatchkeyTesting", "LatchkeyClient", "LatchkeyServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
