@@ -342,8 +342,17 @@ def test_boto3_through_the_nginx_front_end_over_https(nginx_front: tuple[Nginx, 
     front, server = nginx_front
     identity = front.client("sts", ROOT_KEYS).get_caller_identity()
     assert identity["Arn"] == "arn:aws:iam::111122223333:root"
-    # A request that goes no further than the proxy sees Latchkey's answer, not nginx's.
     assert front.client("iam", ROOT_KEYS).list_users()["ResponseMetadata"]["HTTPStatusCode"] == 200
+    # /metrics has a location of its own (allowed from loopback only), still proxied to Latchkey.
+    connection = http.client.HTTPSConnection("127.0.0.1", front.port, timeout=60, context=front.context())
+    try:
+        connection.request("GET", "/metrics")
+        answer = connection.getresponse()
+        text = answer.read().decode(errors="replace")
+    finally:
+        connection.close()
+    assert answer.status == 200, text[:500]
+    assert "latchkey_requests_total" in text
 
 
 def test_the_front_end_passes_https_and_the_client_address_and_replaces_a_forged_x_forwarded_for(
