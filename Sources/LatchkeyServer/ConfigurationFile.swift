@@ -47,6 +47,8 @@ public struct ConfigurationFile: Sendable, Equatable {
     public var databasePoolSize: Int?
     /// How long a start waits for an unreachable database (0 fails at once).
     public var databaseWait: Duration?
+    /// `metrics: on|off`: whether `GET /metrics` is served (docs/metrics.md); nil leaves the default (on).
+    public var metrics: Bool?
 
     public init() {}
 
@@ -60,7 +62,7 @@ public struct ConfigurationFile: Sendable, Equatable {
     static let topLevelKeys =
         [
             "accounts", "databasePoolSize", "databaseURL", "databaseWait", "idpTrustedCAFile", "masterKey",
-            "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays", "sessionTokenKeyId",
+            "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays", "sessionTokenKeyId", "metrics",
         ] + ConnectionSettings.Setting.allCases.map(\.fileKey)
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
@@ -132,6 +134,12 @@ public struct ConfigurationFile: Sendable, Equatable {
                         line: value.mark?.line, message: "sessionTokenKeyId must be a positive integer, not '\(text)'")
                 }
                 file.sessionTokenKeyId = id
+            case "metrics":
+                let text = try scalar(value, what: "metrics")
+                guard let enabled = MetricsSettings.parseSwitch(text) else {
+                    throw ParseError(line: value.mark?.line, message: "metrics must be on or off, not '\(text)'")
+                }
+                file.metrics = enabled
             default:
                 guard let setting = ConnectionSettings.Setting(rawValue: key.string ?? "") else { break }
                 let text = try scalar(value, what: setting.fileKey)

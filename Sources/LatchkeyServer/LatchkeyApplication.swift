@@ -57,6 +57,9 @@ public enum LatchkeyApplication {
         let database = injectedStore == nil ? configuration.database : nil
         var postgres: PostgresStore.Configuration?
         if let database { postgres = try StoreStartup.postgresConfiguration(database) }
+        // Metrics (GET /metrics, docs/metrics.md): a registry of this application's own; nil when turned off.
+        let metrics = configuration.metrics.enabled ? ServerMetrics() : nil
+        postgres?.metrics = metrics?.factory
         var dataDirectoryLock: DataDirectoryLock?
         if postgres == nil {
             try FileManager.default.createDirectory(
@@ -73,7 +76,7 @@ public enum LatchkeyApplication {
             opened = try await StoreStartup.openPostgres(postgres, database: database, logger: logger)
         } else {
             let databasePath = (configuration.dataDirectory as NSString).appendingPathComponent(databaseFileName)
-            opened = try StoreStartup.openSQLite(path: databasePath)
+            opened = try StoreStartup.openSQLite(path: databasePath, metrics: metrics?.factory)
             logger.debug("store: SQLite", metadata: ["path": "\(databasePath)"])
         }
         let store = opened.store
@@ -117,11 +120,13 @@ public enum LatchkeyApplication {
         // Uses of long-term keys are kept in memory and written in batches (GetAccessKeyLastUsed).
         let usage = AccessKeyUsageRecorder(store: store)
         let resolver = CredentialResolver(
-            store: store, secretBox: secretBox, sessionKeys: sessionKeys, freshness: changes.freshness, usage: usage)
+            store: store, secretBox: secretBox, sessionKeys: sessionKeys, freshness: changes.freshness, usage: usage,
+            metrics: metrics?.factory)
         let mfa = MFAVerifier(store: store, secretBox: secretBox)
         let messages = AuthorizationMessageCodec(masterKey: masterKey)
         let authorizer = Authorizer(
-            store: store, cache: PolicyCache(), messages: messages, freshness: changes.freshness)
+            store: store, cache: PolicyCache(metrics: metrics?.factory), messages: messages,
+            freshness: changes.freshness, metrics: metrics?.factory)
         let host = configuration.host
         let listeningPort = Mutex(configuration.port)
         let configuredBase = configuration.file?.outboundIssuerBaseURL
@@ -138,8 +143,9 @@ public enum LatchkeyApplication {
         sts.outbound = outbound
         let fetcher = JWKSFetcher(
             configuration: JWKSFetcherConfiguration(
-                additionalTrustRoots: try Self.trustedIdentityProviderCAs(configuration.file?.idpTrustedCAFile)))
-        sts.webIdentity = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: fetcher))
+                additionalTrustRoots: try Self.trustedIdentityProviderCAs(configuration.file?.idpTrustedCAFile)),
+            metrics: metrics?.factory)
+        sts.webIdentity = WebIdentityTokenVerifier(cache: JWKSCache(fetcher: fetcher, metrics: metrics?.factory))
         sts.saml = SAMLFederation(verifier: SAMLResponseVerifier())
         var iam = IAMService(
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
@@ -157,10 +163,14 @@ public enum LatchkeyApplication {
                 "session revocations could not be read at start; read again on the next change and every 30 s",
                 metadata: ["error": "\(error)"])
         }
-        let endpoint = QueryEndpoint(
+        var endpoint = QueryEndpoint(
             operations: Self.operations(sts: sts, iam: iam), resolver: resolver, changes: changes,
             limits: configuration.limits,
             logger: logger, clock: clock)
+        if let metrics {
+            endpoint.observers.append(metrics.requestObserver())
+            metrics.watch(revocations: resolver.revocations)
+        }
 
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document: one
         // responder, no router (nothing to route: a trie walk per request saved).
@@ -170,6 +180,7 @@ public enum LatchkeyApplication {
             if request.method == .get || request.method == .head, let response = await health.respond(to: request) {
                 return response
             }
+            if let metrics, let response = metrics.respond(to: request) { return response }
             if request.method == .get, request.uri.path.contains("/.well-known/"),
                 let response = await Self.issuerDocument(outbound, path: request.uri.path, now: clock())
             {

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The shared PostgreSQL store; nil keeps the SQLite store in the data folder.
     public var database: Database?
+    /// Whether `GET /metrics` is served and anything counted (docs/metrics.md). Default on.
+    public var metrics = MetricsSettings()
 
     /// Where the PostgreSQL store is and how to reach it (`--database-url`, `--database-pool-size`,
     /// `--database-wait`).

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import LatchkeyDomain
 import LatchkeyPostgres
@@ -19,10 +20,10 @@ enum StoreStartup {
         var close: @Sendable () async -> Void
     }
 
-    static func openSQLite(path: String) throws(StartupError) -> Opened {
+    static func openSQLite(path: String, metrics: (any MetricsFactory)? = nil) throws(StartupError) -> Opened {
         do {
             // Closed when the process ends, as before (GRDB closes its pool when the store is released).
-            return Opened(store: try SQLiteIdentityStore(path: path), close: {})
+            return Opened(store: try SQLiteIdentityStore(path: path, metrics: metrics), close: {})
         } catch {
             throw StartupError(message: "cannot open the SQLite store: \(error)")
         }

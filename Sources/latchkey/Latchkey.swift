@@ -126,6 +126,9 @@ extension Latchkey {
                 valueName: "level"))
         var logLevel: String?
 
+        @OptionGroup(title: "Metrics")
+        var metrics: MetricsOptions
+
         func validate() throws {
             let environment = ProcessInfo.processInfo.environment
             if let port = port ?? environment["LATCHKEY_PORT"].flatMap(Int.init), !(0...65535).contains(port) {
@@ -199,7 +202,7 @@ extension Latchkey {
                     throw ValidationError("\(path): \(error)")
                 }
             }
-            let configuration = ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: host ?? environment["LATCHKEY_HOST"] ?? "127.0.0.1",
                 port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080,
                 dataDirectory: dataDir ?? environment["LATCHKEY_DATA_DIR"] ?? "./latchkey-data",
@@ -209,6 +212,7 @@ extension Latchkey {
                 logLevel: level,
                 database: try databaseSettings(file: file)
             )
+            try metrics.apply(to: &configuration, environment: environment)
             // A taken port, a data folder held by another server, a database that cannot be used or a wrong master key
             // is said in one line, with nothing created.
             let (application, report) = try await exitOnStartupError {
