@@ -300,6 +300,50 @@ def test_tls_files_that_cannot_be_served_stop_the_start(tmp_path: Path, authorit
     assert "does the key match the certificate?" in result.stderr, result.stderr
 
 
+def read_to_end(connection: ssl.SSLSocket) -> bytes:
+    answer = b""
+    while chunk := connection.recv(4096):
+        answer += chunk
+    return answer
+
+
+def test_connection_limits_hold_over_tls(start_server: StartServer, tmp_path: Path, authority: Authority) -> None:
+    """The connection guard sits behind the TLS handler: a request that is not HTTP gets its 400 document and a
+    header that never ends its 408, over TLS, and the connection is closed after."""
+    certificate, key, _ = authority.issue("latchkey-1")
+    (tmp_path / "cert.pem").write_bytes(certificate)
+    (tmp_path / "key.pem").write_bytes(key)
+    server = start_tls(
+        start_server,
+        tmp_path / "data",
+        [
+            "--tls-certificate",
+            str(tmp_path / "cert.pem"),
+            "--tls-key",
+            str(tmp_path / "key.pem"),
+            "--header-timeout",
+            "1s",
+        ],
+    )
+    context = ssl.create_default_context(cafile=str(authority.path))
+    with (
+        socket.create_connection(("127.0.0.1", port_of(server)), timeout=DEADLINE) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        answer = read_to_end(tls)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert b"<Code>InvalidRequest</Code>" in answer
+    with (
+        socket.create_connection(("127.0.0.1", port_of(server)), timeout=DEADLINE) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        answer = read_to_end(tls)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert b"<Code>RequestTimeout</Code>" in answer
+
+
 # Trusted proxies
 
 
