@@ -15,15 +15,24 @@ from pathlib import Path
 
 import pytest
 
-from federation_support import AWS_SAML_ENDPOINT, SAMLIdentityProvider, encode_saml, name_qualifier
+from federation_support import (
+    AWS_SAML_ENDPOINT,
+    CertificateAuthority,
+    OIDCIssuer,
+    SAMLIdentityProvider,
+    encode_saml,
+    name_qualifier,
+)
 from latchkey_harness import (
     ACCOUNT_ID,
     ROOT_KEYS,
     Keys,
     Server,
     StartServer,
+    bootstrap_config,
     client_error,
     create_user_with_key,
+    stop_cleanly,
     unique,
 )
 
@@ -255,6 +264,68 @@ def test_a_saml_federated_call_and_its_session(audited: tuple[Server, Path]) -> 
     text = path.read_text()
     for secret in (assertion, credentials["SecretAccessKey"], credentials["SessionToken"]):
         assert secret not in text
+
+
+@pytest.mark.single_node
+def test_a_web_identity_call_and_its_session(tmp_path: Path) -> None:
+    (tmp_path / "ca").mkdir()
+    ca = CertificateAuthority(tmp_path / "ca")
+    config = bootstrap_config(tmp_path)
+    config.write_text(config.read_text() + f"idpTrustedCAFile: {json.dumps(str(ca.pem_path))}\n")
+    path = tmp_path / "trail.jsonl"
+    server = Server(tmp_path / "data", config, tmp_path / "server.log", args=["--audit-log", str(path)]).start()
+    issuer = OIDCIssuer(ca)
+    try:
+        provider_arn = server.iam().create_open_id_connect_provider(Url=issuer.url, ClientIDList=["client-1"])[
+            "OpenIDConnectProviderArn"
+        ]
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider_arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                }
+            ],
+        }
+        role = server.iam().create_role(RoleName=unique("web-audit"), AssumeRolePolicyDocument=json.dumps(trust))[
+            "Role"
+        ]
+        token = issuer.token(sub="repo:audit/main")
+        result = server.unsigned("sts").assume_role_with_web_identity(
+            RoleArn=role["Arn"], RoleSessionName="ci-run", WebIdentityToken=token
+        )
+        credentials = result["Credentials"]
+        identity = server.sts(Keys.from_response(credentials)).get_caller_identity()
+
+        events = read_events(path, at_least=4)
+        event = find(events, "AssumeRoleWithWebIdentity", result["ResponseMetadata"]["RequestId"])
+        well_formed(event)
+        assert event["userIdentity"] == {
+            "type": "WebIdentityUser",
+            "principalId": f"{result['Provider']}:{result['Audience']}:repo:audit/main",
+            "userName": "repo:audit/main",
+            "identityProvider": result["Provider"],
+        }
+        assert event["requestParameters"]["webIdentityToken"] == HIDDEN
+        assert event["requestParameters"]["roleSessionName"] == "ci-run"
+        assert event["responseElements"]["credentials"]["accessKeyId"] == credentials["AccessKeyId"]
+        assert event["responseElements"]["subjectFromWebIdentityToken"] == "repo:audit/main"
+        assert event["recipientAccountId"] == ACCOUNT_ID
+        assert "errorCode" not in event
+
+        call = find(events, "GetCallerIdentity", identity["ResponseMetadata"]["RequestId"])
+        context = call["userIdentity"]["sessionContext"]
+        assert context["webIdFederationData"]["federatedProvider"] == provider_arn
+        assert context["sessionIssuer"]["arn"] == role["Arn"]
+
+        text = path.read_text()
+        for secret in (token, token.split(".")[2], credentials["SecretAccessKey"], credentials["SessionToken"]):
+            assert secret not in text
+    finally:
+        issuer.stop()
+        stop_cleanly(server)
 
 
 def test_an_unwritable_audit_log_keeps_the_server_answering_and_not_ready(

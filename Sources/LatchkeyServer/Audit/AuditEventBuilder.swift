@@ -338,7 +338,10 @@ enum AuditEventBuilder {
         if let provider = input?.string("OpenIDConnectProviderArn") {
             add(type: "AWS::IAM::OIDCProvider", name: provider, arn: provider)
         }
-        if let provider = input?.string("SAMLProviderArn") ?? input?.string("PrincipalArn") {
+        let samlProvider =
+            input?.string("SAMLProviderArn")
+            ?? (request.action == "AssumeRoleWithSAML" ? input?.string("PrincipalArn") : nil)
+        if let provider = samlProvider {
             add(type: "AWS::IAM::SAMLProvider", name: provider, arn: provider)
         }
         add(type: "AWS::IAM::AccessKey", name: input?.string("AccessKeyId").flatMap(sanitizedAccessKeyId))
