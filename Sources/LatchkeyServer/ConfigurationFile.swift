@@ -47,6 +47,9 @@ public struct ConfigurationFile: Sendable, Equatable {
     public var databasePoolSize: Int?
     /// How long a start waits for an unreachable database (0 fails at once).
     public var databaseWait: Duration?
+    /// The audit keys (`auditLog`, `auditLogMaxSize`, `auditLogMaxFiles`, `auditStore`, `auditRetentionDays`):
+    /// docs/audit.md. The flags and the environment win over them.
+    public var audit = AuditFileSettings()
     /// `metrics: on|off`: whether `GET /metrics` is served (docs/metrics.md); nil leaves the default (on).
     public var metrics: Bool?
 
@@ -63,7 +66,7 @@ public struct ConfigurationFile: Sendable, Equatable {
         [
             "accounts", "databasePoolSize", "databaseURL", "databaseWait", "idpTrustedCAFile", "masterKey",
             "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays", "sessionTokenKeyId", "metrics",
-        ] + ConnectionSettings.Setting.allCases.map(\.fileKey)
+        ] + ConnectionSettings.Setting.allCases.map(\.fileKey) + AuditFileSettings.keys
     static let accountKeys = ["id", "rootAccessKeys"]
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
 
@@ -140,6 +143,8 @@ public struct ConfigurationFile: Sendable, Equatable {
                     throw ParseError(line: value.mark?.line, message: "metrics must be on or off, not '\(text)'")
                 }
                 file.metrics = enabled
+            case let name? where AuditFileSettings.keys.contains(name):
+                try file.audit.set(name, from: value)
             default:
                 guard let setting = ConnectionSettings.Setting(rawValue: key.string ?? "") else { break }
                 let text = try scalar(value, what: setting.fileKey)

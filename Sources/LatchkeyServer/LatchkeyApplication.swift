@@ -29,6 +29,9 @@ public enum LatchkeyApplication {
         public var connections: ConnectionRegistry?
         /// What `GET /readyz` answers besides its own checks: mark the node not ready through it.
         public var readiness = NodeReadiness()
+        /// The audit trail (docs/audit.md), nil when it has no sink; its ``AuditTrail/statistics`` count what was
+        /// written and dropped.
+        public var auditTrail: AuditTrail?
     }
 
     /// The SQLite file inside the data folder.
@@ -167,9 +170,15 @@ public enum LatchkeyApplication {
             operations: Self.operations(sts: sts, iam: iam), resolver: resolver, changes: changes,
             limits: configuration.limits,
             logger: logger, clock: clock)
+        // The audit trail (docs/audit.md): kept in a bounded buffer, written off the request path by AuditTrailWriter.
+        let auditTrail = AuditTrail.make(
+            settings: configuration.audit, store: store, readiness: report.readiness, logger: logger)
+        if let auditTrail { endpoint.observers.append(auditTrail) }
+        report.auditTrail = auditTrail
         if let metrics {
             endpoint.observers.append(metrics.requestObserver())
             metrics.watch(revocations: resolver.revocations)
+            if let auditTrail { metrics.watch(audit: auditTrail) }
         }
 
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document: one
@@ -217,6 +226,7 @@ public enum LatchkeyApplication {
                 SessionRevocationService(sync: revocationSync, logger: logger),
                 SessionKeysRefresher(
                     keys: sessionKeys, interval: SessionKeysRefresher.defaultInterval, clock: clock, logger: logger),
+                AuditTrailWriter(trail: auditTrail),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
