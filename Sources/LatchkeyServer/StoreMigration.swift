@@ -8,7 +8,8 @@ public import LatchkeySQLite
 /// Every entity is copied as it is stored: IDs, names in their case, paths, dates, tags, boundaries, statuses,
 /// last uses, enabled MFA devices with their last used step, every managed-policy version with its ID, document,
 /// date and default, group memberships, inline policies, attachments, identity providers, the outbound issuer and
-/// its keys, the store settings (the master-key check), the session-token keys and the live session revocations.
+/// its keys, the store settings (the master-key check), the session-token keys, the live session revocations and the
+/// audit events (LookupEvents; an event the target already holds is skipped).
 /// Secrets (access-key secrets, MFA seeds, outbound and session-token keys) are copied sealed, byte for byte: the
 /// same master key opens them in the target. Per-node, short-lived state is not copied: SAML assertion uses and MFA
 /// failure counts.
@@ -40,6 +41,7 @@ public struct StoreMigration: Sendable {
         public var storeSettings = 0
         public var sessionTokenKeys = 0
         public var sessionRevocations = 0
+        public var auditEvents = 0
 
         public init() {}
 
@@ -54,6 +56,7 @@ public struct StoreMigration: Sendable {
                 ("SAML providers", samlProviders), ("outbound issuers", outboundIssuers),
                 ("outbound signing keys", outboundSigningKeys), ("store settings", storeSettings),
                 ("session-token keys", sessionTokenKeys), ("live session revocations", sessionRevocations),
+                ("audit events", auditEvents),
             ]
         }
     }
@@ -128,6 +131,7 @@ public struct StoreMigration: Sendable {
             try await copyAccount(account, &counts)
         }
         try await copyCluster(&counts)
+        counts.auditEvents = try await copyAuditEvents()
         return counts
     }
 
@@ -327,6 +331,46 @@ public struct StoreMigration: Sendable {
     }
 }
 
+// MARK: Audit events
+
+extension StoreMigration {
+    /// Events per page read from the source and per batch appended to the target.
+    static let auditPage = 1000
+
+    /// Every account's audit events, newest first, a page at a time (memory stays bounded whatever the trail's
+    /// size); returns how many were read.
+    private func copyAuditEvents() async throws -> Int {
+        var query = AuditQuery(accountId: nil, maxResults: Self.auditPage)
+        var copied = 0
+        while true {
+            let page = try await source.auditRecords(query)
+            try await target.appendAuditRecords(page.records)
+            copied += page.records.count
+            guard let token = page.nextPageToken else { return copied }
+            query.pageToken = token
+        }
+    }
+
+    /// Reads both stores' audit events page by page; the first that differs (or a trail longer on one side) is
+    /// named.
+    func auditDifference() async throws -> String? {
+        var sourceQuery = AuditQuery(accountId: nil, maxResults: Self.auditPage)
+        var targetQuery = sourceQuery
+        while true {
+            let expected = try await source.auditRecords(sourceQuery)
+            let copied = try await target.auditRecords(targetQuery)
+            guard expected.records == copied.records else { return "audit events" }
+            switch (expected.nextPageToken, copied.nextPageToken) {
+            case (nil, nil): return nil
+            case (let next?, let other?):
+                sourceQuery.pageToken = next
+                targetQuery.pageToken = other
+            default: return "audit events"
+            }
+        }
+    }
+}
+
 // MARK: Verification
 
 extension StoreMigration {
@@ -334,7 +378,9 @@ extension StoreMigration {
     public func verify() async throws {
         let expected = try await StoreSnapshot.read(source, now: now)
         let copied = try await StoreSnapshot.read(target, now: now)
-        if let difference = expected.firstDifference(from: copied) {
+        var difference = expected.firstDifference(from: copied)
+        if difference == nil { difference = try await auditDifference() }
+        if let difference {
             throw Failure("the copy does not read back equal to the source: \(difference) differ")
         }
     }
