@@ -313,6 +313,7 @@ let package = Package(
             dependencies: [
                 "LatchkeyPostgres", "LatchkeyDomain", "LatchkeyTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
