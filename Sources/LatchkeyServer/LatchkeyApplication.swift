@@ -184,6 +184,8 @@ public enum LatchkeyApplication {
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document: one
         // responder, no router (nothing to route: a trie walk per request saved).
         let health = Health(store: store, readiness: report.readiness)
+        // CloudTrail LookupEvents (docs/lookup-events.md): the requests with an X-Amz-Target header.
+        let lookupEvents = LookupEventsEndpoint(sharing: endpoint, store: store, authorizer: authorizer)
         let responder = CallbackResponder<LatchkeyRequestContext> { request, context in
             // GET /healthz and /readyz: outside the AWS API (whose paths are / and the issuers' documents).
             if request.method == .get || request.method == .head, let response = await health.respond(to: request) {
@@ -195,6 +197,7 @@ public enum LatchkeyApplication {
             {
                 return response
             }
+            if let response = await lookupEvents.respond(to: request, context: context) { return response }
             return await endpoint.respond(to: request, context: context)
         }
 
@@ -227,6 +230,8 @@ public enum LatchkeyApplication {
                 SessionKeysRefresher(
                     keys: sessionKeys, interval: SessionKeysRefresher.defaultInterval, clock: clock, logger: logger),
                 AuditTrailWriter(trail: auditTrail),
+                AuditRetentionService(
+                    store: store, retentionDays: configuration.audit.retentionDays, clock: clock, logger: logger),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
