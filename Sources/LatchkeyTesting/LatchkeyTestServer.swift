@@ -65,6 +65,18 @@ public struct LatchkeyTestServer: Sendable {
         public var status: Int
         /// The body (awsQuery XML, or an AWS error document).
         public var body: String
+
+        /// The text of the element at `path` under the document's root, e.g. `value(at: "CreateUserResult", "User",
+        /// "Arn")` or `value(at: "Error", "Code")`; nil when the body is not XML or has no such element.
+        public func value(at path: String...) -> String? {
+            guard let root = try? XMLReader.parse(body) else { return nil }
+            var element = root
+            for name in path {
+                guard let child = element.child(name) else { return nil }
+                element = child
+            }
+            return element.text
+        }
     }
 
     /// `http://127.0.0.1:PORT`: the endpoint URL to give an SDK or the AWS CLI (`--endpoint-url`).
@@ -141,6 +153,23 @@ public struct LatchkeyTestServer: Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 4 << 20)
         return Response(status: Int(response.status.code), body: String(buffer: bytes))
+    }
+
+    /// Creates the IAM user `userName` (as the root) with one access key, and answers the key.
+    /// - Throws: ``LatchkeyTestServerError`` with the server's answer when a call fails.
+    public func createUser(_ userName: String, path: String = "/") async throws -> AWSCredentials {
+        let created = try await call("CreateUser", [("UserName", userName), ("Path", path)])
+        guard created.status == 200 else {
+            throw LatchkeyTestServerError(description: "CreateUser \(userName): \(created.status) \(created.body)")
+        }
+        let key = try await call("CreateAccessKey", [("UserName", userName)])
+        guard key.status == 200,
+            let id = key.value(at: "CreateAccessKeyResult", "AccessKey", "AccessKeyId"),
+            let secret = key.value(at: "CreateAccessKeyResult", "AccessKey", "SecretAccessKey")
+        else {
+            throw LatchkeyTestServerError(description: "CreateAccessKey \(userName): \(key.status)")
+        }
+        return AWSCredentials(accessKeyId: id, secretAccessKey: secret)
     }
 
     /// Starts a server, runs `body` with it and stops it.

@@ -41,12 +41,7 @@ import Testing
     func iamAndSTS() async throws {
         try await LatchkeyTestServer.withServer { server in
             let account = server.rootCredentials.accountId
-            #expect(try await server.call("CreateUser", [("UserName", "bob")]).status == 200)
-            let key = try await server.call("CreateAccessKey", [("UserName", "bob")])
-            #expect(key.status == 200)
-            let bob = AWSCredentials(
-                accessKeyId: try #require(element("AccessKeyId", in: key.body)),
-                secretAccessKey: try #require(element("SecretAccessKey", in: key.body)))
+            let bob = try await server.createUser("bob")
             let bobIdentity = try await server.client(credentials: bob).getCallerIdentity()
             #expect(bobIdentity.arn == "arn:aws:iam::\(account):user/bob")
 
@@ -65,7 +60,13 @@ import Testing
             // The user has no permission policy: IAM refuses it, with AWS's error.
             let denied = try await server.call("ListUsers", credentials: bob)
             #expect(denied.status == 403)
-            #expect(element("Code", in: denied.body) == "AccessDenied")
+            #expect(denied.value(at: "Error", "Code") == "AccessDenied")
+            let user = try await server.call("GetUser", [("UserName", "bob")])
+            #expect(user.value(at: "GetUserResult", "User", "Arn") == "arn:aws:iam::\(account):user/bob")
+            let duplicate = await #expect(throws: LatchkeyTestServerError.self) {
+                try await server.createUser("bob")
+            }
+            #expect(duplicate?.description.contains("EntityAlreadyExists") == true)
         }
     }
 
@@ -194,12 +195,4 @@ import Testing
             }
         }
     }
-}
-
-/// The text of the first `<name>` element of an XML body.
-func element(_ name: String, in body: String) -> String? {
-    guard let start = body.range(of: "<\(name)>"),
-        let end = body.range(of: "</\(name)>", range: start.upperBound..<body.endIndex)
-    else { return nil }
-    return String(body[start.upperBound..<end.lowerBound])
 }
