@@ -26,6 +26,7 @@ from . import secrets
 from .server import LatchkeyServer, find_binary
 
 _FINDINGS = pytest.StashKey[list]()
+_WRITTEN = pytest.StashKey[int]()
 _SCAN = pytest.StashKey[secrets.AuditScan]()
 
 
@@ -75,10 +76,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     scan = secrets_scan(session.config)
     if scan is None:
         return
+    written = scan.written()
     findings = scan.scan()
     session.config.stash[_FINDINGS] = findings
+    session.config.stash[_WRITTEN] = len(written)
     if findings and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if not findings:
+        scan.remove_if_owned()  # a clean run's files are not kept (a run with findings keeps them to look at)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -87,10 +92,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         return
     findings = config.stash.get(_FINDINGS, [])
     terminalreporter.section("latchkey secrets scan")
-    written = [path for path in scan.files if path.exists()]
+    written = config.stash.get(_WRITTEN, 0)
     terminalreporter.write_line(
         f"{len(secrets.REGISTRY)} secrets ({len(secrets.REGISTRY.kinds())} kinds) searched for in "
-        f"{len(written)} audit files under {scan.directory}"
+        f"{written} audit files under {scan.directory}" + (" (removed: clean)" if scan.owned and not findings else "")
     )
     if not written:
         terminalreporter.write_line(

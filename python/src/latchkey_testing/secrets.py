@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import shutil
 import tempfile
 import threading
 import urllib.parse
@@ -268,6 +269,8 @@ class AuditScan:
     """The audit files of one test run, in one folder, scanned at its end."""
 
     def __init__(self, directory: Path | None = None) -> None:
+        # A folder of its own is removed after a clean scan (remove_if_owned); one the caller chose is kept.
+        self.owned = not directory
         self.directory = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="latchkey-audit-"))
         self.directory.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -290,6 +293,15 @@ class AuditScan:
         with self._lock:
             files = list(self.files)
         return scan(files, registry)
+
+    def written(self) -> list[Path]:
+        """The audit files that exist."""
+        with self._lock:
+            return [path for path in self.files if path.is_file()]
+
+    def remove_if_owned(self) -> None:
+        if self.owned:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
 
 _ACTIVE: AuditScan | None = None
