@@ -24,6 +24,8 @@ import Yams
 public struct ConfigurationFile: Sendable, Equatable {
     /// Accounts and root keys applied (idempotently) at every start.
     public var bootstrap = BootstrapPlan(accounts: [])
+    /// The accounts' declared IAM entities, applied (idempotently) at every start after the bootstrap: docs/seed.md.
+    public var seed = SeedPlan()
     /// PEM bundle trusted (besides the system roots) when fetching OIDC issuers' discovery documents and JWKS.
     public var idpTrustedCAFile: String?
     /// The public base URL of Latchkey's own OIDC issuers (GetWebIdentityToken): account A's issuer is
@@ -67,7 +69,7 @@ public struct ConfigurationFile: Sendable, Equatable {
             "accounts", "databasePoolSize", "databaseURL", "databaseWait", "idpTrustedCAFile", "masterKey",
             "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays", "sessionTokenKeyId", "metrics",
         ] + ConnectionSettings.Setting.allCases.map(\.fileKey) + AuditFileSettings.keys
-    static let accountKeys = ["id", "rootAccessKeys"]
+    static let accountKeys = ["id", "rootAccessKeys"] + seedAccountKeys
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
 
     /// Parses the YAML text of a configuration file.
@@ -84,7 +86,9 @@ public struct ConfigurationFile: Sendable, Equatable {
         for (key, value) in top {
             switch key.string {
             case "accounts":
-                file.bootstrap.accounts = try accounts(value)
+                let (entries, seeds) = try accounts(value)
+                file.bootstrap.accounts = entries
+                file.seed.accounts = seeds
             case "databaseURL":
                 let text = try scalar(value, what: "databaseURL")
                 do {
@@ -160,16 +164,20 @@ public struct ConfigurationFile: Sendable, Equatable {
         return file
     }
 
-    private static func accounts(_ node: Node) throws(ParseError) -> [BootstrapPlan.AccountEntry] {
+    private static func accounts(_ node: Node) throws(ParseError) -> (
+        [BootstrapPlan.AccountEntry], [SeedPlan.Account]
+    ) {
         guard let sequence = node.sequence else {
             throw ParseError(line: node.mark?.line, message: "accounts must be a list")
         }
         var entries: [BootstrapPlan.AccountEntry] = []
+        var seeds: [SeedPlan.Account] = []
         var seen = Set<String>()
         for item in sequence {
             let fields = try mapping(item, what: "an account", allowed: accountKeys)
             var id: String?
             var keys: [BootstrapPlan.RootKey] = []
+            var seed = SeedPlan.Account(id: "")
             for (key, value) in fields {
                 switch key.string {
                 case "id":
@@ -182,7 +190,7 @@ public struct ConfigurationFile: Sendable, Equatable {
                 case "rootAccessKeys":
                     keys = try rootKeys(value)
                 default:
-                    break
+                    try seedAccountKey(key.string ?? "", value, into: &seed)
                 }
             }
             guard let id else { throw ParseError(line: item.mark?.line, message: "an account needs an id") }
@@ -190,8 +198,11 @@ public struct ConfigurationFile: Sendable, Equatable {
                 throw ParseError(line: item.mark?.line, message: "account \(id) is declared twice")
             }
             entries.append(.init(id: id, rootAccessKeys: keys))
+            seed.id = id
+            try checkSeedAccount(seed, line: item.mark?.line)
+            if !seed.isEmpty || seed.secretsFile != nil { seeds.append(seed) }
         }
-        return entries
+        return (entries, seeds)
     }
 
     private static func rootKeys(_ node: Node) throws(ParseError) -> [BootstrapPlan.RootKey] {

@@ -154,6 +154,17 @@ public enum LatchkeyApplication {
             store: store, secretBox: secretBox, resolver: resolver, mfa: mfa, authorizer: authorizer, clock: clock)
         iam.outbound = outbound
         iam.samlMetadata = SAMLMetadataParser()
+        // The declarative seed (docs/seed.md): checked whole, then applied idempotently, as each account's root.
+        if let seed = configuration.file?.seed {
+            do {
+                try await SeedApplier.applyAtStart(
+                    seed, iam: iam, store: store, secretBox: secretBox, clock: clock, logger: logger)
+            } catch {
+                try? await fetcher.shutdown()
+                await opened.close()
+                throw error
+            }
+        }
         changes.subscribeCaches(resolver: resolver, authorizer: authorizer, outbound: outbound)
         // Revoked sessions (RevokeSessions): the node's copy is read now, again on every change the feed sees, and
         // by SessionRevocationService as a backstop.

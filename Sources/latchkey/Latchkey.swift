@@ -17,7 +17,7 @@ struct Latchkey: AsyncParsableCommand {
             account and prints its root access key once.
             """,
         version: latchkeyVersionLine,
-        subcommands: [Serve.self, Creds.self, Admin.self, MigrateStore.self]
+        subcommands: [Serve.self, Creds.self, Admin.self, MigrateStore.self, Seed.self]
     )
 
     /// Runs Swift concurrency's global executor on SwiftNIO's event loops before anything else starts: a
