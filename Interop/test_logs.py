@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from latchkey_harness import (
     error_code,
     send_request,
     signed_request,
+    stop_cleanly,
 )
 
 pytestmark = pytest.mark.single_node
@@ -40,9 +42,25 @@ def json_lines(server: Server) -> list[dict]:
     return parsed
 
 
-def access_lines(server: Server) -> dict[str, dict]:
-    """The access lines of a JSON-format server, by request ID."""
-    return {line["request-id"]: line for line in json_lines(server) if line.get("label") == "latchkey.access"}
+def access_lines(server: Server, *request_ids: str) -> dict[str, dict]:
+    """The access lines of a JSON-format server, by request ID, once those of `request_ids` are written (the access
+    log is written off the request path, so a line may follow its response by a moment)."""
+    deadline = time.monotonic() + 60
+    while True:
+        lines = {line["request-id"]: line for line in json_lines(server) if line.get("label") == "latchkey.access"}
+        if all(request_id in lines for request_id in request_ids) or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.05)
+
+
+def log_text_with(server: Server, needle: str) -> str:
+    """The server's stderr once it holds `needle` (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while True:
+        text = server.log_path.read_text(errors="replace")
+        if needle in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)
 
 
 def request_id(response: dict) -> str:
@@ -102,7 +120,16 @@ def test_json_lines_and_one_access_line_per_request_with_no_secret(start_server:
     assert forged.status == 403
     forged_id = forged.xml_error()["RequestId"]
 
-    lines = access_lines(server)
+    ids = [
+        request_id(identity),
+        denied.response["ResponseMetadata"]["RequestId"],
+        request_id(session_identity),
+        web_identity.response["ResponseMetadata"]["RequestId"],
+        saml.response["ResponseMetadata"]["RequestId"],
+        mfa.response["ResponseMetadata"]["RequestId"],
+        forged_id,
+    ]
+    lines = access_lines(server, *ids)
     for line in lines.values():
         assert line.keys() >= ACCESS_FIELDS, line
         assert line["level"] == "info"
@@ -142,7 +169,8 @@ def test_json_lines_and_one_access_line_per_request_with_no_secret(start_server:
         signed_request(server.endpoint, {"Action": "Steal-the-secret-918273x", "Version": "2011-06-15"})
     )
     assert unknown.status == 400
-    assert access_lines(server)[unknown.xml_error()["RequestId"]]["action"] == "-"
+    unknown_id = unknown.xml_error()["RequestId"]
+    assert access_lines(server, unknown_id)[unknown_id]["action"] == "-"
 
     log = server.log_path.read_text(errors="replace")
     for secret in secrets + ["Steal-the-secret"]:
@@ -152,7 +180,7 @@ def test_json_lines_and_one_access_line_per_request_with_no_secret(start_server:
 def test_text_format_by_default_and_access_log_off(start_server: StartServer, tmp_path: Path) -> None:
     text = start_server(tmp_path / "text")
     identity = text.sts().get_caller_identity()
-    log = text.log_path.read_text(errors="replace")
+    log = log_text_with(text, request_id(identity))
     line = next(line for line in log.splitlines() if request_id(identity) in line)
     for expected in ("latchkey.access", "action=GetCallerIdentity", "outcome=ok", "status=200", "source-ip=127.0.0.1"):
         assert expected in line, line
@@ -160,6 +188,7 @@ def test_text_format_by_default_and_access_log_off(start_server: StartServer, tm
 
     quiet = start_server(tmp_path / "quiet", args=["--log-format", "json", "--access-log", "off"])
     identity = quiet.sts().get_caller_identity()
+    stop_cleanly(quiet)
     assert request_id(identity) not in quiet.log_path.read_text(errors="replace")
     assert all(line.get("label") != "latchkey.access" for line in json_lines(quiet))
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import Synchronization
@@ -150,5 +151,82 @@ import Testing
         {
             try ConfigurationFile.parse("accessLog: sometimes\n")
         }
+    }
+
+    // MARK: The access log
+
+    static let accessFields: [(String, Logger.MetadataValue)] = [
+        ("action", "AssumeRole"), ("api", "sts"), ("latency-ms", .stringConvertible(1.5)),
+        ("outcome", "AccessDenied"), ("principal", "arn:aws:iam::111122223333:user/a\"b"),
+        ("request-id", "r-1"), ("source-ip", "203.0.113.9"), ("status", .stringConvertible(403)),
+    ]
+
+    @Test("an access line in JSON is the object the JSON handler writes for the same event")
+    func accessLineJSON() throws {
+        let line = AccessLog.line(Self.accessFields, format: .json, time: (1_796_637_000, 42))
+        let lines = Lines()
+        let logger = Logger(label: AccessLog.label) { JSONLogHandler(label: $0, output: lines.output) }
+        logger.info("request", metadata: Logger.Metadata(uniqueKeysWithValues: Self.accessFields))
+        let handled = try #require(lines.all.first)
+        // The same text but for the time.
+        #expect(line.dropFirst(34) == handled.dropFirst(34))
+        #expect(line.hasPrefix(#"{"time":"2026-12-07T09:50:00.042Z","level":"info","label":"latchkey.access""#))
+        let object = try object(line)
+        #expect(object["principal"] as? String == #"arn:aws:iam::111122223333:user/a"b"#)
+        #expect((object["status"] as? NSNumber)?.intValue == 403)
+    }
+
+    @Test("an access line in text is swift-log's stream format, in UTC")
+    func accessLineText() {
+        let line = AccessLog.line(Self.accessFields, format: .text, time: (1_796_637_000, 42))
+        #expect(
+            line
+                == "2026-12-07T09:50:00+0000 info latchkey.access : action=AssumeRole api=sts latency-ms=1.5 "
+                + "outcome=AccessDenied principal=arn:aws:iam::111122223333:user/a\"b request-id=r-1 "
+                + "source-ip=203.0.113.9 status=403 [LatchkeyServer] request\n")
+    }
+
+    /// Polls `condition` for up to 60 s.
+    func eventually(_ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
+    @Test("the writer writes every line, in order, off the caller's thread")
+    func writerWrites() async throws {
+        let lines = Lines()
+        let writer = AccessLogWriter(output: lines.output)
+        for index in 0..<1000 { writer.append("line \(index)\n") }
+        let expected = (0..<1000).map { "line \($0)\n" }.joined()
+        #expect(try await eventually { lines.all.joined() == expected })
+        #expect(writer.dropped == 0)
+    }
+
+    @Test("a stalled output never blocks a request: lines past the capacity are dropped, counted and reported")
+    func writerDrops() async throws {
+        let lines = Lines()
+        let gate = DispatchSemaphore(value: 0)
+        let entered = Mutex(false)
+        let output = LogOutput { line in
+            entered.withLock { $0 = true }
+            gate.wait()
+            lines.output.write(line)
+        }
+        let writer = AccessLogWriter(capacity: 100, output: output)
+        writer.append("first\n")
+        // The writer thread is now stuck in the output with the first line.
+        #expect(try await eventually { entered.withLock { $0 } })
+        for index in 0..<50 { writer.append("line \(index) of ten bytes or so\n") }
+        // 100 bytes hold three of these 28-byte lines; the rest are dropped at once, without waiting.
+        #expect(writer.dropped == 47)
+        for _ in 0..<4 { gate.signal() }
+        #expect(try await eventually { lines.all.count == 3 })
+        #expect(lines.all[0] == "first\n")
+        #expect(lines.all[1].hasPrefix("line 0 of ten"))
+        #expect(lines.all[2].contains("47 access log lines dropped"))
     }
 }

@@ -1,7 +1,6 @@
 import Logging
 
-/// The start-up side of the transport settings: the TLS certificates, the access logger, the outbound issuer's
-/// address check.
+/// The start-up side of the transport settings: the TLS certificates and the outbound issuer's address check.
 enum TransportSetup {
     /// The certificate store when TLS is configured; a file that cannot be served is a ``StartupError`` naming it.
     static func certificates(_ settings: TransportSettings) throws(StartupError) -> TLSCertificateStore? {
@@ -11,13 +10,6 @@ enum TransportSetup {
         } catch {
             throw StartupError(message: error.message)
         }
-    }
-
-    /// The `latchkey.access` logger from the bootstrapped logging system, at the server's level.
-    static func accessLogger(level: Logger.Level) -> Logger {
-        var logger = Logger(label: "latchkey.access")
-        logger.logLevel = level
-        return logger
     }
 
     /// Warns when the outbound issuer's URL would be derived from a wildcard listening address

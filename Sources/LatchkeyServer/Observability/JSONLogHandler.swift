@@ -145,8 +145,9 @@ public struct JSONLogHandler: LogHandler {
         return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for a time in seconds since 1970 (UTC).
-    static func appendTimestamp(seconds: Int, milliseconds: Int, to text: inout String) {
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for a time in seconds since 1970 (UTC); without milliseconds,
+    /// `YYYY-MM-DDTHH:MM:SS+0000` (swift-log's text format, in UTC).
+    static func appendTimestamp(seconds: Int, milliseconds: Int?, to text: inout String) {
         // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
@@ -175,9 +176,13 @@ public struct JSONLogHandler: LogHandler {
         pad(secondOfDay % 3600 / 60, 2)
         text += ":"
         pad(secondOfDay % 60, 2)
-        text += "."
-        pad(milliseconds, 3)
-        text += "Z"
+        if let milliseconds {
+            text += "."
+            pad(milliseconds, 3)
+            text += "Z"
+        } else {
+            text += "+0000"
+        }
     }
 }
 
