@@ -49,11 +49,14 @@ public struct ConfigurationFile: Sendable, Equatable {
     public var databasePoolSize: Int?
     /// How long a start waits for an unreachable database (0 fails at once).
     public var databaseWait: Duration?
+    /// `metrics: on|off`: whether `GET /metrics` is served (docs/metrics.md); nil leaves the default (on).
+    public var metrics: Bool?
     /// The audit keys (`auditLog`, `auditLogMaxSize`, `auditLogMaxFiles`, `auditStore`, `auditRetentionDays`):
     /// docs/audit.md. The flags and the environment win over them.
     public var audit = AuditFileSettings()
-    /// `metrics: on|off`: whether `GET /metrics` is served (docs/metrics.md); nil leaves the default (on).
-    public var metrics: Bool?
+    /// TLS, trusted proxies, log format and access log (`tlsCertificateFile`, `tlsKeyFile`, `trustedProxies`,
+    /// `logFormat`, `accessLog`); the flags and the environment win over them.
+    public var transport = TransportFileSettings()
 
     public init() {}
 
@@ -68,7 +71,7 @@ public struct ConfigurationFile: Sendable, Equatable {
         [
             "accounts", "databasePoolSize", "databaseURL", "databaseWait", "idpTrustedCAFile", "masterKey",
             "masterKeyFile", "outboundIssuerBaseURL", "outboundKeyRotationDays", "sessionTokenKeyId", "metrics",
-        ] + ConnectionSettings.Setting.allCases.map(\.fileKey) + AuditFileSettings.keys
+        ] + ConnectionSettings.Setting.allCases.map(\.fileKey) + AuditFileSettings.keys + TransportFileSettings.keys
     static let accountKeys = ["id", "rootAccessKeys"] + seedAccountKeys
     static let rootKeyKeys = ["accessKeyId", "secretAccessKey"]
 
@@ -147,6 +150,8 @@ public struct ConfigurationFile: Sendable, Equatable {
                     throw ParseError(line: value.mark?.line, message: "metrics must be on or off, not '\(text)'")
                 }
                 file.metrics = enabled
+            case let name? where TransportFileSettings.keys.contains(name):
+                try file.transport.parse(name, value)
             case let name? where AuditFileSettings.keys.contains(name):
                 try file.audit.set(name, from: value)
             default:

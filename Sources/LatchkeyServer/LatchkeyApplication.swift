@@ -53,6 +53,8 @@ public enum LatchkeyApplication {
     ) async throws -> (application: some ApplicationProtocol, report: StartupReport) {
         // Refuse a taken port, then a data folder another server holds, before anything is written (StartupError).
         try StartupGuards.checkPortIsFree(host: configuration.host, port: configuration.port)
+        // HTTPS: the certificate and key must load before anything is written (docs/tls-and-proxies.md).
+        let tls = try TransportSetup.certificates(configuration.transport)
         // SQLite: the data folder holds the store and is locked (two servers on one file would each cache it). With
         // PostgreSQL the nodes share the database, not a folder: the folder is not locked, and is used only for
         // `master.key` when the key is given neither by LATCHKEY_MASTER_KEY nor by the configuration file (created
@@ -133,12 +135,13 @@ public enum LatchkeyApplication {
         let host = configuration.host
         let listeningPort = Mutex(configuration.port)
         let configuredBase = configuration.file?.outboundIssuerBaseURL
+        TransportSetup.warnIfOutboundIssuerUnreachable(configuration, logger: logger)
         let rotationDays = configuration.file?.outboundKeyRotationDays ?? 30
         let outbound = OutboundIssuerService(
             store: store, secretBox: secretBox, keyRotationPeriod: .seconds(rotationDays * 86_400),
             freshness: changes.freshness, changeAnnouncer: { await changes.announce() }
         ) {
-            configuredBase ?? "http://\(host):\(listeningPort.withLock { $0 })/oidc"
+            configuredBase ?? "\(tls == nil ? "http" : "https")://\(host):\(listeningPort.withLock { $0 })/oidc"
         }
         var sts = SecurityTokenService(
             store: store, secretBox: secretBox, sessionKeys: sessionKeys, mfa: mfa, messages: messages,
@@ -181,6 +184,10 @@ public enum LatchkeyApplication {
             operations: Self.operations(sts: sts, iam: iam), resolver: resolver, changes: changes,
             limits: configuration.limits,
             logger: logger, clock: clock)
+        // The access log (docs/logging.md): only when its info lines would be written.
+        if configuration.transport.accessLog, logger.logLevel <= .info {
+            endpoint.observers.append(AccessLog(format: configuration.logFormat, writer: AccessLogWriter()))
+        }
         // The audit trail (docs/audit.md): kept in a bounded buffer, written off the request path by AuditTrailWriter.
         let auditTrail = AuditTrail.make(
             settings: configuration.audit, store: store, readiness: report.readiness, logger: logger)
@@ -195,9 +202,13 @@ public enum LatchkeyApplication {
         // Every path and method goes through the endpoint, so even a wrong one gets an AWS error document: one
         // responder, no router (nothing to route: a trie walk per request saved).
         let health = Health(store: store, readiness: report.readiness)
+        let clientAddresses = ClientAddressResolver(
+            trustedProxies: configuration.transport.trustedProxies, servesTLS: tls != nil)
         // CloudTrail LookupEvents (docs/lookup-events.md): the requests with an X-Amz-Target header.
         let lookupEvents = LookupEventsEndpoint(sharing: endpoint, store: store, authorizer: authorizer)
-        let responder = CallbackResponder<LatchkeyRequestContext> { request, context in
+        let responder = CallbackResponder<LatchkeyRequestContext> { [endpoint] request, context in
+            var context = context
+            context.resolveClient(clientAddresses, headers: request.headers)
             // GET /healthz and /readyz: outside the AWS API (whose paths are / and the issuers' documents).
             if request.method == .get || request.method == .head, let response = await health.respond(to: request) {
                 return response
@@ -229,7 +240,7 @@ public enum LatchkeyApplication {
             server: LatchkeyHTTPChannel.builder(
                 limits: ConnectionGuard.Limits(
                     configuration.connections, maxBodyBytes: configuration.limits.maxBodyBytes),
-                registry: connections),
+                registry: connections, tls: tls),
             configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
             services: [
                 StoreCloser(close: opened.close),
@@ -243,6 +254,7 @@ public enum LatchkeyApplication {
                 AuditTrailWriter(trail: auditTrail),
                 AuditRetentionService(
                     store: store, retentionDays: configuration.audit.retentionDays, clock: clock, logger: logger),
+                await TLSReloadService(store: tls, logger: logger),
             ],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
