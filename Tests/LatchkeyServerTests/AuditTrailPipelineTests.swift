@@ -1,4 +1,5 @@
 import Foundation
+import LatchkeySQLite
 import LatchkeyServer
 import LatchkeyTestSupport
 import Synchronization
@@ -130,6 +131,33 @@ import Testing
             }
             let current = try await AuditHarness.events(in: path, atLeast: 1)
             #expect(current.last?["requestID"] as? String == last?.requestIdHeader)
+        }
+    }
+
+    @Test("the store gone: its audit events are dropped and counted, requests answered, /readyz names the store once")
+    func storeGone() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteIdentityStore(path: directory + "/store.sqlite")
+            let clock = TestClock(Date())
+            try await LoopbackServer.run(clock: clock.closure, store: store) { loopback in
+                let server = TestServer(
+                    client: loopback.client, clock: clock, dataDirectory: loopback.dataDirectory,
+                    report: loopback.report)
+                let trail = try #require(server.report.auditTrail)
+                // Temporary credentials need no store once issued.
+                let session = try await server.sessionToken(as: TestServer.root)
+                try await Self.poll { trail.statistics.writtenToStore >= 1 }
+                try store.close()
+
+                let identity = try await HealthTests.call(
+                    server, "GetCallerIdentity", version: TestServer.stsVersion, as: session.credentials)
+                #expect(identity.status == 200, "\(identity.body)")
+                try await Self.poll { trail.statistics.droppedStoreFailure >= 1 }
+                #expect(trail.statistics.storeFailures >= 1)
+                let ready = try await HealthTests.get(server, "/readyz")
+                #expect(ready.status == 503)
+                #expect(try ready.json()["failing"] as? [String] == ["store"])
+            }
         }
     }
 

@@ -12,7 +12,7 @@ import Synchronization
 /// events are dropped and counted (``Statistics/droppedBufferFull``): a request never waits for the trail. A sink
 /// that fails (an unwritable file, a full disk, the store down) drops that batch for that sink and counts it; the
 /// server keeps answering, logs the problem at most once a minute, and `/readyz` reports `audit-log` or
-/// `audit-store` not ready until a write succeeds again.
+/// `audit-store` not ready until a write succeeds again (an unreachable store is `/readyz`'s own `store` check).
 public final class AuditTrail: Sendable {
     /// Counters since the start, for `/metrics` and tests.
     public struct Statistics: Sendable, Equatable {
@@ -155,9 +155,11 @@ public final class AuditTrail: Sendable {
                     $0.droppedStoreFailure += chunk.count
                     $0.storeFailures += 1
                 }
+                // An unreachable store is already `/readyz`'s `store` check: said once, not twice.
+                let unreachable = (error as? StoreError)?.code == .unavailable
                 failed(
                     Self.storeCheck, reason: "the store did not take audit events: \(Self.describe(error))",
-                    dropped: chunk.count)
+                    dropped: chunk.count, markNotReady: !unreachable)
             }
         }
     }
@@ -168,8 +170,8 @@ public final class AuditTrail: Sendable {
         return String(describing: type(of: error))
     }
 
-    private func failed(_ check: String, reason: String, dropped: Int) {
-        readiness.markNotReady(check, reason: reason)
+    private func failed(_ check: String, reason: String, dropped: Int, markNotReady: Bool = true) {
+        if markNotReady { readiness.markNotReady(check, reason: reason) }
         guard shouldLog(check) else { return }
         logger.error(
             "audit events dropped: a sink failed (logged at most once a minute)",
