@@ -102,6 +102,36 @@ import Testing
         }
     }
 
+    @Test("A declarative seed (a user with a given key, a role trusting it) is there when the body starts")
+    func declarativeSeed() async throws {
+        let seed = """
+            accounts:
+              - id: "123456789012"
+                users:
+                  - name: ci
+                    accessKeys:
+                      - {accessKeyId: AKIACISEEDEDKEY00001, secretAccessKey: ciSeededSecretKey00000000000000000000000}
+                roles:
+                  - name: deploy
+                    trustPolicy:
+                      Version: "2012-10-17"
+                      Statement:
+                        - Effect: Allow
+                          Principal: {AWS: "arn:aws:iam::123456789012:user/ci"}
+                          Action: sts:AssumeRole
+            """
+        try await LatchkeyTestServer.withServer(seed: seed) { server in
+            // No root key declared: one is generated for the account, besides the seed.
+            #expect(server.rootCredentials.accountId == "123456789012")
+            #expect(try await server.client.getCallerIdentity().arn == "arn:aws:iam::123456789012:root")
+            let ci = AWSCredentials(
+                accessKeyId: "AKIACISEEDEDKEY00001", secretAccessKey: "ciSeededSecretKey00000000000000000000000")
+            let session = try await server.client(credentials: ci).assumeRole(
+                .init(roleArn: "arn:aws:iam::123456789012:role/deploy", roleSessionName: "seeded"))
+            #expect(session.assumedRoleUser?.arn == "arn:aws:sts::123456789012:assumed-role/deploy/seeded")
+        }
+    }
+
     @Test("A seed that declares other accounts only gets a generated root key for the test's account")
     func seedWithoutTheAccount() async throws {
         let seed = """

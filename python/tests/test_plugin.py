@@ -61,6 +61,42 @@ def test_a_seed_in_yaml_naming_the_account_gives_its_root_key(latchkey_factory) 
     assert server.client("sts").get_caller_identity()["Arn"] == "arn:aws:iam::444455556666:root"
 
 
+DECLARATIVE = {
+    "accounts": [
+        {
+            "id": "123456789012",
+            "users": [
+                {"name": "ci", "accessKeys": [{"accessKeyId": "AKIACISEEDEDKEY00001", "secretAccessKey": "c" * 40}]}
+            ],
+            "roles": [
+                {
+                    "name": "deploy",
+                    "trustPolicy": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"AWS": "arn:aws:iam::123456789012:user/ci"},
+                                "Action": "sts:AssumeRole",
+                            }
+                        ],
+                    },
+                }
+            ],
+        }
+    ]
+}
+
+
+@pytest.mark.latchkey_seed(DECLARATIVE)
+def test_a_declarative_seed_is_there_when_the_test_starts(latchkey: LatchkeyServer) -> None:
+    # The seed declares no root key for the account: one is generated besides what it declares.
+    assert latchkey.client("sts").get_caller_identity()["Arn"] == "arn:aws:iam::123456789012:root"
+    ci = latchkey.client("sts", "AKIACISEEDEDKEY00001", "c" * 40)
+    assumed = ci.assume_role(RoleArn="arn:aws:iam::123456789012:role/deploy", RoleSessionName="seeded")
+    assert assumed["AssumedRoleUser"]["Arn"] == "arn:aws:sts::123456789012:assumed-role/deploy/seeded"
+
+
 def test_two_servers_are_independent(latchkey_factory) -> None:
     first, second = latchkey_factory(), latchkey_factory()
     assert first.endpoint != second.endpoint
