@@ -119,11 +119,35 @@ def seed_document(seed: Mapping[str, Any] | str | None, root: RootCredentials | 
         root = RootCredentials(str(first["accessKeyId"]), str(first["secretAccessKey"]), root.account_id)
     else:
         mine["rootAccessKeys"] = [{"accessKeyId": root.access_key_id, "secretAccessKey": root.secret_access_key}]
-    for entry in accounts:
-        for key in entry.get("rootAccessKeys") or []:
-            secrets.collect("root SecretAccessKey", str(key.get("secretAccessKey", "")))
+    _collect_seed_secrets(accounts)
     document["accounts"] = accounts
     return yaml.safe_dump(document, sort_keys=False, default_flow_style=False), root
+
+
+# Seed keys whose values are secrets: access keys' secrets (root and users') and virtual MFA devices' seeds.
+_SEED_SECRETS = {"secretAccessKey": "SecretAccessKey (seed)", "seed": "Base32StringSeed (seed)"}
+
+
+def _collect_seed_secrets(value: Any) -> None:
+    """Reports the secrets a seed declares to the secrets scan."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in _SEED_SECRETS and isinstance(item, str):
+                secrets.collect(_SEED_SECRETS[key], item)
+            else:
+                _collect_seed_secrets(item)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_seed_secrets(item)
+
+
+def _collect_config_secrets(path: Path) -> None:
+    """Reports the secrets a configuration file of the caller's declares (an unreadable file is the server's to
+    report)."""
+    try:
+        _collect_seed_secrets(yaml.safe_load(path.read_text()))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        pass
 
 
 class LatchkeyServer:
@@ -200,6 +224,7 @@ class LatchkeyServer:
         command = [str(binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--port", "0"]
         if self.config is not None:
             command += ["--config", str(self.config)]
+            _collect_config_secrets(Path(self.config))
         command += self.args
         audit = self._audit_destination(str(binary))
         if audit is not None:
