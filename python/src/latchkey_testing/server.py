@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import boto3
 import yaml
@@ -273,15 +273,20 @@ class LatchkeyServer:
             try:
                 line = lines.get(timeout=max(remaining, 0.01))
             except queue.Empty:
-                self.kill()
-                raise RuntimeError(f"no listening line within {self.startup_timeout}s; {self.describe()}") from None
+                self._failed(f"no listening line within {self.startup_timeout}s")
             if line is None:
-                self.kill()
-                raise RuntimeError(f"server exited before listening; {self.describe()}")
+                self._failed("server exited before listening")
             match = LISTENING.match(line)
             if match:
                 self.endpoint = f"{match['scheme']}://{match['host']}:{match['port']}"
                 return self
+
+    def _failed(self, reason: str) -> NoReturn:
+        """Stops a start that failed, removes its temporary folder and raises with what the server said."""
+        self.kill()
+        message = f"{reason}; {self.describe()}"
+        self._cleanup()
+        raise RuntimeError(message)
 
     def _drain(self, process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
         if process.stdout is None:
