@@ -161,7 +161,8 @@ public enum LatchkeyApplication {
         if let seed = configuration.file?.seed {
             do {
                 try await SeedApplier.applyAtStart(
-                    seed, iam: iam, store: store, secretBox: secretBox, clock: clock, logger: logger)
+                    seed, iam: iam, store: store, secretBox: secretBox, clock: clock, logger: logger,
+                    announce: { await changes.announce() })
             } catch {
                 try? await fetcher.shutdown()
                 await opened.close()

@@ -263,6 +263,7 @@ import Testing
                     ["RoleName": "deployer", "PolicyArn": "arn:aws:iam::\(Self.account):policy/boundary"]
                 ).expectSuccess("AttachRolePolicy")
             }
+            let sequence = try await store.changeSequence()
             let changed = Self.seed(
                 secretsFile: secrets, readPolicy: "s3:GetObjectVersion", trustAction: "sts:TagSession",
                 duration: 10800)
@@ -289,6 +290,8 @@ import Testing
                 #expect(keys.members(of: "AccessKeyMetadata").count == 2)
             }
             #expect(try SeedSecretsFile.read(secrets).count == 1)
+            // The change was announced to the other nodes (their caches drop what they hold).
+            #expect(try await store.changeSequence() > sequence)
         }
     }
 

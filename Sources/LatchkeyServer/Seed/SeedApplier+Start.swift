@@ -7,10 +7,11 @@ import Logging
 extension SeedApplier {
     /// Applies the configuration file's seed at start, in process, as each account's root (after the bootstrap made
     /// the accounts). A file that does not check out stops the start (``StartupError``: `seed: line N: …`) with
-    /// nothing written.
+    /// nothing written. When it changed something, `announce` tells the other nodes (the change feed), whose caches
+    /// then drop what they hold.
     static func applyAtStart(
         _ plan: SeedPlan, iam: IAMService, store: any IdentityStore, secretBox: SecretBox,
-        clock: @escaping @Sendable () -> Date, logger: Logger
+        clock: @escaping @Sendable () -> Date, logger: Logger, announce: () async -> Void
     ) async throws {
         guard !plan.isEmpty else { return }
         let report: SeedReport
@@ -26,6 +27,7 @@ extension SeedApplier {
         if report.isUnchanged {
             logger.info("seed: everything declared is up to date")
         } else {
+            await announce()
             logger.info(
                 "seed applied",
                 metadata: ["created": "\(report.created.count)", "updated": "\(report.updated.count)"])
