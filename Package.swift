@@ -180,7 +180,7 @@ let package = Package(
             dependencies: [
                 "LatchkeyCore", "LatchkeyDomain", "LatchkeyTokens", "LatchkeyQuery", "LatchkeySigV4", "LatchkeyModel",
                 "LatchkeySQLite", "LatchkeyPostgres", "LatchkeyOIDC", "LatchkeyOIDCHTTP", "LatchkeySAML",
-                "LatchkeyBase",
+                "LatchkeyBase", "LatchkeyPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
