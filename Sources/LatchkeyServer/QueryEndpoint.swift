@@ -31,8 +31,37 @@ struct QueryEndpoint: Sendable {
 
     static let requestIdHeader = HTTPField.Name("x-amzn-RequestId")!
 
+    /// Told of every answered request (audit trail, metrics, access log); empty: nothing is recorded and nothing
+    /// costs.
+    var observers: [any RequestObserver] = []
+
     func respond(to request: Request, context: LatchkeyRequestContext) async -> Response {
+        guard !observers.isEmpty else {
+            var unobserved: CompletedRequest?
+            return await handle(request, context: context, record: &unobserved)
+        }
+        let started = ContinuousClock.now
+        var record: CompletedRequest? = CompletedRequest(
+            requestId: "", api: .sts, declaration: nil, eventTime: clock(), duration: .zero, caller: nil,
+            signingAccessKeyId: nil,
+            metadata: RequestMetadata(
+                sourceIp: context.sourceIp, userAgent: request.headers[.userAgent],
+                secureTransport: context.secureTransport),
+            input: nil, result: nil, error: nil, status: 200)
+        let response = await handle(request, context: context, record: &record)
+        guard var completed = record else { return response }
+        completed.duration = ContinuousClock.now - started
+        completed.status = response.status.code
+        for observer in observers { observer.requestCompleted(completed) }
+        return response
+    }
+
+    /// The request's answer; `record`, when not nil, is filled in as the request goes (see ``CompletedRequest``).
+    private func handle(
+        _ request: Request, context: LatchkeyRequestContext, record: inout CompletedRequest?
+    ) async -> Response {
         let requestId = RequestID.next()
+        record?.requestId = requestId
         let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
         var api = QueryAPI.sts
         var action = "-"
@@ -52,20 +81,37 @@ struct QueryEndpoint: Sendable {
                 throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
             }
             api = selected
+            record?.api = selected
             guard let operation = operations.entry(api.service, action: actionName) else {
                 throw STSError(.invalidAction, "Could not find operation \(actionName) for version \(version)")
             }
             let declaration = operation.declaration
             action = actionName  // only known names reach the logs
+            record?.declaration = declaration
             let now = clock()
-            let caller = try await authenticate(
-                request: request, body: body, api: api, isUnsigned: declaration.isUnsigned, now: now,
-                sourceIp: context.sourceIp)
+            record?.eventTime = now
+            var signingAccessKeyId: String?
+            let authenticated: Result<Caller?, STSError>
+            do throws(STSError) {
+                authenticated = .success(
+                    try await authenticate(
+                        request: request, body: body, api: api, isUnsigned: declaration.isUnsigned, now: now,
+                        sourceIp: context.sourceIp, secureTransport: context.secureTransport,
+                        signingAccessKeyId: &signingAccessKeyId))
+            } catch {
+                authenticated = .failure(error)
+            }
+            record?.signingAccessKeyId = signingAccessKeyId
+            let caller = try authenticated.get()
+            record?.caller = caller
             let input = try declaration.schema.decode(parameters)
+            record?.input = input
             let metadata =
                 caller?.request
                 ?? RequestMetadata(
-                    sourceIp: context.sourceIp, userAgent: request.headers[.userAgent], secureTransport: false)
+                    sourceIp: context.sourceIp, userAgent: request.headers[.userAgent],
+                    secureTransport: context.secureTransport)
+            record?.metadata = metadata
             let result: ResponseNode?
             do {
                 result = try await operation.run(
@@ -77,15 +123,18 @@ struct QueryEndpoint: Sendable {
             // A write changes IAM state: no node's cache may outlive it. Announced before the answer, so a client
             // that goes on to another node once it has the answer finds the change announced.
             if declaration.access == .write { await announceWrite(failedWith: nil) }
+            record?.result = result
             return success(action: actionName, api: api, result: result, requestId: requestId, json: wantsJSON)
         } catch let error as STSError {
             log(error, action: action, requestId: requestId)
+            record?.error = error
             return failure(error, api: api, requestId: requestId, json: wantsJSON)
         } catch let error as StoreError where error.code == .unavailable {
             // A store failure no service turned into an AWS error: still the retryable 503, never a 500.
             let unavailable = STSError(
                 .serviceUnavailable, "The identity store is unavailable. Please retry.", cause: error)
             log(unavailable, action: action, requestId: requestId)
+            record?.error = unavailable
             return failure(unavailable, api: api, requestId: requestId, json: wantsJSON)
         } catch {
             logger.error(
@@ -96,6 +145,7 @@ struct QueryEndpoint: Sendable {
             let internalError = STSError(
                 .internalFailure, "The request processing has failed because of an unknown error, exception or failure."
             )
+            record?.error = internalError
             return failure(internalError, api: api, requestId: requestId, json: wantsJSON)
         }
     }
@@ -125,7 +175,8 @@ struct QueryEndpoint: Sendable {
 
     /// Verifies the SigV4 signature and resolves the caller. Returns nil for the unsigned federation calls.
     private func authenticate(
-        request: Request, body: ByteBuffer, api: QueryAPI, isUnsigned: Bool, now: Date, sourceIp: String?
+        request: Request, body: ByteBuffer, api: QueryAPI, isUnsigned: Bool, now: Date, sourceIp: String?,
+        secureTransport: Bool, signingAccessKeyId: inout String?
     ) async throws(STSError) -> Caller? {
         let signable = Self.signableRequest(request, body: body)
         let authorization: SigV4Authorization?
@@ -138,6 +189,7 @@ struct QueryEndpoint: Sendable {
             if isUnsigned { return nil }
             throw STSError(.missingAuthenticationToken, "Request is missing Authentication Token")
         }
+        signingAccessKeyId = authorization.accessKeyID
         let resolved = try await resolver.resolve(
             accessKeyId: authorization.accessKeyID, sessionToken: authorization.securityToken, now: now)
         let signingKey = signingKeys.key(
@@ -154,7 +206,7 @@ struct QueryEndpoint: Sendable {
             of: resolved.caller, serviceName: api.signingService, region: authorization.scope.region, at: now)
         var caller = resolved.caller
         caller.request = RequestMetadata(
-            sourceIp: sourceIp, userAgent: request.headers[.userAgent], secureTransport: false,
+            sourceIp: sourceIp, userAgent: request.headers[.userAgent], secureTransport: secureTransport,
             requestedRegion: authorization.scope.region)
         return caller
     }

@@ -22,6 +22,12 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The shared PostgreSQL store; nil keeps the SQLite store in the data folder.
     public var database: Database?
+    /// The audit trail: the JSON-lines file, the store's copy and its retention.
+    public var audit = AuditSettings()
+    /// HTTPS served directly and the proxies trusted for `X-Forwarded-For` / `X-Forwarded-Proto`.
+    public var transport = TransportSettings()
+    /// `text` (default) or `json` log lines.
+    public var logFormat: LogFormat = .text
     /// Whether `GET /metrics` is served and anything counted (docs/metrics.md). Default on.
     public var metrics = MetricsSettings()
 

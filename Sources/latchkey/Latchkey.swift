@@ -126,6 +126,12 @@ extension Latchkey {
                 valueName: "level"))
         var logLevel: String?
 
+        @OptionGroup(title: "Audit trail")
+        var audit: AuditOptions
+
+        @OptionGroup(title: "TLS, proxies and logs")
+        var transport: TransportOptions
+
         @OptionGroup(title: "Metrics")
         var metrics: MetricsOptions
 
@@ -183,13 +189,6 @@ extension Latchkey {
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let level = Logger.Level(rawValue: logLevel ?? environment["LATCHKEY_LOG_LEVEL"] ?? "info") ?? .info
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            var logger = Logger(label: "latchkey")
-            logger.logLevel = level
 
             var file: ConfigurationFile?
             if let path = config ?? environment["LATCHKEY_CONFIG"] {
@@ -202,6 +201,10 @@ extension Latchkey {
                     throw ValidationError("\(path): \(error)")
                 }
             }
+            // The log format may come from the file: it is read (reading logs nothing) before logging is set up.
+            transport.bootstrapLogging(level: level, environment: environment, file: file)
+            var logger = Logger(label: "latchkey")
+            logger.logLevel = level
             var configuration = ServerConfiguration(
                 host: host ?? environment["LATCHKEY_HOST"] ?? "127.0.0.1",
                 port: port ?? environment["LATCHKEY_PORT"].flatMap(Int.init) ?? 8080,
@@ -212,14 +215,17 @@ extension Latchkey {
                 logLevel: level,
                 database: try databaseSettings(file: file)
             )
+            try audit.apply(to: &configuration, environment: environment)
+            try transport.apply(to: &configuration, environment: environment)
             try metrics.apply(to: &configuration, environment: environment)
+            let scheme = configuration.transport.servesTLS ? "https" : "http"
             // A taken port, a data folder held by another server, a database that cannot be used or a wrong master key
             // is said in one line, with nothing created.
             let (application, report) = try await exitOnStartupError {
                 try await LatchkeyApplication.build(
                     configuration: configuration, logger: logger,
                     onListening: { host, port in
-                        emit("latchkey listening on http://\(host):\(port)")
+                        emit("latchkey listening on \(scheme)://\(host):\(port)")
                     })
             }
             let connections = configuration.connections
