@@ -215,7 +215,7 @@ for ((round = 1; round <= rounds; round++)); do
         # The server's CPU time over the run (its audit writer included), per completed request, in microseconds.
         cpu=$(awk -v t=$((after - before)) -v hz="$ticks_per_second" '{
             for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "requests") n = kv[2] }
-            printf "%.2f", n > 0 ? t / hz * 1e6 / n : 0 }' <<<"$result")
+            printf "%.2f", (n > 0) ? t / hz * 1e6 / n : 0 }' <<<"$result")
         echo "$round $name $connections $result cpu_us=$cpu" >>"$work/results"
         awk -v name="$name" -v c="$connections" '{
             for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -19,7 +19,7 @@ NAMES = {"long-term": "GetCallerIdentity, long-term key", "temporary": "GetCalle
 def parse(line: str) -> tuple[int, str, int, dict[str, float]]:
     round_, target, connections, marker, *values = line.split()
     assert marker == "WRK_RESULT", line
-    fields = {key: float(value) for key, value in (value.split("=", 1) for value in values)}
+    fields = {key: float(value) for key, value in (value.split("=", 1) for value in values) if value}
     fields["rate"] = fields["requests"] / (fields["duration_us"] / 1e6)
     return int(round_), target, int(connections), fields
 
