@@ -18,12 +18,13 @@ extension SeedApplier {
         }
 
         mutating func apply() async throws {
+            // What others name first: policies, then the providers roles trust, groups before their users.
             for policy in account.policies { try await apply(policy) }
+            for provider in account.oidcProviders { try await apply(provider) }
+            for provider in account.samlProviders { try await apply(provider) }
             for group in account.groups { try await apply(group) }
             for user in account.users { try await apply(user) }
             for role in account.roles { try await apply(role) }
-            for provider in account.oidcProviders { try await apply(provider) }
-            for provider in account.samlProviders { try await apply(provider) }
             for device in account.mfaDevices { try await apply(device) }
         }
 
@@ -373,7 +374,7 @@ extension SeedApplier {
 
         mutating func apply(_ device: SeedPlan.MFADevice) async throws {
             let serial = device.serialNumber(account: account.id)
-            guard let seed = Base32.decode(device.seed.uppercased()) else { return }
+            guard let seed = device.seedBytes else { return }
             let devices =
                 try await call(ListVirtualMFADevicesInput(maxItems: 1000), line: device.line).virtualMFADevices ?? []
             var existing = devices.first(where: { $0.serialNumber == serial })

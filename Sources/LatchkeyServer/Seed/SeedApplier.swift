@@ -125,7 +125,7 @@ public enum SeedApplier {
                 CreateVirtualMFADeviceInput(
                     virtualMFADeviceName: device.name, path: device.path, tags: iamTags(device.tags)), line: device.line
             )
-            guard let seed = Base32.decode(device.seed.uppercased()), seed.count >= 10 else {
+            guard let seed = device.seedBytes, seed.count >= 10 else {
                 throw Failure(
                     line: device.line,
                     message: "the seed of MFA device \(device.name) must be Base32 of at least 10 bytes (16 characters)"

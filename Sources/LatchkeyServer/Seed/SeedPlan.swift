@@ -1,3 +1,5 @@
+import LatchkeyTokens
+
 /// What a configuration file's accounts declare besides their root keys: IAM users, groups, customer managed
 /// policies, roles, identity providers and virtual MFA devices, applied idempotently by ``SeedApplier`` at every
 /// start (and by `latchkey seed` through the IAM API). See docs/seed.md for the YAML shape.
@@ -111,6 +113,9 @@ public struct SeedPlan: Sendable, Equatable {
         public var user: String?
         public var tags: [Tag] = []
         public var line: Int?
+
+        /// The seed's bytes (Base32 in any case, spaces and padding ignored), or nil when it is not Base32.
+        public var seedBytes: [UInt8]? { Base32.decode(seed.uppercased().filter { $0 != " " && $0 != "=" }) }
 
         /// The device's serial number (its ARN) in `account`.
         public func serialNumber(account: String) -> String { "arn:aws:iam::\(account):mfa\(path)\(name)" }
