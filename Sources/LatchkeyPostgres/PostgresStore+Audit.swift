@@ -184,8 +184,9 @@ extension PostgresStore: AuditStore {
     }
 
     /// Deletes in statements of at most ``auditPruneBatch`` events, oldest first, until none is left before
-    /// `cutoff`. Nodes pruning at once delete each row once (a row another node deleted is skipped): the count is
-    /// this call's.
+    /// `cutoff`. Nodes pruning at once take disjoint batches (`FOR UPDATE SKIP LOCKED`: none waits for another's rows)
+    /// and delete each row once; the count is this call's. A call that meets another's locked rows may stop with some
+    /// old rows left to the other (or to the next round).
     @discardableResult
     public func deleteAuditRecords(before cutoff: Date) async throws -> Int {
         let cutoffMillis = StoredValueCoding.millis(cutoff)
@@ -198,7 +199,7 @@ extension PostgresStore: AuditStore {
                     """
                     DELETE FROM audit_events WHERE event_id IN (
                         SELECT event_id FROM audit_events WHERE event_time < \(cutoffMillis)
-                        ORDER BY event_time LIMIT \(batch))
+                        ORDER BY event_time LIMIT \(batch) FOR UPDATE SKIP LOCKED)
                     RETURNING 1
                     """
                 ).count

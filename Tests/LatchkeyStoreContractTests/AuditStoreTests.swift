@@ -266,6 +266,23 @@ import Testing
         }
     }
 
+    @Test("nodes pruning at once delete every old event exactly once", arguments: StoreKind.allCases)
+    func concurrentPruning(kind: StoreKind) async throws {
+        try await withStore(kind) { store throws in
+            try await store.appendAuditRecords((0..<5000).map { Self.event($0, at: Double($0) / 100) })
+            try await store.appendAuditRecords([Self.event(9999, at: 500)])
+            let cutoff = Fixture.date(plusSeconds: 100)
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try await store.deleteAuditRecords(before: cutoff) } }
+                var counts: [Int] = []
+                for try await count in group { counts.append(count) }
+                return counts
+            }
+            #expect(counts.reduce(0, +) == 5000)
+            #expect(Self.ids(try await store.auditRecords(Self.query()).records) == ["evt-09999"])
+        }
+    }
+
     @Test("a page token the store did not give out for this query is .notFound", arguments: StoreKind.allCases)
     func badTokens(kind: StoreKind) async throws {
         try await withStore(kind) { store throws in
