@@ -396,3 +396,15 @@ def test_without_trusted_proxies_forwarding_headers_are_ignored(server: Server) 
     assert send_from("127.0.0.1", server, secure_only, forwarded) == 403
     error = client_error(server.iam(secure_only).get_user)
     assert error_code(error) == ("AccessDenied", 403)
+
+
+def test_sighup_without_tls_is_ignored(start_server: StartServer, tmp_path: Path) -> None:
+    # `systemctl reload` sends SIGHUP to every node; one without TLS has nothing to reload and must keep serving
+    # (before, the signal's default action ended it with status 129).
+    server = start_server(tmp_path / "data")
+    server.process.send_signal(signal.SIGHUP)
+    assert server.sts().get_caller_identity()["Account"] == "111122223333"
+    server.process.send_signal(signal.SIGHUP)
+    time.sleep(0.5)  # let a default action, were the signal not ignored, end the process before the check
+    assert server.process.poll() is None
+    assert server.sts().get_caller_identity()["Account"] == "111122223333"

@@ -201,6 +201,9 @@ extension Latchkey {
                     throw ValidationError("\(path): \(error)")
                 }
             }
+            // SIGHUP reloads the TLS certificate and key (TLSReloadService traps it when TLS is on); a node without TLS
+            // has nothing to reload and must not end on `systemctl reload` either: the signal is ignored.
+            signal(SIGHUP, SIG_IGN)
             // The log format may come from the file: it is read (reading logs nothing) before logging is set up.
             transport.bootstrapLogging(level: level, environment: environment, file: file)
             var logger = Logger(label: "latchkey")
