@@ -211,13 +211,45 @@ public enum AuditResourceCoding {
         var name: String
     }
 
+    /// `[{"type":"AWS::IAM::Role","name":"..."}]` (a nil type left out), written directly: a `JSONEncoder` per
+    /// event was a large part of the store sink's cost. ``resources(json:table:)`` reads it back.
     public static func json(_ resources: [AuditRecord.Resource]) throws -> String {
-        do {
-            let data = try JSONEncoder().encode(resources.map { Stored(type: $0.type, name: $0.name) })
-            return String(decoding: data, as: UTF8.self)
-        } catch {
-            throw StoreError(.unavailable, "cannot encode audit resources: \(error)")
+        var out: [UInt8] = []
+        out.reserveCapacity(2 + resources.count * 64)
+        out.append(UInt8(ascii: "["))
+        for (index, resource) in resources.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            if let type = resource.type {
+                out.append(contentsOf: #""type":"#.utf8)
+                appendQuoted(type, to: &out)
+                out.append(UInt8(ascii: ","))
+            }
+            out.append(contentsOf: #""name":"#.utf8)
+            appendQuoted(resource.name, to: &out)
+            out.append(UInt8(ascii: "}"))
         }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` as a JSON string: quotes, backslashes and control characters escaped (`\u00xx`).
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(UInt8(ascii: "\\"))
+                out.append(byte)
+            } else if byte < 0x20 {
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hex(byte >> 4))
+                out.append(hex(byte & 0x0F))
+            } else {
+                out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     public static func resources(json: String, table: StaticString) throws -> [AuditRecord.Resource] {

@@ -109,10 +109,34 @@ public final class AuditTrail: Sendable {
         }
         reportBufferDrops()
         guard !batch.isEmpty else { return }
-        let records = batch.compactMap { AuditEventBuilder.record(for: $0, eventId: UUID().uuidString.lowercased()) }
+        let records = batch.compactMap { AuditEventBuilder.record(for: $0, eventId: Self.newEventId()) }
         guard !records.isEmpty else { return }
         if let file { await write(records, to: file) }
         if let store { await write(records, to: store) }
+    }
+
+    /// A random UUID in lower case (`UUID().uuidString.lowercased()` without its two intermediate strings).
+    static func newEventId() -> String {
+        let uuid = UUID().uuid
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var position = 0
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = hexDigit(byte >> 4)
+                    out[position + 1] = hexDigit(byte & 0x0F)
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ (nibble &- 10)
     }
 
     private func write(_ records: [AuditRecord], to file: AuditFileSink) async {
