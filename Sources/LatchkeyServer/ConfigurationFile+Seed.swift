@@ -390,36 +390,14 @@ extension ConfigurationFile {
         if value.isEmpty { throw ParseError(line: node.mark?.line, message: message) }
     }
 
-    /// A mapping whose keys are all in `allowed`, each once: otherwise an error naming the line.
+    /// A mapping whose keys are all in `allowed`, each once (``mapping(_:what:allowed:)``), by key name.
     private static func seedMapping(_ node: Node, what: String, allowed: [String]) throws(ParseError) -> [(
         String, Node
     )] {
-        guard let mapping = node.mapping else {
-            throw ParseError(line: node.mark?.line, message: "\(what) must be a mapping")
-        }
-        var pairs: [(String, Node)] = []
-        var seen = Set<String>()
-        for (key, value) in mapping {
-            guard let name = key.string else {
-                throw ParseError(line: key.mark?.line, message: "keys in \(what) must be strings")
-            }
-            guard allowed.contains(name) else {
-                throw ParseError(
-                    line: key.mark?.line,
-                    message: "unknown key '\(name)' in \(what) (expected one of: \(allowed.joined(separator: ", ")))")
-            }
-            guard seen.insert(name).inserted else {
-                throw ParseError(line: key.mark?.line, message: "key '\(name)' appears twice in \(what)")
-            }
-            pairs.append((name, value))
-        }
-        return pairs
+        try mapping(node, what: what, allowed: allowed).map { key, value in (key.string ?? "", value) }
     }
 
     private static func seedScalar(_ node: Node, what: String) throws(ParseError) -> String {
-        guard let scalar = node.scalar else {
-            throw ParseError(line: node.mark?.line, message: "\(what) must be a single value")
-        }
-        return scalar.string
+        try scalar(node, what: what)
     }
 }

@@ -74,9 +74,6 @@ public struct TransportFileSettings: Sendable, Equatable {
     }
 
     private static func scalar(_ node: Node, what: String) throws(ConfigurationFile.ParseError) -> String {
-        guard let scalar = node.scalar else {
-            throw .init(line: node.mark?.line, message: "\(what) must be a single value")
-        }
-        return scalar.string
+        try ConfigurationFile.scalar(node, what: what)
     }
 }

@@ -247,7 +247,7 @@ public struct ConfigurationFile: Sendable, Equatable {
             && id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) }
     }
 
-    private static func mapping(_ node: Node, what: String, allowed: [String]) throws(ParseError) -> [(Node, Node)] {
+    static func mapping(_ node: Node, what: String, allowed: [String]) throws(ParseError) -> [(Node, Node)] {
         guard let mapping = node.mapping else {
             throw ParseError(line: node.mark?.line, message: "\(what) must be a mapping")
         }
@@ -270,7 +270,7 @@ public struct ConfigurationFile: Sendable, Equatable {
         return pairs
     }
 
-    private static func scalar(_ node: Node, what: String) throws(ParseError) -> String {
+    static func scalar(_ node: Node, what: String) throws(ParseError) -> String {
         guard let scalar = node.scalar else {
             throw ParseError(line: node.mark?.line, message: "\(what) must be a single value")
         }
