@@ -109,15 +109,23 @@ public final class AuditTrail: Sendable {
         }
         reportBufferDrops()
         guard !batch.isEmpty else { return }
-        let records = batch.compactMap { AuditEventBuilder.record(for: $0, eventId: Self.newEventId()) }
+        let records = batch.compactMap { AuditEventBuilder.record(for: $0, eventId: Self.newEventId(at: $0.eventTime)) }
         guard !records.isEmpty else { return }
         if let file { await write(records, to: file) }
         if let store { await write(records, to: store) }
     }
 
-    /// A random UUID in lower case (`UUID().uuidString.lowercased()` without its two intermediate strings).
-    static func newEventId() -> String {
-        let uuid = UUID().uuid
+    /// A new event ID: a UUID in lower case, version 7 (RFC 9562: the event time's milliseconds in the first 48 bits,
+    /// then 74 random bits), so IDs are unique across nodes as version 4's are, but a store's `event_id` index takes
+    /// them near its end instead of at random pages. Formatted straight from the bytes (no `uuidString` and
+    /// `lowercased()` strings).
+    static func newEventId(at time: Date) -> String {
+        var uuid = UUID().uuid
+        let millis = UInt64(max(0, min(time.timeIntervalSince1970 * 1000, 281_474_976_710_655)))
+        withUnsafeMutableBytes(of: &uuid) { raw in
+            for index in 0..<6 { raw[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
+            raw[6] = (raw[6] & 0x0F) | 0x70  // version 7; byte 8 keeps version 4's variant bits (10xx)
+        }
         return withUnsafeBytes(of: uuid) { raw in
             String(unsafeUninitializedCapacity: 36) { out in
                 var position = 0
