@@ -1,6 +1,8 @@
 public import CoreMetrics
+import Dispatch
 import GRDB
 public import LatchkeyDomain
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -23,6 +25,8 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
     public static let busyTimeout: Double = 5
 
     let pool: DatabasePool
+    /// Set by ``close()``: every later call fails at once with `.unavailable`.
+    private let closed = Atomic<Bool>(false)
     /// Each transaction's duration, by kind; nil without a metrics factory.
     private let latency: SQLiteStoreLatency?
 
@@ -60,15 +64,23 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
         }
     }
 
-    /// Closes the database connections; later calls fail with `.unavailable`. Closing twice is harmless.
+    /// Closes the store: every later call fails at once with `.unavailable`, and the database connections are
+    /// closed on a Dispatch thread once the calls in flight have returned them. Closing twice is harmless.
     ///
-    /// Without it the connections close when the store is deallocated.
+    /// It does not wait for the connections: GRDB's `DatabasePool.close()` blocks until every connection in use is
+    /// given back, and a connection is given back by the task that holds it. Called on one of Swift concurrency's
+    /// threads (there are as many as cores: two on CI) while requests are reading, the blocked callers could hold
+    /// every thread those tasks need, and the process hung (seen in CI: two tests closing a store under a running
+    /// server). Without `close()` the connections close when the store is deallocated.
     public func close() throws {
-        do {
-            try pool.close()
-        } catch {
-            throw Self.map(error, operation: "close", constraint: { _ in nil })
-        }
+        guard closed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+        else { return }
+        let pool = self.pool
+        DispatchQueue.global().async { try? pool.close() }
+    }
+
+    private func checkOpen() throws(StoreError) {
+        if closed.load(ordering: .relaxed) { throw StoreError(.unavailable, "the SQLite store is closed") }
     }
 
     /// The identifiers of the migrations already applied to the file, in the order they were applied.
@@ -89,6 +101,7 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
     ) async throws -> T {
         let started = latency == nil ? nil : ContinuousClock.now
         defer { SQLiteStoreLatency.record(latency?.write, since: started) }
+        try checkOpen()
         do {
             return try await pool.write(body)
         } catch let failure as ChangeFailure {
@@ -114,6 +127,7 @@ public final class SQLiteIdentityStore: IdentityStore, Sendable {
     ) async throws -> T {
         let started = latency == nil ? nil : ContinuousClock.now
         defer { SQLiteStoreLatency.record(latency?.read, since: started) }
+        try checkOpen()
         do {
             return try await pool.read(body)
         } catch {

@@ -59,6 +59,9 @@ import Testing
             _ = mkfifo(scratch + "/audit.fifo", 0o600)
             return AuditSettings(logPath: scratch + "/audit.fifo", storeEnabled: false, bufferCapacity: 5)
         }) { server, scratch in
+            // Whatever happens below, the writer's open must find a reader before the server's teardown drains the
+            // trail, or the teardown waits for it forever.
+            defer { reader.openIfNeeded(scratch + "/audit.fifo") }
             var answered = 0
             for _ in 0..<requests {
                 let reply = try await server.sts("GetCallerIdentity", as: TestServer.root)
@@ -176,6 +179,11 @@ private final class Descriptor: Sendable {
     private let value = Mutex<Int32>(-1)
 
     func set(_ descriptor: Int32) { value.withLock { $0 = descriptor } }
+
+    /// Opens the FIFO's read end (without blocking) unless it is open already.
+    func openIfNeeded(_ path: String) {
+        value.withLock { if $0 < 0 { $0 = open(path, O_RDONLY | O_NONBLOCK) } }
+    }
 
     func close() {
         value.withLock {
