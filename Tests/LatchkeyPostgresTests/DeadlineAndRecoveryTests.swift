@@ -60,6 +60,8 @@ struct DeadlineAndRecoveryTests {
             var configuration = try PostgresStore.Configuration(url: cluster.url)
             configuration.sslMode = .disable
             configuration.maximumConnections = 4
+            // The first connect to the fresh cluster: a parallel run on a loaded machine has taken over 10 s.
+            configuration.connectTimeout = .seconds(30)
             let store = try await PostgresStore.connect(configuration, logger: logger)
             do {
                 try await body(cluster, store)
