@@ -321,23 +321,7 @@ extension ConfigurationFile {
     }
 
     private static func writeJSONString(_ text: String, into json: inout String) {
-        json += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    json += String(format: "\\u%04x", scalar.value)
-                } else {
-                    json.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        json += "\""
+        json += Health.jsonString(text)
     }
 
     /// Tags: a mapping of keys to values.
